@@ -1,0 +1,300 @@
+import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type KnownCredential, verifySigV4 } from './sigv4-verifier';
+
+/**
+ * A local stand-in for the AWS APIs the helper calls: ECR and ECR Public
+ * `GetAuthorizationToken`, STS `AssumeRole`, `AssumeRoleWithWebIdentity` and
+ * `GetCallerIdentity`. Every signed request has its SigV4 signature verified against the
+ * known test keys; every call is recorded; faults can be switched on.
+ * Point the SDK at it with AWS_ENDPOINT_URL_ECR / _ECR_PUBLIC / _STS.
+ */
+
+export const EMULATOR_ACCOUNT = '111122223333';
+
+/** Static keys the emulator accepts. Not real AWS keys. */
+export const TEST_CREDENTIALS = {
+  allowed: {
+    accessKeyId: 'AKIAEMULATORALLOWED1',
+    secretAccessKey: 'emulatorAllowedSecretKey000000000000000001',
+    principalArn: `arn:aws:iam::${EMULATOR_ACCOUNT}:user/emulator-user`,
+  },
+  /** Valid keys whose principal lacks ecr:GetAuthorizationToken. */
+  denied: {
+    accessKeyId: 'AKIAEMULATORDENIED01',
+    secretAccessKey: 'emulatorDeniedSecretKey0000000000000000002',
+    principalArn: `arn:aws:iam::${EMULATOR_ACCOUNT}:user/no-ecr-user`,
+  },
+} as const satisfies Record<string, KnownCredential>;
+
+export type ServiceName = 'ecr' | 'ecr-public' | 'sts';
+
+export interface RecordedCall {
+  readonly service: ServiceName;
+  readonly action: string;
+  readonly accessKeyId: string | undefined;
+  readonly region: string | undefined;
+  readonly registryIds: readonly string[];
+  /** HTTP status answered. */
+  readonly status: number;
+  readonly at: number;
+}
+
+export interface EmulatorFaults {
+  /** Answer every ECR/ECR Public token call with AccessDeniedException. */
+  deny: boolean;
+  /** Answer the next N token calls with ThrottlingException (large N: always). */
+  throttleNext: number;
+  /** Wait this long before answering token calls. */
+  delayMs: number;
+  /** Lifetime of issued tokens, seconds (ECR: 12 hours). */
+  tokenLifetimeSeconds: number;
+}
+
+export interface IssuedToken {
+  readonly registryId: string | undefined;
+  readonly password: string;
+  readonly expiresAt: Date;
+  readonly accessKeyId: string;
+}
+
+export interface EcrEmulator {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly calls: RecordedCall[];
+  readonly issued: IssuedToken[];
+  readonly faults: EmulatorFaults;
+  /** Environment for a helper process that should talk to this emulator with `credential`. */
+  env(credential?: KnownCredential): Record<string, string>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_FAULTS: EmulatorFaults = { deny: false, throttleNext: 0, delayMs: 0, tokenLifetimeSeconds: 12 * 3600 };
+const ECR_TARGET = 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken';
+const ECR_PUBLIC_TARGET = 'SpencerFrontendService.GetAuthorizationToken';
+
+function xmlEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function requestId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export async function startEcrEmulator(options: { port?: number } = {}): Promise<EcrEmulator> {
+  const known = new Map<string, KnownCredential>(
+    Object.values(TEST_CREDENTIALS).map((c) => [c.accessKeyId, c] as const),
+  );
+  const calls: RecordedCall[] = [];
+  const issued: IssuedToken[] = [];
+  const faults: EmulatorFaults = { ...DEFAULT_FAULTS };
+
+  const sendJson = (res: http.ServerResponse, status: number, body: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId() });
+    res.end(JSON.stringify(body));
+  };
+  const sendXml = (res: http.ServerResponse, status: number, body: string): void => {
+    res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId() });
+    res.end(body);
+  };
+  const stsError = (code: string, message: string): string =>
+    `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>${requestId()}</RequestId></ErrorResponse>`;
+
+  const issueSession = (principalArn: string): KnownCredential => {
+    const credential: KnownCredential = {
+      accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
+      secretAccessKey: randomBytes(30).toString('base64'),
+      sessionToken: randomBytes(120).toString('base64'),
+      principalArn,
+    };
+    known.set(credential.accessKeyId, credential);
+    return credential;
+  };
+  const credentialsXml = (c: KnownCredential, expiration: Date): string =>
+    `<Credentials><AccessKeyId>${c.accessKeyId}</AccessKeyId><SecretAccessKey>${xmlEscape(c.secretAccessKey)}</SecretAccessKey><SessionToken>${xmlEscape(c.sessionToken ?? '')}</SessionToken><Expiration>${expiration.toISOString()}</Expiration></Credentials>`;
+
+  const handleControl = (req: http.IncomingMessage, res: http.ServerResponse, body: string): void => {
+    if (req.url === '/_emulator/calls') return sendJson(res, 200, { calls, issued: issued.length });
+    if (req.url === '/_emulator/reset' && req.method === 'POST') {
+      emulator.reset();
+      return sendJson(res, 200, {});
+    }
+    if (req.url === '/_emulator/faults' && req.method === 'POST') {
+      const update: unknown = JSON.parse(body || '{}');
+      if (typeof update === 'object' && update !== null) {
+        for (const key of Object.keys(DEFAULT_FAULTS) as (keyof EmulatorFaults)[]) {
+          const value = (update as Record<string, unknown>)[key];
+          if (typeof value === typeof DEFAULT_FAULTS[key]) (faults as unknown as Record<string, unknown>)[key] = value;
+        }
+      }
+      return sendJson(res, 200, faults);
+    }
+    sendJson(res, 404, { message: 'unknown emulator control path' });
+  };
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> => {
+    if (req.url?.startsWith('/_emulator/')) return handleControl(req, res, body);
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const service: ServiceName = target === ECR_TARGET ? 'ecr' : target === ECR_PUBLIC_TARGET ? 'ecr-public' : 'sts';
+    const form = service === 'sts' ? new URLSearchParams(body) : undefined;
+    const action = form ? (form.get('Action') ?? 'Unknown') : 'GetAuthorizationToken';
+    let registryIds: string[] = [];
+    if (service === 'ecr') {
+      try {
+        const parsed = JSON.parse(body) as { registryIds?: unknown };
+        if (Array.isArray(parsed.registryIds)) registryIds = parsed.registryIds.map(String);
+      } catch {
+        // recorded with no ids; answered below
+      }
+    }
+    const record = (status: number, accessKeyId?: string, region?: string): void => {
+      calls.push({ service, action, accessKeyId, region, registryIds, status, at: Date.now() });
+    };
+
+    // AssumeRoleWithWebIdentity is the one unsigned call: the web identity token is the proof.
+    if (service === 'sts' && action === 'AssumeRoleWithWebIdentity') {
+      const roleArn = form?.get('RoleArn') ?? '';
+      const token = form?.get('WebIdentityToken') ?? '';
+      if (!/^arn:aws:iam::\d{12}:role\/.+/.test(roleArn) || token.length < 8) {
+        record(400);
+        return sendXml(res, 400, stsError('InvalidIdentityToken', 'Invalid web identity token or role ARN'));
+      }
+      const session = form?.get('RoleSessionName') ?? 'session';
+      const arn = `${roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/')}/${session}`;
+      const credential = issueSession(arn);
+      record(200);
+      return sendXml(
+        res,
+        200,
+        `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult>${credentialsXml(credential, new Date(Date.now() + 3600_000))}<AssumedRoleUser><Arn>${xmlEscape(arn)}</Arn><AssumedRoleId>AROAEMULATOR:${xmlEscape(session)}</AssumedRoleId></AssumedRoleUser></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`,
+      );
+    }
+
+    const verified = await verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, (id) => known.get(id));
+    if (!verified.ok) {
+      const status = verified.code === 'MissingAuthenticationToken' ? 403 : verified.code === 'UnrecognizedClient' ? 403 : 403;
+      record(status);
+      if (service === 'sts') {
+        const code = verified.code === 'UnrecognizedClient' ? 'InvalidClientTokenId' : verified.code;
+        return sendXml(res, status, stsError(code, verified.message));
+      }
+      const type = verified.code === 'UnrecognizedClient' ? 'UnrecognizedClientException' : verified.code === 'SignatureDoesNotMatch' ? 'InvalidSignatureException' : verified.code;
+      return sendJson(res, status, { __type: type, message: verified.message });
+    }
+    const { credential, region, service: signedService } = verified.request;
+    if (signedService !== service) {
+      record(403, credential.accessKeyId, region);
+      return sendJson(res, 403, { __type: 'InvalidSignatureException', message: `Credential should be scoped to correct service: '${service}'.` });
+    }
+
+    if (service === 'sts') {
+      if (action === 'GetCallerIdentity') {
+        record(200, credential.accessKeyId, region);
+        return sendXml(
+          res,
+          200,
+          `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>${xmlEscape(credential.principalArn)}</Arn><UserId>AIDAEMULATOR</UserId><Account>${EMULATOR_ACCOUNT}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+        );
+      }
+      if (action === 'AssumeRole') {
+        const roleArn = form?.get('RoleArn') ?? '';
+        const session = form?.get('RoleSessionName') ?? 'session';
+        if (!/^arn:aws:iam::\d{12}:role\/.+/.test(roleArn)) {
+          record(400, credential.accessKeyId, region);
+          return sendXml(res, 400, stsError('ValidationError', 'RoleArn is not a role ARN'));
+        }
+        const arn = `${roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/')}/${session}`;
+        const issuedCredential = issueSession(arn);
+        record(200, credential.accessKeyId, region);
+        return sendXml(
+          res,
+          200,
+          `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>${credentialsXml(issuedCredential, new Date(Date.now() + 3600_000))}<AssumedRoleUser><Arn>${xmlEscape(arn)}</Arn><AssumedRoleId>AROAEMULATOR:${xmlEscape(session)}</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+        );
+      }
+      record(400, credential.accessKeyId, region);
+      return sendXml(res, 400, stsError('InvalidAction', `Action ${action} is not supported by the emulator`));
+    }
+
+    // ECR and ECR Public GetAuthorizationToken.
+    if (faults.delayMs > 0) await new Promise((r) => setTimeout(r, faults.delayMs));
+    if (faults.throttleNext > 0) {
+      faults.throttleNext -= 1;
+      record(400, credential.accessKeyId, region);
+      return sendJson(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
+    }
+    if (faults.deny || credential.accessKeyId === TEST_CREDENTIALS.denied.accessKeyId) {
+      record(400, credential.accessKeyId, region);
+      const act = service === 'ecr' ? 'ecr:GetAuthorizationToken' : 'ecr-public:GetAuthorizationToken';
+      return sendJson(res, 400, {
+        __type: 'AccessDeniedException',
+        message: `User: ${credential.principalArn} is not authorized to perform: ${act} on resource: * because no identity-based policy allows the ${act} action`,
+      });
+    }
+    if (service === 'ecr-public' && region !== 'us-east-1') {
+      record(400, credential.accessKeyId, region);
+      return sendJson(res, 400, { __type: 'UnsupportedCommandException', message: 'ECR Public tokens are only issued in us-east-1' });
+    }
+    const password = randomBytes(1536).toString('base64');
+    const expiresAt = new Date(Date.now() + faults.tokenLifetimeSeconds * 1000);
+    const registryId = service === 'ecr' ? (registryIds[0] ?? EMULATOR_ACCOUNT) : undefined;
+    issued.push({ registryId, password, expiresAt, accessKeyId: credential.accessKeyId });
+    record(200, credential.accessKeyId, region);
+    const authorizationToken = Buffer.from(`AWS:${password}`).toString('base64');
+    if (service === 'ecr-public') {
+      return sendJson(res, 200, { authorizationData: { authorizationToken, expiresAt: expiresAt.getTime() / 1000 } });
+    }
+    return sendJson(res, 200, {
+      authorizationData: [
+        { authorizationToken, expiresAt: expiresAt.getTime() / 1000, proxyEndpoint: `https://${registryId}.dkr.ecr.${region}.amazonaws.com` },
+      ],
+    });
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((error: unknown) => {
+        sendJson(res, 500, { __type: 'InternalFailure', message: String(error) });
+      });
+    });
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+
+  const emulator: EcrEmulator = {
+    url,
+    calls,
+    issued,
+    faults,
+    env(credential = TEST_CREDENTIALS.allowed) {
+      return {
+        AWS_ENDPOINT_URL_ECR: url,
+        AWS_ENDPOINT_URL_ECR_PUBLIC: url,
+        AWS_ENDPOINT_URL_STS: url,
+        AWS_ACCESS_KEY_ID: credential.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credential.secretAccessKey,
+        ...(credential.sessionToken ? { AWS_SESSION_TOKEN: credential.sessionToken } : {}),
+        // Never probe the real instance metadata address from tests.
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      };
+    },
+    reset() {
+      calls.length = 0;
+      issued.length = 0;
+      Object.assign(faults, DEFAULT_FAULTS);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return emulator;
+}

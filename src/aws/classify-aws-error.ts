@@ -1,0 +1,84 @@
+import { TokenFetchError } from '../errors';
+import type { Registry } from '../registry/parse-registry';
+
+function field(error: unknown, key: string): unknown {
+  return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[key] : undefined;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
+
+/**
+ * Turns whatever the AWS SDK threw into a `TokenFetchError` whose hint says what to fix.
+ * The hint is one line; it names the principal and the missing IAM action when AWS says so.
+ */
+export function classifyAwsError(error: unknown, registry: Registry): TokenFetchError {
+  if (error instanceof TokenFetchError) return error;
+  const name = text(field(error, 'name'));
+  const message = text(field(error, 'message')) || String(error);
+  const code = text(field(error, 'code'));
+  const action = registry.kind === 'ecr-public' ? 'ecr-public:GetAuthorizationToken' : 'ecr:GetAuthorizationToken';
+  const target = `${registry.host}`;
+
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    return new TokenFetchError(
+      'no-credentials',
+      `no AWS credentials found for ${target}: set AWS_PROFILE (and run \`aws sso login\` for SSO profiles), ` +
+        'set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run where an IAM role is attached',
+      { cause: error },
+    );
+  }
+  if (name === 'AccessDeniedException' || name === 'AccessDenied') {
+    const principal = /User: (\S+) is not authorized/.exec(message)?.[1] ?? 'the current AWS principal';
+    const extra = registry.kind === 'ecr-public' ? ' and sts:GetServiceBearerToken' : '';
+    return new TokenFetchError(
+      'access-denied',
+      `access denied for ${target}: ${principal} is not allowed to call ${action}${extra}; ` +
+        `grant it in an IAM policy (resource "*") or use another profile`,
+      { cause: error },
+    );
+  }
+  if (/^(ExpiredToken|ExpiredTokenException|RequestExpired)$/.test(name)) {
+    return new TokenFetchError(
+      'expired-credentials',
+      `the AWS session credentials have expired (${name}) while fetching a token for ${target}: refresh them (e.g. \`aws sso login\`)`,
+      { cause: error },
+    );
+  }
+  if (/^(UnrecognizedClientException|InvalidClientTokenId|InvalidSignatureException|SignatureDoesNotMatch|IncompleteSignature)$/.test(name)) {
+    return new TokenFetchError(
+      'invalid-credentials',
+      `AWS rejected the credentials (${name}) while fetching a token for ${target}: check that the access key is active and its secret matches`,
+      { cause: error },
+    );
+  }
+  if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(name) || field(field(error, '$metadata'), 'httpStatusCode') === 429) {
+    return new TokenFetchError(
+      'throttled',
+      `ECR throttled the token request for ${target} even after retries (${name}); try again shortly or reduce parallel calls`,
+      { cause: error },
+    );
+  }
+  if (NETWORK_CODES.has(code) || name === 'TimeoutError' || /socket hang up|ECONNREFUSED|timed? ?out/i.test(message)) {
+    return new TokenFetchError(
+      'network',
+      `could not reach the ECR API for ${target} (${code || name || 'network error'}): check the network, proxy (HTTPS_PROXY) or AWS_ENDPOINT_URL_ECR`,
+      { cause: error },
+    );
+  }
+  return new TokenFetchError('other', `fetching a token for ${target} failed: ${name ? `${name}: ` : ''}${message}`, {
+    cause: error,
+  });
+}

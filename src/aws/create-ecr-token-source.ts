@@ -1,0 +1,81 @@
+/**
+ * The real token source over the AWS SDK for JavaScript v3. This module is loaded lazily
+ * (and bundled as its own file) so the cache-hit path never loads the SDK.
+ */
+import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { ECRPUBLICClient, GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand } from '@aws-sdk/client-ecr-public';
+import { TokenFetchError } from '../errors';
+import type { Logger } from '../log';
+import type { Registry } from '../registry/parse-registry';
+import { classifyAwsError } from './classify-aws-error';
+import type { AuthorizationToken, TokenSource } from './token-source';
+
+export interface EcrTokenSourceOptions {
+  readonly logger: Logger;
+  /** Total attempts per call, including the first (the SDK's standard retry with backoff). */
+  readonly maxAttempts?: number;
+}
+
+/**
+ * Kubelet kills a plugin after a minute and people wait on docker: bounded timeouts, so that
+ * an unreachable endpoint fails in seconds rather than hanging.
+ */
+const REQUEST_HANDLER = { connectionTimeout: 3000, requestTimeout: 10000 };
+
+/** Decodes `base64("AWS:<password>")` as ECR returns it. */
+export function parseAuthorizationToken(encoded: string | undefined, expiresAt: Date | undefined): AuthorizationToken {
+  const decoded = encoded ? Buffer.from(encoded, 'base64').toString('utf8') : '';
+  const colon = decoded.indexOf(':');
+  if (!encoded || colon <= 0 || colon === decoded.length - 1 || !/^[A-Za-z0-9+/=\s]+$/.test(encoded)) {
+    throw new TokenFetchError('invalid-response', 'ECR returned an authorization token that is not base64 "user:password"');
+  }
+  if (!(expiresAt instanceof Date) || Number.isNaN(expiresAt.getTime())) {
+    throw new TokenFetchError('invalid-response', 'ECR returned an authorization token without an expiry time');
+  }
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), expiresAt };
+}
+
+/**
+ * Fetches tokens with `GetAuthorizationToken`: ECR for private registries (signed for the
+ * registry's region, FIPS endpoint for `-fips` hosts), ECR Public in us-east-1. Credentials
+ * come from the SDK's default chain: env, shared files and profiles, SSO, web identity,
+ * container and instance metadata.
+ */
+export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSource {
+  const { logger } = options;
+  const maxAttempts = options.maxAttempts ?? 3;
+  return {
+    async getAuthorizationToken(registry: Registry): Promise<AuthorizationToken> {
+      logger.info(`requesting a token for ${registry.host} (${registry.kind}, ${registry.region})`);
+      try {
+        if (registry.kind === 'ecr-public') {
+          const client = new ECRPUBLICClient({ region: registry.region, maxAttempts, requestHandler: REQUEST_HANDLER });
+          try {
+            const out = await client.send(new GetPublicAuthorizationTokenCommand({}));
+            return parseAuthorizationToken(out.authorizationData?.authorizationToken, out.authorizationData?.expiresAt);
+          } finally {
+            client.destroy();
+          }
+        }
+        const client = new ECRClient({
+          region: registry.region,
+          useFipsEndpoint: registry.fips,
+          maxAttempts,
+          requestHandler: REQUEST_HANDLER,
+        });
+        try {
+          const out = await client.send(new GetAuthorizationTokenCommand({ registryIds: [registry.registryId] }));
+          const data = out.authorizationData?.[0];
+          return parseAuthorizationToken(data?.authorizationToken, data?.expiresAt);
+        } finally {
+          client.destroy();
+        }
+      } catch (error) {
+        const classified = classifyAwsError(error, registry);
+        const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        logger.error(`token request for ${registry.host} failed [${classified.reason}]: ${detail}`);
+        throw classified;
+      }
+    },
+  };
+}

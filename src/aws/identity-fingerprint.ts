@@ -1,0 +1,78 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { IdentityEnv } from '../config';
+
+/**
+ * Sections of an AWS shared config/credentials file, by header (`profile dev`, `default`,
+ * `sso-session corp`), each as its normalised `key=value` lines.
+ *
+ * Why not the SDK's own INI loader: it comes with `@smithy/core/config`, which takes ~16 ms
+ * to load (measured on the development machine), while the whole cache-hit path has a budget
+ * of a few milliseconds. The fingerprint needs the raw text of a few sections, not their
+ * meaning, so a small tolerant reader is enough; the SDK still does the real parsing when it
+ * resolves credentials.
+ */
+export function parseIniSections(text: string): Map<string, string[]> {
+  const sections = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const rawLine of text.split(/\r?\n/)) {
+    const line = rawLine.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    const header = /^\[\s*([^\]]*?)\s*\]/.exec(line);
+    if (header) {
+      const name = (header[1] ?? '').replace(/\s+/g, ' ');
+      current = sections.get(name) ?? [];
+      sections.set(name, current);
+      continue;
+    }
+    // Indented continuation lines (nested `s3 =` blocks) are kept, normalised, like the rest.
+    current?.push(line.replace(/\s*=\s*/, '='));
+  }
+  return sections;
+}
+
+function valueOf(lines: readonly string[], key: string): string | undefined {
+  const prefix = `${key}=`;
+  return lines.find((l) => l.toLowerCase().startsWith(prefix))?.slice(prefix.length).trim();
+}
+
+function readOptional(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Material identifying the AWS identity the SDK's default chain would resolve, computed
+ * from local configuration only — no network, no STS. Two processes that would act as the
+ * same principal get the same material even though their session keys differ (assume-role,
+ * SSO, IRSA, container credentials); anything that could change the principal or the
+ * endpoints changes it. Hashed with a salt before it is stored anywhere.
+ */
+export function resolveIdentityMaterial(identityEnv: IdentityEnv, homeDir: string): string {
+  const profile = identityEnv.AWS_PROFILE ?? 'default';
+  const configFile = identityEnv.AWS_CONFIG_FILE ?? path.join(homeDir, '.aws', 'config');
+  const credentialsFile = identityEnv.AWS_SHARED_CREDENTIALS_FILE ?? path.join(homeDir, '.aws', 'credentials');
+  const config = parseIniSections(readOptional(configFile));
+  const credentials = parseIniSections(readOptional(credentialsFile));
+
+  // Follow source_profile and sso_session links, as the SDK's ini provider would.
+  const chain: string[] = [];
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    if (seen.has(name) || seen.size > 16) return;
+    seen.add(name);
+    const fromConfig = config.get(name === 'default' ? 'default' : `profile ${name}`) ?? config.get(name) ?? [];
+    const fromCredentials = credentials.get(name) ?? [];
+    chain.push(`[${name}]`, ...fromConfig, '--', ...fromCredentials);
+    const session = valueOf(fromConfig, 'sso_session');
+    if (session) chain.push(`[sso-session ${session}]`, ...(config.get(`sso-session ${session}`) ?? []));
+    const source = valueOf(fromConfig, 'source_profile') ?? valueOf(fromCredentials, 'source_profile');
+    if (source) visit(source);
+  };
+  visit(profile);
+
+  return JSON.stringify({ v: 1, env: identityEnv, profile, chain });
+}

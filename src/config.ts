@@ -1,0 +1,82 @@
+import * as path from 'node:path';
+
+/**
+ * Environment variables that decide which AWS identity (and which endpoints) a token
+ * belongs to. They feed the local identity fingerprint that keys the cache, so that a
+ * different identity never gets another identity's token.
+ */
+export const IDENTITY_ENV_VARS = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_PROFILE',
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_ROLE_ARN',
+  'AWS_ROLE_SESSION_NAME',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_EC2_METADATA_SERVICE_ENDPOINT',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_ECR',
+  'AWS_ENDPOINT_URL_ECR_PUBLIC',
+  'AWS_ENDPOINT_URL_STS',
+  'AWS_USE_FIPS_ENDPOINT',
+] as const;
+
+export type IdentityEnvVar = (typeof IDENTITY_ENV_VARS)[number];
+export type IdentityEnv = Readonly<Partial<Record<IdentityEnvVar, string>>>;
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
+
+/** Everything the helper takes from its environment, typed. */
+export interface Config {
+  /** `AWS_ECR_CACHE_DIR`, default `~/.ecr`. */
+  readonly cacheDir: string;
+  /** `AWS_ECR_DISABLE_CACHE`: any non-empty value turns the token cache off. */
+  readonly cacheDisabled: boolean;
+  /** `AWS_ECR_IGNORE_CREDS_STORAGE=true`: store/erase succeed as no-ops for every host. */
+  readonly ignoreCredsStorage: boolean;
+  /** `AWS_ECR_LOG_LEVEL`, default `info`. */
+  readonly logLevel: LogLevel;
+  /** `<cacheDir>/log/ecr-login.log`. */
+  readonly logFile: string;
+  readonly homeDir: string;
+  readonly identityEnv: IdentityEnv;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'off'];
+
+function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+/** Expands a leading `~` the way a shell would, since the reference helper accepts `~/…`. */
+function expandHome(dir: string, homeDir: string): string {
+  if (dir === '~') return homeDir;
+  if (dir.startsWith('~/')) return path.join(homeDir, dir.slice(2));
+  return dir;
+}
+
+/**
+ * Reads the environment once into a typed `Config`. The only place in `src/` that looks at
+ * environment variables (the AWS SDK reads its own).
+ */
+export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string): Config {
+  const rawDir = env['AWS_ECR_CACHE_DIR']?.trim();
+  const cacheDir = path.resolve(rawDir ? expandHome(rawDir, homeDir) : path.join(homeDir, '.ecr'));
+  const rawLevel = (env['AWS_ECR_LOG_LEVEL'] ?? '').trim().toLowerCase();
+  const identityEnv: Partial<Record<IdentityEnvVar, string>> = {};
+  for (const name of IDENTITY_ENV_VARS) {
+    const value = env[name];
+    if (value !== undefined && value !== '') identityEnv[name] = value;
+  }
+  return {
+    cacheDir,
+    cacheDisabled: (env['AWS_ECR_DISABLE_CACHE'] ?? '') !== '',
+    ignoreCredsStorage: (env['AWS_ECR_IGNORE_CREDS_STORAGE'] ?? '').trim().toLowerCase() === 'true',
+    logLevel: isLogLevel(rawLevel) ? rawLevel : 'info',
+    logFile: path.join(cacheDir, 'log', 'ecr-login.log'),
+    homeDir,
+    identityEnv,
+  };
+}

@@ -1,0 +1,95 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LogLevel } from './config';
+
+/**
+ * Where diagnostics go: the log file (details) and, through `tell`, one line on stderr for
+ * the person at the terminal. Never stdout: stdout is protocol only. Everything passes
+ * through `redact` first, so a token cannot reach either.
+ */
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  /** A line for the user on stderr (also logged as a warning). */
+  tell(message: string): void;
+  /** Registers a secret so it is masked wherever it would appear later. */
+  addSecret(secret: string): void;
+}
+
+const LEVEL_ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, off: 4 };
+
+/** Long base64/base64url runs: ECR tokens and passwords, session tokens, secret keys. */
+const LONG_OPAQUE = /[A-Za-z0-9+/_-]{32,}={0,2}/g;
+/** Access key ids keep their kind and last four characters: enough to tell keys apart. */
+const ACCESS_KEY_ID = /\b(AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,}([A-Z0-9]{4})\b/g;
+
+/** Masks secrets in a line of text. Pure; exported for tests. */
+export function redact(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= 4) out = out.split(secret).join('[REDACTED]');
+  }
+  return out.replace(LONG_OPAQUE, maskOpaque).replace(ACCESS_KEY_ID, '$1…$2');
+}
+
+/** Random material mixes digits and both cases; file paths and words rarely do. */
+function maskOpaque(run: string): string {
+  const looksRandom = /\d/.test(run) && /[A-Z]/.test(run) && /[a-z]/.test(run);
+  return looksRandom || run.length >= 64 ? '[REDACTED]' : run;
+}
+
+export interface LoggerOptions {
+  /** Log file path; undefined: no file. */
+  file?: string | undefined;
+  level: LogLevel;
+  /** Where `tell` writes. */
+  stderr: { write(chunk: string): unknown };
+  /** Rotate the log to `<file>.1` when it grows past this many bytes. */
+  maxBytes?: number;
+  now?: () => Date;
+}
+
+const DEFAULT_MAX_BYTES = 256 * 1024;
+
+/** Creates the logger. The file is opened lazily, so a quiet run touches no log. */
+export function createLogger(options: LoggerOptions): Logger {
+  const secrets: string[] = [];
+  const minLevel = LEVEL_ORDER[options.level];
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const now = options.now ?? (() => new Date());
+  let fileBroken = false;
+
+  const writeFile = (level: LogLevel, message: string): void => {
+    const file = options.file;
+    if (!file || fileBroken || LEVEL_ORDER[level] < minLevel) return;
+    const line = `${now().toISOString()} ${level.toUpperCase()} pid=${process.pid} ${redact(message, secrets).replace(/\s*\n\s*/g, ' ')}\n`;
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      try {
+        if (fs.statSync(file).size + line.length > maxBytes) fs.renameSync(file, `${file}.1`);
+      } catch {
+        // no file yet
+      }
+      fs.appendFileSync(file, line, { mode: 0o600 });
+    } catch {
+      // Logging must never break a credential lookup: a read-only home still gets tokens.
+      fileBroken = true;
+    }
+  };
+
+  return {
+    debug: (m) => writeFile('debug', m),
+    info: (m) => writeFile('info', m),
+    warn: (m) => writeFile('warn', m),
+    error: (m) => writeFile('error', m),
+    tell(message) {
+      options.stderr.write(`ecr-login: ${redact(message, secrets)}\n`);
+      writeFile('warn', message);
+    },
+    addSecret(secret) {
+      if (secret) secrets.push(secret);
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import type { CachedToken } from '../store/token-store';
+
+/**
+ * A token is handed out while at least this long remains: a client may keep using it for a
+ * push that takes minutes after `get` returns.
+ */
+export const MIN_REMAINING_MS = 5 * 60 * 1000;
+
+/** Fresh: younger than half its lifetime (the reference helper's rule). No refresh needed. */
+export function isFresh(token: CachedToken, now: number): boolean {
+  const halfLife = token.issuedAt + (token.expiresAt - token.issuedAt) / 2;
+  return now < halfLife && isUsable(token, now);
+}
+
+/** Usable: not expired (with a margin). Only used when a refresh has just failed. */
+export function isUsable(token: CachedToken, now: number): boolean {
+  return now < token.expiresAt - MIN_REMAINING_MS;
+}

@@ -1,0 +1,15 @@
+import type { TokenSource } from '../aws/token-source';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import type { TokenStore } from '../store/token-store';
+
+/** What the protocol adapters need to answer a request; built once per process in `main.ts`. */
+export interface HelperServices {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly store: TokenStore;
+  /** Local identity fingerprint material; computed on first use. */
+  readonly identity: () => string;
+  readonly loadTokenSource: () => Promise<TokenSource>;
+}

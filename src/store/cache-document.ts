@@ -1,0 +1,65 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { CachedToken } from './token-store';
+
+/** Bump when the layout changes; a file of another version is rebuilt, not misread. */
+export const CACHE_VERSION = 1;
+
+/** The JSON kept in `cache.json`. */
+export interface CacheDocument {
+  readonly version: typeof CACHE_VERSION;
+  /** Random per file; makes the identity hashes useless outside this file. */
+  readonly salt: string;
+  readonly entries: Readonly<Record<string, CachedToken>>;
+}
+
+export function createEmptyDocument(): CacheDocument {
+  return { version: CACHE_VERSION, salt: randomBytes(16).toString('hex'), entries: {} };
+}
+
+/** The entry key: a salted hash of host and identity, so the file reveals no identity. */
+export function formatEntryKey(salt: string, host: string, identity: string): string {
+  return createHash('sha256').update(`${salt}\0${host}\0${identity}`).digest('hex').slice(0, 40);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseCachedToken(value: unknown): CachedToken | undefined {
+  if (!isRecord(value)) return undefined;
+  const { host, username, password, issuedAt, expiresAt } = value;
+  if (
+    typeof host !== 'string' ||
+    typeof username !== 'string' ||
+    typeof password !== 'string' ||
+    typeof issuedAt !== 'number' ||
+    typeof expiresAt !== 'number' ||
+    !Number.isFinite(issuedAt) ||
+    !Number.isFinite(expiresAt)
+  ) {
+    return undefined;
+  }
+  return { host, username, password, issuedAt, expiresAt };
+}
+
+/**
+ * Narrows parsed JSON to a cache document. Returns undefined when the whole file is
+ * unusable (wrong version, wrong shape); drops single malformed entries.
+ */
+export function parseCacheDocument(value: unknown): CacheDocument | undefined {
+  if (!isRecord(value) || value['version'] !== CACHE_VERSION) return undefined;
+  const { salt, entries } = value;
+  if (typeof salt !== 'string' || !/^[0-9a-f]{16,}$/.test(salt) || !isRecord(entries)) return undefined;
+  const kept: Record<string, CachedToken> = {};
+  for (const [key, raw] of Object.entries(entries)) {
+    const token = parseCachedToken(raw);
+    if (token) kept[key] = token;
+  }
+  return { version: CACHE_VERSION, salt, entries: kept };
+}
+
+/** A copy without the entries that have expired by `now`. */
+export function pruneExpired(doc: CacheDocument, now: number): CacheDocument {
+  const entries = Object.fromEntries(Object.entries(doc.entries).filter(([, t]) => t.expiresAt > now));
+  return { ...doc, entries };
+}

@@ -1,0 +1,146 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Logger } from '../log';
+import {
+  type CacheDocument,
+  createEmptyDocument,
+  formatEntryKey,
+  parseCacheDocument,
+  pruneExpired,
+} from './cache-document';
+import { CacheWriteError, type CachedToken, type TokenStore } from './token-store';
+
+export interface FileStoreOptions {
+  /** The cache directory (`AWS_ECR_CACHE_DIR`); created 0700 on first write. */
+  readonly dir: string;
+  readonly now: () => number;
+  readonly logger: Logger;
+  /**
+   * Runs a read-modify-write of the file exclusively across processes. Defaults to running
+   * it directly (no other writer).
+   */
+  readonly withWriteLock?: <T>(fn: () => Promise<T>) => Promise<T>;
+}
+
+/** Larger than any real cache; a bigger file is not ours to parse. */
+const MAX_CACHE_BYTES = 4 * 1024 * 1024;
+
+type ReadResult =
+  | { readonly status: 'ok'; readonly doc: CacheDocument }
+  | { readonly status: 'missing' | 'corrupt'; readonly doc: undefined }
+  /** A symlink or someone else's file: neither read nor overwritten. */
+  | { readonly status: 'unsafe'; readonly doc: undefined; readonly why: string };
+
+/** The cache file path inside a cache directory. */
+export function formatCacheFilePath(dir: string): string {
+  return path.join(dir, 'cache.json');
+}
+
+/**
+ * The token cache in `<dir>/cache.json` (versioned JSON, 0600), replaced atomically on every
+ * write (temp file, fsync, rename) so that readers never see a half-written file and need
+ * no lock.
+ */
+export function createFileStore(options: FileStoreOptions): TokenStore {
+  const file = formatCacheFilePath(options.dir);
+  const { logger, now } = options;
+  const withWriteLock = options.withWriteLock ?? (<T>(fn: () => Promise<T>) => fn());
+  const told = new Set<string>();
+
+  /** One warning per cause per process, so a broken cache is not a wall of text. */
+  const warnOnce = (key: string, message: string, toUser: boolean): void => {
+    if (told.has(key)) return;
+    told.add(key);
+    if (toUser) logger.tell(message);
+    else logger.warn(message);
+  };
+
+  const read = (): ReadResult => {
+    let fd: number;
+    try {
+      // O_NOFOLLOW: a symlink planted at the cache path must not redirect our reads or writes.
+      fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { status: 'missing', doc: undefined };
+      if (code === 'ELOOP') return { status: 'unsafe', doc: undefined, why: `${file} is a symbolic link` };
+      warnOnce('unreadable', `cannot read token cache ${file} (${code ?? String(error)}); treating it as empty`, false);
+      return { status: 'corrupt', doc: undefined };
+    }
+    try {
+      const stat = fs.fstatSync(fd);
+      if (!stat.isFile()) return { status: 'unsafe', doc: undefined, why: `${file} is not a regular file` };
+      const uid = process.getuid?.();
+      if (uid !== undefined && stat.uid !== uid) {
+        return { status: 'unsafe', doc: undefined, why: `${file} is owned by uid ${stat.uid}, not by you (uid ${uid})` };
+      }
+      if (stat.size > MAX_CACHE_BYTES) {
+        warnOnce('corrupt', `token cache ${file} is implausibly large; rebuilding it`, false);
+        return { status: 'corrupt', doc: undefined };
+      }
+      const text = fs.readFileSync(fd, 'utf8');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      const doc = parseCacheDocument(parsed);
+      if (!doc) {
+        warnOnce('corrupt', `token cache ${file} is unreadable (corrupt, truncated or another version); rebuilding it`, false);
+        return { status: 'corrupt', doc: undefined };
+      }
+      return { status: 'ok', doc };
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+
+  const readUsable = (): CacheDocument | undefined => {
+    const result = read();
+    if (result.status === 'unsafe') {
+      warnOnce('unsafe', `not using the token cache: ${result.why}; remove it to re-enable caching`, true);
+    }
+    return result.doc;
+  };
+
+  const write = async (doc: CacheDocument): Promise<void> => {
+    try {
+      fs.mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+      // Lazy: only the write path pays for loading the library.
+      const { default: writeFileAtomic } = await import('write-file-atomic');
+      await writeFileAtomic(file, `${JSON.stringify(doc)}\n`, { mode: 0o600, fsync: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new CacheWriteError(`cannot write token cache ${file} (${code})`, { cause: error });
+    }
+  };
+
+  return {
+    async get(host, identity) {
+      const doc = readUsable();
+      if (!doc) return undefined;
+      return doc.entries[formatEntryKey(doc.salt, host, identity)];
+    },
+
+    async put(identity, token) {
+      await withWriteLock(async () => {
+        const result = read();
+        if (result.status === 'unsafe') throw new CacheWriteError(`not writing the token cache: ${result.why}`);
+        // Re-read under the lock so entries written meanwhile by other processes survive.
+        const base = pruneExpired(result.doc ?? createEmptyDocument(), now());
+        const key = formatEntryKey(base.salt, token.host, identity);
+        await write({ ...base, entries: { ...base.entries, [key]: token } });
+      });
+    },
+
+    async list(identity) {
+      const doc = readUsable();
+      if (!doc) return [];
+      const current = now();
+      return Object.entries(doc.entries)
+        .filter(([key, t]) => t.expiresAt > current && key === formatEntryKey(doc.salt, t.host, identity))
+        .map(([, t]) => t);
+    },
+  };
+}
