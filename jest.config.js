@@ -6,4 +6,5 @@ module.exports = {
   transform: { '^.+\\.ts$': '<rootDir>/scripts/jest-esbuild-transform.js' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 30000,
+  setupFiles: ['<rootDir>/__tests__/helpers/jest-setup.ts'],
 };

@@ -1,5 +1,6 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** A credential the emulator knows: the secret it re-signs with, and who it belongs to. */
@@ -56,6 +57,13 @@ export async function verifySigV4(
   if (!signingDate) return { ok: false, code: 'SignatureDoesNotMatch', message: 'Missing or malformed X-Amz-Date' };
   if (Math.abs(now.getTime() - signingDate.getTime()) > 15 * 60 * 1000) {
     return { ok: false, code: 'RequestExpired', message: 'Signature expired: the request time is too far from the server time' };
+  }
+
+  // The signer trusts a client-sent payload hash header instead of hashing the body, so the
+  // header itself must match the body that arrived.
+  const claimedHash = input.headers['x-amz-content-sha256'];
+  if (claimedHash !== undefined && claimedHash !== createHash('sha256').update(input.body).digest('hex')) {
+    return { ok: false, code: 'SignatureDoesNotMatch', message: 'The provided x-amz-content-sha256 header does not match the request body.' };
   }
 
   const signedHeaders = signedHeaderList.split(';');

@@ -38,5 +38,6 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/aws/create-ecr-token-source.ts'], outfile: 'dist/aws-token-source.js', plugins: [sharedErrors] }),
   build({ ...common, entryPoints: ['src/errors.ts'], outfile: 'dist/errors.js' }),
   build({ ...common, entryPoints: ['emulator/main.ts'], outfile: 'dist/ecr-emulator.js' }),
+  build({ ...common, entryPoints: ['scripts/demo.ts'], outfile: 'dist/demo.js' }),
 ]);
 for (const f of ['bin/docker-credential-ecr-login']) chmodSync(f, 0o755);

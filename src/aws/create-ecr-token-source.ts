@@ -2,7 +2,7 @@
  * The real token source over the AWS SDK for JavaScript v3. This module is loaded lazily
  * (and bundled as its own file) so the cache-hit path never loads the SDK.
  */
-import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { ECRClient, type ECRClientConfig, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { ECRPUBLICClient, GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand } from '@aws-sdk/client-ecr-public';
 import { TokenFetchError } from '../errors';
 import type { Logger } from '../log';
@@ -14,6 +14,10 @@ export interface EcrTokenSourceOptions {
   readonly logger: Logger;
   /** Total attempts per call, including the first (the SDK's standard retry with backoff). */
   readonly maxAttempts?: number;
+  /** Tests only: a request handler that captures requests instead of sending them. */
+  readonly requestHandler?: ECRClientConfig['requestHandler'];
+  /** Tests only: fixed credentials instead of the default chain. */
+  readonly credentials?: ECRClientConfig['credentials'];
 }
 
 /**
@@ -43,13 +47,17 @@ export function parseAuthorizationToken(encoded: string | undefined, expiresAt: 
  */
 export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSource {
   const { logger } = options;
-  const maxAttempts = options.maxAttempts ?? 3;
+  const common = {
+    maxAttempts: options.maxAttempts ?? 3,
+    requestHandler: options.requestHandler ?? REQUEST_HANDLER,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  };
   return {
     async getAuthorizationToken(registry: Registry): Promise<AuthorizationToken> {
       logger.info(`requesting a token for ${registry.host} (${registry.kind}, ${registry.region})`);
       try {
         if (registry.kind === 'ecr-public') {
-          const client = new ECRPUBLICClient({ region: registry.region, maxAttempts, requestHandler: REQUEST_HANDLER });
+          const client = new ECRPUBLICClient({ ...common, region: registry.region });
           try {
             const out = await client.send(new GetPublicAuthorizationTokenCommand({}));
             return parseAuthorizationToken(out.authorizationData?.authorizationToken, out.authorizationData?.expiresAt);
@@ -57,12 +65,7 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
             client.destroy();
           }
         }
-        const client = new ECRClient({
-          region: registry.region,
-          useFipsEndpoint: registry.fips,
-          maxAttempts,
-          requestHandler: REQUEST_HANDLER,
-        });
+        const client = new ECRClient({ ...common, region: registry.region, useFipsEndpoint: registry.fips });
         try {
           const out = await client.send(new GetAuthorizationTokenCommand({ registryIds: [registry.registryId] }));
           const data = out.authorizationData?.[0];

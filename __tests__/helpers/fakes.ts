@@ -1,0 +1,86 @@
+import type { AuthorizationToken, TokenSource } from '../../src/aws/token-source';
+import type { Logger } from '../../src/log';
+import type { Registry } from '../../src/registry/parse-registry';
+import type { CachedToken, TokenStore } from '../../src/store/token-store';
+
+/** A clock the test moves by hand. */
+export function createFakeClock(start = Date.UTC(2026, 0, 1)): { now: () => number; advance: (ms: number) => void } {
+  let current = start;
+  return { now: () => current, advance: (ms) => (current += ms) };
+}
+
+export interface FakeTokenSource extends TokenSource {
+  readonly calls: Registry[];
+}
+
+/**
+ * Records calls and answers with `respond` (default: a 12-hour token whose password names
+ * the call number).
+ */
+export function createFakeTokenSource(
+  now: () => number,
+  respond?: (registry: Registry, call: number) => AuthorizationToken | Promise<AuthorizationToken>,
+): FakeTokenSource {
+  const calls: Registry[] = [];
+  return {
+    calls,
+    async getAuthorizationToken(registry) {
+      calls.push(registry);
+      if (respond) return respond(registry, calls.length);
+      return { username: 'AWS', password: `password-${calls.length}`, expiresAt: new Date(now() + 12 * 3600_000) };
+    },
+  };
+}
+
+/** A logger that keeps what it is told, for assertions. */
+export function createMemoryLogger(): Logger & { lines: string[]; told: string[] } {
+  const lines: string[] = [];
+  const told: string[] = [];
+  return {
+    lines,
+    told,
+    debug: (m) => lines.push(`DEBUG ${m}`),
+    info: (m) => lines.push(`INFO ${m}`),
+    warn: (m) => lines.push(`WARN ${m}`),
+    error: (m) => lines.push(`ERROR ${m}`),
+    tell: (m) => {
+      told.push(m);
+      lines.push(`WARN ${m}`);
+    },
+    addSecret: () => undefined,
+  };
+}
+
+/** An in-memory store keyed by host and identity. */
+export function createMemoryStore(): TokenStore & { entries: Map<string, CachedToken> } {
+  const entries = new Map<string, CachedToken>();
+  const key = (host: string, identity: string): string => `${host}\0${identity}`;
+  return {
+    entries,
+    get: async (host, identity) => entries.get(key(host, identity)),
+    put: async (identity, token) => {
+      entries.set(key(token.host, identity), token);
+    },
+    list: async (identity) => [...entries].filter(([k]) => k.endsWith(`\0${identity}`)).map(([, t]) => t),
+  };
+}
+
+/** Collects what is written to a stream-like sink. */
+export function createSink(): { write: (chunk: string) => boolean; text: () => string } {
+  let text = '';
+  return {
+    write: (chunk) => {
+      text += chunk;
+      return true;
+    },
+    text: () => text,
+  };
+}
+
+/** Standard input with the given content (as clients write it: one chunk, then EOF). */
+export function stdinOf(content: string | Buffer): AsyncIterable<Buffer> {
+  const buffer = typeof content === 'string' ? Buffer.from(content) : content;
+  return (async function* () {
+    if (buffer.length > 0) yield buffer;
+  })();
+}

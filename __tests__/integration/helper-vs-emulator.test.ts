@@ -1,0 +1,204 @@
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { type EcrEmulator, startEcrEmulator, TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
+import type { KnownCredential } from '../../emulator/sigv4-verifier';
+import { runHelper } from '../helpers/run-helper';
+import { makeTempDir } from '../helpers/temp-dir';
+
+const HOST = '123456789012.dkr.ecr.eu-central-1.amazonaws.com';
+const NOT_FOUND = 'credentials not found in native keychain\n';
+
+let emulator: EcrEmulator;
+beforeAll(async () => {
+  emulator = await startEcrEmulator();
+});
+afterAll(() => emulator.close());
+beforeEach(() => emulator.reset());
+
+/** A fresh HOME and cache dir per test; the helper sees only the emulator's env. */
+function environment(extra: Record<string, string> = {}, credential: KnownCredential = TEST_CREDENTIALS.allowed) {
+  const home = makeTempDir();
+  const cacheDir = path.join(home, '.ecr');
+  return { home, cacheDir, env: { HOME: home, ...emulator.env(credential), ...extra } };
+}
+
+function tokenCalls() {
+  return emulator.calls.filter((c) => c.action === 'GetAuthorizationToken');
+}
+
+describe('docker-credential-ecr-login against the local ECR emulator', () => {
+  it('fetches a signed token for the registry and prints it', async () => {
+    const { env } = environment();
+    const out = await runHelper(['get'], HOST, env);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe('');
+    const issued = emulator.issued[0];
+    expect(out.stdout).toBe(`{"ServerURL":"${HOST}","Username":"AWS","Secret":"${issued?.password}"}\n`);
+    expect(emulator.calls).toEqual([
+      expect.objectContaining({ service: 'ecr', registryIds: ['123456789012'], region: 'eu-central-1', status: 200, accessKeyId: TEST_CREDENTIALS.allowed.accessKeyId }),
+    ]);
+  });
+
+  it('answers the second call from the cache with no AWS call of any kind', async () => {
+    const { env } = environment();
+    const first = await runHelper(['get'], HOST, env);
+    const second = await runHelper(['get'], `https://${HOST}/v2/`, env);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout).Secret).toBe(JSON.parse(first.stdout).Secret);
+    expect(emulator.calls).toHaveLength(1);
+  });
+
+  it('gets ECR Public tokens from us-east-1', async () => {
+    const { env } = environment();
+    const out = await runHelper(['get'], 'public.ecr.aws', env);
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual({ ServerURL: 'public.ecr.aws', Username: 'AWS', Secret: emulator.issued[0]?.password });
+    expect(emulator.calls).toEqual([expect.objectContaining({ service: 'ecr-public', region: 'us-east-1', status: 200 })]);
+  });
+
+  it('stores the cache 0600 in a 0700 directory and lists the registry', async () => {
+    const { env, cacheDir } = environment();
+    await runHelper(['get'], HOST, env);
+    expect(fs.statSync(cacheDir).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.join(cacheDir, 'cache.json')).mode & 0o777).toBe(0o600);
+    const list = await runHelper(['list'], '', env);
+    expect(list).toMatchObject({ code: 0, stdout: `{"https://${HOST}":"AWS"}\n` });
+    expect(emulator.calls).toHaveLength(1);
+  });
+
+  it('honours AWS_ECR_CACHE_DIR and AWS_ECR_DISABLE_CACHE', async () => {
+    const custom = path.join(makeTempDir(), 'elsewhere');
+    const { env, cacheDir } = environment({ AWS_ECR_CACHE_DIR: custom });
+    await runHelper(['get'], HOST, env);
+    expect(fs.existsSync(path.join(custom, 'cache.json'))).toBe(true);
+    expect(fs.existsSync(cacheDir)).toBe(false);
+
+    const disabled = environment({ AWS_ECR_DISABLE_CACHE: '1' });
+    await runHelper(['get'], HOST, disabled.env);
+    await runHelper(['get'], HOST, disabled.env);
+    expect(tokenCalls()).toHaveLength(3);
+    expect(fs.existsSync(path.join(disabled.cacheDir, 'cache.json'))).toBe(false);
+  });
+
+  it('never hands out an expired token: a short-lived token is fetched again', async () => {
+    emulator.faults.tokenLifetimeSeconds = 1;
+    const { env } = environment();
+    const first = await runHelper(['get'], HOST, env);
+    await new Promise((r) => setTimeout(r, 1100));
+    const second = await runHelper(['get'], HOST, env);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout).Secret).not.toBe(JSON.parse(first.stdout).Secret);
+    expect(tokenCalls()).toHaveLength(2);
+  });
+
+  it('AccessDenied: not-found on stdout, the principal and missing action on stderr, nothing secret', async () => {
+    const { env, cacheDir } = environment({}, TEST_CREDENTIALS.denied);
+    const out = await runHelper(['get'], HOST, env);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toBe(NOT_FOUND);
+    expect(out.stderr.trim().split('\n')).toHaveLength(1);
+    expect(out.stderr).toContain('ecr:GetAuthorizationToken');
+    expect(out.stderr).toContain(TEST_CREDENTIALS.denied.principalArn);
+    expect(out.stderr).not.toContain(TEST_CREDENTIALS.denied.secretAccessKey);
+    const log = fs.readFileSync(path.join(cacheDir, 'log', 'ecr-login.log'), 'utf8');
+    expect(log).toContain('AccessDeniedException');
+    expect(fs.statSync(path.join(cacheDir, 'log', 'ecr-login.log')).mode & 0o777).toBe(0o600);
+  });
+
+  it('rejected signature (wrong secret) is reported as invalid credentials', async () => {
+    const { env } = environment({ AWS_SECRET_ACCESS_KEY: 'not-the-right-secret-000000000000000000000' });
+    const out = await runHelper(['get'], HOST, env);
+    expect(out.stdout).toBe(NOT_FOUND);
+    expect(out.stderr).toMatch(/AWS rejected the credentials \(InvalidSignatureException\)/);
+    expect(emulator.calls[0]).toMatchObject({ status: 403 });
+  });
+
+  it('throttling after retries: not-found and a hint, after the SDK retried', async () => {
+    emulator.faults.throttleNext = 1000;
+    const { env } = environment();
+    const out = await runHelper(['get'], HOST, env);
+    expect(out.stdout).toBe(NOT_FOUND);
+    expect(out.stderr).toMatch(/throttled .* even after retries/);
+    expect(tokenCalls().length).toBe(3);
+  });
+
+  it('a throttled first attempt is retried and succeeds', async () => {
+    emulator.faults.throttleNext = 1;
+    const { env } = environment();
+    const out = await runHelper(['get'], HOST, env);
+    expect(out.code).toBe(0);
+    expect(tokenCalls().map((c) => c.status)).toEqual([400, 200]);
+  });
+
+  it('unreachable endpoint: fails within seconds with a network hint', async () => {
+    const { env } = environment({ AWS_ENDPOINT_URL_ECR: 'http://127.0.0.1:9' });
+    const out = await runHelper(['get'], HOST, env);
+    expect(out.stdout).toBe(NOT_FOUND);
+    expect(out.stderr).toMatch(/could not reach the ECR API .*ECONNREFUSED/);
+    expect(out.ms).toBeLessThan(15000);
+  });
+
+  it('no AWS credentials at all (metadata endpoint silent): fails within a few seconds', async () => {
+    // A metadata endpoint that accepts connections and never answers: the worst case.
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as net.AddressInfo).port;
+    try {
+      const home = makeTempDir();
+      const out = await runHelper(['get'], HOST, {
+        HOME: home,
+        AWS_ENDPOINT_URL_ECR: emulator.url,
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${port}`,
+      });
+      expect(out.stdout).toBe(NOT_FOUND);
+      expect(out.stderr).toMatch(/no AWS credentials found/);
+      expect(out.ms).toBeLessThan(8000);
+      expect(emulator.calls).toHaveLength(0);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('a slow ECR answer still succeeds', async () => {
+    emulator.faults.delayMs = 1500;
+    const { env } = environment();
+    const out = await runHelper(['get'], HOST, env);
+    expect(out.code).toBe(0);
+  });
+
+  it('not-ECR hosts: not-found and no AWS call', async () => {
+    const { env } = environment();
+    for (const url of ['https://index.docker.io/v1/', 'ghcr.io', `${HOST}.evil.example`]) {
+      expect(await runHelper(['get'], url, env)).toMatchObject({ code: 1, stdout: NOT_FOUND, stderr: '' });
+    }
+    expect(emulator.calls).toHaveLength(0);
+  });
+
+  it('store and erase for the ECR host succeed (docker login / logout do not fail)', async () => {
+    const { env } = environment();
+    const store = await runHelper(['store'], JSON.stringify({ ServerURL: `https://${HOST}`, Username: 'AWS', Secret: 'x' }), env);
+    const erase = await runHelper(['erase'], `https://${HOST}`, env);
+    expect([store.code, erase.code]).toEqual([0, 0]);
+    expect(emulator.calls).toHaveLength(0);
+  });
+
+  it('a corrupt cache file is rebuilt and the call still succeeds', async () => {
+    const { env, cacheDir } = environment();
+    fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(cacheDir, 'cache.json'), '{"version":1,"salt":"ab', { mode: 0o600 });
+    const out = await runHelper(['get'], HOST, env);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe('');
+    expect(JSON.parse(fs.readFileSync(path.join(cacheDir, 'cache.json'), 'utf8')).version).toBe(1);
+  });
+
+  it('the token never appears in the log', async () => {
+    const { env, cacheDir } = environment({ AWS_ECR_LOG_LEVEL: 'debug' });
+    await runHelper(['get'], HOST, env);
+    const log = fs.readFileSync(path.join(cacheDir, 'log', 'ecr-login.log'), 'utf8');
+    const password = emulator.issued[0]?.password ?? 'missing';
+    expect(log).toContain('requesting a token');
+    expect(log).not.toContain(password.slice(0, 40));
+  });
+});

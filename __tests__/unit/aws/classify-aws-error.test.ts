@@ -1,0 +1,45 @@
+import { classifyAwsError } from '../../../src/aws/classify-aws-error';
+import { parseRegistry, type Registry } from '../../../src/registry/parse-registry';
+
+const privateRegistry = parseRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com') as Registry;
+const publicRegistry = parseRegistry('public.ecr.aws') as Registry;
+
+function awsError(name: string, message: string, extra: Record<string, unknown> = {}): Error {
+  return Object.assign(new Error(message), { name, ...extra });
+}
+
+describe('classifyAwsError', () => {
+  it('names the principal and the missing action for AccessDenied', () => {
+    const error = classifyAwsError(
+      awsError('AccessDeniedException', 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ecr:GetAuthorizationToken on resource: *'),
+      privateRegistry,
+    );
+    expect(error.reason).toBe('access-denied');
+    expect(error.hint).toContain('arn:aws:iam::123456789012:user/ci');
+    expect(error.hint).toContain('ecr:GetAuthorizationToken');
+    expect(error.protocolMessage).toBe('credentials not found in native keychain');
+  });
+
+  it('names ecr-public and sts:GetServiceBearerToken for ECR Public', () => {
+    const error = classifyAwsError(awsError('AccessDeniedException', 'User: arn:aws:iam::1:user/x is not authorized'), publicRegistry);
+    expect(error.hint).toContain('ecr-public:GetAuthorizationToken');
+    expect(error.hint).toContain('sts:GetServiceBearerToken');
+  });
+
+  it.each([
+    [awsError('CredentialsProviderError', 'Could not load credentials from any providers'), 'no-credentials', /AWS_PROFILE/],
+    [awsError('ThrottlingException', 'Rate exceeded', { $metadata: { httpStatusCode: 400 } }), 'throttled', /throttled/],
+    [awsError('Error', 'x', { $metadata: { httpStatusCode: 429 } }), 'throttled', /throttled/],
+    [awsError('UnrecognizedClientException', 'The security token included in the request is invalid.'), 'invalid-credentials', /access key/],
+    [awsError('InvalidSignatureException', 'bad signature'), 'invalid-credentials', /secret/],
+    [awsError('ExpiredTokenException', 'expired'), 'expired-credentials', /aws sso login/],
+    [awsError('Error', 'connect ECONNREFUSED 127.0.0.1:1', { code: 'ECONNREFUSED' }), 'network', /ECONNREFUSED/],
+    [awsError('TimeoutError', 'Connection timed out after 3000 ms'), 'network', /TimeoutError/],
+    [awsError('ServerException', 'internal'), 'other', /ServerException: internal/],
+  ])('%s -> %s', (error, reason, hint) => {
+    const classified = classifyAwsError(error, privateRegistry);
+    expect(classified.reason).toBe(reason);
+    expect(classified.hint).toMatch(hint);
+    expect(classified.hint).not.toContain('\n');
+  });
+});

@@ -1,0 +1,96 @@
+import { createEcrTokenSource, parseAuthorizationToken } from '../../../src/aws/create-ecr-token-source';
+import { TokenFetchError } from '../../../src/errors';
+import { parseRegistry, type Registry } from '../../../src/registry/parse-registry';
+import { createMemoryLogger } from '../../helpers/fakes';
+
+interface Captured {
+  hostname: string;
+  target: string;
+  body: string;
+  authorization: string;
+}
+
+/** A request handler that records the signed request and answers like ECR, without a network. */
+function capturingHandler(captured: Captured[], reply: (target: string) => unknown) {
+  return {
+    async handle(request: { hostname: string; headers: Record<string, string>; body?: unknown }) {
+      const target = request.headers['x-amz-target'] ?? '';
+      captured.push({
+        hostname: request.hostname,
+        target,
+        body: Buffer.from(request.body as Uint8Array).toString('utf8'),
+        authorization: request.headers['authorization'] ?? '',
+      });
+      const { Readable } = await import('node:stream');
+      return {
+        response: {
+          statusCode: 200,
+          headers: { 'content-type': 'application/x-amz-json-1.1' },
+          body: Readable.from([Buffer.from(JSON.stringify(reply(target)))]),
+        },
+      };
+    },
+    updateHttpClientConfig: () => undefined,
+    httpHandlerConfigs: () => ({}),
+  };
+}
+
+const token = Buffer.from('AWS:s3cr3t-password').toString('base64');
+const expires = Math.floor(Date.now() / 1000) + 43200;
+
+function registry(host: string): Registry {
+  const r = parseRegistry(host);
+  if (!r) throw new Error(`not a registry: ${host}`);
+  return r;
+}
+
+describe('createEcrTokenSource: endpoints and signing region come from the host', () => {
+  it.each([
+    ['123456789012.dkr.ecr.us-west-2.amazonaws.com', 'api.ecr.us-west-2.amazonaws.com', 'us-west-2/ecr'],
+    ['123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn', 'api.ecr.cn-north-1.amazonaws.com.cn', 'cn-north-1/ecr'],
+    ['123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com', 'api.ecr-fips.us-gov-west-1.amazonaws.com', 'us-gov-west-1/ecr'],
+    ['123456789012.dkr.ecr-fips.us-east-1.amazonaws.com', 'api.ecr-fips.us-east-1.amazonaws.com', 'us-east-1/ecr'],
+    ['123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov', 'api.ecr.us-iso-east-1.c2s.ic.gov', 'us-iso-east-1/ecr'],
+    ['public.ecr.aws', 'api.ecr-public.us-east-1.amazonaws.com', 'us-east-1/ecr-public'],
+  ])('%s -> %s', async (host, expectedHost, scope) => {
+    const captured: Captured[] = [];
+    const source = createEcrTokenSource({
+      logger: createMemoryLogger(),
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      requestHandler: capturingHandler(captured, (target) =>
+        target.startsWith('SpencerFrontendService')
+          ? { authorizationData: { authorizationToken: token, expiresAt: expires } }
+          : { authorizationData: [{ authorizationToken: token, expiresAt: expires }] },
+      ) as never,
+    });
+    const result = await source.getAuthorizationToken(registry(host));
+    expect(result).toEqual({ username: 'AWS', password: 's3cr3t-password', expiresAt: new Date(expires * 1000) });
+    expect(captured).toHaveLength(1);
+    expect(captured[0]?.hostname).toBe(expectedHost);
+    expect(captured[0]?.authorization).toContain(`/${scope}/aws4_request`);
+    if (host !== 'public.ecr.aws') expect(JSON.parse(captured[0]?.body ?? '{}')).toEqual({ registryIds: ['123456789012'] });
+  });
+});
+
+describe('parseAuthorizationToken', () => {
+  const at = new Date(Date.UTC(2030, 0, 1));
+  it('splits base64 "AWS:<password>" at the first colon', () => {
+    const encoded = Buffer.from('AWS:pass:with:colons').toString('base64');
+    expect(parseAuthorizationToken(encoded, at)).toEqual({ username: 'AWS', password: 'pass:with:colons', expiresAt: at });
+  });
+
+  it.each([
+    [undefined, 'missing'],
+    ['', 'empty'],
+    ['not base64 at all!', 'not base64'],
+    [Buffer.from('no-colon').toString('base64'), 'no colon'],
+    [Buffer.from(':password').toString('base64'), 'no user'],
+    [Buffer.from('AWS:').toString('base64'), 'no password'],
+  ])('rejects %j (%s)', (encoded: string | undefined, _why: string) => {
+    expect(() => parseAuthorizationToken(encoded, at)).toThrow(TokenFetchError);
+  });
+
+  it('rejects a token without expiry', () => {
+    expect(() => parseAuthorizationToken(Buffer.from('AWS:x').toString('base64'), undefined)).toThrow(/expiry/);
+  });
+});

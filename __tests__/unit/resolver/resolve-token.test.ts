@@ -1,0 +1,101 @@
+import { TokenFetchError } from '../../../src/errors';
+import { parseRegistry, type Registry } from '../../../src/registry/parse-registry';
+import { MIN_REMAINING_MS } from '../../../src/resolver/freshness';
+import { resolveToken } from '../../../src/resolver/resolve-token';
+import { CacheWriteError, type TokenStore } from '../../../src/store/token-store';
+import { createFakeClock, createFakeTokenSource, createMemoryLogger, createMemoryStore } from '../../helpers/fakes';
+
+const registry = parseRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com') as Registry;
+const HOUR = 3600_000;
+
+function setup(store: TokenStore = createMemoryStore()) {
+  const clock = createFakeClock();
+  const source = createFakeTokenSource(clock.now);
+  const logger = createMemoryLogger();
+  let loads = 0;
+  const deps = {
+    store,
+    identity: 'identity-a',
+    now: clock.now,
+    logger,
+    loadTokenSource: async () => {
+      loads += 1;
+      return source;
+    },
+  };
+  return { clock, source, logger, deps, loads: () => loads };
+}
+
+describe('resolveToken', () => {
+  it('fetches on a miss and caches the token with its issue and expiry times', async () => {
+    const store = createMemoryStore();
+    const { deps, source, clock } = setup(store);
+    const token = await resolveToken(registry, deps);
+    expect(token).toEqual({ host: registry.host, username: 'AWS', password: 'password-1', issuedAt: clock.now(), expiresAt: clock.now() + 12 * HOUR });
+    expect(source.calls).toEqual([registry]);
+    expect(await store.get(registry.host, 'identity-a')).toEqual(token);
+  });
+
+  it('serves a hit without loading the token source at all', async () => {
+    const { deps, source, loads, clock } = setup();
+    await resolveToken(registry, deps);
+    clock.advance(5 * HOUR);
+    const again = await resolveToken(registry, deps);
+    expect(again.password).toBe('password-1');
+    expect(source.calls).toHaveLength(1);
+    expect(loads()).toBe(1);
+  });
+
+  it('refreshes once half the lifetime has passed', async () => {
+    const { deps, source, clock } = setup();
+    await resolveToken(registry, deps);
+    clock.advance(6 * HOUR + 1);
+    expect((await resolveToken(registry, deps)).password).toBe('password-2');
+    expect(source.calls).toHaveLength(2);
+  });
+
+  it('keeps identities apart', async () => {
+    const { deps, source } = setup();
+    await resolveToken(registry, deps);
+    const other = await resolveToken(registry, { ...deps, identity: 'identity-b' });
+    expect(other.password).toBe('password-2');
+    expect(source.calls).toHaveLength(2);
+  });
+
+  it('uses the cached token with a warning when a refresh fails and the token is still valid', async () => {
+    const { deps, clock, logger } = setup();
+    await resolveToken(registry, deps);
+    clock.advance(8 * HOUR);
+    const failing = { getAuthorizationToken: async () => Promise.reject(new TokenFetchError('throttled', 'ECR throttled')) };
+    const token = await resolveToken(registry, { ...deps, loadTokenSource: async () => failing });
+    expect(token.password).toBe('password-1');
+    expect(logger.told.join('\n')).toMatch(/refreshing the token .* failed \(ECR throttled\); using the cached token/);
+  });
+
+  it('never hands out an expired token: a failed refresh of an expired token fails', async () => {
+    const { deps, clock } = setup();
+    await resolveToken(registry, deps);
+    clock.advance(12 * HOUR - MIN_REMAINING_MS + 1);
+    const failing = { getAuthorizationToken: async () => Promise.reject(new TokenFetchError('network', 'unreachable')) };
+    await expect(resolveToken(registry, { ...deps, loadTokenSource: async () => failing })).rejects.toThrow('unreachable');
+  });
+
+  it('fetches anew when the cached token has expired', async () => {
+    const { deps, clock, source } = setup();
+    await resolveToken(registry, deps);
+    clock.advance(13 * HOUR);
+    expect((await resolveToken(registry, deps)).password).toBe('password-2');
+    expect(source.calls).toHaveLength(2);
+  });
+
+  it('still returns the token when the cache cannot be written, with one warning', async () => {
+    const store: TokenStore = {
+      get: async () => undefined,
+      put: async () => Promise.reject(new CacheWriteError('cannot write token cache /x/cache.json (EROFS)')),
+      list: async () => [],
+    };
+    const { deps, logger } = setup(store);
+    expect((await resolveToken(registry, deps)).password).toBe('password-1');
+    expect(logger.told).toEqual(['cannot write token cache /x/cache.json (EROFS); continuing without caching']);
+  });
+});

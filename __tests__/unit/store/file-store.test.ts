@@ -1,0 +1,126 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createFileStore, formatCacheFilePath } from '../../../src/store/file-store';
+import { CacheWriteError, type CachedToken } from '../../../src/store/token-store';
+import { createFakeClock, createMemoryLogger } from '../../helpers/fakes';
+import { itAsRoot } from '../../helpers/root';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+const HOUR = 3600_000;
+
+function setup() {
+  const dir = path.join(makeTempDir(), 'cache');
+  const clock = createFakeClock();
+  const logger = createMemoryLogger();
+  const store = createFileStore({ dir, now: clock.now, logger });
+  const token = (host: string, password = `pw-${host}`): CachedToken => ({
+    host,
+    username: 'AWS',
+    password,
+    issuedAt: clock.now(),
+    expiresAt: clock.now() + 12 * HOUR,
+  });
+  return { dir, file: formatCacheFilePath(dir), clock, logger, store, token };
+}
+
+describe('file store', () => {
+  it('round-trips a token per host and identity', async () => {
+    const { store, token } = setup();
+    const t = token('a.example');
+    await store.put('id-1', t);
+    expect(await store.get('a.example', 'id-1')).toEqual(t);
+    expect(await store.get('a.example', 'id-2')).toBeUndefined();
+    expect(await store.get('b.example', 'id-1')).toBeUndefined();
+  });
+
+  it('creates the directory 0700 and the file 0600', async () => {
+    const { store, token, dir, file } = setup();
+    await store.put('id-1', token('a.example'));
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('writes versioned JSON that reveals no identity material', async () => {
+    const { store, token, file } = setup();
+    await store.put('AKIASECRETIDENTITY01|profile=prod', token('a.example'));
+    const text = fs.readFileSync(file, 'utf8');
+    const doc = JSON.parse(text);
+    expect(doc.version).toBe(1);
+    expect(doc.salt).toMatch(/^[0-9a-f]{32}$/);
+    expect(text).not.toContain('AKIASECRETIDENTITY01');
+    expect(text).not.toContain('prod');
+  });
+
+  it('keeps entries of other hosts when writing', async () => {
+    const { store, token } = setup();
+    await store.put('id', token('a.example'));
+    await store.put('id', token('b.example'));
+    expect((await store.list('id')).map((t) => t.host).sort()).toEqual(['a.example', 'b.example']);
+  });
+
+  it('prunes expired entries on write', async () => {
+    const { store, token, clock, file } = setup();
+    await store.put('id', token('old.example'));
+    clock.advance(13 * HOUR);
+    await store.put('id', token('new.example'));
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(Object.values(doc.entries).map((t) => (t as CachedToken).host)).toEqual(['new.example']);
+  });
+
+  it.each([
+    ['garbage', 'not json {{{'],
+    ['truncated', '{"version":1,"salt":"00112233445566778899aabbccddeeff","entries":{"k":{"host":"a'],
+    ['other version', '{"version":99,"salt":"00112233445566778899aabbccddeeff","entries":{}}'],
+    ['empty', ''],
+  ])('treats a %s file as empty, logs a warning, and rebuilds it on write', async (_name, content) => {
+    const { store, token, file, dir, logger } = setup();
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(file, content, { mode: 0o600 });
+    expect(await store.get('a.example', 'id')).toBeUndefined();
+    expect(logger.lines.join('\n')).toMatch(/WARN token cache .* (is unreadable|rebuilding)/);
+    await store.put('id', token('a.example'));
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).version).toBe(1);
+    expect(await store.get('a.example', 'id')).toMatchObject({ host: 'a.example' });
+  });
+
+  it('drops a malformed entry but keeps the others', async () => {
+    const { store, token, file } = setup();
+    await store.put('id', token('a.example'));
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    doc.entries.bad = { host: 5 };
+    fs.writeFileSync(file, JSON.stringify(doc));
+    expect(await store.get('a.example', 'id')).toMatchObject({ host: 'a.example' });
+  });
+
+  it('refuses to follow a symlink at the cache path, warns, and leaves the target alone', async () => {
+    const { store, token, file, dir, logger } = setup();
+    fs.mkdirSync(dir, { recursive: true });
+    const target = path.join(path.dirname(dir), 'target.txt');
+    fs.writeFileSync(target, 'do not touch');
+    fs.symlinkSync(target, file);
+    expect(await store.get('a.example', 'id')).toBeUndefined();
+    await expect(store.put('id', token('a.example'))).rejects.toThrow(CacheWriteError);
+    expect(fs.readFileSync(target, 'utf8')).toBe('do not touch');
+    expect(logger.told).toEqual([expect.stringMatching(/not using the token cache: .* is a symbolic link/)]);
+  });
+
+  itAsRoot('refuses a cache file owned by another user (chown needs root)', async () => {
+    const { store, token, file, logger } = setup();
+    await store.put('id', token('a.example'));
+    fs.chownSync(file, 4242, 4242);
+    expect(await store.get('a.example', 'id')).toBeUndefined();
+    await expect(store.put('id', token('a.example'))).rejects.toThrow(/owned by uid 4242/);
+    expect(logger.told.join('\n')).toMatch(/owned by uid 4242/);
+  });
+
+  it('reports an unwritable cache directory as a CacheWriteError', async () => {
+    const base = makeTempDir();
+    const blocker = path.join(base, 'file');
+    fs.writeFileSync(blocker, 'x');
+    const clock = createFakeClock();
+    const store = createFileStore({ dir: path.join(blocker, 'cache'), now: clock.now, logger: createMemoryLogger() });
+    await expect(
+      store.put('id', { host: 'a', username: 'AWS', password: 'p', issuedAt: clock.now(), expiresAt: clock.now() + HOUR }),
+    ).rejects.toThrow(/cannot write token cache .*\(ENOTDIR\)/);
+  });
+});
