@@ -18,7 +18,7 @@ function capturingHandler(captured: Captured[], reply: (target: string) => unkno
       captured.push({
         hostname: request.hostname,
         target,
-        body: Buffer.from(request.body as Uint8Array).toString('utf8'),
+        body: new TextDecoder().decode(request.body as Uint8Array),
         authorization: request.headers['authorization'] ?? '',
       });
       const { Readable } = await import('node:stream');
