@@ -10,14 +10,25 @@ const common = {
   format: 'cjs',
   sourcemap: false,
   legalComments: 'none',
+  minify: true,
+  keepNames: true,
   logLevel: 'warning',
 };
 
-/** Keeps the lazily imported AWS module out of the main bundle, loaded from dist/ at run time. */
-const lazyAws = {
-  name: 'lazy-aws',
+/**
+ * Modules imported lazily (`await import(...)`) that get a bundle of their own, so the main
+ * bundle neither loads nor compiles them on a cache hit: the AWS SDK, and commander.
+ */
+const LAZY_CHUNKS = [
+  { source: 'src/aws/create-ecr-token-source.ts', filter: /\/aws\/create-ecr-token-source$/, out: 'aws-token-source.js' },
+  { source: 'src/cli/commander-program.ts', filter: /\/commander-program$/, out: 'cli-commander.js' },
+];
+const lazyChunks = {
+  name: 'lazy-chunks',
   setup(b) {
-    b.onResolve({ filter: /\/aws\/create-ecr-token-source$/ }, () => ({ path: './aws-token-source.js', external: true }));
+    for (const chunk of LAZY_CHUNKS) {
+      b.onResolve({ filter: chunk.filter }, () => ({ path: `./${chunk.out}`, external: true }));
+    }
   },
 };
 
@@ -34,8 +45,8 @@ const sharedErrors = {
 
 rmSync('dist', { recursive: true, force: true });
 await Promise.all([
-  build({ ...common, entryPoints: ['src/bin/docker-credential-ecr-login.ts'], outfile: 'dist/docker-credential-ecr-login.js', plugins: [lazyAws, sharedErrors] }),
-  build({ ...common, entryPoints: ['src/aws/create-ecr-token-source.ts'], outfile: 'dist/aws-token-source.js', plugins: [sharedErrors] }),
+  build({ ...common, entryPoints: ['src/bin/docker-credential-ecr-login.ts'], outfile: 'dist/docker-credential-ecr-login.js', plugins: [lazyChunks, sharedErrors] }),
+  ...LAZY_CHUNKS.map((chunk) => build({ ...common, entryPoints: [chunk.source], outfile: `dist/${chunk.out}`, plugins: [sharedErrors] })),
   build({ ...common, entryPoints: ['src/errors.ts'], outfile: 'dist/errors.js' }),
   build({ ...common, entryPoints: ['emulator/main.ts'], outfile: 'dist/ecr-emulator.js' }),
   build({ ...common, entryPoints: ['scripts/demo.ts'], outfile: 'dist/demo.js' }),
