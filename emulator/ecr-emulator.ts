@@ -282,7 +282,6 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
         ...(credential.sessionToken ? { AWS_SESSION_TOKEN: credential.sessionToken } : {}),
         // Never probe the real instance metadata address from tests.
         AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       };
     },
     reset() {
