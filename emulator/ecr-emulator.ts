@@ -65,6 +65,8 @@ export interface EcrEmulator {
   readonly calls: RecordedCall[];
   readonly issued: IssuedToken[];
   readonly faults: EmulatorFaults;
+  /** Token calls received and not yet answered (e.g. held by `delayMs`). */
+  readonly inFlight: () => number;
   /** Environment for a helper process that should talk to this emulator with `credential`. */
   env(credential?: KnownCredential): Record<string, string>;
   reset(): void;
@@ -90,6 +92,7 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
   const calls: RecordedCall[] = [];
   const issued: IssuedToken[] = [];
   const faults: EmulatorFaults = { ...DEFAULT_FAULTS };
+  let pending = 0;
 
   const sendJson = (res: http.ServerResponse, status: number, body: unknown): void => {
     res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId() });
@@ -219,7 +222,11 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
     }
 
     // ECR and ECR Public GetAuthorizationToken.
-    if (faults.delayMs > 0) await new Promise((r) => setTimeout(r, faults.delayMs));
+    if (faults.delayMs > 0) {
+      pending += 1;
+      await new Promise((r) => setTimeout(r, faults.delayMs));
+      pending -= 1;
+    }
     if (faults.throttleNext > 0) {
       faults.throttleNext -= 1;
       record(400, credential.accessKeyId, region);
@@ -272,6 +279,7 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
     calls,
     issued,
     faults,
+    inFlight: () => pending,
     env(credential = TEST_CREDENTIALS.allowed) {
       return {
         AWS_ENDPOINT_URL_ECR: url,

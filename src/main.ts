@@ -20,6 +20,7 @@ export interface MainDeps {
   readonly homeDir: string;
   readonly version: string;
   readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
   /** Builds the token source on a cache miss; the default lazy-loads the AWS SDK. */
   readonly loadTokenSource?: (logger: Logger) => Promise<TokenSource>;
 }
@@ -39,12 +40,14 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
   const config = parseConfig(deps.env, deps.homeDir);
   const logger = createLogger({ file: config.logFile, level: config.logLevel, stderr: io.stderr });
   const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let identity: string | undefined;
   const services: HelperServices = {
     config,
     logger,
     now,
-    store: selectStore(config, logger, now),
+    sleep,
+    ...selectStore(config, logger, now, sleep),
     identity: () => (identity ??= resolveIdentityMaterial(config.identityEnv, config.homeDir)),
     loadTokenSource: () => (deps.loadTokenSource ?? loadAwsTokenSource)(logger),
   };

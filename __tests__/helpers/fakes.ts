@@ -1,3 +1,4 @@
+import type { LockAttempt, Locker } from '../../src/resolver/with-lock';
 import type { AuthorizationToken, TokenSource } from '../../src/aws/token-source';
 import type { Logger } from '../../src/log';
 import type { Registry } from '../../src/registry/parse-registry';
@@ -83,4 +84,21 @@ export function stdinOf(content: string | Buffer): AsyncIterable<Buffer> {
   return (async function* () {
     if (buffer.length > 0) yield buffer;
   })();
+}
+
+/** Named locks held in memory; `holdExternally` simulates another process holding one. */
+export function createMemoryLocker(): Locker & { held: Set<string>; attempts: string[]; holdExternally: (name: string) => void } {
+  const held = new Set<string>();
+  const attempts: string[] = [];
+  return {
+    held,
+    attempts,
+    holdExternally: (name) => held.add(name),
+    async tryLock(name): Promise<LockAttempt> {
+      attempts.push(name);
+      if (held.has(name)) return { status: 'busy' };
+      held.add(name);
+      return { status: 'acquired', release: async () => void held.delete(name) };
+    },
+  };
 }

@@ -58,8 +58,15 @@ export function parseCacheDocument(value: unknown): CacheDocument | undefined {
   return { version: CACHE_VERSION, salt, entries: kept };
 }
 
-/** A copy without the entries that have expired by `now`. */
-export function pruneExpired(doc: CacheDocument, now: number): CacheDocument {
-  const entries = Object.fromEntries(Object.entries(doc.entries).filter(([, t]) => t.expiresAt > now));
-  return { ...doc, entries };
+/**
+ * The most entries a cache file keeps. Identities with rotating keys (CI jobs with fresh
+ * session keys) each add an entry valid for 12 hours; the cap keeps the file small anyway.
+ */
+export const MAX_ENTRIES = 64;
+
+/** A copy without expired entries and, past `maxEntries`, without the oldest ones. */
+export function pruneDocument(doc: CacheDocument, now: number, maxEntries: number): CacheDocument {
+  const live = Object.entries(doc.entries).filter(([, t]) => t.expiresAt > now);
+  live.sort(([, a], [, b]) => b.issuedAt - a.issuedAt);
+  return { ...doc, entries: Object.fromEntries(live.slice(0, maxEntries)) };
 }

@@ -1,12 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../log';
+import { type Locker, NO_LOCKER, withLock } from '../resolver/with-lock';
 import {
   type CacheDocument,
   createEmptyDocument,
   formatEntryKey,
+  MAX_ENTRIES,
   parseCacheDocument,
-  pruneExpired,
+  pruneDocument,
 } from './cache-document';
 import { CacheWriteError, type CachedToken, type TokenStore } from './token-store';
 
@@ -15,12 +17,15 @@ export interface FileStoreOptions {
   readonly dir: string;
   readonly now: () => number;
   readonly logger: Logger;
-  /**
-   * Runs a read-modify-write of the file exclusively across processes. Defaults to running
-   * it directly (no other writer).
-   */
-  readonly withWriteLock?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Serialises read-modify-write cycles across processes; default: no other writer. */
+  readonly locker?: Locker;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+/** A writer waits this long for another writer (which holds the lock for milliseconds). */
+const MAX_WRITE_LOCK_WAIT_MS = 5000;
+/** Temp files of writers killed mid-write are removed once this old. */
+const ORPHAN_TEMP_AGE_MS = 60_000;
 
 /** Larger than any real cache; a bigger file is not ours to parse. */
 const MAX_CACHE_BYTES = 4 * 1024 * 1024;
@@ -44,7 +49,10 @@ export function formatCacheFilePath(dir: string): string {
 export function createFileStore(options: FileStoreOptions): TokenStore {
   const file = formatCacheFilePath(options.dir);
   const { logger, now } = options;
-  const withWriteLock = options.withWriteLock ?? (<T>(fn: () => Promise<T>) => fn());
+  const locker = options.locker ?? NO_LOCKER;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const withWriteLock = <T>(fn: () => Promise<T>): Promise<T> =>
+    withLock(locker, 'cache-write', { logger, now, sleep, maxWaitMs: MAX_WRITE_LOCK_WAIT_MS }, fn);
   const told = new Set<string>();
 
   /** One warning per cause per process, so a broken cache is not a wall of text. */
@@ -104,6 +112,20 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
     return result.doc;
   };
 
+  /** Removes `cache.json.<hex>` temp files left by writers that were killed mid-write. */
+  const removeOrphanTempFiles = (): void => {
+    try {
+      const prefix = `${path.basename(file)}.`;
+      for (const name of fs.readdirSync(options.dir)) {
+        if (!name.startsWith(prefix) || !/^[0-9a-f]+$/.test(name.slice(prefix.length))) continue;
+        const temp = path.join(options.dir, name);
+        if (now() - fs.lstatSync(temp).mtimeMs > ORPHAN_TEMP_AGE_MS) fs.rmSync(temp, { force: true });
+      }
+    } catch {
+      // Housekeeping only.
+    }
+  };
+
   const write = async (doc: CacheDocument): Promise<void> => {
     try {
       fs.mkdirSync(options.dir, { recursive: true, mode: 0o700 });
@@ -128,9 +150,10 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
         const result = read();
         if (result.status === 'unsafe') throw new CacheWriteError(`not writing the token cache: ${result.why}`);
         // Re-read under the lock so entries written meanwhile by other processes survive.
-        const base = pruneExpired(result.doc ?? createEmptyDocument(), now());
+        const base = result.doc ?? createEmptyDocument();
         const key = formatEntryKey(base.salt, token.host, identity);
-        await write({ ...base, entries: { ...base.entries, [key]: token } });
+        await write(pruneDocument({ ...base, entries: { ...base.entries, [key]: token } }, now(), MAX_ENTRIES));
+        removeOrphanTempFiles();
       });
     },
 

@@ -3,7 +3,7 @@ import { parseRegistry, type Registry } from '../../../src/registry/parse-regist
 import { MIN_REMAINING_MS } from '../../../src/resolver/freshness';
 import { resolveToken } from '../../../src/resolver/resolve-token';
 import { CacheWriteError, type TokenStore } from '../../../src/store/token-store';
-import { createFakeClock, createFakeTokenSource, createMemoryLogger, createMemoryStore } from '../../helpers/fakes';
+import { createFakeClock, createFakeTokenSource, createMemoryLocker, createMemoryLogger, createMemoryStore } from '../../helpers/fakes';
 
 const registry = parseRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com') as Registry;
 const HOUR = 3600_000;
@@ -13,8 +13,11 @@ function setup(store: TokenStore = createMemoryStore()) {
   const source = createFakeTokenSource(clock.now);
   const logger = createMemoryLogger();
   let loads = 0;
+  const locker = createMemoryLocker();
   const deps = {
     store,
+    locker,
+    sleep: async (ms: number) => clock.advance(ms),
     identity: 'identity-a',
     now: clock.now,
     logger,
@@ -23,7 +26,7 @@ function setup(store: TokenStore = createMemoryStore()) {
       return source;
     },
   };
-  return { clock, source, logger, deps, loads: () => loads };
+  return { clock, source, logger, locker, deps, loads: () => loads };
 }
 
 describe('resolveToken', () => {
@@ -97,5 +100,51 @@ describe('resolveToken', () => {
     const { deps, logger } = setup(store);
     expect((await resolveToken(registry, deps)).password).toBe('password-1');
     expect(logger.told).toEqual(['cannot write token cache /x/cache.json (EROFS); continuing without caching']);
+  });
+
+  it('takes the per-registry lock on a miss and releases it', async () => {
+    const { deps, locker } = setup();
+    await resolveToken(registry, deps);
+    expect(locker.attempts).toHaveLength(1);
+    expect(locker.attempts[0]).toMatch(/^token-[0-9a-f]{24}$/);
+    expect(locker.held.size).toBe(0);
+  });
+
+  it('waits while another process holds the lock and takes the token it cached', async () => {
+    const store = createMemoryStore();
+    const { deps, locker, source, clock } = setup(store);
+    await resolveToken(registry, deps);
+    const name = locker.attempts[0] ?? '';
+    clock.advance(13 * HOUR);
+    locker.holdExternally(name);
+    const other = { host: registry.host, username: 'AWS', password: 'from-other-process', issuedAt: clock.now(), expiresAt: clock.now() + 12 * HOUR };
+    const sleepThenOtherFinishes = async (ms: number) => {
+      clock.advance(ms);
+      await store.put('identity-a', other);
+    };
+    const token = await resolveToken(registry, { ...deps, sleep: sleepThenOtherFinishes });
+    expect(token.password).toBe('from-other-process');
+    expect(source.calls).toHaveLength(1);
+  });
+
+  it('stops waiting for a stuck lock after the bound and fetches anyway', async () => {
+    const { deps, locker, source, logger, clock } = setup();
+    await resolveToken(registry, deps);
+    clock.advance(13 * HOUR);
+    locker.holdExternally(locker.attempts[0] ?? '');
+    const started = clock.now();
+    const token = await resolveToken(registry, { ...deps, maxLockWaitMs: 3000 });
+    expect(token.password).toBe('password-2');
+    expect(source.calls).toHaveLength(2);
+    expect(clock.now() - started).toBeGreaterThanOrEqual(3000);
+    expect(clock.now() - started).toBeLessThan(3200);
+    expect(logger.lines.join('\n')).toMatch(/waited 3000 ms for lock token-[0-9a-f]+; going on without it/);
+  });
+
+  it('fetches without a lock when locking is unavailable (read-only cache directory)', async () => {
+    const { deps, source } = setup();
+    const token = await resolveToken(registry, { ...deps, locker: { tryLock: async () => ({ status: 'unavailable', reason: 'EROFS' }) } });
+    expect(token.password).toBe('password-1');
+    expect(source.calls).toHaveLength(1);
   });
 });

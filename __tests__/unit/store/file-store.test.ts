@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { MAX_ENTRIES } from '../../../src/store/cache-document';
 import { createFileStore, formatCacheFilePath } from '../../../src/store/file-store';
 import { CacheWriteError, type CachedToken } from '../../../src/store/token-store';
 import { createFakeClock, createMemoryLogger } from '../../helpers/fakes';
@@ -122,5 +123,35 @@ describe('file store', () => {
     await expect(
       store.put('id', { host: 'a', username: 'AWS', password: 'p', issuedAt: clock.now(), expiresAt: clock.now() + HOUR }),
     ).rejects.toThrow(/cannot write token cache .*\(ENOTDIR\)/);
+  });
+
+  it('stays small however many identities rotate through it', async () => {
+    const { store, token, clock, file } = setup();
+    for (let i = 0; i < 200; i += 1) {
+      clock.advance(1000);
+      await store.put(`rotating-identity-${i}`, token('a.example', `pw-${i}`));
+    }
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(Object.keys(doc.entries)).toHaveLength(MAX_ENTRIES);
+    expect(fs.statSync(file).size).toBeLessThan(MAX_ENTRIES * 400);
+    // The newest identities are the ones kept.
+    expect(await store.get('a.example', 'rotating-identity-199')).toMatchObject({ password: 'pw-199' });
+    expect(await store.get('a.example', 'rotating-identity-0')).toBeUndefined();
+  });
+
+  it('removes temp files left by writers killed mid-write, once they are old', async () => {
+    const { store, token, dir, clock } = setup();
+    await store.put('id', token('a.example'));
+    const orphan = path.join(dir, 'cache.json.1a2b3c4d');
+    const fresh = path.join(dir, 'cache.json.5e6f7a8b');
+    fs.writeFileSync(orphan, '{"half":');
+    fs.writeFileSync(fresh, '{"being written');
+    const old = new Date(clock.now() - 120_000);
+    fs.utimesSync(orphan, old, old);
+    const recent = new Date(clock.now());
+    fs.utimesSync(fresh, recent, recent);
+    await store.put('id', token('b.example'));
+    expect(fs.existsSync(orphan)).toBe(false);
+    expect(fs.existsSync(fresh)).toBe(true);
   });
 });

@@ -17,13 +17,7 @@ export async function getCredentials(input: string, services: HelperServices): P
     throw new CredentialsNotFoundError();
   }
   try {
-    const token = await resolveToken(registry, {
-      store: services.store,
-      identity: services.identity(),
-      loadTokenSource: services.loadTokenSource,
-      now: services.now,
-      logger: services.logger,
-    });
+    const token = await resolveToken(registry, { ...services, identity: services.identity() });
     return formatCredentials({ ServerURL: serverUrl, Username: token.username, Secret: token.password });
   } catch (error) {
     // Every failure for an ECR host answers not-found so clients fall back to anonymous
