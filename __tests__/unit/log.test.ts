@@ -10,6 +10,8 @@ describe('redact', () => {
     ['secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY end', 'secret [REDACTED] end'],
     ['key AKIAIOSFODNN7EXAMPLE used', 'key AKIA…MPLE used'],
     ['path /home/someone/projects/registry/config stays', 'path /home/someone/projects/registry/config stays'],
+    ['in /tmp/ecr-login-test-AbC12x/cache/cache.json here', 'in /tmp/ecr-login-test-AbC12x/cache/cache.json here'],
+    ['/tmp/QVdTOmV5SndZWGxzYjJGa0lqb2lZV0pqWkdWbVoy/x', '/tmp/[REDACTED]/x'],
   ])('%s', (input, expected) => {
     expect(redact(input)).toBe(expected);
   });

@@ -148,7 +148,11 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
     async put(identity, token) {
       await withWriteLock(async () => {
         const result = read();
-        if (result.status === 'unsafe') throw new CacheWriteError(`not writing the token cache: ${result.why}`);
+        if (result.status === 'unsafe') {
+          // Not written, and the user has been told (once) why: nothing more to say.
+          warnOnce('unsafe', `not using the token cache: ${result.why}; remove it to re-enable caching`, true);
+          return;
+        }
         // Re-read under the lock so entries written meanwhile by other processes survive.
         const base = result.doc ?? createEmptyDocument();
         const key = formatEntryKey(base.salt, token.host, identity);

@@ -1,0 +1,92 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type EcrEmulator, startEcrEmulator } from '../../emulator/ecr-emulator';
+import { itAsRoot } from '../helpers/root';
+import { HELPER_BIN, runHelper, startHelper } from '../helpers/run-helper';
+import { makeTempDir } from '../helpers/temp-dir';
+
+const HOST = '123456789012.dkr.ecr.sa-east-1.amazonaws.com';
+
+let emulator: EcrEmulator;
+beforeAll(async () => {
+  emulator = await startEcrEmulator();
+});
+afterAll(() => emulator.close());
+beforeEach(() => emulator.reset());
+
+/**
+ * Runs the helper in a private mount namespace where the cache directory is a tmpfs set up
+ * by `mountScript` (read-only, or full), without touching the machine's own mounts.
+ */
+function runInMountNamespace(mountScript: string, cacheDir: string, env: Record<string, string>) {
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const script = `set -e; ${mountScript}; exec "$HELPER_NODE" "$HELPER_BIN" "$@"`;
+  return startHelper(['get'], HOST, { ...env, CACHE: cacheDir, HELPER_NODE: process.execPath, HELPER_BIN }, [
+    'unshare',
+    '--mount',
+    '--propagation',
+    'private',
+    'sh',
+    '-c',
+    script,
+    'sh',
+  ]).result;
+}
+
+function environment() {
+  const home = makeTempDir();
+  const cacheDir = path.join(home, 'cache');
+  return { cacheDir, env: { HOME: home, AWS_ECR_CACHE_DIR: cacheDir, ...emulator.env() } };
+}
+
+describe('cache directory faults: the call still succeeds, with one warning', () => {
+  itAsRoot('read-only cache directory', async () => {
+    const { cacheDir, env } = environment();
+    const out = await runInMountNamespace('mount -t tmpfs -o ro,size=1m tmpfs "$CACHE"', cacheDir, env);
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout).Secret).toBe(emulator.issued[0]?.password);
+    expect(out.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ecr-login: cannot write token cache .*\(EROFS\); continuing without caching$/)]);
+  });
+
+  itAsRoot('full disk', async () => {
+    const { cacheDir, env } = environment();
+    const out = await runInMountNamespace(
+      'mount -t tmpfs -o size=16k tmpfs "$CACHE"; dd if=/dev/zero of="$CACHE/filler" bs=4k count=64 2>/dev/null || true',
+      cacheDir,
+      env,
+    );
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout).Secret).toBe(emulator.issued[0]?.password);
+    expect(out.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ecr-login: cannot write token cache .*\(ENOSPC\); continuing without caching$/)]);
+  });
+});
+
+describe('cache file faults', () => {
+  it('a symlink at the cache path is not followed: one warning, the token still comes', async () => {
+    const { cacheDir, env } = environment();
+    fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    const target = path.join(path.dirname(cacheDir), 'precious.txt');
+    fs.writeFileSync(target, 'keep me');
+    fs.symlinkSync(target, path.join(cacheDir, 'cache.json'));
+    const out = await runHelper(['get'], HOST, env);
+    expect(out.code).toBe(0);
+    expect(fs.readFileSync(target, 'utf8')).toBe('keep me');
+    expect(out.stderr.trim().split('\n')).toEqual([
+      `ecr-login: not using the token cache: ${path.join(cacheDir, 'cache.json')} is a symbolic link; remove it to re-enable caching`,
+    ]);
+  });
+
+  itAsRoot('a cache file owned by another user is neither read nor replaced', async () => {
+    const { cacheDir, env } = environment();
+    await runHelper(['get'], HOST, env);
+    const file = path.join(cacheDir, 'cache.json');
+    const before = fs.readFileSync(file, 'utf8');
+    fs.chownSync(file, 4242, 4242);
+    emulator.reset();
+    const out = await runHelper(['get'], HOST, env);
+    expect(out.code).toBe(0);
+    expect(emulator.calls).toHaveLength(1);
+    expect(out.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ecr-login: not using the token cache: .* is owned by uid 4242/)]);
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+  });
+});
