@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * Environment variables that decide which AWS identity (and which endpoints) a token
@@ -53,7 +53,7 @@ function isLogLevel(value: string): value is LogLevel {
 /** Expands a leading `~` the way a shell would, since the reference helper accepts `~/…`. */
 function expandHome(dir: string, homeDir: string): string {
   if (dir === '~') return homeDir;
-  if (dir.startsWith('~/')) return path.join(homeDir, dir.slice(2));
+  if (dir.startsWith('~/')) return join(homeDir, dir.slice(2));
   return dir;
 }
 
@@ -63,7 +63,7 @@ function expandHome(dir: string, homeDir: string): string {
  */
 export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string): Config {
   const rawDir = env['AWS_ECR_CACHE_DIR']?.trim();
-  const cacheDir = path.resolve(rawDir ? expandHome(rawDir, homeDir) : path.join(homeDir, '.ecr'));
+  const cacheDir = resolve(rawDir ? expandHome(rawDir, homeDir) : join(homeDir, '.ecr'));
   const rawLevel = (env['AWS_ECR_LOG_LEVEL'] ?? '').trim().toLowerCase();
   const identityEnv: Partial<Record<IdentityEnvVar, string>> = {};
   for (const name of IDENTITY_ENV_VARS) {
@@ -75,7 +75,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string): Config {
     cacheDisabled: (env['AWS_ECR_DISABLE_CACHE'] ?? '') !== '',
     ignoreCredsStorage: (env['AWS_ECR_IGNORE_CREDS_STORAGE'] ?? '').trim().toLowerCase() === 'true',
     logLevel: isLogLevel(rawLevel) ? rawLevel : 'info',
-    logFile: path.join(cacheDir, 'log', 'ecr-login.log'),
+    logFile: join(cacheDir, 'log', 'ecr-login.log'),
     homeDir,
     identityEnv,
   };

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { LogLevel } from './config';
 
 /**
@@ -68,13 +68,13 @@ export function createLogger(options: LoggerOptions): Logger {
     if (!file || fileBroken || LEVEL_ORDER[level] < minLevel) return;
     const line = `${now().toISOString()} ${level.toUpperCase()} pid=${process.pid} ${redact(message, secrets).replace(/\s*\n\s*/g, ' ')}\n`;
     try {
-      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       try {
-        if (fs.statSync(file).size + line.length > maxBytes) fs.renameSync(file, `${file}.1`);
+        if (statSync(file).size + line.length > maxBytes) renameSync(file, `${file}.1`);
       } catch {
         // no file yet
       }
-      fs.appendFileSync(file, line, { mode: 0o600 });
+      appendFileSync(file, line, { mode: 0o600 });
     } catch {
       // Logging must never break a credential lookup: a read-only home still gets tokens.
       fileBroken = true;

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { IdentityEnv } from '../config';
 
 /**
@@ -38,7 +38,7 @@ function valueOf(lines: readonly string[], key: string): string | undefined {
 
 function readOptional(file: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch {
     return '';
   }
@@ -53,8 +53,8 @@ function readOptional(file: string): string {
  */
 export function resolveIdentityMaterial(identityEnv: IdentityEnv, homeDir: string): string {
   const profile = identityEnv.AWS_PROFILE ?? 'default';
-  const configFile = identityEnv.AWS_CONFIG_FILE ?? path.join(homeDir, '.aws', 'config');
-  const credentialsFile = identityEnv.AWS_SHARED_CREDENTIALS_FILE ?? path.join(homeDir, '.aws', 'credentials');
+  const configFile = identityEnv.AWS_CONFIG_FILE ?? join(homeDir, '.aws', 'config');
+  const credentialsFile = identityEnv.AWS_SHARED_CREDENTIALS_FILE ?? join(homeDir, '.aws', 'credentials');
   const config = parseIniSections(readOptional(configFile));
   const credentials = parseIniSections(readOptional(credentialsFile));
 

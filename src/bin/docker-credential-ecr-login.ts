@@ -1,15 +1,16 @@
-import * as os from 'node:os';
+import { homedir } from 'node:os';
 import { run } from '../main';
-import packageJson from '../../package.json';
+import { createProcessIo } from './process-io';
+import { version } from '../../package.json';
 
 // The SDK warns about Node 20 on stderr; stderr is the user's terminal, and the warning is
 // not theirs to act on here. Set before the SDK is loaded (it is loaded lazily).
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-run(process.argv.slice(2), process, {
+run(process.argv.slice(2), createProcessIo(), {
   env: process.env,
-  homeDir: os.homedir(),
-  version: packageJson.version,
+  homeDir: homedir(),
+  version,
 }).then(
   (code) => {
     process.exitCode = code;

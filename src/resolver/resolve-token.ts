@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { TokenSource } from '../aws/token-source';
 import { HelperError } from '../errors';
+import { sha256Hex } from '../hash';
 import type { Logger } from '../log';
 import type { Registry } from '../registry/parse-registry';
 import { CacheWriteError, type CachedToken, type TokenStore } from '../store/token-store';
@@ -27,7 +27,7 @@ const DEFAULT_MAX_LOCK_WAIT_MS = 20_000;
 
 /** Lock name per registry and identity; hashed so identity material never names a file. */
 function formatLockName(host: string, identity: string): string {
-  return `token-${createHash('sha256').update(`${host}\0${identity}`).digest('hex').slice(0, 24)}`;
+  return `token-${sha256Hex(`${host}\0${identity}`).slice(0, 24)}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomHex, sha256Hex } from '../hash';
 import type { CachedToken } from './token-store';
 
 /** Bump when the layout changes; a file of another version is rebuilt, not misread. */
@@ -13,12 +13,12 @@ export interface CacheDocument {
 }
 
 export function createEmptyDocument(): CacheDocument {
-  return { version: CACHE_VERSION, salt: randomBytes(16).toString('hex'), entries: {} };
+  return { version: CACHE_VERSION, salt: randomHex(16), entries: {} };
 }
 
 /** The entry key: a salted hash of host and identity, so the file reveals no identity. */
 export function formatEntryKey(salt: string, host: string, identity: string): string {
-  return createHash('sha256').update(`${salt}\0${host}\0${identity}`).digest('hex').slice(0, 40);
+  return sha256Hex(`${salt}\0${host}\0${identity}`).slice(0, 40);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from '../log';
 import type { LockAttempt, Locker } from '../resolver/with-lock';
 
@@ -20,17 +20,17 @@ export interface FileLockerOptions {
  * Loaded lazily: only a cache miss or a write needs a lock.
  */
 export function createFileLocker(options: FileLockerOptions): Locker {
-  const lockDir = path.join(options.dir, 'locks');
+  const lockDir = join(options.dir, 'locks');
   const staleMs = options.staleMs ?? 5000;
   return {
     async tryLock(name): Promise<LockAttempt> {
       try {
-        fs.mkdirSync(lockDir, { recursive: true, mode: 0o700 });
+        mkdirSync(lockDir, { recursive: true, mode: 0o700 });
       } catch (error) {
         return { status: 'unavailable', reason: (error as NodeJS.ErrnoException).code ?? String(error) };
       }
       const { lock } = await import('proper-lockfile');
-      const file = path.join(lockDir, name);
+      const file = join(lockDir, name);
       try {
         const release = await lock(file, {
           realpath: false,

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Logger } from '../log';
 import { type Locker, NO_LOCKER, withLock } from '../resolver/with-lock';
 import {
@@ -38,7 +38,7 @@ type ReadResult =
 
 /** The cache file path inside a cache directory. */
 export function formatCacheFilePath(dir: string): string {
-  return path.join(dir, 'cache.json');
+  return join(dir, 'cache.json');
 }
 
 /**
@@ -67,7 +67,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
     let fd: number;
     try {
       // O_NOFOLLOW: a symlink planted at the cache path must not redirect our reads or writes.
-      fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+      fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { status: 'missing', doc: undefined };
@@ -76,7 +76,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
       return { status: 'corrupt', doc: undefined };
     }
     try {
-      const stat = fs.fstatSync(fd);
+      const stat = fstatSync(fd);
       if (!stat.isFile()) return { status: 'unsafe', doc: undefined, why: `${file} is not a regular file` };
       const uid = process.getuid?.();
       if (uid !== undefined && stat.uid !== uid) {
@@ -86,7 +86,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
         warnOnce('corrupt', `token cache ${file} is implausibly large; rebuilding it`, false);
         return { status: 'corrupt', doc: undefined };
       }
-      const text = fs.readFileSync(fd, 'utf8');
+      const text = readFileSync(fd, 'utf8');
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
@@ -100,7 +100,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
       }
       return { status: 'ok', doc };
     } finally {
-      fs.closeSync(fd);
+      closeSync(fd);
     }
   };
 
@@ -115,11 +115,11 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
   /** Removes `cache.json.<hex>` temp files left by writers that were killed mid-write. */
   const removeOrphanTempFiles = (): void => {
     try {
-      const prefix = `${path.basename(file)}.`;
-      for (const name of fs.readdirSync(options.dir)) {
+      const prefix = `${basename(file)}.`;
+      for (const name of readdirSync(options.dir)) {
         if (!name.startsWith(prefix) || !/^[0-9a-f]+$/.test(name.slice(prefix.length))) continue;
-        const temp = path.join(options.dir, name);
-        if (now() - fs.lstatSync(temp).mtimeMs > ORPHAN_TEMP_AGE_MS) fs.rmSync(temp, { force: true });
+        const temp = join(options.dir, name);
+        if (now() - lstatSync(temp).mtimeMs > ORPHAN_TEMP_AGE_MS) rmSync(temp, { force: true });
       }
     } catch {
       // Housekeeping only.
@@ -128,7 +128,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
 
   const write = async (doc: CacheDocument): Promise<void> => {
     try {
-      fs.mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+      mkdirSync(options.dir, { recursive: true, mode: 0o700 });
       // Lazy: only the write path pays for loading the library.
       const { default: writeFileAtomic } = await import('write-file-atomic');
       await writeFileAtomic(file, `${JSON.stringify(doc)}\n`, { mode: 0o600, fsync: true });

@@ -1,0 +1,39 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type EcrEmulator, startEcrEmulator } from '../../emulator/ecr-emulator';
+import { HELPER_BIN, runHelper, startHelper } from '../helpers/run-helper';
+import { makeTempDir } from '../helpers/temp-dir';
+
+const HOST = '123456789012.dkr.ecr.eu-north-1.amazonaws.com';
+
+let emulator: EcrEmulator;
+beforeAll(async () => {
+  emulator = await startEcrEmulator();
+});
+afterAll(() => emulator.close());
+
+/** Runs the helper with a preload that records every module it require()s. */
+async function modulesLoadedBy(args: string[], input: string, env: Record<string, string>): Promise<string[]> {
+  const dir = makeTempDir();
+  const log = path.join(dir, 'loaded.txt');
+  const preload = path.join(dir, 'trace.js');
+  fs.writeFileSync(
+    preload,
+    `const M=require('module');const seen=[];const orig=M._load;M._load=function(r,p,m){seen.push(r);return orig.apply(this,arguments)};process.on('exit',()=>require('fs').writeFileSync(${JSON.stringify(log)},seen.join('\\n')));`,
+  );
+  const out = await startHelper(args, input, env, [process.execPath, '--require', preload, HELPER_BIN]).result;
+  expect(out.code).toBe(0);
+  return fs.readFileSync(log, 'utf8').split('\n');
+}
+
+describe('the cache-hit path stays light', () => {
+  it('a hit loads neither the AWS SDK, nor commander, nor the lock and write libraries', async () => {
+    const env = { HOME: makeTempDir(), ...emulator.env() };
+    expect((await runHelper(['get'], HOST, env)).code).toBe(0);
+    const onMiss = await modulesLoadedBy(['get'], '123456789012.dkr.ecr.eu-west-3.amazonaws.com', env);
+    expect(onMiss).toEqual(expect.arrayContaining(['./aws-token-source.js', './vendor-proper-lockfile.js']));
+    const onHit = await modulesLoadedBy(['get'], HOST, env);
+    const heavy = onHit.filter((m) => /aws-token-source|@aws-sdk|cli-commander|commander|vendor-/.test(m));
+    expect(heavy).toEqual([]);
+  });
+});
