@@ -44,16 +44,6 @@ const lazyChunks = {
   },
 };
 
-/**
- * errors.ts is its own file, shared by both bundles: `instanceof HelperError` must see one
- * class, whichever bundle threw the error.
- */
-const sharedErrors = {
-  name: 'shared-errors',
-  setup(b) {
-    b.onResolve({ filter: /^\.\.?\/(\.\.\/)*errors$/ }, () => ({ path: './errors.js', external: true }));
-  },
-};
 
 /**
  * @noble/hashes picks, for Node, a module that loads node:crypto (~5 ms) only to reach
@@ -69,9 +59,8 @@ const nobleWebCrypto = {
 
 rmSync('dist', { recursive: true, force: true });
 await Promise.all([
-  build({ ...common, entryPoints: ['src/bin/docker-credential-ecr-login.ts'], outfile: 'dist/docker-credential-ecr-login.js', plugins: [lazyChunks, sharedErrors, nobleWebCrypto] }),
-  ...LAZY_CHUNKS.map((chunk) => build({ ...common, entryPoints: [chunk.source], outfile: `dist/${chunk.out}`, plugins: [sharedErrors, nobleWebCrypto] })),
-  build({ ...common, entryPoints: ['src/errors.ts'], outfile: 'dist/errors.js' }),
+  build({ ...common, entryPoints: ['src/bin/docker-credential-ecr-login.ts'], outfile: 'dist/docker-credential-ecr-login.js', plugins: [lazyChunks, nobleWebCrypto] }),
+  ...LAZY_CHUNKS.map((chunk) => build({ ...common, entryPoints: [chunk.source], outfile: `dist/${chunk.out}`, plugins: [nobleWebCrypto] })),
   build({ ...common, entryPoints: ['emulator/main.ts'], outfile: 'dist/ecr-emulator.js' }),
   build({ ...common, entryPoints: ['scripts/demo.ts'], outfile: 'dist/demo.js' }),
   build({ ...common, entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.js' }),
