@@ -7,6 +7,8 @@ import { createRequire } from 'node:module';
 
 const common = {
   plugins: [],
+  // A native addon: loaded from node_modules at run time, and only when the keychain is used.
+  external: ['@napi-rs/keyring'],
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -27,6 +27,7 @@ export type IdentityEnvVar = (typeof IDENTITY_ENV_VARS)[number];
 export type IdentityEnv = Readonly<Partial<Record<IdentityEnvVar, string>>>;
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
+export type CacheBackend = 'file' | 'keychain';
 
 /** Everything the helper takes from its environment, typed. */
 export interface Config {
@@ -36,6 +37,10 @@ export interface Config {
   readonly cacheDisabled: boolean;
   /** `AWS_ECR_IGNORE_CREDS_STORAGE=true`: store/erase succeed as no-ops for every host. */
   readonly ignoreCredsStorage: boolean;
+  /** `AWS_ECR_CACHE_BACKEND`: where tokens are cached, `file` (default) or `keychain`. */
+  readonly cacheBackend: CacheBackend;
+  /** Problems with the settings themselves, told to the user once. */
+  readonly warnings: readonly string[];
   /** `AWS_ECR_LOG_LEVEL`, default `info`. */
   readonly logLevel: LogLevel;
   /** `<cacheDir>/log/ecr-login.log`. */
@@ -65,6 +70,13 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string): Config {
   const rawDir = env['AWS_ECR_CACHE_DIR']?.trim();
   const cacheDir = resolve(rawDir ? expandHome(rawDir, homeDir) : join(homeDir, '.ecr'));
   const rawLevel = (env['AWS_ECR_LOG_LEVEL'] ?? '').trim().toLowerCase();
+  const warnings: string[] = [];
+  const rawBackend = (env['AWS_ECR_CACHE_BACKEND'] ?? '').trim().toLowerCase();
+  let cacheBackend: CacheBackend = 'file';
+  if (rawBackend === 'keychain') cacheBackend = 'keychain';
+  else if (rawBackend !== '' && rawBackend !== 'file') {
+    warnings.push(`AWS_ECR_CACHE_BACKEND=${rawBackend} is not a backend (file or keychain); using file`);
+  }
   const identityEnv: Partial<Record<IdentityEnvVar, string>> = {};
   for (const name of IDENTITY_ENV_VARS) {
     const value = env[name];
@@ -74,6 +86,8 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string): Config {
     cacheDir,
     cacheDisabled: (env['AWS_ECR_DISABLE_CACHE'] ?? '') !== '',
     ignoreCredsStorage: (env['AWS_ECR_IGNORE_CREDS_STORAGE'] ?? '').trim().toLowerCase() === 'true',
+    cacheBackend,
+    warnings,
     logLevel: isLogLevel(rawLevel) ? rawLevel : 'info',
     logFile: join(cacheDir, 'log', 'ecr-login.log'),
     homeDir,

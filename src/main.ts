@@ -7,6 +7,8 @@ import { CredentialsNotFoundError, HelperError } from './errors';
 import { createLogger, type Logger, redact } from './log';
 import { readInput } from './protocol/docker/read-input';
 import type { HelperServices } from './resolver/helper-services';
+import { createCredentialStore } from './store/credential-store';
+import { createOsKeychain, type Keychain } from './store/keychain';
 import { selectStore } from './store/select-store';
 
 export interface Io {
@@ -21,6 +23,8 @@ export interface MainDeps {
   readonly version: string;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The OS keychain; tests pass a fake. */
+  readonly keychain?: Keychain;
   /** Builds the token source on a cache miss; the default lazy-loads the AWS SDK. */
   readonly loadTokenSource?: (logger: Logger) => Promise<TokenSource>;
 }
@@ -41,13 +45,16 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
   const logger = createLogger({ file: config.logFile, level: config.logLevel, stderr: io.stderr });
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const keychain = deps.keychain ?? createOsKeychain();
   let identity: string | undefined;
+  for (const warning of config.warnings) logger.tell(warning);
   const services: HelperServices = {
     config,
     logger,
     now,
     sleep,
-    ...selectStore(config, logger, now, sleep),
+    ...selectStore({ config, logger, now, sleep, keychain }),
+    credentials: createCredentialStore(keychain),
     identity: () => (identity ??= resolveIdentityMaterial(config.identityEnv, config.homeDir)),
     loadTokenSource: () => (deps.loadTokenSource ?? loadAwsTokenSource)(logger),
   };

@@ -1,3 +1,5 @@
+import { KeychainUnavailableError } from '../../src/errors';
+import type { Keychain } from '../../src/store/keychain';
 import type { LockAttempt, Locker } from '../../src/resolver/with-lock';
 import type { AuthorizationToken, TokenSource } from '../../src/aws/token-source';
 import type { Logger } from '../../src/log';
@@ -101,4 +103,35 @@ export function createMemoryLocker(): Locker & { held: Set<string>; attempts: st
       return { status: 'acquired', release: async () => void held.delete(name) };
     },
   };
+}
+
+/** A keychain in memory; `unavailable` makes every call fail as a missing Secret Service does. */
+export function createFakeKeychain(): Keychain & { items: Map<string, string>; unavailable: boolean } {
+  const items = new Map<string, string>();
+  const fake = {
+    items,
+    unavailable: false,
+    check() {
+      if (fake.unavailable) throw new KeychainUnavailableError('no usable Secret Service keychain (test): run one', 'no usable Secret Service keychain (test): run one');
+    },
+    get(service: string, account: string) {
+      fake.check();
+      return items.get(`${service}\0${account}`);
+    },
+    set(service: string, account: string, secret: string) {
+      fake.check();
+      items.set(`${service}\0${account}`, secret);
+    },
+    delete(service: string, account: string) {
+      fake.check();
+      return items.delete(`${service}\0${account}`);
+    },
+    list(service: string) {
+      fake.check();
+      return [...items]
+        .filter(([k]) => k.startsWith(`${service}\0`))
+        .map(([k, secret]) => ({ account: k.slice(service.length + 1), secret }));
+    },
+  };
+  return fake;
 }

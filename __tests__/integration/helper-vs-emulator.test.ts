@@ -167,10 +167,13 @@ describe('docker-credential-ecr-login against the local ECR emulator', () => {
     expect(out.code).toBe(0);
   });
 
-  it('not-ECR hosts: not-found and no AWS call', async () => {
+  it('not-ECR hosts (look-alikes included): not-found and no AWS call', async () => {
     const { env } = environment();
     for (const url of ['https://index.docker.io/v1/', 'ghcr.io', `${HOST}.evil.example`]) {
-      expect(await runHelper(['get'], url, env)).toMatchObject({ code: 1, stdout: NOT_FOUND, stderr: '' });
+      const out = await runHelper(['get'], url, env);
+      expect(out).toMatchObject({ code: 1, stdout: NOT_FOUND });
+      // Only the keychain (credsStore mode) is consulted; with none here, stderr says so.
+      expect(out.stderr).not.toMatch(/ECR|AWS credentials|GetAuthorizationToken/);
     }
     expect(emulator.calls).toHaveLength(0);
   });

@@ -25,7 +25,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function parseCachedToken(value: unknown): CachedToken | undefined {
+/** Narrows one stored token; undefined when malformed. */
+export function parseCachedToken(value: unknown): CachedToken | undefined {
   if (!isRecord(value)) return undefined;
   const { host, username, password, issuedAt, expiresAt } = value;
   if (

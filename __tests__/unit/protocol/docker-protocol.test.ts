@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { TokenSource } from '../../../src/aws/token-source';
 import { TokenFetchError } from '../../../src/errors';
 import { run } from '../../../src/main';
-import { createFakeClock, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
+import { createFakeClock, createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const ECR_HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
@@ -13,6 +13,7 @@ function setup(options: { env?: Record<string, string>; source?: TokenSource } =
   const clock = createFakeClock();
   const fake = createFakeTokenSource(clock.now);
   const source = options.source ?? fake;
+  const keychain = createFakeKeychain();
   const invoke = async (args: string[], input = '') => {
     const stdout = createSink();
     const stderr = createSink();
@@ -22,10 +23,11 @@ function setup(options: { env?: Record<string, string>; source?: TokenSource } =
       version: '9.8.7',
       now: clock.now,
       loadTokenSource: async () => source,
+      keychain,
     });
     return { code, stdout: stdout.text(), stderr: stderr.text() };
   };
-  return { home, clock, fake, invoke };
+  return { home, clock, fake, keychain, invoke };
 }
 
 describe('get', () => {
@@ -152,24 +154,24 @@ describe('store and erase', () => {
     expect(await invoke(['erase'], ECR_HOST)).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
-  it('store for another registry answers a clear error', async () => {
-    const { invoke } = setup();
+  it('store for another registry without a keychain fails with what is missing', async () => {
+    const { invoke, keychain } = setup();
+    keychain.unavailable = true;
     const out = await invoke(['store'], payload('https://index.docker.io/v1/'));
     expect(out.code).toBe(1);
-    expect(out.stdout).toMatch(/^ecr-login cannot store credentials for https:\/\/index\.docker\.io\/v1\/: it only serves Amazon ECR registries/);
+    expect(out.stdout).toBe('ecr-login cannot store credentials for https://index.docker.io/v1/: no usable Secret Service keychain (test): run one\n');
   });
 
-  it('erase for another registry answers a clear error', async () => {
+  it('erase for another registry that has nothing stored answers not-found', async () => {
     const { invoke } = setup();
-    const out = await invoke(['erase'], 'ghcr.io');
-    expect(out.code).toBe(1);
-    expect(out.stdout).toMatch(/^ecr-login cannot erase credentials for ghcr\.io/);
+    expect(await invoke(['erase'], 'ghcr.io')).toMatchObject({ code: 1, stdout: 'credentials not found in native keychain\n' });
   });
 
   it('AWS_ECR_IGNORE_CREDS_STORAGE=true makes store and erase no-ops for every host', async () => {
-    const { invoke } = setup({ env: { AWS_ECR_IGNORE_CREDS_STORAGE: 'true' } });
+    const { invoke, keychain } = setup({ env: { AWS_ECR_IGNORE_CREDS_STORAGE: 'true' } });
     expect((await invoke(['store'], payload('ghcr.io'))).code).toBe(0);
     expect((await invoke(['erase'], 'ghcr.io')).code).toBe(0);
+    expect(keychain.items.size).toBe(0);
   });
 
   it.each([
@@ -210,5 +212,106 @@ describe('command line', () => {
     expect(out.code).toBe(1);
     expect(out.stdout).toContain('Usage: docker-credential-ecr-login <get|store|erase|list|version>');
     expect(out.stderr).toBe('');
+  });
+});
+
+describe('credsStore mode: other registries in the keychain', () => {
+  const payload = (url: string, user: string, secret: string) => JSON.stringify({ ServerURL: url, Username: user, Secret: secret });
+
+  it('store, get, list, erase round-trip for a registry that is not ECR', async () => {
+    const { invoke } = setup();
+    expect(await invoke(['store'], payload('ghcr.io', 'octocat', 'ghp_secret'))).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect((await invoke(['get'], 'ghcr.io')).stdout).toBe('{"ServerURL":"ghcr.io","Username":"octocat","Secret":"ghp_secret"}\n');
+    expect((await invoke(['list'])).stdout).toBe('{"ghcr.io":"octocat"}\n');
+    expect((await invoke(['erase'], 'ghcr.io')).code).toBe(0);
+    expect(await invoke(['get'], 'ghcr.io')).toMatchObject({ code: 1, stdout: 'credentials not found in native keychain\n' });
+  });
+
+  it('round-trips the <token> username (an identity token)', async () => {
+    const { invoke } = setup();
+    await invoke(['store'], payload('registry.example.com', '<token>', 'refresh-token-value'));
+    expect(JSON.parse((await invoke(['get'], 'registry.example.com')).stdout)).toEqual({
+      ServerURL: 'registry.example.com',
+      Username: '<token>',
+      Secret: 'refresh-token-value',
+    });
+  });
+
+  it.each(['https://index.docker.io/v1/', 'docker.io', 'index.docker.io', 'registry-1.docker.io'])('finds Docker Hub credentials as %s', async (asked) => {
+    const { invoke } = setup();
+    await invoke(['store'], payload('https://index.docker.io/v1/', 'hubuser', 'hubpass'));
+    expect(JSON.parse((await invoke(['get'], asked)).stdout)).toMatchObject({ ServerURL: asked, Username: 'hubuser', Secret: 'hubpass' });
+  });
+
+  it('keeps registries on different ports apart', async () => {
+    const { invoke } = setup();
+    await invoke(['store'], payload('localhost:5000', 'a', 'one'));
+    await invoke(['store'], payload('localhost:5001', 'b', 'two'));
+    expect(JSON.parse((await invoke(['get'], 'localhost:5000')).stdout).Secret).toBe('one');
+    expect(JSON.parse((await invoke(['get'], 'http://localhost:5001/v2/')).stdout).Secret).toBe('two');
+  });
+
+  it('lists ECR tokens beside stored credentials', async () => {
+    const { invoke } = setup();
+    await invoke(['get'], ECR_HOST);
+    await invoke(['store'], payload('ghcr.io', 'octocat', 'x'));
+    expect((await invoke(['list'])).stdout).toBe(`{"ghcr.io":"octocat","https://${ECR_HOST}":"AWS"}\n`);
+  });
+
+  it('ECR hosts keep their behaviour: store is a no-op, get still asks ECR', async () => {
+    const { invoke, keychain, fake } = setup();
+    await invoke(['store'], payload(ECR_HOST, 'AWS', 'stale'));
+    expect(keychain.items.size).toBe(0);
+    expect(JSON.parse((await invoke(['get'], ECR_HOST)).stdout).Secret).toBe('password-1');
+    expect(fake.calls).toHaveLength(1);
+  });
+
+  it('without a keychain: get for another registry is not-found with the reason on stderr', async () => {
+    const { invoke, keychain } = setup();
+    keychain.unavailable = true;
+    const out = await invoke(['get'], 'ghcr.io');
+    expect(out).toEqual({
+      code: 1,
+      stdout: 'credentials not found in native keychain\n',
+      stderr: 'ecr-login: no usable Secret Service keychain (test): run one\n',
+    });
+  });
+
+  it('without a keychain: list still lists the cached ECR tokens', async () => {
+    const { invoke, keychain } = setup();
+    await invoke(['get'], ECR_HOST);
+    keychain.unavailable = true;
+    expect(await invoke(['list'])).toEqual({ code: 0, stdout: `{"https://${ECR_HOST}":"AWS"}\n`, stderr: '' });
+  });
+});
+
+describe('keychain token cache (AWS_ECR_CACHE_BACKEND=keychain)', () => {
+  it('caches tokens in the keychain and writes no cache file', async () => {
+    const { invoke, keychain, fake, home } = setup({ env: { AWS_ECR_CACHE_BACKEND: 'keychain' } });
+    await invoke(['get'], ECR_HOST);
+    const second = await invoke(['get'], ECR_HOST);
+    expect(JSON.parse(second.stdout).Secret).toBe('password-1');
+    expect(fake.calls).toHaveLength(1);
+    expect([...keychain.items.values()].some((v) => v.includes('password-1'))).toBe(true);
+    expect(fs.existsSync(path.join(home, 'cache', 'cache.json'))).toBe(false);
+  });
+
+  it('without a keychain, fetches a fresh token every time, says why once, and writes nothing to disk', async () => {
+    const { invoke, keychain, fake, home } = setup({ env: { AWS_ECR_CACHE_BACKEND: 'keychain' } });
+    keychain.unavailable = true;
+    const first = await invoke(['get'], ECR_HOST);
+    const second = await invoke(['get'], ECR_HOST);
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(fake.calls).toHaveLength(2);
+    expect(first.stderr).toBe('ecr-login: not caching tokens: no usable Secret Service keychain (test): run one\n');
+    expect(fs.existsSync(path.join(home, 'cache', 'cache.json'))).toBe(false);
+  });
+
+  it('warns about an unknown backend and uses the file', async () => {
+    const { invoke, home } = setup({ env: { AWS_ECR_CACHE_BACKEND: 'vault' } });
+    const out = await invoke(['get'], ECR_HOST);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe('ecr-login: AWS_ECR_CACHE_BACKEND=vault is not a backend (file or keychain); using file\n');
+    expect(fs.existsSync(path.join(home, 'cache', 'cache.json'))).toBe(true);
   });
 });

@@ -1,0 +1,134 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { makeTempDir } from './temp-dir';
+
+/**
+ * A private D-Bus session bus, with or without a real Secret Service (gnome-keyring) on it,
+ * for tests. The bus has no service directories, so nothing is started behind our back
+ * (no auto-activated, locked keyring waiting for a prompt that never comes).
+ */
+export interface TestSession {
+  /** Environment for processes that should use this session. */
+  readonly env: Record<string, string>;
+  /** Where gnome-keyring keeps its (encrypted) keyring files. */
+  readonly dataDir: string;
+  stop(): Promise<void>;
+}
+
+const REQUIRED = ['dbus-daemon', 'dbus-send', 'gnome-keyring-daemon'];
+
+/** The programs missing on this machine (empty when the keychain tests can run). */
+export function missingSecretServicePrograms(): string[] {
+  return REQUIRED.filter((program) => {
+    try {
+      execFileSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/**
+ * `describe` for tests that need a real Secret Service: skipped with a message where the
+ * programs are missing, except in CI (CI=true), where that fails loudly.
+ */
+export function describeWithSecretService(name: string, fn: () => void): void {
+  const missing = missingSecretServicePrograms();
+  if (missing.length === 0) {
+    describe(name, fn);
+  } else if (process.env['CI'] === 'true') {
+    describe(name, () => {
+      it('has a Secret Service to test against', () => {
+        throw new Error(`missing ${missing.join(', ')}: .ci/run must install gnome-keyring and dbus-x11`);
+      });
+    });
+  } else {
+    describe.skip(`${name} [skipped: install gnome-keyring and dbus-x11 to run these; missing ${missing.join(', ')}]`, fn);
+  }
+}
+
+const BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`;
+
+function waitForLine(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error('dbus-daemon printed no address')), timeoutMs);
+    child.stdout?.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      const newline = buffer.indexOf('\n');
+      if (newline >= 0) {
+        clearTimeout(timer);
+        resolve(buffer.slice(0, newline).trim());
+      }
+    });
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Starts a session bus and, if `withKeyring`, an unlocked gnome-keyring on it. */
+export async function startTestSession(options: { withKeyring: boolean }): Promise<TestSession> {
+  const base = makeTempDir('ecr-login-dbus-');
+  const dataDir = path.join(base, 'data');
+  const runtimeDir = path.join(base, 'run');
+  fs.mkdirSync(dataDir, { mode: 0o700 });
+  fs.mkdirSync(runtimeDir, { mode: 0o700 });
+  const configFile = path.join(base, 'bus.conf');
+  fs.writeFileSync(configFile, BUS_CONFIG);
+
+  const bus = spawn('dbus-daemon', [`--config-file=${configFile}`, '--nofork', '--nopidfile', '--print-address=1'], {
+    // Its stderr only ever says it could not raise its fd limit (not root-relevant here).
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const address = await waitForLine(bus, 5000);
+  const env = { DBUS_SESSION_BUS_ADDRESS: address, XDG_DATA_HOME: dataDir, XDG_RUNTIME_DIR: runtimeDir };
+  const children: ChildProcess[] = [bus];
+
+  if (options.withKeyring) {
+    const keyring = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], {
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: base, ...env },
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    keyring.stdin?.end('test-keyring-password');
+    children.push(keyring);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const owned = execFileSync(
+        'dbus-send',
+        ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets'],
+        { env: { ...process.env, ...env }, encoding: 'utf8' },
+      );
+      if (owned.includes('boolean true')) break;
+      if (Date.now() > deadline) throw new Error('gnome-keyring-daemon did not come up on the test bus');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  return {
+    env,
+    dataDir,
+    stop: async () => {
+      for (const child of children.reverse()) await stopChild(child);
+    },
+  };
+}

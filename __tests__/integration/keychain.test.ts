@@ -1,0 +1,146 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type EcrEmulator, startEcrEmulator } from '../../emulator/ecr-emulator';
+import { runHelper } from '../helpers/run-helper';
+import { describeWithSecretService, startTestSession, type TestSession } from '../helpers/secret-service';
+import { makeTempDir } from '../helpers/temp-dir';
+
+const HOST = '123456789012.dkr.ecr.ca-central-1.amazonaws.com';
+const NOT_FOUND = 'credentials not found in native keychain\n';
+
+let emulator: EcrEmulator;
+beforeAll(async () => {
+  emulator = await startEcrEmulator();
+});
+afterAll(() => emulator.close());
+beforeEach(() => emulator.reset());
+
+const ecrCalls = () => emulator.calls.filter((c) => c.service === 'ecr');
+
+/** Every file under `dir`, read as text (to look for secrets on disk). */
+function allFileContents(dir: string): string {
+  if (!fs.existsSync(dir)) return '';
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => fs.readFileSync(path.join(e.parentPath, e.name)).toString('latin1'))
+    .join('\n');
+}
+
+describeWithSecretService('with a real Secret Service (gnome-keyring on a private D-Bus session)', () => {
+  let session: TestSession;
+  beforeAll(async () => {
+    session = await startTestSession({ withKeyring: true });
+  });
+  afterAll(() => session.stop());
+
+  function environment(extra: Record<string, string> = {}) {
+    const home = makeTempDir();
+    return { home, cacheDir: path.join(home, '.ecr'), env: { HOME: home, ...emulator.env(), ...session.env, ...extra } };
+  }
+
+  it('AWS_ECR_CACHE_BACKEND=keychain: hits across processes, and no token on disk', async () => {
+    const { env, home } = environment({ AWS_ECR_CACHE_BACKEND: 'keychain', AWS_ECR_LOG_LEVEL: 'debug' });
+    const first = await runHelper(['get'], HOST, env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const second = await runHelper(['get'], HOST, env);
+    expect(JSON.parse(second.stdout).Secret).toBe(JSON.parse(first.stdout).Secret);
+    expect(ecrCalls()).toHaveLength(1);
+    const password = emulator.issued[0]?.password ?? 'missing';
+    const base64Token = Buffer.from(`AWS:${password}`).toString('base64');
+    const onDisk = allFileContents(home) + allFileContents(session.dataDir);
+    expect(onDisk).not.toContain(password.slice(0, 64));
+    expect(onDisk).not.toContain(base64Token.slice(0, 64));
+    expect(fs.existsSync(path.join(home, '.ecr', 'cache.json'))).toBe(false);
+    const list = await runHelper(['list'], '', env);
+    expect(JSON.parse(list.stdout)).toMatchObject({ [`https://${HOST}`]: 'AWS' });
+  });
+
+  it('keychain backend keeps single flight: 12 concurrent cold gets, one ECR call', async () => {
+    emulator.faults.delayMs = 300;
+    const { env } = environment({ AWS_ECR_CACHE_BACKEND: 'keychain' });
+    // A registry no other test here has cached (the keychain is shared by this session).
+    const host = '210987654321.dkr.ecr.ca-central-1.amazonaws.com';
+    const results = await Promise.all(Array.from({ length: 12 }, () => runHelper(['get'], host, env)));
+    expect(results.map((r) => r.code)).toEqual(Array(12).fill(0));
+    expect(new Set(results.map((r) => JSON.parse(r.stdout).Secret)).size).toBe(1);
+    expect(ecrCalls()).toHaveLength(1);
+  });
+
+  it('credsStore: store, get, list and erase for other registries; Docker Hub under any of its names', async () => {
+    const { env } = environment();
+    const store = (url: string, user: string, secret: string) =>
+      runHelper(['store'], JSON.stringify({ ServerURL: url, Username: user, Secret: secret }), env);
+    expect(await store('https://index.docker.io/v1/', 'hubuser', 'hub-pass')).toMatchObject({ code: 0, stdout: '' });
+    expect(await store('registry.example.com', '<token>', 'identity-token')).toMatchObject({ code: 0 });
+    for (const name of ['https://index.docker.io/v1/', 'docker.io', 'index.docker.io']) {
+      const got = await runHelper(['get'], name, env);
+      expect(JSON.parse(got.stdout)).toEqual({ ServerURL: name, Username: 'hubuser', Secret: 'hub-pass' });
+    }
+    expect(JSON.parse((await runHelper(['get'], 'registry.example.com', env)).stdout)).toMatchObject({ Username: '<token>', Secret: 'identity-token' });
+    await runHelper(['get'], HOST, env);
+    expect(JSON.parse((await runHelper(['list'], '', env)).stdout)).toEqual({
+      'https://index.docker.io/v1/': 'hubuser',
+      'registry.example.com': '<token>',
+      [`https://${HOST}`]: 'AWS',
+    });
+    expect((await runHelper(['erase'], 'docker.io', env)).code).toBe(0);
+    expect(await runHelper(['get'], 'https://index.docker.io/v1/', env)).toMatchObject({ code: 1, stdout: NOT_FOUND });
+    expect(await runHelper(['erase'], 'docker.io', env)).toMatchObject({ code: 1, stdout: NOT_FOUND });
+  });
+
+  it('ECR hosts keep their behaviour in credsStore mode: store is a no-op, tokens come from ECR', async () => {
+    const { env } = environment();
+    expect((await runHelper(['store'], JSON.stringify({ ServerURL: HOST, Username: 'AWS', Secret: 'old' }), env)).code).toBe(0);
+    const got = await runHelper(['get'], HOST, env);
+    expect(JSON.parse(got.stdout).Secret).toBe(emulator.issued[0]?.password);
+  });
+});
+
+describeWithSecretService('without a Secret Service (a D-Bus session with none on it)', () => {
+  let session: TestSession;
+  beforeAll(async () => {
+    session = await startTestSession({ withKeyring: false });
+  });
+  afterAll(() => session.stop());
+
+  function environment(extra: Record<string, string> = {}) {
+    const home = makeTempDir();
+    return { home, env: { HOME: home, ...emulator.env(), ...session.env, ...extra } };
+  }
+
+  it('get for another registry: not-found, and one line on stderr saying what is missing', async () => {
+    const { env } = environment();
+    const out = await runHelper(['get'], 'ghcr.io', env);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toBe(NOT_FOUND);
+    expect(out.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ecr-login: no usable Secret Service keychain \(.+\): run one \(e\.g\. gnome-keyring\) in your D-Bus session and unlock it, or set AWS_ECR_CACHE_BACKEND=file$/)]);
+  });
+
+  it('store for another registry fails clearly instead of pretending', async () => {
+    const { env } = environment();
+    const out = await runHelper(['store'], JSON.stringify({ ServerURL: 'ghcr.io', Username: 'u', Secret: 's' }), env);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toMatch(/^ecr-login cannot store credentials for ghcr\.io: no usable Secret Service keychain/);
+  });
+
+  it('ECR get with the keychain backend: a fresh token each time, one warning, never a plaintext cache', async () => {
+    const { env, home } = environment({ AWS_ECR_CACHE_BACKEND: 'keychain' });
+    const first = await runHelper(['get'], HOST, env);
+    const second = await runHelper(['get'], HOST, env);
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(ecrCalls()).toHaveLength(2);
+    expect(first.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ecr-login: not caching tokens: no usable Secret Service keychain/)]);
+    expect(fs.existsSync(path.join(home, '.ecr', 'cache.json'))).toBe(false);
+    expect(allFileContents(home)).not.toContain((emulator.issued[0]?.password ?? 'missing').slice(0, 64));
+  });
+
+  it('with no D-Bus session at all, the same clear message', async () => {
+    const home = makeTempDir();
+    const out = await runHelper(['get'], 'ghcr.io', { HOME: home, ...emulator.env() });
+    expect(out.stdout).toBe(NOT_FOUND);
+    expect(out.stderr).toMatch(/^ecr-login: no usable Secret Service keychain \(.*DBus.*\)/i);
+  });
+});
+

@@ -1,0 +1,109 @@
+import { KeychainUnavailableError } from '../errors';
+import { randomHex } from '../hash';
+import type { Logger } from '../log';
+import { type Locker, NO_LOCKER, withLock } from '../resolver/with-lock';
+import { formatEntryKey, MAX_ENTRIES, parseCachedToken } from './cache-document';
+import type { Keychain } from './keychain';
+import type { CachedToken, TokenStore } from './token-store';
+
+/** Keychain service under which tokens are kept (one item per registry and identity). */
+export const TOKEN_SERVICE = 'docker-credential-ecr-login/tokens';
+/** The item holding this keychain's random salt for the identity hashes. */
+const SALT_ACCOUNT = '.salt';
+const MAX_WRITE_LOCK_WAIT_MS = 5000;
+
+export interface KeychainTokenStoreOptions {
+  readonly keychain: Keychain;
+  readonly logger: Logger;
+  readonly now: () => number;
+  /** File-based, in the cache directory: the keychain has no locks of its own. */
+  readonly locker?: Locker;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * `AWS_ECR_CACHE_BACKEND=keychain`: tokens live in the OS keychain, one item each (account: a
+ * salted hash of registry and identity; secret: the token as JSON), so no token touches the
+ * disk. Without a usable keychain it says so once and caches nothing — it never falls back
+ * to a plaintext file.
+ */
+export function createKeychainTokenStore(options: KeychainTokenStoreOptions): TokenStore {
+  const { keychain, logger, now } = options;
+  const locker = options.locker ?? NO_LOCKER;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let told = false;
+
+  /** Runs a keychain operation; an unavailable keychain is reported once and yields `fallback`. */
+  const guarded = <T>(fallback: T, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      if (!(error instanceof KeychainUnavailableError)) throw error;
+      if (!told) {
+        told = true;
+        logger.tell(`not caching tokens: ${error.message}`);
+      }
+      return fallback;
+    }
+  };
+
+  /** Every token item; `token` is undefined for an unreadable one. */
+  const readAll = (): { key: string; token: CachedToken | undefined }[] =>
+    keychain
+      .list(TOKEN_SERVICE)
+      .filter((item) => item.account !== SALT_ACCOUNT)
+      .map((item) => {
+        try {
+          return { key: item.account, token: parseCachedToken(JSON.parse(item.secret)) };
+        } catch {
+          return { key: item.account, token: undefined };
+        }
+      });
+
+  return {
+    async get(host, identity) {
+      return guarded(undefined, () => {
+        const salt = keychain.get(TOKEN_SERVICE, SALT_ACCOUNT);
+        if (!salt) return undefined;
+        const raw = keychain.get(TOKEN_SERVICE, formatEntryKey(salt, host, identity));
+        if (raw === undefined) return undefined;
+        try {
+          return parseCachedToken(JSON.parse(raw));
+        } catch {
+          logger.warn(`an unreadable token item for ${host} in the keychain was ignored`);
+          return undefined;
+        }
+      });
+    },
+
+    async put(identity, token) {
+      await withLock(locker, 'cache-write', { logger, now, sleep, maxWaitMs: MAX_WRITE_LOCK_WAIT_MS }, async () =>
+        guarded(undefined, () => {
+          let salt = keychain.get(TOKEN_SERVICE, SALT_ACCOUNT);
+          if (!salt) {
+            salt = randomHex(16);
+            keychain.set(TOKEN_SERVICE, SALT_ACCOUNT, salt);
+          }
+          keychain.set(TOKEN_SERVICE, formatEntryKey(salt, token.host, identity), JSON.stringify(token));
+          // Housekeeping: expired (or unreadable) items go, and only the newest MAX_ENTRIES stay.
+          const current = now();
+          const items = readAll().sort((a, b) => (b.token?.issuedAt ?? 0) - (a.token?.issuedAt ?? 0));
+          for (const [index, { key, token: t }] of items.entries()) {
+            if (!t || t.expiresAt <= current || index >= MAX_ENTRIES) keychain.delete(TOKEN_SERVICE, key);
+          }
+          return undefined;
+        }),
+      );
+    },
+
+    async list(identity) {
+      return guarded([], () => {
+        const salt = keychain.get(TOKEN_SERVICE, SALT_ACCOUNT);
+        if (!salt) return [];
+        const current = now();
+        return readAll()
+          .flatMap(({ key, token }) => (token && token.expiresAt > current && key === formatEntryKey(salt, token.host, identity) ? [token] : []));
+      });
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { KeychainUnavailableError } from '../errors';
+
+/** One secret in the keychain: `account` within a service, and its text. */
+export interface KeychainItem {
+  readonly account: string;
+  readonly secret: string;
+}
+
+/**
+ * The narrow port over the OS keychain. The real one is `createOsKeychain`; unit tests use
+ * a map. Methods throw `KeychainUnavailableError` when there is no usable keychain.
+ */
+export interface Keychain {
+  get(service: string, account: string): string | undefined;
+  set(service: string, account: string, secret: string): void;
+  /** True if something was deleted. */
+  delete(service: string, account: string): boolean;
+  list(service: string): KeychainItem[];
+}
+
+interface NapiEntry {
+  getPassword(): string | null;
+  setPassword(password: string): void;
+  deletePassword(): boolean;
+}
+
+interface NapiKeyring {
+  Entry: new (service: string, account: string, options?: { linux?: { store?: 'secret-service' | 'keyutils' } }) => NapiEntry;
+  findCredentials(service: string): { account: string; password: string }[];
+}
+
+/** What is missing and how to fix it, per platform: the one line the user sees. */
+export function formatKeychainHint(platform: NodeJS.Platform, detail: string): string {
+  const why = detail.replace(/\s+/g, ' ').trim();
+  if (platform === 'darwin') {
+    return `the macOS Keychain is not accessible (${why}): unlock it (security unlock-keychain) or set AWS_ECR_CACHE_BACKEND=file`;
+  }
+  if (platform === 'win32') {
+    return `Windows Credential Manager is not accessible (${why}); set AWS_ECR_CACHE_BACKEND=file to cache tokens in a file instead`;
+  }
+  return (
+    `no usable Secret Service keychain (${why}): run one (e.g. gnome-keyring) in your D-Bus session ` +
+    'and unlock it, or set AWS_ECR_CACHE_BACKEND=file'
+  );
+}
+
+/**
+ * The OS keychain through @napi-rs/keyring: macOS Keychain, Windows Credential Manager, and
+ * on Linux the Secret Service — pinned to it, so that a missing Secret Service is reported
+ * instead of silently falling back to the kernel keyring, which loses everything at logout.
+ * The native module is loaded on first use only.
+ */
+export function createOsKeychain(platform: NodeJS.Platform = process.platform): Keychain {
+  let keyring: NapiKeyring | undefined;
+  const load = (): NapiKeyring => {
+    keyring ??= require('@napi-rs/keyring') as NapiKeyring;
+    return keyring;
+  };
+  const options = platform === 'linux' ? { linux: { store: 'secret-service' as const } } : undefined;
+  const call = <T>(fn: (k: NapiKeyring) => T): T => {
+    try {
+      return fn(load());
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new KeychainUnavailableError(formatKeychainHint(platform, detail), formatKeychainHint(platform, detail), { cause: error });
+    }
+  };
+  return {
+    get: (service, account) => call((k) => new k.Entry(service, account, options).getPassword() ?? undefined),
+    set: (service, account, secret) => call((k) => new k.Entry(service, account, options).setPassword(secret)),
+    delete: (service, account) => call((k) => new k.Entry(service, account, options).deletePassword()),
+    list: (service) => call((k) => k.findCredentials(service).map((c) => ({ account: c.account, secret: c.password }))),
+  };
+}
