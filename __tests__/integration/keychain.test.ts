@@ -115,7 +115,7 @@ describeWithSecretService('without a Secret Service (a D-Bus session with none o
     const out = await runHelper(['get'], 'ghcr.io', env);
     expect(out.code).toBe(1);
     expect(out.stdout).toBe(NOT_FOUND);
-    expect(out.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ecr-login: no usable Secret Service keychain \(.+\): run one \(e\.g\. gnome-keyring\) in your D-Bus session and unlock it, or set AWS_ECR_CACHE_BACKEND=file$/)]);
+    expect(out.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ecr-login: no usable Secret Service keychain \(.+\): run one \(e\.g\. gnome-keyring\) in your D-Bus session and unlock it$/)]);
   });
 
   it('store for another registry fails clearly instead of pretending', async () => {
@@ -131,7 +131,7 @@ describeWithSecretService('without a Secret Service (a D-Bus session with none o
     const second = await runHelper(['get'], HOST, env);
     expect([first.code, second.code]).toEqual([0, 0]);
     expect(ecrCalls()).toHaveLength(2);
-    expect(first.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ecr-login: not caching tokens: no usable Secret Service keychain/)]);
+    expect(first.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ecr-login: not caching tokens: no usable Secret Service keychain .*; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file$/)]);
     expect(fs.existsSync(path.join(home, '.ecr', 'cache.json'))).toBe(false);
     expect(allFileContents(home)).not.toContain((emulator.issued[0]?.password ?? 'missing').slice(0, 64));
   });

@@ -41,7 +41,7 @@ export function createKeychainTokenStore(options: KeychainTokenStoreOptions): To
       if (!(error instanceof KeychainUnavailableError)) throw error;
       if (!told) {
         told = true;
-        logger.tell(`not caching tokens: ${error.message}`);
+        logger.tell(`not caching tokens: ${error.message}; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file`);
       }
       return fallback;
     }

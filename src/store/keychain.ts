@@ -33,14 +33,13 @@ interface NapiKeyring {
 export function formatKeychainHint(platform: NodeJS.Platform, detail: string): string {
   const why = detail.replace(/\s+/g, ' ').trim();
   if (platform === 'darwin') {
-    return `the macOS Keychain is not accessible (${why}): unlock it (security unlock-keychain) or set AWS_ECR_CACHE_BACKEND=file`;
+    return `the macOS Keychain is not accessible (${why}): unlock it (security unlock-keychain)`;
   }
   if (platform === 'win32') {
-    return `Windows Credential Manager is not accessible (${why}); set AWS_ECR_CACHE_BACKEND=file to cache tokens in a file instead`;
+    return `Windows Credential Manager is not accessible (${why})`;
   }
   return (
-    `no usable Secret Service keychain (${why}): run one (e.g. gnome-keyring) in your D-Bus session ` +
-    'and unlock it, or set AWS_ECR_CACHE_BACKEND=file'
+    `no usable Secret Service keychain (${why}): run one (e.g. gnome-keyring) in your D-Bus session ` + 'and unlock it'
   );
 }
 

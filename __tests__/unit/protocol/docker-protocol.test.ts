@@ -303,7 +303,7 @@ describe('keychain token cache (AWS_ECR_CACHE_BACKEND=keychain)', () => {
     const second = await invoke(['get'], ECR_HOST);
     expect([first.code, second.code]).toEqual([0, 0]);
     expect(fake.calls).toHaveLength(2);
-    expect(first.stderr).toBe('ecr-login: not caching tokens: no usable Secret Service keychain (test): run one\n');
+    expect(first.stderr).toBe('ecr-login: not caching tokens: no usable Secret Service keychain (test): run one; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file\n');
     expect(fs.existsSync(path.join(home, 'cache', 'cache.json'))).toBe(false);
   });
 

@@ -62,6 +62,6 @@ describe('keychain token store', () => {
     expect(await store.get('a.example', 'id')).toBeUndefined();
     await store.put('id', token('a.example'));
     expect(await store.list('id')).toEqual([]);
-    expect(logger.told).toEqual(['not caching tokens: no usable Secret Service keychain (test): run one']);
+    expect(logger.told).toEqual(['not caching tokens: no usable Secret Service keychain (test): run one; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file']);
   });
 });
