@@ -1,0 +1,42 @@
+import { MAX_INPUT_BYTES, readInput } from '../../../src/protocol/docker/read-input';
+
+async function* chunks(...parts: (string | Buffer)[]): AsyncGenerator<Buffer | string> {
+  for (const part of parts) yield part;
+}
+
+describe('readInput', () => {
+  it('joins chunks into text', async () => {
+    await expect(readInput(chunks('123456789012.dkr', Buffer.from('.ecr.us-east-1.amazonaws.com\n')))).resolves.toBe(
+      '123456789012.dkr.ecr.us-east-1.amazonaws.com\n',
+    );
+  });
+
+  it('accepts multi-byte UTF-8 split across chunks', async () => {
+    const bytes = Buffer.from('registry-é.example');
+    await expect(readInput(chunks(bytes.subarray(0, 10), bytes.subarray(10)))).resolves.toBe('registry-é.example');
+  });
+
+  it('refuses invalid UTF-8', async () => {
+    await expect(readInput(chunks(Buffer.from([0x68, 0xff, 0xfe, 0x69])))).rejects.toThrow('invalid input: standard input is not valid UTF-8 text');
+  });
+
+  it('refuses NUL bytes', async () => {
+    await expect(readInput(chunks('a\u0000b'))).rejects.toThrow('invalid input: binary data on standard input');
+  });
+
+  it('stops reading at the limit', async () => {
+    let produced = 0;
+    async function* endless(): AsyncGenerator<Buffer> {
+      for (;;) {
+        produced += 1;
+        yield Buffer.alloc(16 * 1024, 0x61);
+      }
+    }
+    await expect(readInput(endless())).rejects.toThrow(`input too large: more than ${MAX_INPUT_BYTES} bytes on standard input`);
+    expect(produced).toBeLessThanOrEqual(MAX_INPUT_BYTES / (16 * 1024) + 1);
+  });
+
+  it('reads empty input as empty text', async () => {
+    await expect(readInput(chunks())).resolves.toBe('');
+  });
+});
