@@ -1,18 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type EcrEmulator, startEcrEmulator } from '../../emulator/ecr-emulator';
+import { useEmulator } from '../helpers/emulator-fixture';
 import { itAsRoot } from '../helpers/root';
 import { HELPER_BIN, runHelper, startHelper } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const HOST = '123456789012.dkr.ecr.sa-east-1.amazonaws.com';
 
-let emulator: EcrEmulator;
-beforeAll(async () => {
-  emulator = await startEcrEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const emulator = useEmulator();
 
 /**
  * Runs the helper in a private mount namespace where the cache directory is a tmpfs set up

@@ -1,17 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type EcrEmulator, startEcrEmulator } from '../../emulator/ecr-emulator';
+import { useEmulator } from '../helpers/emulator-fixture';
 import { runHelper, startHelper } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const HOST = '123456789012.dkr.ecr.ap-southeast-2.amazonaws.com';
 
-let emulator: EcrEmulator;
-beforeAll(async () => {
-  emulator = await startEcrEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const emulator = useEmulator();
 
 function environment() {
   const home = makeTempDir();

@@ -1,13 +1,9 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { type EcrEmulator, startEcrEmulator, TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
+import { TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
+import { useEmulator } from '../helpers/emulator-fixture';
 
-let emulator: EcrEmulator;
-beforeAll(async () => {
-  emulator = await startEcrEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const emulator = useEmulator();
 
 const TARGET = 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken';
 

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { type EcrEmulator, startEcrEmulator, TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
+import { TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
+import { useEmulator } from '../helpers/emulator-fixture';
 import type { KnownCredential } from '../../emulator/sigv4-verifier';
 import { runHelper } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -9,12 +10,7 @@ import { makeTempDir } from '../helpers/temp-dir';
 const HOST = '123456789012.dkr.ecr.eu-central-1.amazonaws.com';
 const NOT_FOUND = 'credentials not found in native keychain\n';
 
-let emulator: EcrEmulator;
-beforeAll(async () => {
-  emulator = await startEcrEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const emulator = useEmulator();
 
 /** A fresh HOME and cache dir per test; the helper sees only the emulator's env. */
 function environment(extra: Record<string, string> = {}, credential: KnownCredential = TEST_CREDENTIALS.allowed) {

@@ -1,16 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type EcrEmulator, startEcrEmulator } from '../../emulator/ecr-emulator';
+import { useEmulator } from '../helpers/emulator-fixture';
 import { HELPER_BIN, runHelper, startHelper } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const HOST = '123456789012.dkr.ecr.eu-north-1.amazonaws.com';
 
-let emulator: EcrEmulator;
-beforeAll(async () => {
-  emulator = await startEcrEmulator();
-});
-afterAll(() => emulator.close());
+const emulator = useEmulator();
 
 /** Runs the helper with a preload that records every module it require()s. */
 async function modulesLoadedBy(args: string[], input: string, env: Record<string, string>): Promise<string[]> {

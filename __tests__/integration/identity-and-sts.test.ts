@@ -1,17 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type EcrEmulator, startEcrEmulator, TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
+import { TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
+import { useEmulator } from '../helpers/emulator-fixture';
 import { runHelper } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const HOST = '123456789012.dkr.ecr.us-east-2.amazonaws.com';
 
-let emulator: EcrEmulator;
-beforeAll(async () => {
-  emulator = await startEcrEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const emulator = useEmulator();
 
 /** A HOME with shared AWS files: a static base profile and two assume-role profiles. */
 function profileHome() {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type EcrEmulator, startEcrEmulator } from '../../emulator/ecr-emulator';
+import { useEmulator } from '../helpers/emulator-fixture';
 import { runHelper } from '../helpers/run-helper';
 import { describeWithSecretService, startTestSession, type TestSession } from '../helpers/secret-service';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -8,12 +8,7 @@ import { makeTempDir } from '../helpers/temp-dir';
 const HOST = '123456789012.dkr.ecr.ca-central-1.amazonaws.com';
 const NOT_FOUND = 'credentials not found in native keychain\n';
 
-let emulator: EcrEmulator;
-beforeAll(async () => {
-  emulator = await startEcrEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const emulator = useEmulator();
 
 const ecrCalls = () => emulator.calls.filter((c) => c.service === 'ecr');
 
@@ -27,6 +22,12 @@ function allFileContents(dir: string): string {
     .join('\n');
 }
 
+/** A fresh HOME for a helper that talks to the emulator and uses this D-Bus session. */
+function sessionEnvironment(session: TestSession, extra: Record<string, string> = {}) {
+  const home = makeTempDir();
+  return { home, env: { HOME: home, ...emulator.env(), ...session.env, ...extra } };
+}
+
 describeWithSecretService('with a real Secret Service (gnome-keyring on a private D-Bus session)', () => {
   let session: TestSession;
   beforeAll(async () => {
@@ -34,13 +35,8 @@ describeWithSecretService('with a real Secret Service (gnome-keyring on a privat
   });
   afterAll(() => session.stop());
 
-  function environment(extra: Record<string, string> = {}) {
-    const home = makeTempDir();
-    return { home, cacheDir: path.join(home, '.ecr'), env: { HOME: home, ...emulator.env(), ...session.env, ...extra } };
-  }
-
   it('AWS_ECR_CACHE_BACKEND=keychain: hits across processes, and no token on disk', async () => {
-    const { env, home } = environment({ AWS_ECR_CACHE_BACKEND: 'keychain', AWS_ECR_LOG_LEVEL: 'debug' });
+    const { env, home } = sessionEnvironment(session, { AWS_ECR_CACHE_BACKEND: 'keychain', AWS_ECR_LOG_LEVEL: 'debug' });
     const first = await runHelper(['get'], HOST, env);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
@@ -59,7 +55,7 @@ describeWithSecretService('with a real Secret Service (gnome-keyring on a privat
 
   it('keychain backend keeps single flight: 12 concurrent cold gets, one ECR call', async () => {
     emulator.faults.delayMs = 300;
-    const { env } = environment({ AWS_ECR_CACHE_BACKEND: 'keychain' });
+    const { env } = sessionEnvironment(session, { AWS_ECR_CACHE_BACKEND: 'keychain' });
     // A registry no other test here has cached (the keychain is shared by this session).
     const host = '210987654321.dkr.ecr.ca-central-1.amazonaws.com';
     const results = await Promise.all(Array.from({ length: 12 }, () => runHelper(['get'], host, env)));
@@ -69,7 +65,7 @@ describeWithSecretService('with a real Secret Service (gnome-keyring on a privat
   });
 
   it('credsStore: store, get, list and erase for other registries; Docker Hub under any of its names', async () => {
-    const { env } = environment();
+    const { env } = sessionEnvironment(session);
     const store = (url: string, user: string, secret: string) =>
       runHelper(['store'], JSON.stringify({ ServerURL: url, Username: user, Secret: secret }), env);
     expect(await store('https://index.docker.io/v1/', 'hubuser', 'hub-pass')).toMatchObject({ code: 0, stdout: '' });
@@ -91,7 +87,7 @@ describeWithSecretService('with a real Secret Service (gnome-keyring on a privat
   });
 
   it('ECR hosts keep their behaviour in credsStore mode: store is a no-op, tokens come from ECR', async () => {
-    const { env } = environment();
+    const { env } = sessionEnvironment(session);
     expect((await runHelper(['store'], JSON.stringify({ ServerURL: HOST, Username: 'AWS', Secret: 'old' }), env)).code).toBe(0);
     const got = await runHelper(['get'], HOST, env);
     expect(JSON.parse(got.stdout).Secret).toBe(emulator.issued[0]?.password);
@@ -105,13 +101,8 @@ describeWithSecretService('without a Secret Service (a D-Bus session with none o
   });
   afterAll(() => session.stop());
 
-  function environment(extra: Record<string, string> = {}) {
-    const home = makeTempDir();
-    return { home, env: { HOME: home, ...emulator.env(), ...session.env, ...extra } };
-  }
-
   it('get for another registry: not-found, and one line on stderr saying what is missing', async () => {
-    const { env } = environment();
+    const { env } = sessionEnvironment(session);
     const out = await runHelper(['get'], 'ghcr.io', env);
     expect(out.code).toBe(1);
     expect(out.stdout).toBe(NOT_FOUND);
@@ -119,14 +110,14 @@ describeWithSecretService('without a Secret Service (a D-Bus session with none o
   });
 
   it('store for another registry fails clearly instead of pretending', async () => {
-    const { env } = environment();
+    const { env } = sessionEnvironment(session);
     const out = await runHelper(['store'], JSON.stringify({ ServerURL: 'ghcr.io', Username: 'u', Secret: 's' }), env);
     expect(out.code).toBe(1);
     expect(out.stdout).toMatch(/^ecr-login cannot store credentials for ghcr\.io: no usable Secret Service keychain/);
   });
 
   it('ECR get with the keychain backend: a fresh token each time, one warning, never a plaintext cache', async () => {
-    const { env, home } = environment({ AWS_ECR_CACHE_BACKEND: 'keychain' });
+    const { env, home } = sessionEnvironment(session, { AWS_ECR_CACHE_BACKEND: 'keychain' });
     const first = await runHelper(['get'], HOST, env);
     const second = await runHelper(['get'], HOST, env);
     expect([first.code, second.code]).toEqual([0, 0]);
