@@ -135,3 +135,8 @@ export function createFakeKeychain(): Keychain & { items: Map<string, string>; u
   };
   return fake;
 }
+
+/** Makes 12-hour tokens issued "now" by the given clock, as ECR would. */
+export function createTokenFactory(now: () => number): (host: string, password?: string) => CachedToken {
+  return (host, password = `pw-${host}`) => ({ host, username: 'AWS', password, issuedAt: now(), expiresAt: now() + 12 * 3600_000 });
+}

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { MAX_ENTRIES } from '../../../src/store/cache-document';
 import { createFileStore, formatCacheFilePath } from '../../../src/store/file-store';
 import { CacheWriteError, type CachedToken } from '../../../src/store/token-store';
-import { createFakeClock, createMemoryLogger } from '../../helpers/fakes';
+import { createFakeClock, createTokenFactory, createMemoryLogger } from '../../helpers/fakes';
 import { itAsRoot } from '../../helpers/root';
 import { makeTempDir } from '../../helpers/temp-dir';
 
@@ -14,13 +14,7 @@ function setup() {
   const clock = createFakeClock();
   const logger = createMemoryLogger();
   const store = createFileStore({ dir, now: clock.now, logger });
-  const token = (host: string, password = `pw-${host}`): CachedToken => ({
-    host,
-    username: 'AWS',
-    password,
-    issuedAt: clock.now(),
-    expiresAt: clock.now() + 12 * HOUR,
-  });
+  const token = createTokenFactory(clock.now);
   return { dir, file: formatCacheFilePath(dir), clock, logger, store, token };
 }
 

@@ -1,7 +1,7 @@
 import { MAX_ENTRIES } from '../../../src/store/cache-document';
 import { createKeychainTokenStore, TOKEN_SERVICE } from '../../../src/store/keychain-token-store';
 import type { CachedToken } from '../../../src/store/token-store';
-import { createFakeClock, createFakeKeychain, createMemoryLocker, createMemoryLogger } from '../../helpers/fakes';
+import { createFakeClock, createTokenFactory, createFakeKeychain, createMemoryLocker, createMemoryLogger } from '../../helpers/fakes';
 
 const HOUR = 3600_000;
 
@@ -10,13 +10,7 @@ function setup() {
   const keychain = createFakeKeychain();
   const logger = createMemoryLogger();
   const store = createKeychainTokenStore({ keychain, logger, now: clock.now, locker: createMemoryLocker() });
-  const token = (host: string, password = `pw-${host}`): CachedToken => ({
-    host,
-    username: 'AWS',
-    password,
-    issuedAt: clock.now(),
-    expiresAt: clock.now() + 12 * HOUR,
-  });
+  const token = createTokenFactory(clock.now);
   return { clock, keychain, logger, store, token };
 }
 
