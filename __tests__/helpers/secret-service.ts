@@ -86,8 +86,16 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts a session bus and, if `withKeyring`, an unlocked gnome-keyring on it. */
-export async function startTestSession(options: { withKeyring: boolean }): Promise<TestSession> {
+/**
+ * Starts a session bus and, if `withKeyring`, gnome-keyring on it: unlocked, or with
+ * `locked`, restarted without the password so its login keyring is locked.
+ */
+export async function startTestSession(options: {
+  withKeyring: boolean;
+  locked?: boolean;
+  /** With `locked`: runs while the keyring is still unlocked (to leave items in it). */
+  beforeLocking?: (env: Record<string, string>) => Promise<void>;
+}): Promise<TestSession> {
   const base = makeTempDir('ecr-login-dbus-');
   const dataDir = path.join(base, 'data');
   const runtimeDir = path.join(base, 'run');
@@ -104,13 +112,12 @@ export async function startTestSession(options: { withKeyring: boolean }): Promi
   const env = { DBUS_SESSION_BUS_ADDRESS: address, XDG_DATA_HOME: dataDir, XDG_RUNTIME_DIR: runtimeDir };
   const children: ChildProcess[] = [bus];
 
-  if (options.withKeyring) {
-    const keyring = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], {
+  const startKeyring = async (unlock: boolean): Promise<ChildProcess> => {
+    const keyring = spawn('gnome-keyring-daemon', ['--foreground', ...(unlock ? ['--unlock'] : []), '--components=secrets'], {
       env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: base, ...env },
-      stdio: ['pipe', 'ignore', 'ignore'],
+      stdio: [unlock ? 'pipe' : 'ignore', 'ignore', 'ignore'],
     });
     keyring.stdin?.end('test-keyring-password');
-    children.push(keyring);
     const deadline = Date.now() + 10_000;
     for (;;) {
       const owned = execFileSync(
@@ -118,10 +125,22 @@ export async function startTestSession(options: { withKeyring: boolean }): Promi
         ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets'],
         { env: { ...process.env, ...env }, encoding: 'utf8' },
       );
-      if (owned.includes('boolean true')) break;
+      if (owned.includes('boolean true')) return keyring;
       if (Date.now() > deadline) throw new Error('gnome-keyring-daemon did not come up on the test bus');
       await new Promise((r) => setTimeout(r, 50));
     }
+  };
+
+  if (options.withKeyring) {
+    let keyring = await startKeyring(true);
+    if (options.locked) {
+      await options.beforeLocking?.(env);
+      // The first run created the login keyring (encrypted with the password); without the
+      // password the second run cannot open it.
+      await stopChild(keyring);
+      keyring = await startKeyring(false);
+    }
+    children.push(keyring);
   }
 
   return {

@@ -60,6 +60,8 @@ describeWithSecretService('with a real Secret Service (gnome-keyring on a privat
     const host = '210987654321.dkr.ecr.ca-central-1.amazonaws.com';
     const results = await Promise.all(Array.from({ length: 12 }, () => runHelper(['get'], host, env)));
     expect(results.map((r) => r.code)).toEqual(Array(12).fill(0));
+    // Empty stderr everywhere: no process met a keychain error and fell back to fetching.
+    expect(results.map((r) => r.stderr)).toEqual(Array(12).fill(''));
     expect(new Set(results.map((r) => JSON.parse(r.stdout).Secret)).size).toBe(1);
     expect(ecrCalls()).toHaveLength(1);
   });
@@ -135,3 +137,43 @@ describeWithSecretService('without a Secret Service (a D-Bus session with none o
   });
 });
 
+describeWithSecretService('with a locked keychain (gnome-keyring running, login keyring locked, no prompter)', () => {
+  let session: TestSession;
+  beforeAll(async () => {
+    session = await startTestSession({
+      withKeyring: true,
+      locked: true,
+      beforeLocking: async (env) => {
+        const stored = await runHelper(['store'], JSON.stringify({ ServerURL: 'ghcr.io', Username: 'u', Secret: 's' }), { HOME: makeTempDir(), ...env });
+        if (stored.code !== 0) throw new Error(`could not store before locking: ${stored.stdout}`);
+      },
+    });
+  });
+  afterAll(() => session.stop());
+
+  const LOCKED = /^ecr-login: no usable Secret Service keychain \(.*(unlock|locked|dismissed).*\): .* and unlock it$/i;
+
+  it('get for a registry stored there: not-found at once, and the reason on stderr', async () => {
+    const { env } = sessionEnvironment(session);
+    const out = await runHelper(['get'], 'ghcr.io', env);
+    expect(out.stdout).toBe(NOT_FOUND);
+    expect(out.stderr.trim().split('\n')).toEqual([expect.stringMatching(LOCKED)]);
+    expect(out.ms).toBeLessThan(10_000);
+  });
+
+  it('store fails with the reason instead of pretending', async () => {
+    const { env } = sessionEnvironment(session);
+    const out = await runHelper(['store'], JSON.stringify({ ServerURL: 'quay.io', Username: 'u', Secret: 's' }), env);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toMatch(/^ecr-login cannot store credentials for quay\.io: no usable Secret Service keychain/);
+  });
+
+  it('ECR get with the keychain backend still answers, with a fresh token', async () => {
+    const { env, home } = sessionEnvironment(session, { AWS_ECR_CACHE_BACKEND: 'keychain' });
+    const out = await runHelper(['get'], HOST, env);
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout).Secret).toBe(emulator.issued[0]?.password);
+    expect(out.stderr).toMatch(/not caching tokens/);
+    expect(fs.existsSync(path.join(home, '.ecr', 'cache.json'))).toBe(false);
+  });
+});
