@@ -9,6 +9,7 @@ import { readInput } from './protocol/docker/read-input';
 import type { HelperServices } from './resolver/helper-services';
 import { createCredentialStore } from './store/credential-store';
 import { createOsKeychain, type Keychain } from './store/keychain';
+import { sleepFor } from './resolver/with-lock';
 import { selectStore } from './store/select-store';
 
 export interface Io {
@@ -44,7 +45,7 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
   const config = parseConfig(deps.env, deps.homeDir);
   const logger = createLogger({ file: config.logFile, level: config.logLevel, stderr: io.stderr });
   const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = deps.sleep ?? sleepFor;
   const keychain = deps.keychain ?? createOsKeychain();
   let identity: string | undefined;
   for (const warning of config.warnings) logger.tell(warning);

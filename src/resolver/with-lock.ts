@@ -13,6 +13,11 @@ export interface Locker {
   tryLock(name: string): Promise<LockAttempt>;
 }
 
+/** Real time, for callers that are not given a sleep to use. */
+export function sleepFor(ms: number): Promise<void> {
+  return new Promise<void>((resolve) => setTimeout(resolve, ms));
+}
+
 /** For stores that share nothing between processes. */
 export const NO_LOCKER: Locker = { tryLock: async () => ({ status: 'unavailable', reason: 'no shared cache' }) };
 

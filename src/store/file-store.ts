@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Logger } from '../log';
-import { type Locker, NO_LOCKER, withLock } from '../resolver/with-lock';
+import { type Locker, NO_LOCKER, sleepFor, withLock } from '../resolver/with-lock';
 import {
   type CacheDocument,
   createEmptyDocument,
@@ -50,7 +50,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
   const file = formatCacheFilePath(options.dir);
   const { logger, now } = options;
   const locker = options.locker ?? NO_LOCKER;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? sleepFor;
   const withWriteLock = <T>(fn: () => Promise<T>): Promise<T> =>
     withLock(locker, 'cache-write', { logger, now, sleep, maxWaitMs: MAX_WRITE_LOCK_WAIT_MS }, fn);
   const told = new Set<string>();

@@ -1,7 +1,7 @@
 import { KeychainUnavailableError } from '../errors';
 import { randomHex } from '../hash';
 import type { Logger } from '../log';
-import { type Locker, NO_LOCKER, withLock } from '../resolver/with-lock';
+import { type Locker, NO_LOCKER, sleepFor, withLock } from '../resolver/with-lock';
 import { formatEntryKey, MAX_ENTRIES, parseCachedToken } from './cache-document';
 import type { Keychain } from './keychain';
 import type { CachedToken, TokenStore } from './token-store';
@@ -30,7 +30,7 @@ export interface KeychainTokenStoreOptions {
 export function createKeychainTokenStore(options: KeychainTokenStoreOptions): TokenStore {
   const { keychain, logger, now } = options;
   const locker = options.locker ?? NO_LOCKER;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? sleepFor;
   let told = false;
 
   /** Runs a keychain operation; an unavailable keychain is reported once and yields `fallback`. */
