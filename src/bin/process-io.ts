@@ -39,6 +39,8 @@ function writeStdout(text: string): void {
   try {
     while (offset < bytes.length) offset += writeSync(1, bytes, offset, bytes.length - offset);
   } catch (error) {
+    // The client stopped reading (closed its end): nothing left to tell it.
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;
     if (!isWouldBlock(error)) throw error;
     process.stdout.write(bytes.subarray(offset));
   }
