@@ -104,11 +104,13 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
     }
   };
 
+  /** A symlink or a foreign file is neither read nor replaced; the user is told once. */
+  const warnUnsafe = (why: string): void =>
+    warnOnce('unsafe', `not using the token cache: ${why}; remove it to re-enable caching`, true);
+
   const readUsable = (): CacheDocument | undefined => {
     const result = read();
-    if (result.status === 'unsafe') {
-      warnOnce('unsafe', `not using the token cache: ${result.why}; remove it to re-enable caching`, true);
-    }
+    if (result.status === 'unsafe') warnUnsafe(result.why);
     return result.doc;
   };
 
@@ -148,11 +150,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
     async put(identity, token) {
       await withWriteLock(async () => {
         const result = read();
-        if (result.status === 'unsafe') {
-          // Not written, and the user has been told (once) why: nothing more to say.
-          warnOnce('unsafe', `not using the token cache: ${result.why}; remove it to re-enable caching`, true);
-          return;
-        }
+        if (result.status === 'unsafe') return warnUnsafe(result.why);
         // Re-read under the lock so entries written meanwhile by other processes survive.
         const base = result.doc ?? createEmptyDocument();
         const key = formatEntryKey(base.salt, token.host, identity);
