@@ -71,3 +71,17 @@ export function pruneDocument(doc: CacheDocument, now: number, maxEntries: numbe
   live.sort(([, a], [, b]) => b.issuedAt - a.issuedAt);
   return { ...doc, entries: Object.fromEntries(live.slice(0, maxEntries)) };
 }
+
+/** Parses a token kept as JSON text; undefined when it is not one. */
+export function parseTokenText(text: string): CachedToken | undefined {
+  try {
+    return parseCachedToken(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the entry stored under `key` is an unexpired token of this identity (for `list`). */
+export function isListedFor(key: string, token: CachedToken, salt: string, identity: string, now: number): boolean {
+  return token.expiresAt > now && key === formatEntryKey(salt, token.host, identity);
+}

@@ -6,6 +6,7 @@ import {
   type CacheDocument,
   createEmptyDocument,
   formatEntryKey,
+  isListedFor,
   MAX_ENTRIES,
   parseCacheDocument,
   pruneDocument,
@@ -164,7 +165,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
       if (!doc) return [];
       const current = now();
       return Object.entries(doc.entries)
-        .filter(([key, t]) => t.expiresAt > current && key === formatEntryKey(doc.salt, t.host, identity))
+        .filter(([key, t]) => isListedFor(key, t, doc.salt, identity, current))
         .map(([, t]) => t);
     },
   };

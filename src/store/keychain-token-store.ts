@@ -2,7 +2,7 @@ import { KeychainUnavailableError } from '../errors';
 import { randomHex } from '../hash';
 import type { Logger } from '../log';
 import { type Locker, NO_LOCKER, sleepFor, withLock } from '../resolver/with-lock';
-import { formatEntryKey, MAX_ENTRIES, parseCachedToken } from './cache-document';
+import { formatEntryKey, isListedFor, MAX_ENTRIES, parseTokenText } from './cache-document';
 import type { Keychain } from './keychain';
 import type { CachedToken, TokenStore } from './token-store';
 
@@ -52,13 +52,7 @@ export function createKeychainTokenStore(options: KeychainTokenStoreOptions): To
     keychain
       .list(TOKEN_SERVICE)
       .filter((item) => item.account !== SALT_ACCOUNT)
-      .map((item) => {
-        try {
-          return { key: item.account, token: parseCachedToken(JSON.parse(item.secret)) };
-        } catch {
-          return { key: item.account, token: undefined };
-        }
-      });
+      .map((item) => ({ key: item.account, token: parseTokenText(item.secret) }));
 
   return {
     async get(host, identity) {
@@ -66,13 +60,9 @@ export function createKeychainTokenStore(options: KeychainTokenStoreOptions): To
         const salt = keychain.get(TOKEN_SERVICE, SALT_ACCOUNT);
         if (!salt) return undefined;
         const raw = keychain.get(TOKEN_SERVICE, formatEntryKey(salt, host, identity));
-        if (raw === undefined) return undefined;
-        try {
-          return parseCachedToken(JSON.parse(raw));
-        } catch {
-          logger.warn(`an unreadable token item for ${host} in the keychain was ignored`);
-          return undefined;
-        }
+        const token = raw === undefined ? undefined : parseTokenText(raw);
+        if (raw !== undefined && !token) logger.warn(`an unreadable token item for ${host} in the keychain was ignored`);
+        return token;
       });
     },
 
@@ -102,7 +92,7 @@ export function createKeychainTokenStore(options: KeychainTokenStoreOptions): To
         if (!salt) return [];
         const current = now();
         return readAll()
-          .flatMap(({ key, token }) => (token && token.expiresAt > current && key === formatEntryKey(salt, token.host, identity) ? [token] : []));
+          .flatMap(({ key, token }) => (token && isListedFor(key, token, salt, identity, current) ? [token] : []));
       });
     },
   };
