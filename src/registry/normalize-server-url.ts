@@ -1,3 +1,5 @@
+import { splitServerUrl } from './split-server-url';
+
 /** Docker Hub answers to several names; docker itself stores it as this one. */
 const DOCKER_HUB = 'index.docker.io';
 const DOCKER_HUB_ALIASES: ReadonlySet<string> = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
@@ -10,16 +12,12 @@ const DOCKER_HUB_ALIASES: ReadonlySet<string> = new Set(['docker.io', 'index.doc
  * input names no host at all.
  */
 export function normalizeServerUrl(input: string): string | undefined {
-  let rest = input.trim();
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
-  if (scheme) rest = rest.slice(scheme[0].length);
-  const authority = rest.split(/[/?#]/, 1)[0] ?? '';
-  const hostPort = authority.slice(authority.lastIndexOf('@') + 1).toLowerCase();
+  const { scheme, hostPort } = splitServerUrl(input);
   const match = /^([a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])\.?(?::(\d{1,5}))?$/.exec(hostPort);
   if (!match) return undefined;
   const host = (match[1] ?? '').replace(/\.$/, '');
   const port = match[3];
   if (DOCKER_HUB_ALIASES.has(host) && (port === undefined || port === '443')) return DOCKER_HUB;
-  const https = !scheme || scheme[1]?.toLowerCase() === 'https';
+  const https = scheme === undefined || scheme === 'https';
   return port === undefined || (https && port === '443') ? host : `${host}:${port}`;
 }

@@ -1,3 +1,5 @@
+import { splitServerUrl } from './split-server-url';
+
 /**
  * One parser for everything that names a registry: the server URL docker, skopeo, crane,
  * nerdctl and BuildKit send to `get` (REFERENCE §2) and, later, the image a kubelet asks about.
@@ -36,25 +38,15 @@ const PRIVATE_HOST =
 
 const PUBLIC_HOSTS: ReadonlySet<string> = new Set(['public.ecr.aws', 'ecr-public.aws.com']);
 
-/** Only these schemes can name an ECR registry; `http://` and others cannot. */
-const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
-
 /**
  * Extracts `host` from the forms real clients send: optional `https://`, userinfo, `:port`,
  * path (`/v2/`, `/repo/image`), surrounding whitespace, any letter case. Returns undefined
- * when the input cannot be a registry address at all.
+ * when the input cannot be a registry address at all (including any scheme but https).
  */
 export function parseHost(input: string): string | undefined {
-  let rest = input.trim();
-  const scheme = SCHEME.exec(rest);
-  if (scheme) {
-    if (scheme[1]?.toLowerCase() !== 'https') return undefined;
-    rest = rest.slice(scheme[0].length);
-  }
-  // Everything from the first '/', '?' or '#' on is path, query or fragment.
-  const authority = rest.split(/[/?#]/, 1)[0] ?? '';
-  const at = authority.lastIndexOf('@');
-  let hostPort = at >= 0 ? authority.slice(at + 1) : authority;
+  const parts = splitServerUrl(input);
+  if (parts.scheme !== undefined && parts.scheme !== 'https') return undefined;
+  let hostPort = parts.hostPort;
   const portMatch = /:(\d*)$/.exec(hostPort);
   if (portMatch) {
     const port = Number(portMatch[1]);
@@ -62,7 +54,7 @@ export function parseHost(input: string): string | undefined {
     hostPort = hostPort.slice(0, portMatch.index);
   }
   // A fully qualified name may end in a dot.
-  const host = hostPort.toLowerCase().replace(/\.$/, '');
+  const host = hostPort.replace(/\.$/, '');
   if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(host) || host.includes('..')) return undefined;
   return host;
 }
