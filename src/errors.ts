@@ -111,10 +111,6 @@ export class TokenFetchError extends HelperError {
   }
 }
 
-export function isHelperError(value: unknown): value is HelperError {
-  return value instanceof HelperError;
-}
-
 /**
  * The OS keychain cannot be used: no Secret Service on the D-Bus session (Linux), a locked
  * or inaccessible keychain (macOS), Credential Manager refusing access (Windows).

@@ -26,7 +26,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Narrows one stored token; undefined when malformed. */
-export function parseCachedToken(value: unknown): CachedToken | undefined {
+function parseCachedToken(value: unknown): CachedToken | undefined {
   if (!isRecord(value)) return undefined;
   const { host, username, password, issuedAt, expiresAt } = value;
   if (
