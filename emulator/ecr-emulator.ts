@@ -50,6 +50,11 @@ export interface EmulatorFaults {
   delayMs: number;
   /** Lifetime of issued tokens, seconds (ECR: 12 hours). */
   tokenLifetimeSeconds: number;
+  /**
+   * The emulator's clock runs this far ahead of real time (token expiry, signature time
+   * checks, Date headers). Tests move it together with the helper's (see helpers/clock.ts).
+   */
+  clockOffsetMs: number;
 }
 
 export interface IssuedToken {
@@ -73,7 +78,7 @@ export interface EcrEmulator {
   close(): Promise<void>;
 }
 
-const DEFAULT_FAULTS: EmulatorFaults = { deny: false, throttleNext: 0, delayMs: 0, tokenLifetimeSeconds: 12 * 3600 };
+const DEFAULT_FAULTS: EmulatorFaults = { deny: false, throttleNext: 0, delayMs: 0, tokenLifetimeSeconds: 12 * 3600, clockOffsetMs: 0 };
 const ECR_TARGET = 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken';
 const ECR_PUBLIC_TARGET = 'SpencerFrontendService.GetAuthorizationToken';
 
@@ -93,13 +98,17 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
   const issued: IssuedToken[] = [];
   const faults: EmulatorFaults = { ...DEFAULT_FAULTS };
   let pending = 0;
+  // Bumped by reset(): a request delayed across a reset belongs to an earlier test and is
+  // dropped unanswered instead of being recorded in the next test's calls.
+  let generation = 0;
+  const now = (): number => Date.now() + faults.clockOffsetMs;
 
   const sendJson = (res: http.ServerResponse, status: number, body: unknown): void => {
-    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId() });
+    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId(), date: new Date(now()).toUTCString() });
     res.end(JSON.stringify(body));
   };
   const sendXml = (res: http.ServerResponse, status: number, body: string): void => {
-    res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId() });
+    res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId(), date: new Date(now()).toUTCString() });
     res.end(body);
   };
   const stsError = (code: string, message: string): string =>
@@ -153,7 +162,7 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
       }
     }
     const record = (status: number, accessKeyId?: string, region?: string): void => {
-      calls.push({ service, action, accessKeyId, region, registryIds, status, at: Date.now() });
+      calls.push({ service, action, accessKeyId, region, registryIds, status, at: now() });
     };
 
     // AssumeRoleWithWebIdentity is the one unsigned call: the web identity token is the proof.
@@ -171,11 +180,11 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
       return sendXml(
         res,
         200,
-        `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult>${credentialsXml(credential, new Date(Date.now() + 3600_000))}<AssumedRoleUser><Arn>${xmlEscape(arn)}</Arn><AssumedRoleId>AROAEMULATOR:${xmlEscape(session)}</AssumedRoleId></AssumedRoleUser></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`,
+        `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult>${credentialsXml(credential, new Date(now() + 3600_000))}<AssumedRoleUser><Arn>${xmlEscape(arn)}</Arn><AssumedRoleId>AROAEMULATOR:${xmlEscape(session)}</AssumedRoleId></AssumedRoleUser></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`,
       );
     }
 
-    const verified = await verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, (id) => known.get(id));
+    const verified = await verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, (id) => known.get(id), new Date(now()));
     if (!verified.ok) {
       const status = verified.code === 'MissingAuthenticationToken' ? 403 : verified.code === 'UnrecognizedClient' ? 403 : 403;
       record(status);
@@ -214,7 +223,7 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
         return sendXml(
           res,
           200,
-          `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>${credentialsXml(issuedCredential, new Date(Date.now() + 3600_000))}<AssumedRoleUser><Arn>${xmlEscape(arn)}</Arn><AssumedRoleId>AROAEMULATOR:${xmlEscape(session)}</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+          `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>${credentialsXml(issuedCredential, new Date(now() + 3600_000))}<AssumedRoleUser><Arn>${xmlEscape(arn)}</Arn><AssumedRoleId>AROAEMULATOR:${xmlEscape(session)}</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></AssumeRoleResponse>`,
         );
       }
       record(400, credential.accessKeyId, region);
@@ -223,8 +232,13 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
 
     // ECR and ECR Public GetAuthorizationToken.
     if (faults.delayMs > 0) {
+      const started = generation;
       pending += 1;
       await new Promise((r) => setTimeout(r, faults.delayMs));
+      if (generation !== started) {
+        res.destroy();
+        return;
+      }
       pending -= 1;
     }
     if (faults.throttleNext > 0) {
@@ -245,7 +259,7 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
       return sendJson(res, 400, { __type: 'UnsupportedCommandException', message: 'ECR Public tokens are only issued in us-east-1' });
     }
     const password = randomBytes(1536).toString('base64');
-    const expiresAt = new Date(Date.now() + faults.tokenLifetimeSeconds * 1000);
+    const expiresAt = new Date(now() + faults.tokenLifetimeSeconds * 1000);
     const registryId = service === 'ecr' ? (registryIds[0] ?? EMULATOR_ACCOUNT) : undefined;
     issued.push({ registryId, password, expiresAt, accessKeyId: credential.accessKeyId });
     record(200, credential.accessKeyId, region);
@@ -293,6 +307,8 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
       };
     },
     reset() {
+      generation += 1;
+      pending = 0;
       calls.length = 0;
       issued.length = 0;
       Object.assign(faults, DEFAULT_FAULTS);

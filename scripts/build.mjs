@@ -1,14 +1,19 @@
-// Bundles the helper for a fast start: one CommonJS file for the protocol and cache path,
-// and the AWS SDK token source in a separate file that is only loaded on a cache miss.
+// Bundles the helper for a fast start: every module of ours in one CommonJS file, and each
+// heavy third-party library in a chunk of its own that the bundle require()s only when it
+// needs it — the AWS SDK on a cache miss, commander for anything but a bare protocol action,
+// proper-lockfile when a lock is taken. A chunk holds only third-party code, so no module is
+// bundled twice; dist/metafile.json records which sources went into which output, and a test
+// (__tests__/integration/bundle.test.ts) fails when a source appears in two.
+// Developer tools (emulator, demo, benchmark) go to dist/dev/, which is not published.
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
 const common = {
-  plugins: [],
-  // A native addon: loaded from node_modules at run time, and only when the keychain is used.
-  external: ['@napi-rs/keyring'],
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -19,33 +24,37 @@ const common = {
   // profiles remain legible.
   minifyWhitespace: true,
   minifySyntax: true,
-  // Lazy chunks load with require(): no ESM loader at run time (and none inside vm.Script).
+  // Chunks load with require(): no ESM loader at run time (and none inside vm.Script).
   supported: { 'dynamic-import': false },
+  // A native addon: loaded from node_modules at run time, and only when the keychain is used.
+  external: ['@napi-rs/keyring'],
   logLevel: 'warning',
+  metafile: true,
 };
 
 /**
- * Modules imported lazily (`await import(...)`) that get a bundle of their own, so the main
- * bundle neither loads nor compiles them on a cache hit: the AWS SDK, commander, and the
- * libraries of the write path.
+ * The chunks: `matches` tells, from an import's specifier and the importing directory,
+ * whether the import is of this chunk's module; the bundle then require()s the chunk instead.
  */
-const require = createRequire(import.meta.url);
-const LAZY_CHUNKS = [
-  { source: 'src/aws/create-ecr-token-source.ts', filter: /\/aws\/create-ecr-token-source$/, out: 'aws-token-source.js' },
-  { source: 'src/cli/commander-program.ts', filter: /\/commander-program$/, out: 'cli-commander.js' },
-  // The write path (a miss): locking and atomic writes, with graceful-fs, retry, signal-exit.
-  { source: require.resolve('proper-lockfile'), filter: /^proper-lockfile$/, out: 'vendor-proper-lockfile.js' },
-  { source: require.resolve('write-file-atomic'), filter: /^write-file-atomic$/, out: 'vendor-write-file-atomic.js' },
+const CHUNKS = [
+  {
+    out: 'vendor-aws-sdk.js',
+    source: path.join(ROOT, 'src/aws/sdk-clients.ts'),
+    matches: (spec, dir) => spec.startsWith('.') && path.resolve(dir, spec) === path.join(ROOT, 'src/aws/sdk-clients'),
+  },
+  { out: 'vendor-commander.js', source: require.resolve('commander'), matches: (spec) => spec === 'commander' },
+  { out: 'vendor-proper-lockfile.js', source: require.resolve('proper-lockfile'), matches: (spec) => spec === 'proper-lockfile' },
 ];
-const lazyChunks = {
-  name: 'lazy-chunks',
+
+const chunkImports = {
+  name: 'chunk-imports',
   setup(b) {
-    for (const chunk of LAZY_CHUNKS) {
-      b.onResolve({ filter: chunk.filter }, () => ({ path: `./${chunk.out}`, external: true }));
-    }
+    b.onResolve({ filter: /.*/ }, (args) => {
+      const chunk = CHUNKS.find((c) => c.matches(args.path, args.resolveDir));
+      return chunk ? { path: `./${chunk.out}`, external: true } : undefined;
+    });
   },
 };
-
 
 /**
  * @noble/hashes picks, for Node, a module that loads node:crypto (~5 ms) only to reach
@@ -55,16 +64,25 @@ const lazyChunks = {
 const nobleWebCrypto = {
   name: 'noble-webcrypto',
   setup(b) {
-    b.onResolve({ filter: /^@noble\/hashes\/crypto$/ }, () => ({ path: path.resolve('scripts/noble-crypto-shim.js') }));
+    b.onResolve({ filter: /^@noble\/hashes\/crypto$/ }, () => ({ path: path.join(ROOT, 'scripts/noble-crypto-shim.js') }));
   },
 };
 
-rmSync('dist', { recursive: true, force: true });
-await Promise.all([
-  build({ ...common, entryPoints: ['src/bin/docker-credential-ecr-login.ts'], outfile: 'dist/docker-credential-ecr-login.js', plugins: [lazyChunks, nobleWebCrypto] }),
-  ...LAZY_CHUNKS.map((chunk) => build({ ...common, entryPoints: [chunk.source], outfile: `dist/${chunk.out}`, plugins: [nobleWebCrypto] })),
-  build({ ...common, entryPoints: ['emulator/main.ts'], outfile: 'dist/ecr-emulator.js' }),
-  build({ ...common, entryPoints: ['scripts/demo.ts'], outfile: 'dist/demo.js' }),
-  build({ ...common, entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.js' }),
-]);
-for (const f of ['bin/docker-credential-ecr-login']) chmodSync(f, 0o755);
+rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
+const shipped = [
+  { entryPoints: ['src/entry/docker-credential-ecr-login.ts'], outfile: 'dist/docker-credential-ecr-login.js', plugins: [chunkImports, nobleWebCrypto] },
+  ...CHUNKS.map((chunk) => ({ entryPoints: [chunk.source], outfile: `dist/${chunk.out}`, plugins: [] })),
+];
+const devTools = [
+  { entryPoints: ['emulator/main.ts'], outfile: 'dist/dev/ecr-emulator.js' },
+  { entryPoints: ['scripts/demo.ts'], outfile: 'dist/dev/demo.js' },
+  { entryPoints: ['scripts/bench.ts'], outfile: 'dist/dev/bench.js' },
+];
+const results = await Promise.all([...shipped, ...devTools].map((options) => build({ ...common, absWorkingDir: ROOT, ...options })));
+
+const inputsByOutput = {};
+for (const result of results.slice(0, shipped.length)) {
+  for (const [output, { inputs }] of Object.entries(result.metafile.outputs)) inputsByOutput[output] = Object.keys(inputs).sort();
+}
+writeFileSync(path.join(ROOT, 'dist/metafile.json'), `${JSON.stringify({ inputsByOutput }, null, 1)}\n`);
+chmodSync(path.join(ROOT, 'bin/docker-credential-ecr-login'), 0o755);

@@ -11,21 +11,7 @@ export const PROTOCOL_MESSAGES = {
   missingUsername: 'no credentials username',
 } as const;
 
-/**
- * Marks every HelperError. The lazily loaded chunks (AWS SDK, commander) are bundled with
- * their own copy of this module, so `instanceof HelperError` checks this brand rather than
- * the prototype chain of one particular copy of the class.
- */
-const HELPER_ERROR_BRAND = Symbol.for('docker-credential-ecr-login.HelperError');
-
 export abstract class HelperError extends Error {
-  readonly [HELPER_ERROR_BRAND] = true;
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    if (this !== HelperError) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[HELPER_ERROR_BRAND] === true;
-  }
-
   /** Stable machine-readable code, used in logs and tests. */
   abstract readonly code: string;
   readonly exitCode: number = 1;

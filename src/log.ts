@@ -50,7 +50,6 @@ export interface LoggerOptions {
   stderr: { write(chunk: string): unknown };
   /** Rotate the log to `<file>.1` when it grows past this many bytes. */
   maxBytes?: number;
-  now?: () => Date;
 }
 
 const DEFAULT_MAX_BYTES = 256 * 1024;
@@ -60,13 +59,12 @@ export function createLogger(options: LoggerOptions): Logger {
   const secrets: string[] = [];
   const minLevel = LEVEL_ORDER[options.level];
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const now = options.now ?? (() => new Date());
   let fileBroken = false;
 
   const writeFile = (level: LogLevel, message: string): void => {
     const file = options.file;
     if (!file || fileBroken || LEVEL_ORDER[level] < minLevel) return;
-    const line = `${now().toISOString()} ${level.toUpperCase()} pid=${process.pid} ${redact(message, secrets).replace(/\s*\n\s*/g, ' ')}\n`;
+    const line = `${new Date().toISOString()} ${level.toUpperCase()} pid=${process.pid} ${redact(message, secrets).replace(/\s*\n\s*/g, ' ')}\n`;
     try {
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       try {
@@ -93,5 +91,18 @@ export function createLogger(options: LoggerOptions): Logger {
     addSecret(secret) {
       if (secret) secrets.push(secret);
     },
+  };
+}
+
+/**
+ * A per-process memory of what has been said: `once(key)` is true the first time only.
+ * Stores use it so that a broken cache or keychain is one warning, not one per call.
+ */
+export function createOnce(): (key: string) => boolean {
+  const seen = new Set<string>();
+  return (key) => {
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   };
 }

@@ -1,16 +1,11 @@
 import type { TokenSource } from './aws/token-source';
-import { resolveIdentityMaterial } from './aws/identity-fingerprint';
-import type { CommandContext } from './cli/command-context';
-import { runProgram } from './cli/program';
+import { type CommandContext, runCli } from './cli/run-cli';
 import { parseConfig } from './config';
 import { CredentialsNotFoundError, HelperError } from './errors';
+import type { Keychain } from './keychain/os-keychain';
 import { createLogger, type Logger, redact } from './log';
 import { readInput } from './protocol/docker/read-input';
-import type { HelperServices } from './resolver/helper-services';
-import { createCredentialStore } from './store/credential-store';
-import { createOsKeychain, type Keychain } from './store/keychain';
-import { sleepFor } from './resolver/with-lock';
-import { selectStore } from './store/select-store';
+import { createServices } from './services';
 
 export interface Io {
   readonly stdin: AsyncIterable<Buffer | string>;
@@ -18,22 +13,16 @@ export interface Io {
   readonly stderr: { write(chunk: string): unknown };
 }
 
+/** What the entry point hands in: the process's environment and the real parts (tests: fakes). */
 export interface MainDeps {
   readonly env: NodeJS.ProcessEnv;
   readonly homeDir: string;
   readonly version: string;
-  readonly now?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** The OS keychain; tests pass a fake. */
-  readonly keychain?: Keychain;
-  /** Builds the token source on a cache miss; the default lazy-loads the AWS SDK. */
-  readonly loadTokenSource?: (logger: Logger) => Promise<TokenSource>;
-}
-
-/** Loads the AWS SDK only now: a cache hit never gets here. */
-async function loadAwsTokenSource(logger: Logger): Promise<TokenSource> {
-  const { createEcrTokenSource } = await import('./aws/create-ecr-token-source');
-  return createEcrTokenSource({ logger });
+  readonly now: () => number;
+  /** The OS keychain. */
+  readonly keychain: Keychain;
+  /** Builds the token source on a cache miss. */
+  readonly loadTokenSource: (logger: Logger) => Promise<TokenSource>;
 }
 
 /**
@@ -44,21 +33,8 @@ async function loadAwsTokenSource(logger: Logger): Promise<TokenSource> {
 export async function run(argv: readonly string[], io: Io, deps: MainDeps): Promise<number> {
   const config = parseConfig(deps.env, deps.homeDir);
   const logger = createLogger({ file: config.logFile, level: config.logLevel, stderr: io.stderr });
-  const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? sleepFor;
-  const keychain = deps.keychain ?? createOsKeychain();
-  let identity: string | undefined;
   for (const warning of config.warnings) logger.tell(warning);
-  const services: HelperServices = {
-    config,
-    logger,
-    now,
-    sleep,
-    ...selectStore({ config, logger, now, sleep, keychain }),
-    credentials: createCredentialStore(keychain),
-    identity: () => (identity ??= resolveIdentityMaterial(config.identityEnv, config.homeDir)),
-    loadTokenSource: () => (deps.loadTokenSource ?? loadAwsTokenSource)(logger),
-  };
+  const services = createServices({ config, logger, now: deps.now, keychain: deps.keychain, loadTokenSource: deps.loadTokenSource });
   let stdout = '';
   const ctx: CommandContext = {
     services,
@@ -70,7 +46,7 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
   };
 
   try {
-    await runProgram(argv, ctx);
+    await runCli(argv, ctx);
     io.stdout.write(stdout);
     return 0;
   } catch (error) {

@@ -1,6 +1,6 @@
 import { KeychainUnavailableError } from '../../src/errors';
-import type { Keychain } from '../../src/store/keychain';
-import type { LockAttempt, Locker } from '../../src/resolver/with-lock';
+import type { Keychain } from '../../src/keychain/os-keychain';
+import type { LockAttempt, Locker } from '../../src/lock/locker';
 import type { AuthorizationToken, TokenSource } from '../../src/aws/token-source';
 import type { Logger } from '../../src/log';
 import type { Registry } from '../../src/registry/parse-registry';

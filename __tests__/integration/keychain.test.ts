@@ -115,7 +115,7 @@ describeWithSecretService('without a Secret Service (a D-Bus session with none o
     const { env } = sessionEnvironment(session);
     const out = await runHelper(['store'], JSON.stringify({ ServerURL: 'ghcr.io', Username: 'u', Secret: 's' }), env);
     expect(out.code).toBe(1);
-    expect(out.stdout).toMatch(/^ecr-login cannot store credentials for ghcr\.io: no usable Secret Service keychain/);
+    expect(out.stdout).toMatch(/^ecr-login cannot store credentials for ghcr\.io: no usable Secret Service keychain \(.+\): run one \(e\.g\. gnome-keyring\) in your D-Bus session and unlock it\n$/);
   });
 
   it('ECR get with the keychain backend: a fresh token each time, one warning, never a plaintext cache', async () => {
@@ -133,7 +133,7 @@ describeWithSecretService('without a Secret Service (a D-Bus session with none o
     const home = makeTempDir();
     const out = await runHelper(['get'], 'ghcr.io', { HOME: home, ...emulator.env() });
     expect(out.stdout).toBe(NOT_FOUND);
-    expect(out.stderr).toMatch(/^ecr-login: no usable Secret Service keychain \(.*DBus.*\)/i);
+    expect(out.stderr).toMatch(/^ecr-login: no usable Secret Service keychain \(.*DBus.*\): run one \(e\.g\. gnome-keyring\) in your D-Bus session and unlock it\n$/i);
   });
 });
 
@@ -165,7 +165,7 @@ describeWithSecretService('with a locked keychain (gnome-keyring running, login 
     const { env } = sessionEnvironment(session);
     const out = await runHelper(['store'], JSON.stringify({ ServerURL: 'quay.io', Username: 'u', Secret: 's' }), env);
     expect(out.code).toBe(1);
-    expect(out.stdout).toMatch(/^ecr-login cannot store credentials for quay\.io: no usable Secret Service keychain/);
+    expect(out.stdout).toMatch(/^ecr-login cannot store credentials for quay\.io: no usable Secret Service keychain \(.+\): run one \(e\.g\. gnome-keyring\) in your D-Bus session and unlock it\n$/);
   });
 
   it('ECR get with the keychain backend still answers, with a fresh token', async () => {
@@ -173,7 +173,7 @@ describeWithSecretService('with a locked keychain (gnome-keyring running, login 
     const out = await runHelper(['get'], HOST, env);
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout).Secret).toBe(emulator.issued[0]?.password);
-    expect(out.stderr).toMatch(/not caching tokens/);
+    expect(out.stderr).toMatch(/^ecr-login: not caching tokens: no usable Secret Service keychain \(.+\): .* and unlock it; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file\n$/);
     expect(fs.existsSync(path.join(home, '.ecr', 'cache.json'))).toBe(false);
   });
 });

@@ -1,9 +1,4 @@
-/**
- * The real token source over the AWS SDK for JavaScript v3. This module is loaded lazily
- * (and bundled as its own file) so the cache-hit path never loads the SDK.
- */
-import { ECRClient, type ECRClientConfig, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { ECRPUBLICClient, GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand } from '@aws-sdk/client-ecr-public';
+import type { ECRClientConfig } from '@aws-sdk/client-ecr';
 import { TokenFetchError } from '../errors';
 import type { Logger } from '../log';
 import type { Registry } from '../registry/parse-registry';
@@ -12,8 +7,6 @@ import type { AuthorizationToken, TokenSource } from './token-source';
 
 export interface EcrTokenSourceOptions {
   readonly logger: Logger;
-  /** Total attempts per call, including the first (the SDK's standard retry with backoff). */
-  readonly maxAttempts?: number;
   /** Tests only: a request handler that captures requests instead of sending them. */
   readonly requestHandler?: ECRClientConfig['requestHandler'];
   /** Tests only: fixed credentials instead of the default chain. */
@@ -39,7 +32,12 @@ export function parseAuthorizationToken(encoded: string | undefined, expiresAt: 
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), expiresAt };
 }
 
+/** Total attempts per call, including the first (the SDK's standard retry with backoff). */
+const MAX_ATTEMPTS = 3;
+
 /**
+ * The real token source over the AWS SDK for JavaScript v3. The SDK itself is loaded on the
+ * first call only (from its own chunk), so that building this on a cache hit costs nothing.
  * Fetches tokens with `GetAuthorizationToken`: ECR for private registries (signed for the
  * registry's region, FIPS endpoint for `-fips` hosts), ECR Public in us-east-1. Credentials
  * come from the SDK's default chain: env, shared files and profiles, SSO, web identity,
@@ -48,7 +46,7 @@ export function parseAuthorizationToken(encoded: string | undefined, expiresAt: 
 export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSource {
   const { logger } = options;
   const common = {
-    maxAttempts: options.maxAttempts ?? 3,
+    maxAttempts: MAX_ATTEMPTS,
     requestHandler: options.requestHandler ?? REQUEST_HANDLER,
     ...(options.credentials ? { credentials: options.credentials } : {}),
   };
@@ -56,6 +54,7 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
     async getAuthorizationToken(registry: Registry): Promise<AuthorizationToken> {
       logger.info(`requesting a token for ${registry.host} (${registry.kind}, ${registry.region})`);
       try {
+        const { ECRClient, ECRPUBLICClient, GetAuthorizationTokenCommand, GetPublicAuthorizationTokenCommand } = await import('./sdk-clients');
         if (registry.kind === 'ecr-public') {
           const client = new ECRPUBLICClient({ ...common, region: registry.region });
           try {

@@ -1,15 +1,26 @@
-import { Command, CommanderError } from 'commander';
 import { UsageError } from '../errors';
-import type { CommandContext } from './command-context';
-import { COMMANDS, USAGE } from './commands';
-import { formatVersion } from './version-command';
+import { formatVersion } from '../protocol/docker/credentials';
+import { type DockerAction, handleDockerAction } from '../protocol/docker/handle-command';
+import type { CommandContext } from './run-cli';
+
+const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
+  get: 'print the credentials for the server URL read from stdin',
+  store: 'accept credentials JSON from stdin (a no-op for ECR registries)',
+  erase: 'forget the credentials for the server URL read from stdin (a no-op for ECR)',
+  list: 'print the registries that have a cached token, as JSON',
+  version: 'print the version',
+};
+
+export const USAGE = 'Usage: docker-credential-ecr-login <get|store|erase|list|version>';
 
 /**
  * Everything beyond a bare protocol action — `--help`, `--version`, mistakes — goes through
- * commander. It never exits the process or writes anywhere itself: help and version become
- * ordinary output, argument mistakes a `UsageError`.
+ * commander (loaded now, from its own chunk). It never exits the process or writes anywhere
+ * itself: help and version become ordinary output, argument mistakes a `UsageError`.
  */
 export async function runCommanderProgram(argv: readonly string[], ctx: CommandContext): Promise<void> {
+  if (argv.length === 0) throw new UsageError(USAGE);
+  const { Command, CommanderError } = await import('commander');
   const program = new Command('docker-credential-ecr-login')
     .description('Docker credential helper for Amazon ECR: reads the request on stdin, answers on stdout.')
     .usage('<get|store|erase|list|version>')
@@ -23,15 +34,14 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
       'after',
       '\nConfigure it in ~/.docker/config.json:\n  {"credHelpers": {"<account>.dkr.ecr.<region>.amazonaws.com": "ecr-login"}}\n',
     );
-  for (const [name, spec] of Object.entries(COMMANDS)) {
+  for (const [action, description] of Object.entries(DESCRIPTIONS) as [DockerAction, string][]) {
     program
-      .command(name)
-      .description(spec.description)
+      .command(action)
+      .description(description)
       .helpOption(false)
-      .action(() => spec.run(ctx));
+      .action(() => handleDockerAction(action, ctx, ctx.services, ctx.version));
   }
 
-  if (argv.length === 0) throw new UsageError(USAGE);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

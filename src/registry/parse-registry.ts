@@ -1,8 +1,9 @@
-import { splitServerUrl } from './split-server-url';
+import { parseServerUrl } from './parse-server-url';
 
 /**
- * One parser for everything that names a registry: the server URL docker, skopeo, crane,
- * nerdctl and BuildKit send to `get` (REFERENCE §2) and, later, the image a kubelet asks about.
+ * Recognises ECR registries in what clients send as a server URL (REFERENCE §2): docker,
+ * skopeo, crane, nerdctl and BuildKit all name the registry host in their own way, and
+ * `parseServerUrl` reads them all.
  */
 
 export interface PrivateRegistry {
@@ -14,10 +15,6 @@ export interface PrivateRegistry {
   readonly region: string;
   /** `…dkr.ecr-fips…` / `…dkr-ecr-fips…`: call the FIPS API endpoint. */
   readonly fips: boolean;
-  /** `…dkr-ecr.<region>.on.aws`: a dual-stack host name. */
-  readonly dualStack: boolean;
-  /** DNS suffix after the region, e.g. `amazonaws.com.cn`. */
-  readonly dnsSuffix: string;
 }
 
 export interface PublicRegistry {
@@ -34,53 +31,22 @@ export type Registry = PrivateRegistry | PublicRegistry;
  * so that `….amazonaws.com.evil.example` is not ECR. Named groups, not positions.
  */
 const PRIVATE_HOST =
-  /^(?<account>\d{12})\.dkr(?<sep>[.-])ecr(?<fips>-fips)?\.(?<region>[a-z0-9][a-z0-9_-]*)\.(?<suffix>amazonaws\.(?:com(?:\.cn)?|eu)|on\.(?:aws|amazonwebservices\.com\.cn)|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$/;
+  /^(?<account>\d{12})\.dkr[.-]ecr(?<fips>-fips)?\.(?<region>[a-z0-9][a-z0-9_-]*)\.(?:amazonaws\.(?:com(?:\.cn)?|eu)|on\.(?:aws|amazonwebservices\.com\.cn)|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$/;
 
 const PUBLIC_HOSTS: ReadonlySet<string> = new Set(['public.ecr.aws', 'ecr-public.aws.com']);
 
 /**
- * Extracts `host` from the forms real clients send: optional `https://`, userinfo, `:port`,
- * path (`/v2/`, `/repo/image`), surrounding whitespace, any letter case. Returns undefined
- * when the input cannot be a registry address at all (including any scheme but https).
- */
-export function parseHost(input: string): string | undefined {
-  const parts = splitServerUrl(input);
-  if (parts.scheme !== undefined && parts.scheme !== 'https') return undefined;
-  let hostPort = parts.hostPort;
-  const portMatch = /:(\d*)$/.exec(hostPort);
-  if (portMatch) {
-    const port = Number(portMatch[1]);
-    if (!portMatch[1] || !Number.isInteger(port) || port < 1 || port > 65535) return undefined;
-    hostPort = hostPort.slice(0, portMatch.index);
-  }
-  // A fully qualified name may end in a dot.
-  const host = hostPort.replace(/\.$/, '');
-  if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(host) || host.includes('..')) return undefined;
-  return host;
-}
-
-/**
- * Recognises an ECR or ECR Public registry in a server URL or image reference.
- * Returns undefined for anything else (the caller answers not-found, with no AWS call).
+ * The ECR or ECR Public registry a server URL names; undefined for anything else, including
+ * plain `http://` (the caller answers not-found, with no AWS call). The port is ignored.
  */
 export function parseRegistry(input: string): Registry | undefined {
-  const host = parseHost(input);
-  if (host === undefined) return undefined;
+  const url = parseServerUrl(input);
+  if (!url || url.scheme === 'http') return undefined;
+  const host = url.hostname;
   if (PUBLIC_HOSTS.has(host)) return { kind: 'ecr-public', host, region: 'us-east-1' };
   const groups = PRIVATE_HOST.exec(host)?.groups;
-  if (!groups) return undefined;
-  const { account, sep, fips, region, suffix } = groups;
-  if (account === undefined || region === undefined || suffix === undefined) return undefined;
-  // Dual-stack names are `dkr-ecr.<region>.on.aws`; the pattern (like the reference's) also
-  // accepts either separator with either domain, so judge by the domain.
-  const dualStack = suffix.startsWith('on.') || sep === '-';
-  return {
-    kind: 'ecr',
-    host,
-    registryId: account,
-    region,
-    fips: fips !== undefined,
-    dualStack,
-    dnsSuffix: suffix,
-  };
+  const account = groups?.['account'];
+  const region = groups?.['region'];
+  if (account === undefined || region === undefined) return undefined;
+  return { kind: 'ecr', host, registryId: account, region, fips: groups?.['fips'] !== undefined };
 }

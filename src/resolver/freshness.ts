@@ -1,8 +1,8 @@
 import type { CachedToken } from '../store/token-store';
 
 /**
- * A token is handed out while at least this long remains: a client may keep using it for a
- * push that takes minutes after `get` returns.
+ * A token is handed out only while at least this long remains: a client may keep using it
+ * for a push that takes minutes after `get` returns.
  */
 export const MIN_REMAINING_MS = 5 * 60 * 1000;
 
@@ -12,7 +12,7 @@ export function isFresh(token: CachedToken, now: number): boolean {
   return now < halfLife && isUsable(token, now);
 }
 
-/** Usable: not expired (with a margin). Only used when a refresh has just failed. */
+/** Usable: at least `MIN_REMAINING_MS` left. A token that is not usable is never handed out. */
 export function isUsable(token: CachedToken, now: number): boolean {
   return now < token.expiresAt - MIN_REMAINING_MS;
 }

@@ -1,11 +1,11 @@
 import type { TokenSource } from '../aws/token-source';
-import { HelperError } from '../errors';
-import { sha256Hex } from '../hash';
+import { HelperError, TokenFetchError } from '../errors';
+import type { Locker } from '../lock/locker';
+import { withLock } from '../lock/with-lock';
 import type { Logger } from '../log';
 import type { Registry } from '../registry/parse-registry';
 import { CacheWriteError, type CachedToken, type TokenStore } from '../store/token-store';
 import { isFresh, isUsable } from './freshness';
-import { type Locker, withLock } from './with-lock';
 
 export interface ResolveTokenDeps {
   readonly store: TokenStore;
@@ -16,7 +16,8 @@ export interface ResolveTokenDeps {
   /** Local identity fingerprint material (see `aws/identity-fingerprint`). */
   readonly identity: string;
   readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
+  /** Lock waits; default real time. */
+  readonly sleep?: (ms: number) => Promise<void>;
   readonly logger: Logger;
   /** How long to wait for another process fetching the same token (default 20 s). */
   readonly maxLockWaitMs?: number;
@@ -25,17 +26,14 @@ export interface ResolveTokenDeps {
 /** Long enough for a slow ECR call with retries; short of kubelet's one-minute limit. */
 const DEFAULT_MAX_LOCK_WAIT_MS = 20_000;
 
-/** Lock name per registry and identity; hashed so identity material never names a file. */
-function formatLockName(host: string, identity: string): string {
-  return `token-${sha256Hex(`${host}\0${identity}`).slice(0, 24)}`;
-}
-
 /**
  * Returns a token for the registry: from the cache when fresh, else from ECR (then cached).
  * A miss takes a per-registry, per-identity lock, so that of N processes starting cold only
- * one calls ECR; the others wait and read its result from the cache. When a refresh fails
- * but the cached token is still valid, that token is used with a warning; an expired token
- * is never handed out.
+ * one calls ECR; the others wait and read its result from the cache. A token with less than
+ * `MIN_REMAINING_MS` of life is never handed out, whether cached or just fetched (a fetched
+ * one like that counts as a failed fetch: a wrong clock, or an endpoint that is not ECR).
+ * When a refresh fails but the cached token is still usable, that token is used with a
+ * warning.
  */
 export async function resolveToken(registry: Registry, deps: ResolveTokenDeps): Promise<CachedToken> {
   const { store, identity, logger, now } = deps;
@@ -52,8 +50,15 @@ export async function resolveToken(registry: Registry, deps: ResolveTokenDeps): 
 
   return withLock(
     deps.locker,
-    formatLockName(registry.host, identity),
-    { logger, now, sleep: deps.sleep, maxWaitMs: deps.maxLockWaitMs ?? DEFAULT_MAX_LOCK_WAIT_MS, whileWaiting: readFresh },
+    `token\0${registry.host}\0${identity}`,
+    {
+      logger,
+      label: `token lock for ${registry.host}`,
+      now,
+      sleep: deps.sleep,
+      maxWaitMs: deps.maxLockWaitMs ?? DEFAULT_MAX_LOCK_WAIT_MS,
+      whileWaiting: readFresh,
+    },
     async () => {
       // Another process may have fetched it while we were taking the lock.
       const cached = await store.get(registry.host, identity);
@@ -64,20 +69,33 @@ export async function resolveToken(registry: Registry, deps: ResolveTokenDeps): 
   );
 }
 
+async function fetchToken(registry: Registry, deps: ResolveTokenDeps): Promise<CachedToken> {
+  const source = await deps.loadTokenSource();
+  const issuedAt = deps.now();
+  const fetched = await source.getAuthorizationToken(registry);
+  const token = {
+    host: registry.host,
+    username: fetched.username,
+    password: fetched.password,
+    issuedAt,
+    expiresAt: fetched.expiresAt.getTime(),
+  };
+  deps.logger.addSecret(token.password);
+  if (!isUsable(token, deps.now())) {
+    const seconds = Math.round((token.expiresAt - deps.now()) / 1000);
+    throw new TokenFetchError(
+      'invalid-response',
+      `ECR returned a token for ${registry.host} that expires at ${fetched.expiresAt.toISOString()} (${seconds} s from now), too soon to use: check the system clock`,
+    );
+  }
+  return token;
+}
+
 async function fetchAndStore(registry: Registry, cached: CachedToken | undefined, deps: ResolveTokenDeps): Promise<CachedToken> {
   const { store, identity, logger, now } = deps;
   let token: CachedToken;
   try {
-    const source = await deps.loadTokenSource();
-    const issuedAt = now();
-    const fetched = await source.getAuthorizationToken(registry);
-    token = {
-      host: registry.host,
-      username: fetched.username,
-      password: fetched.password,
-      issuedAt,
-      expiresAt: fetched.expiresAt.getTime(),
-    };
+    token = await fetchToken(registry, deps);
   } catch (error) {
     if (cached && isUsable(cached, now())) {
       const why = error instanceof HelperError ? error.message : String(error);
@@ -89,7 +107,6 @@ async function fetchAndStore(registry: Registry, cached: CachedToken | undefined
     throw error;
   }
 
-  logger.addSecret(token.password);
   try {
     await store.put(identity, token);
   } catch (error) {

@@ -1,25 +1,21 @@
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Logger } from '../log';
-import { type Locker, NO_LOCKER, sleepFor, withLock } from '../resolver/with-lock';
-import {
-  type CacheDocument,
-  createEmptyDocument,
-  formatEntryKey,
-  isListedFor,
-  MAX_ENTRIES,
-  parseCacheDocument,
-  pruneDocument,
-} from './cache-document';
-import { CacheWriteError, type CachedToken, type TokenStore } from './token-store';
+import { createOnce, type Logger } from '../log';
+import type { Locker } from '../lock/locker';
+import { withLock } from '../lock/with-lock';
+import { isTempFileOf, readOwnFile, writeFileAtomic } from '../safe-fs';
+import { type CacheDocument, createEmptyDocument, parseCacheDocument } from './cache-document';
+import { formatEntryKey, isListedFor, pruneEntries } from './token-entries';
+import { CacheWriteError, type TokenStore } from './token-store';
 
 export interface FileStoreOptions {
   /** The cache directory (`AWS_ECR_CACHE_DIR`); created 0700 on first write. */
   readonly dir: string;
   readonly now: () => number;
   readonly logger: Logger;
-  /** Serialises read-modify-write cycles across processes; default: no other writer. */
-  readonly locker?: Locker;
+  /** Serialises read-modify-write cycles across processes. */
+  readonly locker: Locker;
+  /** Lock waits; default real time. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
@@ -27,14 +23,13 @@ export interface FileStoreOptions {
 const MAX_WRITE_LOCK_WAIT_MS = 5000;
 /** Temp files of writers killed mid-write are removed once this old. */
 const ORPHAN_TEMP_AGE_MS = 60_000;
-
 /** Larger than any real cache; a bigger file is not ours to parse. */
 const MAX_CACHE_BYTES = 4 * 1024 * 1024;
 
 type ReadResult =
   | { readonly status: 'ok'; readonly doc: CacheDocument }
   | { readonly status: 'missing' | 'corrupt'; readonly doc: undefined }
-  /** A symlink or someone else's file: neither read nor overwritten. */
+  /** A symlink, a FIFO, someone else's file: neither read nor overwritten. */
   | { readonly status: 'unsafe'; readonly doc: undefined; readonly why: string };
 
 /** The cache file path inside a cache directory. */
@@ -45,69 +40,43 @@ export function formatCacheFilePath(dir: string): string {
 /**
  * The token cache in `<dir>/cache.json` (versioned JSON, 0600), replaced atomically on every
  * write (temp file, fsync, rename) so that readers never see a half-written file and need
- * no lock.
+ * no lock. Writers take the `cache-write` lock and re-read, so entries written meanwhile by
+ * other processes survive.
  */
 export function createFileStore(options: FileStoreOptions): TokenStore {
   const file = formatCacheFilePath(options.dir);
-  const { logger, now } = options;
-  const locker = options.locker ?? NO_LOCKER;
-  const sleep = options.sleep ?? sleepFor;
+  const { logger, now, locker } = options;
   const withWriteLock = <T>(fn: () => Promise<T>): Promise<T> =>
-    withLock(locker, 'cache-write', { logger, now, sleep, maxWaitMs: MAX_WRITE_LOCK_WAIT_MS }, fn);
-  const told = new Set<string>();
-
-  /** One warning per cause per process, so a broken cache is not a wall of text. */
-  const warnOnce = (key: string, message: string, toUser: boolean): void => {
-    if (told.has(key)) return;
-    told.add(key);
-    if (toUser) logger.tell(message);
-    else logger.warn(message);
-  };
+    withLock(locker, 'cache-write', { logger, label: 'cache write lock', now, sleep: options.sleep, maxWaitMs: MAX_WRITE_LOCK_WAIT_MS }, fn);
+  // One warning per cause per process, so a broken cache is not a wall of text.
+  const once = createOnce();
 
   const read = (): ReadResult => {
-    let fd: number;
-    try {
-      // O_NOFOLLOW: a symlink planted at the cache path must not redirect our reads or writes.
-      fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { status: 'missing', doc: undefined };
-      if (code === 'ELOOP') return { status: 'unsafe', doc: undefined, why: `${file} is a symbolic link` };
-      warnOnce('unreadable', `cannot read token cache ${file} (${code ?? String(error)}); treating it as empty`, false);
-      return { status: 'corrupt', doc: undefined };
-    }
-    try {
-      const stat = fstatSync(fd);
-      if (!stat.isFile()) return { status: 'unsafe', doc: undefined, why: `${file} is not a regular file` };
-      const uid = process.getuid?.();
-      if (uid !== undefined && stat.uid !== uid) {
-        return { status: 'unsafe', doc: undefined, why: `${file} is owned by uid ${stat.uid}, not by you (uid ${uid})` };
-      }
-      if (stat.size > MAX_CACHE_BYTES) {
-        warnOnce('corrupt', `token cache ${file} is implausibly large; rebuilding it`, false);
+    const result = readOwnFile(file, MAX_CACHE_BYTES);
+    switch (result.status) {
+      case 'missing':
+        return { status: 'missing', doc: undefined };
+      case 'unsafe':
+        return { status: 'unsafe', doc: undefined, why: result.why };
+      case 'error':
+        if (once('unreadable')) logger.warn(`cannot read token cache ${file} (${result.code}); treating it as empty`);
+        return { status: 'corrupt', doc: undefined };
+      case 'too-large':
+        if (once('corrupt')) logger.warn(`token cache ${file} is implausibly large; rebuilding it`);
+        return { status: 'corrupt', doc: undefined };
+      case 'ok': {
+        const doc = parseCacheDocument(result.text);
+        if (doc) return { status: 'ok', doc };
+        if (once('corrupt')) logger.warn(`token cache ${file} is unreadable (corrupt, truncated or another version); rebuilding it`);
         return { status: 'corrupt', doc: undefined };
       }
-      const text = readFileSync(fd, 'utf8');
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      const doc = parseCacheDocument(parsed);
-      if (!doc) {
-        warnOnce('corrupt', `token cache ${file} is unreadable (corrupt, truncated or another version); rebuilding it`, false);
-        return { status: 'corrupt', doc: undefined };
-      }
-      return { status: 'ok', doc };
-    } finally {
-      closeSync(fd);
     }
   };
 
   /** A symlink or a foreign file is neither read nor replaced; the user is told once. */
-  const warnUnsafe = (why: string): void =>
-    warnOnce('unsafe', `not using the token cache: ${why}; remove it to re-enable caching`, true);
+  const warnUnsafe = (why: string): void => {
+    if (once('unsafe')) logger.tell(`not using the token cache: ${why}; remove it to re-enable caching`);
+  };
 
   const readUsable = (): CacheDocument | undefined => {
     const result = read();
@@ -115,12 +84,11 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
     return result.doc;
   };
 
-  /** Removes `cache.json.<hex>` temp files left by writers that were killed mid-write. */
+  /** Removes temp files left by writers that were killed mid-write. */
   const removeOrphanTempFiles = (): void => {
     try {
-      const prefix = `${basename(file)}.`;
       for (const name of readdirSync(options.dir)) {
-        if (!name.startsWith(prefix) || !/^[0-9a-f]+$/.test(name.slice(prefix.length))) continue;
+        if (!isTempFileOf(basename(file), name)) continue;
         const temp = join(options.dir, name);
         if (now() - lstatSync(temp).mtimeMs > ORPHAN_TEMP_AGE_MS) rmSync(temp, { force: true });
       }
@@ -129,12 +97,10 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
     }
   };
 
-  const write = async (doc: CacheDocument): Promise<void> => {
+  const write = (doc: CacheDocument): void => {
     try {
       mkdirSync(options.dir, { recursive: true, mode: 0o700 });
-      // Lazy: only the write path pays for loading the library.
-      const { default: writeFileAtomic } = await import('write-file-atomic');
-      await writeFileAtomic(file, `${JSON.stringify(doc)}\n`, { mode: 0o600, fsync: true });
+      writeFileAtomic(file, `${JSON.stringify(doc)}\n`);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
       throw new CacheWriteError(`cannot write token cache ${file} (${code})`, { cause: error });
@@ -152,10 +118,10 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
       await withWriteLock(async () => {
         const result = read();
         if (result.status === 'unsafe') return warnUnsafe(result.why);
-        // Re-read under the lock so entries written meanwhile by other processes survive.
         const base = result.doc ?? createEmptyDocument();
         const key = formatEntryKey(base.salt, token.host, identity);
-        await write(pruneDocument({ ...base, entries: { ...base.entries, [key]: token } }, now(), MAX_ENTRIES));
+        const { keep } = pruneEntries(Object.entries({ ...base.entries, [key]: token }), now());
+        write({ ...base, entries: Object.fromEntries(keep) });
         removeOrphanTempFiles();
       });
     },

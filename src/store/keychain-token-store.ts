@@ -1,9 +1,10 @@
 import { KeychainUnavailableError } from '../errors';
 import { randomHex } from '../hash';
-import type { Logger } from '../log';
-import { type Locker, NO_LOCKER, sleepFor, withLock } from '../resolver/with-lock';
-import { formatEntryKey, isListedFor, MAX_ENTRIES, parseTokenText } from './cache-document';
-import type { Keychain } from './keychain';
+import type { Keychain } from '../keychain/os-keychain';
+import type { Locker } from '../lock/locker';
+import { withLock } from '../lock/with-lock';
+import { createOnce, type Logger } from '../log';
+import { formatEntryKey, isListedFor, parseTokenText, pruneEntries } from './token-entries';
 import type { CachedToken, TokenStore } from './token-store';
 
 /** Keychain service under which tokens are kept (one item per registry and identity). */
@@ -17,7 +18,8 @@ export interface KeychainTokenStoreOptions {
   readonly logger: Logger;
   readonly now: () => number;
   /** File-based, in the cache directory: the keychain has no locks of its own. */
-  readonly locker?: Locker;
+  readonly locker: Locker;
+  /** Lock waits; default real time. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
@@ -28,10 +30,8 @@ export interface KeychainTokenStoreOptions {
  * to a plaintext file.
  */
 export function createKeychainTokenStore(options: KeychainTokenStoreOptions): TokenStore {
-  const { keychain, logger, now } = options;
-  const locker = options.locker ?? NO_LOCKER;
-  const sleep = options.sleep ?? sleepFor;
-  let told = false;
+  const { keychain, logger, now, locker } = options;
+  const once = createOnce();
 
   /** Runs a keychain operation; an unavailable keychain is reported once and yields `fallback`. */
   const guarded = <T>(fallback: T, fn: () => T): T => {
@@ -39,20 +39,17 @@ export function createKeychainTokenStore(options: KeychainTokenStoreOptions): To
       return fn();
     } catch (error) {
       if (!(error instanceof KeychainUnavailableError)) throw error;
-      if (!told) {
-        told = true;
-        logger.tell(`not caching tokens: ${error.message}; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file`);
-      }
+      if (once('unavailable')) logger.tell(`not caching tokens: ${error.message}; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file`);
       return fallback;
     }
   };
 
-  /** Every token item; `token` is undefined for an unreadable one. */
-  const readAll = (): { key: string; token: CachedToken | undefined }[] =>
+  /** Every token item, by account; undefined for an unreadable one. */
+  const readAll = (): [string, CachedToken | undefined][] =>
     keychain
       .list(TOKEN_SERVICE)
       .filter((item) => item.account !== SALT_ACCOUNT)
-      .map((item) => ({ key: item.account, token: parseTokenText(item.secret) }));
+      .map((item) => [item.account, parseTokenText(item.secret)]);
 
   return {
     async get(host, identity) {
@@ -67,22 +64,21 @@ export function createKeychainTokenStore(options: KeychainTokenStoreOptions): To
     },
 
     async put(identity, token) {
-      await withLock(locker, 'cache-write', { logger, now, sleep, maxWaitMs: MAX_WRITE_LOCK_WAIT_MS }, async () =>
-        guarded(undefined, () => {
-          let salt = keychain.get(TOKEN_SERVICE, SALT_ACCOUNT);
-          if (!salt) {
-            salt = randomHex(16);
-            keychain.set(TOKEN_SERVICE, SALT_ACCOUNT, salt);
-          }
-          keychain.set(TOKEN_SERVICE, formatEntryKey(salt, token.host, identity), JSON.stringify(token));
-          // Housekeeping: expired (or unreadable) items go, and only the newest MAX_ENTRIES stay.
-          const current = now();
-          const items = readAll().sort((a, b) => (b.token?.issuedAt ?? 0) - (a.token?.issuedAt ?? 0));
-          for (const [index, { key, token: t }] of items.entries()) {
-            if (!t || t.expiresAt <= current || index >= MAX_ENTRIES) keychain.delete(TOKEN_SERVICE, key);
-          }
-          return undefined;
-        }),
+      await withLock(
+        locker,
+        'cache-write',
+        { logger, label: 'cache write lock', now, sleep: options.sleep, maxWaitMs: MAX_WRITE_LOCK_WAIT_MS },
+        async () =>
+          guarded(undefined, () => {
+            let salt = keychain.get(TOKEN_SERVICE, SALT_ACCOUNT);
+            if (!salt) {
+              salt = randomHex(16);
+              keychain.set(TOKEN_SERVICE, SALT_ACCOUNT, salt);
+            }
+            keychain.set(TOKEN_SERVICE, formatEntryKey(salt, token.host, identity), JSON.stringify(token));
+            for (const key of pruneEntries(readAll(), now()).drop) keychain.delete(TOKEN_SERVICE, key);
+            return undefined;
+          }),
       );
     },
 
@@ -91,8 +87,7 @@ export function createKeychainTokenStore(options: KeychainTokenStoreOptions): To
         const salt = keychain.get(TOKEN_SERVICE, SALT_ACCOUNT);
         if (!salt) return [];
         const current = now();
-        return readAll()
-          .flatMap(({ key, token }) => (token && isListedFor(key, token, salt, identity, current) ? [token] : []));
+        return readAll().flatMap(([key, token]) => (token && isListedFor(key, token, salt, identity, current) ? [token] : []));
       });
     },
   };

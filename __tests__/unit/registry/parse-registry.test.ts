@@ -1,32 +1,27 @@
-import { parseHost, parseRegistry } from '../../../src/registry/parse-registry';
+import { parseRegistry } from '../../../src/registry/parse-registry';
+import { parseServerUrl } from '../../../src/registry/parse-server-url';
 
 describe('parseRegistry: private ECR hosts in every partition', () => {
   it.each([
     // The reference implementation's own table (ecr-login/api/client_test.go).
-    ['https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/blah/blah', '123456789012', 'us-east-1', false, 'amazonaws.com'],
-    ['123456789012.dkr.ecr.us-west-2.amazonaws.com', '123456789012', 'us-west-2', false, 'amazonaws.com'],
-    ['210987654321.dkr.ecr.cn-north-1.amazonaws.com.cn/foo', '210987654321', 'cn-north-1', false, 'amazonaws.com.cn'],
-    ['123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com', '123456789012', 'us-gov-west-1', true, 'amazonaws.com'],
+    ['https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/blah/blah', '123456789012', 'us-east-1', false],
+    ['123456789012.dkr.ecr.us-west-2.amazonaws.com', '123456789012', 'us-west-2', false],
+    ['210987654321.dkr.ecr.cn-north-1.amazonaws.com.cn/foo', '210987654321', 'cn-north-1', false],
+    ['123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com', '123456789012', 'us-gov-west-1', true],
     // Other partitions and variants.
-    ['123456789012.dkr.ecr.us-gov-east-1.amazonaws.com', '123456789012', 'us-gov-east-1', false, 'amazonaws.com'],
-    ['123456789012.dkr.ecr-fips.us-east-1.amazonaws.com', '123456789012', 'us-east-1', true, 'amazonaws.com'],
-    ['123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov', '123456789012', 'us-iso-east-1', false, 'c2s.ic.gov'],
-    ['123456789012.dkr.ecr.us-isob-east-1.sc2s.sgov.gov', '123456789012', 'us-isob-east-1', false, 'sc2s.sgov.gov'],
-    ['123456789012.dkr.ecr.eu-isoe-west-1.cloud.adc-e.uk', '123456789012', 'eu-isoe-west-1', false, 'cloud.adc-e.uk'],
-    ['123456789012.dkr.ecr.us-isof-south-1.csp.hci.ic.gov', '123456789012', 'us-isof-south-1', false, 'csp.hci.ic.gov'],
-    ['123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu', '123456789012', 'eusc-de-east-1', false, 'amazonaws.eu'],
-    ['123456789012.dkr-ecr.us-west-2.on.aws', '123456789012', 'us-west-2', false, 'on.aws'],
-    ['123456789012.dkr-ecr-fips.us-east-1.on.aws', '123456789012', 'us-east-1', true, 'on.aws'],
-    ['123456789012.dkr-ecr.cn-northwest-1.on.amazonwebservices.com.cn', '123456789012', 'cn-northwest-1', false, 'on.amazonwebservices.com.cn'],
-  ])('%s', (input, registryId, region, fips, dnsSuffix) => {
+    ['123456789012.dkr.ecr.us-gov-east-1.amazonaws.com', '123456789012', 'us-gov-east-1', false],
+    ['123456789012.dkr.ecr-fips.us-east-1.amazonaws.com', '123456789012', 'us-east-1', true],
+    ['123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov', '123456789012', 'us-iso-east-1', false],
+    ['123456789012.dkr.ecr.us-isob-east-1.sc2s.sgov.gov', '123456789012', 'us-isob-east-1', false],
+    ['123456789012.dkr.ecr.eu-isoe-west-1.cloud.adc-e.uk', '123456789012', 'eu-isoe-west-1', false],
+    ['123456789012.dkr.ecr.us-isof-south-1.csp.hci.ic.gov', '123456789012', 'us-isof-south-1', false],
+    ['123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu', '123456789012', 'eusc-de-east-1', false],
+    ['123456789012.dkr-ecr.us-west-2.on.aws', '123456789012', 'us-west-2', false],
+    ['123456789012.dkr-ecr-fips.us-east-1.on.aws', '123456789012', 'us-east-1', true],
+    ['123456789012.dkr-ecr.cn-northwest-1.on.amazonwebservices.com.cn', '123456789012', 'cn-northwest-1', false],
+  ])('%s', (input, registryId, region, fips) => {
     const registry = parseRegistry(input);
-    expect(registry).toMatchObject({ kind: 'ecr', registryId, region, fips, dnsSuffix });
-    expect(registry?.host).toBe(parseHost(input));
-  });
-
-  it('marks dual-stack hosts', () => {
-    expect(parseRegistry('123456789012.dkr-ecr.us-west-2.on.aws')).toMatchObject({ dualStack: true });
-    expect(parseRegistry('123456789012.dkr.ecr.us-west-2.amazonaws.com')).toMatchObject({ dualStack: false });
+    expect(registry).toEqual({ kind: 'ecr', host: parseServerUrl(input)?.hostname, registryId, region, fips });
   });
 });
 
@@ -53,7 +48,7 @@ describe('parseRegistry: the forms real clients send', () => {
 
 describe('parseRegistry: ECR Public', () => {
   it.each(['public.ecr.aws', 'https://public.ecr.aws/v2/', 'public.ecr.aws/nginx/nginx', 'ecr-public.aws.com', 'PUBLIC.ECR.AWS:443'])('%s', (input) => {
-    expect(parseRegistry(input)).toEqual({ kind: 'ecr-public', host: parseHost(input), region: 'us-east-1' });
+    expect(parseRegistry(input)).toEqual({ kind: 'ecr-public', host: parseServerUrl(input)?.hostname, region: 'us-east-1' });
   });
 });
 
@@ -82,6 +77,8 @@ describe('parseRegistry: not ECR', () => {
     ['', 'empty'],
     ['   ', 'blank'],
     ['https://', 'scheme only'],
+    ['123456789012.dkr.ecr.us-east-1.amazon\naws.com', 'newline inside (the URL parser would drop it)'],
+    ['[::1]:443', 'IPv6 literal'],
   ])('%j (%s)', (input) => {
     expect(parseRegistry(input)).toBeUndefined();
   });

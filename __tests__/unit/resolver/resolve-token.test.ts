@@ -102,11 +102,18 @@ describe('resolveToken', () => {
     expect(logger.told).toEqual(['cannot write token cache /x/cache.json (EROFS); continuing without caching']);
   });
 
-  it('takes the per-registry lock on a miss and releases it', async () => {
-    const { deps, locker } = setup();
+  it('takes one lock per registry and identity on a miss, and releases it', async () => {
+    const { deps, locker, clock } = setup();
+    const other = parseRegistry('123456789012.dkr.ecr.eu-west-1.amazonaws.com') as Registry;
     await resolveToken(registry, deps);
-    expect(locker.attempts).toHaveLength(1);
-    expect(locker.attempts[0]).toMatch(/^token-[0-9a-f]{24}$/);
+    await resolveToken(registry, { ...deps, identity: 'identity-b' });
+    await resolveToken(other, deps);
+    clock.advance(13 * HOUR);
+    await resolveToken(registry, deps);
+    const [first, second, third, again] = locker.attempts;
+    expect(locker.attempts).toHaveLength(4);
+    expect(new Set([first, second, third]).size).toBe(3);
+    expect(again).toBe(first);
     expect(locker.held.size).toBe(0);
   });
 
@@ -138,7 +145,7 @@ describe('resolveToken', () => {
     expect(source.calls).toHaveLength(2);
     expect(clock.now() - started).toBeGreaterThanOrEqual(3000);
     expect(clock.now() - started).toBeLessThan(3200);
-    expect(logger.lines.join('\n')).toMatch(/waited 3000 ms for lock token-[0-9a-f]+; going on without it/);
+    expect(logger.lines).toContain(`WARN waited 3000 ms for the token lock for ${registry.host}; going on without it`);
   });
 
   it('fetches without a lock when locking is unavailable (read-only cache directory)', async () => {

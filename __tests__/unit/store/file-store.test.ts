@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MAX_ENTRIES } from '../../../src/store/cache-document';
+import { NO_LOCKER } from '../../../src/lock/locker';
 import { createFileStore, formatCacheFilePath } from '../../../src/store/file-store';
+import { MAX_ENTRIES } from '../../../src/store/token-entries';
 import { CacheWriteError, type CachedToken } from '../../../src/store/token-store';
 import { createFakeClock, createTokenFactory, createMemoryLogger } from '../../helpers/fakes';
 import { itAsRoot } from '../../helpers/root';
@@ -13,7 +14,7 @@ function setup() {
   const dir = path.join(makeTempDir(), 'cache');
   const clock = createFakeClock();
   const logger = createMemoryLogger();
-  const store = createFileStore({ dir, now: clock.now, logger });
+  const store = createFileStore({ dir, now: clock.now, logger, locker: NO_LOCKER });
   const token = createTokenFactory(clock.now);
   return { dir, file: formatCacheFilePath(dir), clock, logger, store, token };
 }
@@ -116,7 +117,7 @@ describe('file store', () => {
     const blocker = path.join(base, 'file');
     fs.writeFileSync(blocker, 'x');
     const clock = createFakeClock();
-    const store = createFileStore({ dir: path.join(blocker, 'cache'), now: clock.now, logger: createMemoryLogger() });
+    const store = createFileStore({ dir: path.join(blocker, 'cache'), now: clock.now, logger: createMemoryLogger(), locker: NO_LOCKER });
     await expect(
       store.put('id', { host: 'a', username: 'AWS', password: 'p', issuedAt: clock.now(), expiresAt: clock.now() + HOUR }),
     ).rejects.toThrow(/cannot write token cache .*\(ENOTDIR\)/);
@@ -139,8 +140,8 @@ describe('file store', () => {
   it('removes temp files left by writers killed mid-write, once they are old', async () => {
     const { store, token, dir, clock } = setup();
     await store.put('id', token('a.example'));
-    const orphan = path.join(dir, 'cache.json.1a2b3c4d');
-    const fresh = path.join(dir, 'cache.json.5e6f7a8b');
+    const orphan = path.join(dir, 'cache.json.1a2b3c4d1a2b3c4d');
+    const fresh = path.join(dir, 'cache.json.5e6f7a8b5e6f7a8b');
     fs.writeFileSync(orphan, '{"half":');
     fs.writeFileSync(fresh, '{"being written');
     const old = new Date(clock.now() - 120_000);

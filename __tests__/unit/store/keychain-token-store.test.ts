@@ -1,4 +1,4 @@
-import { MAX_ENTRIES } from '../../../src/store/cache-document';
+import { MAX_ENTRIES } from '../../../src/store/token-entries';
 import { createKeychainTokenStore, TOKEN_SERVICE } from '../../../src/store/keychain-token-store';
 import type { CachedToken } from '../../../src/store/token-store';
 import { createFakeClock, createTokenFactory, createFakeKeychain, createMemoryLocker, createMemoryLogger } from '../../helpers/fakes';

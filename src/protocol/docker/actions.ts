@@ -1,8 +1,9 @@
 import { CredentialsNotFoundError, HelperError, KeychainUnavailableError, UnsupportedOperationError } from '../../errors';
+import type { RegistryCredentials } from '../../keychain/credential-store';
 import { parseRegistry } from '../../registry/parse-registry';
-import type { HelperServices } from '../../resolver/helper-services';
 import { resolveToken } from '../../resolver/resolve-token';
-import { formatCredentialList, formatCredentials, parseServerUrl, parseStorePayload } from './credentials';
+import type { HelperServices } from '../../services';
+import { formatCredentialList, formatCredentials, parseServerUrlInput, parseStorePayload } from './credentials';
 
 /**
  * The four actions of the docker credential-helper protocol: text in (stdin), text out
@@ -12,7 +13,7 @@ import { formatCredentialList, formatCredentials, parseServerUrl, parseStorePayl
  */
 
 export async function getCredentials(input: string, services: HelperServices): Promise<string> {
-  const serverUrl = parseServerUrl(input);
+  const serverUrl = parseServerUrlInput(input);
   const registry = parseRegistry(serverUrl);
   if (!registry) return formatCredentials(getStoredCredentials(serverUrl, services));
   try {
@@ -27,7 +28,7 @@ export async function getCredentials(input: string, services: HelperServices): P
 }
 
 /** A registry that is not ECR: what `store` kept in the keychain, or not-found. */
-function getStoredCredentials(serverUrl: string, services: HelperServices) {
+function getStoredCredentials(serverUrl: string, services: HelperServices): RegistryCredentials {
   try {
     const stored = services.credentials.get(serverUrl);
     if (!stored) {
@@ -69,7 +70,7 @@ export async function storeCredentials(input: string, services: HelperServices):
 
 /** `docker logout`: nothing to do for ECR; for other registries, remove what was stored. */
 export async function eraseCredentials(input: string, services: HelperServices): Promise<string> {
-  const serverUrl = parseServerUrl(input);
+  const serverUrl = parseServerUrlInput(input);
   if (services.config.ignoreCredsStorage || parseRegistry(serverUrl)) return '';
   let erased: boolean;
   try {

@@ -1,14 +1,9 @@
 import { InvalidInputError, MissingServerUrlError, MissingUsernameError } from '../../errors';
-
-/** The credentials object of the docker credential-helper protocol, field names as sent. */
-export interface DockerCredentials {
-  readonly ServerURL: string;
-  readonly Username: string;
-  readonly Secret: string;
-}
+import { object, optional, ShapeError, string } from '../../json-shape';
+import type { RegistryCredentials } from '../../keychain/credential-store';
 
 /** `get` output: exactly `{"ServerURL":…,"Username":…,"Secret":…}` and a newline. */
-export function formatCredentials(credentials: DockerCredentials): string {
+export function formatCredentials(credentials: RegistryCredentials): string {
   const { ServerURL, Username, Secret } = credentials;
   return `${JSON.stringify({ ServerURL, Username, Secret })}\n`;
 }
@@ -19,34 +14,44 @@ export function formatCredentialList(entries: ReadonlyMap<string, string>): stri
   return `${JSON.stringify(sorted)}\n`;
 }
 
+/** The line printed by `version` (and `--version`). */
+export function formatVersion(version: string): string {
+  return `docker-credential-ecr-login ${version}\n`;
+}
+
 /** The server URL sent to `get` and `erase`: surrounding whitespace (a trailing newline) trimmed. */
-export function parseServerUrl(input: string): string {
+export function parseServerUrlInput(input: string): string {
   const url = input.trim();
   if (url === '') throw new MissingServerUrlError();
   return url;
 }
 
+/** docker-credential-helpers treats a missing or null field as empty. */
+const STORE_PAYLOAD = object({
+  ServerURL: optional(string, ''),
+  Username: optional(string, ''),
+  Secret: optional(string, ''),
+});
+
 /** The JSON sent to `store`, validated the way docker-credential-helpers does. */
-export function parseStorePayload(input: string): DockerCredentials {
+export function parseStorePayload(input: string): RegistryCredentials {
   let value: unknown;
   try {
     value = JSON.parse(input);
   } catch {
-    throw new InvalidInputError('invalid input: store expects a JSON object {"ServerURL","Username","Secret"}');
+    value = undefined;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidInputError('invalid input: store expects a JSON object {"ServerURL","Username","Secret"}');
+  let payload: { ServerURL: string; Username: string; Secret: string };
+  try {
+    payload = STORE_PAYLOAD(value, '');
+  } catch (error) {
+    if (!(error instanceof ShapeError)) throw error;
+    throw new InvalidInputError(
+      error.path === '' ? 'invalid input: store expects a JSON object {"ServerURL","Username","Secret"}' : `invalid input: ${error.message}`,
+    );
   }
-  const record = value as Record<string, unknown>;
-  const str = (key: string): string => {
-    const field = record[key];
-    if (field === undefined || field === null) return '';
-    if (typeof field !== 'string') throw new InvalidInputError(`invalid input: "${key}" must be a string`);
-    return field;
-  };
-  const ServerURL = str('ServerURL').trim();
+  const ServerURL = payload.ServerURL.trim();
   if (ServerURL === '') throw new MissingServerUrlError();
-  const Username = str('Username');
-  if (Username === '') throw new MissingUsernameError();
-  return { ServerURL, Username, Secret: str('Secret') };
+  if (payload.Username === '') throw new MissingUsernameError();
+  return { ServerURL, Username: payload.Username, Secret: payload.Secret };
 }

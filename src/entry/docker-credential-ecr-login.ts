@@ -1,7 +1,14 @@
 import { homedir } from 'node:os';
+import { version } from '../../package.json';
+import { createEcrTokenSource } from '../aws/create-ecr-token-source';
+import { createOsKeychain } from '../keychain/os-keychain';
 import { run } from '../main';
 import { createProcessIo } from './process-io';
-import { version } from '../../package.json';
+
+/*
+ * The process boundary: the only code that reads argv and the environment, owns the standard
+ * streams and sets the exit code. Everything below gets them handed in.
+ */
 
 // The SDK warns about Node 20 on stderr; stderr is the user's terminal, and the warning is
 // not theirs to act on here. Set before the SDK is loaded (it is loaded lazily).
@@ -11,6 +18,9 @@ run(process.argv.slice(2), createProcessIo(), {
   env: process.env,
   homeDir: homedir(),
   version,
+  now: Date.now,
+  keychain: createOsKeychain(process.platform),
+  loadTokenSource: async (logger) => createEcrTokenSource({ logger }),
 }).then(
   (code) => {
     process.exitCode = code;

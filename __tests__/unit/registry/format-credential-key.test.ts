@@ -1,6 +1,6 @@
-import { normalizeServerUrl } from '../../../src/registry/normalize-server-url';
+import { formatCredentialKey } from '../../../src/registry/format-credential-key';
 
-describe('normalizeServerUrl', () => {
+describe('formatCredentialKey', () => {
   it.each([
     ['https://index.docker.io/v1/', 'index.docker.io'],
     ['docker.io', 'index.docker.io'],
@@ -17,11 +17,14 @@ describe('normalizeServerUrl', () => {
     ['http://registry.local:443', 'registry.local:443'],
     ['registry.example.com.', 'registry.example.com'],
     ['[::1]:5000', '[::1]:5000'],
+    ['https://[::1]/v2/', '[::1]'],
+    ['HTTPS://Registry.Example.COM:8443/v2/', 'registry.example.com:8443'],
+    ['docker.io:5000', 'docker.io:5000'],
   ])('%j -> %s', (input, expected) => {
-    expect(normalizeServerUrl(input)).toBe(expected);
+    expect(formatCredentialKey(input)).toBe(expected);
   });
 
-  it.each(['', '   ', 'https://', 'bad host!', 'host:99x'])('%j names no host', (input) => {
-    expect(normalizeServerUrl(input)).toBeUndefined();
+  it.each(['', '   ', 'https://', 'bad host!', 'host:99x', 'host:99999', 'ftp://host', 'ho\tst'])('%j names no host', (input) => {
+    expect(formatCredentialKey(input)).toBeUndefined();
   });
 });

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomHex, sha256Hex } from '../hash';
 import type { Logger } from '../log';
-import type { LockAttempt, Locker } from '../resolver/with-lock';
+import { createFileExclusive, readOwnFile, writeFileAtomic } from '../safe-fs';
+import type { LockAttempt, Locker } from './locker';
 
 export interface FileLockerOptions {
   /** Lock files live in `<dir>/locks/`. */
@@ -14,23 +16,49 @@ export interface FileLockerOptions {
   readonly staleMs?: number;
 }
 
+const SALT = /^[0-9a-f]{32}$/;
+
 /**
  * Cross-process locks as lock directories (`mkdir` is atomic on every local filesystem),
  * managed by proper-lockfile: stale detection by mtime, periodic refresh by the holder.
- * Loaded lazily: only a cache miss or a write needs a lock.
+ * A lock's file is named by a hash of its name salted with a random value kept in
+ * `locks/salt`, like the cache keys, so lock files reveal neither registry nor identity.
+ * proper-lockfile is loaded lazily: only a cache miss or a write needs a lock.
  */
 export function createFileLocker(options: FileLockerOptions): Locker {
   const lockDir = join(options.dir, 'locks');
+  const saltFile = join(lockDir, 'salt');
   const staleMs = options.staleMs ?? 5000;
+  let salt: string | undefined;
+
+  /** The salt of this lock directory, created by the first process that needs one. */
+  const readSalt = (): string => {
+    if (salt) return salt;
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const read = readOwnFile(saltFile, 1024);
+      if (read.status === 'ok' && SALT.test(read.text.trim())) return (salt = read.text.trim());
+      if (read.status === 'missing') {
+        createFileExclusive(saltFile, `${randomHex(16)}\n`);
+        continue;
+      }
+      // Damaged or unsafe (a link, someone else's file): replace it. Processes that still
+      // hold the old salt lose single flight for a moment, never correctness.
+      options.logger.warn(`lock salt ${saltFile} is unusable (${read.status}); replacing it`);
+      writeFileAtomic(saltFile, `${randomHex(16)}\n`);
+    }
+    throw new Error(`cannot read or create ${saltFile}`);
+  };
+
   return {
     async tryLock(name): Promise<LockAttempt> {
+      let file: string;
       try {
         mkdirSync(lockDir, { recursive: true, mode: 0o700 });
+        file = join(lockDir, sha256Hex(`${readSalt()}\0${name}`).slice(0, 32));
       } catch (error) {
         return { status: 'unavailable', reason: (error as NodeJS.ErrnoException).code ?? String(error) };
       }
       const { lock } = await import('proper-lockfile');
-      const file = join(lockDir, name);
       try {
         const release = await lock(file, {
           realpath: false,
@@ -38,7 +66,7 @@ export function createFileLocker(options: FileLockerOptions): Locker {
           update: Math.max(1000, Math.floor(staleMs / 5)),
           retries: 0,
           // The default throws from a timer, which would crash the helper mid-answer.
-          onCompromised: (error) => options.logger.warn(`lock ${name} was taken over: ${error.message}`),
+          onCompromised: (error) => options.logger.warn(`a lock was taken over: ${error.message}`),
         });
         return { status: 'acquired', release };
       } catch (error) {

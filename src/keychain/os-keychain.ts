@@ -49,7 +49,7 @@ export function formatKeychainHint(platform: NodeJS.Platform, detail: string): s
  * instead of silently falling back to the kernel keyring, which loses everything at logout.
  * The native module is loaded on first use only.
  */
-export function createOsKeychain(platform: NodeJS.Platform = process.platform): Keychain {
+export function createOsKeychain(platform: NodeJS.Platform): Keychain {
   let keyring: NapiKeyring | undefined;
   const load = (): NapiKeyring => {
     keyring ??= require('@napi-rs/keyring') as NapiKeyring;

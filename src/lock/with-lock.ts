@@ -1,34 +1,23 @@
 import type { Logger } from '../log';
+import type { Locker } from './locker';
 
-/** The outcome of one attempt to take a named cross-process lock. */
-export type LockAttempt =
-  | { readonly status: 'acquired'; readonly release: () => Promise<void> }
-  /** Another process holds it. */
-  | { readonly status: 'busy' }
-  /** Locking is impossible here (read-only or missing directory): go on without. */
-  | { readonly status: 'unavailable'; readonly reason: string };
-
-/** Named cross-process locks. The file implementation is `store/file-locker`. */
-export interface Locker {
-  tryLock(name: string): Promise<LockAttempt>;
-}
-
-/** Real time, for callers that are not given a sleep to use. */
+/** Real time: what lock waits use unless a test gives them a clock of its own. */
 export function sleepFor(ms: number): Promise<void> {
   return new Promise<void>((resolve) => setTimeout(resolve, ms));
 }
 
-/** For stores that share nothing between processes. */
-export const NO_LOCKER: Locker = { tryLock: async () => ({ status: 'unavailable', reason: 'no shared cache' }) };
+/** Pause between attempts to take a busy lock, plus up to as much again of jitter. */
+const POLL_MS = 40;
 
 export interface WithLockOptions<T> {
   readonly logger: Logger;
+  /** The lock as log lines name it (`token lock for <host>`); the name may carry identity material. */
+  readonly label: string;
   readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
+  /** Default: `sleepFor` (real time). */
+  readonly sleep?: (ms: number) => Promise<void>;
   /** Give up waiting after this long and run without the lock rather than fail or hang. */
   readonly maxWaitMs: number;
-  /** Pause between attempts (plus up to as much again of jitter). */
-  readonly pollMs?: number;
   /** Checked while waiting: a result here (another process finished the work) ends the wait. */
   readonly whileWaiting?: () => Promise<T | undefined>;
 }
@@ -39,8 +28,8 @@ export interface WithLockOptions<T> {
  * then runs `fn` anyway: a stuck lock costs time, never the answer.
  */
 export async function withLock<T>(locker: Locker, name: string, options: WithLockOptions<T>, fn: () => Promise<T>): Promise<T> {
-  const { logger, now, sleep, maxWaitMs } = options;
-  const pollMs = options.pollMs ?? 40;
+  const { logger, now, maxWaitMs, label } = options;
+  const sleep = options.sleep ?? sleepFor;
   const started = now();
   for (;;) {
     const attempt = await locker.tryLock(name);
@@ -48,19 +37,19 @@ export async function withLock<T>(locker: Locker, name: string, options: WithLoc
       try {
         return await fn();
       } finally {
-        await attempt.release().catch((error: unknown) => logger.warn(`releasing lock ${name} failed: ${String(error)}`));
+        await attempt.release().catch((error: unknown) => logger.warn(`releasing the ${label} failed: ${String(error)}`));
       }
     }
     if (attempt.status === 'unavailable') {
-      logger.debug(`no lock ${name}: ${attempt.reason}`);
+      logger.debug(`no ${label}: ${attempt.reason}`);
       return fn();
     }
     const early = await options.whileWaiting?.();
     if (early !== undefined) return early;
     if (now() - started >= maxWaitMs) {
-      logger.warn(`waited ${maxWaitMs} ms for lock ${name}; going on without it`);
+      logger.warn(`waited ${maxWaitMs} ms for the ${label}; going on without it`);
       return fn();
     }
-    await sleep(pollMs + Math.random() * pollMs);
+    await sleep(POLL_MS + Math.random() * POLL_MS);
   }
 }

@@ -1,0 +1,83 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createFileLocker } from '../../../src/lock/file-locker';
+import { createMemoryLogger } from '../../helpers/fakes';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+/** The lock directories proper-lockfile made in `<dir>/locks`. */
+function lockDirs(dir: string): string[] {
+  return fs.readdirSync(path.join(dir, 'locks')).filter((name) => name.endsWith('.lock'));
+}
+
+describe('file locker', () => {
+  it('gives a lock to one holder at a time and frees it on release', async () => {
+    const dir = makeTempDir();
+    const a = createFileLocker({ dir, logger: createMemoryLogger() });
+    const b = createFileLocker({ dir, logger: createMemoryLogger() });
+    const first = await a.tryLock('token-x');
+    expect(first.status).toBe('acquired');
+    expect((await b.tryLock('token-x')).status).toBe('busy');
+    const other = await b.tryLock('token-y');
+    expect(other.status).toBe('acquired');
+    if (first.status === 'acquired') await first.release();
+    if (other.status === 'acquired') await other.release();
+    expect((await b.tryLock('token-x')).status).toBe('acquired');
+    expect(fs.statSync(path.join(dir, 'locks')).mode & 0o777).toBe(0o700);
+  });
+
+  it('names lock files by a salted hash: no registry or identity in them, different in every directory', async () => {
+    const name = 'token\u0000123456789012.dkr.ecr.us-east-1.amazonaws.com\u0000{"profile":"prod"}';
+    const names: string[] = [];
+    for (const dir of [makeTempDir(), makeTempDir()]) {
+      const attempt = await createFileLocker({ dir, logger: createMemoryLogger() }).tryLock(name);
+      expect(attempt.status).toBe('acquired');
+      const [lock] = lockDirs(dir);
+      expect(lock).toMatch(/^[0-9a-f]{32}\.lock$/);
+      names.push(lock ?? '');
+      expect(fs.readFileSync(path.join(dir, 'locks', 'salt'), 'utf8')).toMatch(/^[0-9a-f]{32}\n$/);
+      expect(fs.statSync(path.join(dir, 'locks', 'salt')).mode & 0o777).toBe(0o600);
+      if (attempt.status === 'acquired') await attempt.release();
+    }
+    expect(names[0]).not.toBe(names[1]);
+  });
+
+  it('two lockers on one directory share the salt, so they contend for the same lock', async () => {
+    const dir = makeTempDir();
+    const lockers = Array.from({ length: 8 }, () => createFileLocker({ dir, logger: createMemoryLogger() }));
+    const attempts = await Promise.all(lockers.map((l) => l.tryLock('token-x')));
+    expect(attempts.filter((a) => a.status === 'acquired')).toHaveLength(1);
+    expect(attempts.filter((a) => a.status === 'busy')).toHaveLength(7);
+  });
+
+  it('replaces a salt file that is not ours (a symlink) instead of following it', async () => {
+    const dir = makeTempDir();
+    fs.mkdirSync(path.join(dir, 'locks'), { mode: 0o700 });
+    const target = path.join(dir, 'elsewhere');
+    fs.writeFileSync(target, 'ffffffffffffffffffffffffffffffff\n');
+    fs.symlinkSync(target, path.join(dir, 'locks', 'salt'));
+    const attempt = await createFileLocker({ dir, logger: createMemoryLogger() }).tryLock('token-x');
+    expect(attempt.status).toBe('acquired');
+    expect(fs.lstatSync(path.join(dir, 'locks', 'salt')).isSymbolicLink()).toBe(false);
+    expect(fs.readFileSync(target, 'utf8')).toBe('ffffffffffffffffffffffffffffffff\n');
+  });
+
+  it('takes over a lock whose holder stopped refreshing it (longer than staleMs)', async () => {
+    const dir = makeTempDir();
+    const holder = await createFileLocker({ dir, logger: createMemoryLogger(), staleMs: 60_000 }).tryLock('token-x');
+    expect(holder.status).toBe('acquired');
+    // As if the holder had died a minute ago: its lock directory was last touched then.
+    const old = new Date(Date.now() - 60_000);
+    for (const lock of lockDirs(dir)) fs.utimesSync(path.join(dir, 'locks', lock), old, old);
+    const logger = createMemoryLogger();
+    const attempt = await createFileLocker({ dir, logger, staleMs: 5000 }).tryLock('token-x');
+    expect(attempt.status).toBe('acquired');
+    if (attempt.status === 'acquired') await attempt.release();
+  });
+
+  it('reports locking as unavailable when the directory cannot be created', async () => {
+    const base = makeTempDir();
+    fs.writeFileSync(path.join(base, 'file'), '');
+    const locker = createFileLocker({ dir: path.join(base, 'file', 'cache'), logger: createMemoryLogger() });
+    expect(await locker.tryLock('token-x')).toEqual({ status: 'unavailable', reason: 'ENOTDIR' });
+  });
+});

@@ -1,0 +1,19 @@
+/** The outcome of one attempt to take a named cross-process lock. */
+export type LockAttempt =
+  | { readonly status: 'acquired'; readonly release: () => Promise<void> }
+  /** Another process holds it. */
+  | { readonly status: 'busy' }
+  /** Locking is impossible here (read-only or missing directory): go on without. */
+  | { readonly status: 'unavailable'; readonly reason: string };
+
+/**
+ * Named cross-process locks. A name may carry identity material: an implementation must
+ * not show it (the file locker names its files by a salted hash). The real one is
+ * `createFileLocker`; unit tests use an in-memory one.
+ */
+export interface Locker {
+  tryLock(name: string): Promise<LockAttempt>;
+}
+
+/** For stores that share nothing between processes. */
+export const NO_LOCKER: Locker = { tryLock: async () => ({ status: 'unavailable', reason: 'no shared cache' }) };

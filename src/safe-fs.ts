@@ -1,0 +1,104 @@
+import { closeSync, constants, fstatSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { randomHex } from './hash';
+
+/**
+ * File access for files that hold tokens or that many processes share. A path is hostile
+ * until checked: files are opened with `O_NOFOLLOW` (a planted symlink is not followed) and
+ * `O_NONBLOCK` (a FIFO at the path does not hang the open), and must then be regular files
+ * owned by the current user. New files are written to a temp file with a random name,
+ * created with `O_EXCL` (never an existing file or link), then renamed or linked into place.
+ */
+
+export type OwnFileRead =
+  | { readonly status: 'ok'; readonly text: string }
+  | { readonly status: 'missing' }
+  /** A symlink, not a regular file, or someone else's file: not read. */
+  | { readonly status: 'unsafe'; readonly why: string }
+  | { readonly status: 'too-large' }
+  | { readonly status: 'error'; readonly code: string };
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? String(error);
+}
+
+/** Reads a regular file owned by the current user, of at most `maxBytes`, as UTF-8. */
+export function readOwnFile(file: string, maxBytes: number): OwnFileRead {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT') return { status: 'missing' };
+    if (code === 'ELOOP') return { status: 'unsafe', why: `${file} is a symbolic link` };
+    return { status: 'error', code };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { status: 'unsafe', why: `${file} is not a regular file` };
+    const uid = process.getuid?.();
+    if (uid !== undefined && stat.uid !== uid) {
+      return { status: 'unsafe', why: `${file} is owned by uid ${stat.uid}, not by you (uid ${uid})` };
+    }
+    if (stat.size > maxBytes) return { status: 'too-large' };
+    return { status: 'ok', text: readFileSync(fd, 'utf8') };
+  } catch (error) {
+    return { status: 'error', code: errorCode(error) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `<file>.<16 hex>`: the temp files of `writeFileAtomic` and `createFileExclusive`. */
+export function isTempFileOf(file: string, name: string): boolean {
+  const prefix = `${file}.`;
+  return name.startsWith(prefix) && /^[0-9a-f]{16}$/.test(name.slice(prefix.length));
+}
+
+/** Writes `data` to a new temp file next to `file` (O_EXCL, random name), fsynced. */
+function writeTempFile(file: string, data: string, mode: number): string {
+  const temp = `${file}.${randomHex(8)}`;
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+  try {
+    const bytes = Buffer.from(data);
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  return temp;
+}
+
+/**
+ * Replaces `file` with `data` atomically: readers see the old file or the new one, never
+ * a part. A writer killed before the rename leaves only a temp file (see `isTempFileOf`).
+ */
+export function writeFileAtomic(file: string, data: string, mode = 0o600): void {
+  const temp = writeTempFile(file, data, mode);
+  try {
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Creates `file` with `data` unless it exists; true if this call created it. The file
+ * appears complete or not at all (written to a temp file, then hard-linked into place).
+ */
+export function createFileExclusive(file: string, data: string, mode = 0o600): boolean {
+  const temp = writeTempFile(file, data, mode);
+  try {
+    linkSync(temp, file);
+    return true;
+  } catch (error) {
+    if (errorCode(error) === 'EEXIST') return false;
+    throw error;
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}

@@ -1,0 +1,50 @@
+import { resolveIdentityMaterial } from './aws/identity-fingerprint';
+import type { TokenSource } from './aws/token-source';
+import type { Config } from './config';
+import { type CredentialStore, createCredentialStore } from './keychain/credential-store';
+import type { Keychain } from './keychain/os-keychain';
+import type { Locker } from './lock/locker';
+import type { Logger } from './log';
+import { createTokenStore } from './store/create-token-store';
+import type { TokenStore } from './store/token-store';
+
+/** What the protocol adapters need to answer a request; built once per process by `main`. */
+export interface HelperServices {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly now: () => number;
+  /** The token cache the configuration chose (file, keychain, or none). */
+  readonly store: TokenStore;
+  /** Cross-process locks for single flight. */
+  readonly locker: Locker;
+  /** Credentials for registries that are not ECR (credsStore mode), in the OS keychain. */
+  readonly credentials: CredentialStore;
+  /** Local identity fingerprint material; computed on first use. */
+  readonly identity: () => string;
+  /** The AWS side; only called on a cache miss. */
+  readonly loadTokenSource: () => Promise<TokenSource>;
+}
+
+/** The real parts (or a test's fakes) that the services are built from. */
+export interface ServiceParts {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly keychain: Keychain;
+  readonly loadTokenSource: (logger: Logger) => Promise<TokenSource>;
+}
+
+/** Builds the services for one invocation. Builds nothing heavy: stores open files lazily. */
+export function createServices(parts: ServiceParts): HelperServices {
+  const { config, logger, now, keychain } = parts;
+  let identity: string | undefined;
+  return {
+    config,
+    logger,
+    now,
+    ...createTokenStore({ config, logger, now, keychain }),
+    credentials: createCredentialStore(keychain),
+    identity: () => (identity ??= resolveIdentityMaterial(config.identityEnv, config.homeDir)),
+    loadTokenSource: () => parts.loadTokenSource(logger),
+  };
+}

@@ -1,0 +1,57 @@
+import { finiteNumber, object, parseJsonShape, type Shape, string } from '../json-shape';
+import { sha256Hex } from '../hash';
+import type { CachedToken } from './token-store';
+
+/**
+ * The rules every token store shares, whatever it keeps entries in (one file, or one
+ * keychain item per entry): how an entry is keyed, what a valid entry is, which entries a
+ * write keeps.
+ */
+
+/**
+ * The most entries a store keeps. Identities with rotating keys (CI jobs with fresh session
+ * keys) each add an entry valid for 12 hours; the cap keeps the store small anyway.
+ */
+export const MAX_ENTRIES = 64;
+
+/** The entry key: a salted hash of host and identity, so a store reveals no identity. */
+export function formatEntryKey(salt: string, host: string, identity: string): string {
+  return sha256Hex(`${salt}\0${host}\0${identity}`).slice(0, 40);
+}
+
+export const CACHED_TOKEN: Shape<CachedToken> = object({
+  host: string,
+  username: string,
+  password: string,
+  issuedAt: finiteNumber,
+  expiresAt: finiteNumber,
+});
+
+/** Parses a token kept as JSON text; undefined when it is not one. */
+export function parseTokenText(text: string): CachedToken | undefined {
+  return parseJsonShape(CACHED_TOKEN, text);
+}
+
+/** Whether the entry stored under `key` is an unexpired token of this identity (for `list`). */
+export function isListedFor(key: string, token: CachedToken, salt: string, identity: string, now: number): boolean {
+  return token.expiresAt > now && key === formatEntryKey(salt, token.host, identity);
+}
+
+/**
+ * Splits a store's entries into those a write keeps — unexpired, newest first, at most
+ * `MAX_ENTRIES` — and the keys it drops (expired, unreadable, or past the cap).
+ */
+export function pruneEntries(
+  entries: Iterable<readonly [string, CachedToken | undefined]>,
+  now: number,
+): { keep: [string, CachedToken][]; drop: string[] } {
+  const live: [string, CachedToken][] = [];
+  const drop: string[] = [];
+  for (const [key, token] of entries) {
+    if (token && token.expiresAt > now) live.push([key, token]);
+    else drop.push(key);
+  }
+  live.sort(([, a], [, b]) => b.issuedAt - a.issuedAt);
+  drop.push(...live.slice(MAX_ENTRIES).map(([key]) => key));
+  return { keep: live.slice(0, MAX_ENTRIES), drop };
+}
