@@ -91,9 +91,7 @@ function requestId(): string {
 }
 
 export async function startEcrEmulator(options: { port?: number } = {}): Promise<EcrEmulator> {
-  const known = new Map<string, KnownCredential>(
-    Object.values(TEST_CREDENTIALS).map((c) => [c.accessKeyId, c] as const),
-  );
+  const known = new Map<string, KnownCredential>(Object.values(TEST_CREDENTIALS).map((c) => [c.accessKeyId, c] as const));
   const calls: RecordedCall[] = [];
   const issued: IssuedToken[] = [];
   const faults: EmulatorFaults = { ...DEFAULT_FAULTS };
@@ -104,7 +102,11 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
   const now = (): number => Date.now() + faults.clockOffsetMs;
 
   const sendJson = (res: http.ServerResponse, status: number, body: unknown): void => {
-    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId(), date: new Date(now()).toUTCString() });
+    res.writeHead(status, {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amzn-requestid': requestId(),
+      date: new Date(now()).toUTCString(),
+    });
     res.end(JSON.stringify(body));
   };
   const sendXml = (res: http.ServerResponse, status: number, body: string): void => {
@@ -128,10 +130,14 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
     `<Credentials><AccessKeyId>${c.accessKeyId}</AccessKeyId><SecretAccessKey>${xmlEscape(c.secretAccessKey)}</SecretAccessKey><SessionToken>${xmlEscape(c.sessionToken ?? '')}</SessionToken><Expiration>${expiration.toISOString()}</Expiration></Credentials>`;
 
   const handleControl = (req: http.IncomingMessage, res: http.ServerResponse, body: string): void => {
-    if (req.url === '/_emulator/calls') return sendJson(res, 200, { calls, issued: issued.length });
+    if (req.url === '/_emulator/calls') {
+      sendJson(res, 200, { calls, issued: issued.length });
+      return;
+    }
     if (req.url === '/_emulator/reset' && req.method === 'POST') {
       emulator.reset();
-      return sendJson(res, 200, {});
+      sendJson(res, 200, {});
+      return;
     }
     if (req.url === '/_emulator/faults' && req.method === 'POST') {
       const update: unknown = JSON.parse(body || '{}');
@@ -141,7 +147,8 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
           if (typeof value === typeof DEFAULT_FAULTS[key]) (faults as unknown as Record<string, unknown>)[key] = value;
         }
       }
-      return sendJson(res, 200, faults);
+      sendJson(res, 200, faults);
+      return;
     }
     sendJson(res, 404, { message: 'unknown emulator control path' });
   };
@@ -184,7 +191,11 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
       );
     }
 
-    const verified = await verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, (id) => known.get(id), new Date(now()));
+    const verified = await verifySigV4(
+      { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body },
+      (id) => known.get(id),
+      new Date(now()),
+    );
     if (!verified.ok) {
       const status = verified.code === 'MissingAuthenticationToken' ? 403 : verified.code === 'UnrecognizedClient' ? 403 : 403;
       record(status);
@@ -192,13 +203,21 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
         const code = verified.code === 'UnrecognizedClient' ? 'InvalidClientTokenId' : verified.code;
         return sendXml(res, status, stsError(code, verified.message));
       }
-      const type = verified.code === 'UnrecognizedClient' ? 'UnrecognizedClientException' : verified.code === 'SignatureDoesNotMatch' ? 'InvalidSignatureException' : verified.code;
+      const type =
+        verified.code === 'UnrecognizedClient'
+          ? 'UnrecognizedClientException'
+          : verified.code === 'SignatureDoesNotMatch'
+            ? 'InvalidSignatureException'
+            : verified.code;
       return sendJson(res, status, { __type: type, message: verified.message });
     }
     const { credential, region, service: signedService } = verified.request;
     if (signedService !== service) {
       record(403, credential.accessKeyId, region);
-      return sendJson(res, 403, { __type: 'InvalidSignatureException', message: `Credential should be scoped to correct service: '${service}'.` });
+      return sendJson(res, 403, {
+        __type: 'InvalidSignatureException',
+        message: `Credential should be scoped to correct service: '${service}'.`,
+      });
     }
 
     if (service === 'sts') {
@@ -269,7 +288,11 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
     }
     return sendJson(res, 200, {
       authorizationData: [
-        { authorizationToken, expiresAt: expiresAt.getTime() / 1000, proxyEndpoint: `https://${registryId}.dkr.ecr.${region}.amazonaws.com` },
+        {
+          authorizationToken,
+          expiresAt: expiresAt.getTime() / 1000,
+          proxyEndpoint: `https://${registryId}.dkr.ecr.${region}.amazonaws.com`,
+        },
       ],
     });
   };

@@ -1,7 +1,7 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
 
 /** A credential the emulator knows: the secret it re-signs with, and who it belongs to. */
 export interface KnownCredential {
@@ -20,9 +20,14 @@ export interface VerifiedRequest {
 
 export type VerifyResult =
   | { readonly ok: true; readonly request: VerifiedRequest }
-  | { readonly ok: false; readonly code: 'MissingAuthenticationToken' | 'UnrecognizedClient' | 'SignatureDoesNotMatch' | 'RequestExpired'; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: 'MissingAuthenticationToken' | 'UnrecognizedClient' | 'SignatureDoesNotMatch' | 'RequestExpired';
+      readonly message: string;
+    };
 
-const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/;
+const AUTH =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/;
 
 function parseAmzDate(value: string): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
@@ -40,7 +45,7 @@ export async function verifySigV4(
   lookup: (accessKeyId: string) => KnownCredential | undefined,
   now: Date = new Date(),
 ): Promise<VerifyResult> {
-  const authorization = input.headers['authorization'];
+  const authorization = input.headers.authorization;
   const parsed = typeof authorization === 'string' ? AUTH.exec(authorization) : null;
   if (!parsed) return { ok: false, code: 'MissingAuthenticationToken', message: 'Missing or malformed Authorization header' };
   const [, accessKeyId = '', , region = '', service = '', signedHeaderList = '', signature = ''] = parsed;
@@ -63,7 +68,11 @@ export async function verifySigV4(
   // header itself must match the body that arrived.
   const claimedHash = input.headers['x-amz-content-sha256'];
   if (claimedHash !== undefined && claimedHash !== createHash('sha256').update(input.body).digest('hex')) {
-    return { ok: false, code: 'SignatureDoesNotMatch', message: 'The provided x-amz-content-sha256 header does not match the request body.' };
+    return {
+      ok: false,
+      code: 'SignatureDoesNotMatch',
+      message: 'The provided x-amz-content-sha256 header does not match the request body.',
+    };
   }
 
   const signedHeaders = signedHeaderList.split(';');
@@ -79,7 +88,7 @@ export async function verifySigV4(
     const prev = query[k];
     query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }
-  const host = headers['host'] ?? '';
+  const host = headers.host ?? '';
   const signer = new SignatureV4({
     credentials: { accessKeyId, secretAccessKey: credential.secretAccessKey, sessionToken: credential.sessionToken },
     region,
@@ -100,9 +109,13 @@ export async function verifySigV4(
     },
     { signingDate, signableHeaders: new Set(signedHeaders) },
   );
-  const expected = AUTH.exec(String(resigned.headers['authorization'] ?? ''))?.[6];
+  const expected = AUTH.exec(String(resigned.headers.authorization ?? ''))?.[6];
   if (expected !== signature) {
-    return { ok: false, code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided.' };
+    return {
+      ok: false,
+      code: 'SignatureDoesNotMatch',
+      message: 'The request signature we calculated does not match the signature you provided.',
+    };
   }
   return { ok: true, request: { credential, region, service } };
 }

@@ -16,12 +16,12 @@ import { startEcrEmulator } from '../emulator/ecr-emulator';
 const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'docker-credential-ecr-login');
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 40);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 
 function timeRun(args: string[], input: string, env: Record<string, string>): Promise<{ ms: number; code: number | null; stdout: string }> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'ignore'] });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.on('error', reject);
@@ -88,7 +88,11 @@ async function main(): Promise<void> {
       return { wall, ok, calls: emulator.calls.filter((c) => c.action === 'GetAuthorizationToken').length };
     };
     const shared = [await burst({}), await burst({}), await burst({})];
-    const uncached = [await burst({ AWS_ECR_DISABLE_CACHE: '1' }), await burst({ AWS_ECR_DISABLE_CACHE: '1' }), await burst({ AWS_ECR_DISABLE_CACHE: '1' })];
+    const uncached = [
+      await burst({ AWS_ECR_DISABLE_CACHE: '1' }),
+      await burst({ AWS_ECR_DISABLE_CACHE: '1' }),
+      await burst({ AWS_ECR_DISABLE_CACHE: '1' }),
+    ];
 
     // 4. What a cache hit loads.
     const loadLog = path.join(home(), 'loaded.txt');
@@ -101,16 +105,24 @@ async function main(): Promise<void> {
     const loaded = fs.readFileSync(loadLog, 'utf8').split('\n').filter(Boolean);
 
     const f = (n: number) => n.toFixed(1).padStart(7);
-    console.log(`docker-credential-ecr-login benchmark — node ${process.version}, ${os.cpus().length} cores, ${ROUNDS} interleaved rounds\n`);
-    console.log(`cache-hit get         median ${f(median(hit))} ms   node -e 0 median ${f(median(base))} ms   ratio ${(median(hit) / median(base)).toFixed(2)}x`);
+    console.log(
+      `docker-credential-ecr-login benchmark — node ${process.version}, ${os.cpus().length} cores, ${ROUNDS} interleaved rounds\n`,
+    );
+    console.log(
+      `cache-hit get         median ${f(median(hit))} ms   node -e 0 median ${f(median(base))} ms   ratio ${(median(hit) / median(base)).toFixed(2)}x`,
+    );
     console.log(`                      (AWS calls during ${ROUNDS} hits: ${callsAfterHits - 1})`);
-    console.log(`cold get (1 ECR call) median ${f(median(cold))} ms   node -e 0 median ${f(median(coldBase))} ms   ratio ${(median(cold) / median(coldBase)).toFixed(2)}x`);
+    console.log(
+      `cold get (1 ECR call) median ${f(median(cold))} ms   node -e 0 median ${f(median(coldBase))} ms   ratio ${(median(cold) / median(coldBase)).toFixed(2)}x`,
+    );
     const fmtBurst = (runs: typeof shared) =>
       `wall median ${f(median(runs.map((r) => r.wall)))} ms, GetAuthorizationToken calls ${runs.map((r) => r.calls).join('/')}, succeeded ${runs.map((r) => r.ok).join('/')} of 24`;
     console.log(`24 concurrent cold    ${fmtBurst(shared)}`);
     console.log(`  same, cache off     ${fmtBurst(uncached)}`);
-    console.log(`modules a cache hit require()s (besides the bundle itself): ${[...new Set(loaded)].join(", ")}`);
-    console.log(`AWS SDK loaded on a hit: ${loaded.some((l) => l.includes('aws-token-source') || l.includes('@aws-sdk')) ? 'YES (regression)' : 'no'}`);
+    console.log(`modules a cache hit require()s (besides the bundle itself): ${[...new Set(loaded)].join(', ')}`);
+    console.log(
+      `AWS SDK loaded on a hit: ${loaded.some((l) => l.includes('aws-token-source') || l.includes('@aws-sdk')) ? 'YES (regression)' : 'no'}`,
+    );
   } finally {
     await emulator.close();
     for (const h of homes) fs.rmSync(h, { recursive: true, force: true });

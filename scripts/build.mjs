@@ -5,10 +5,11 @@
 // bundled twice; dist/metafile.json records which sources went into which output, and a test
 // (__tests__/integration/bundle.test.ts) fails when a source appears in two.
 // Developer tools (emulator, demo, benchmark) go to dist/dev/, which is not published.
-import { build } from 'esbuild';
+
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { build } from 'esbuild';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -70,7 +71,11 @@ const nobleWebCrypto = {
 
 rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
 const shipped = [
-  { entryPoints: ['src/entry/docker-credential-ecr-login.ts'], outfile: 'dist/docker-credential-ecr-login.js', plugins: [chunkImports, nobleWebCrypto] },
+  {
+    entryPoints: ['src/entry/docker-credential-ecr-login.ts'],
+    outfile: 'dist/docker-credential-ecr-login.js',
+    plugins: [chunkImports, nobleWebCrypto],
+  },
   ...CHUNKS.map((chunk) => ({ entryPoints: [chunk.source], outfile: `dist/${chunk.out}`, plugins: [] })),
 ];
 const devTools = [

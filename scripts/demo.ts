@@ -23,7 +23,7 @@ interface Result {
 function helper(args: string[], input: string, env: Record<string, string>): Promise<Result> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env } });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -36,7 +36,9 @@ function helper(args: string[], input: string, env: Record<string, string>): Pro
 
 /** Shows a secret only as its first characters and length. */
 function mask(stdout: string): string {
-  return stdout.replace(/"Secret":"([^"]{8})([^"]*)"/, (_m, head: string, rest: string) => `"Secret":"${head}…(${head.length + rest.length} chars)"`).trim();
+  return stdout
+    .replace(/"Secret":"([^"]{8})([^"]*)"/, (_m, head: string, rest: string) => `"Secret":"${head}…(${head.length + rest.length} chars)"`)
+    .trim();
 }
 
 let failures = 0;
@@ -50,10 +52,15 @@ async function main(): Promise<void> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-login-demo-'));
   const dockerConfig = path.join(home, '.docker');
   fs.mkdirSync(dockerConfig);
-  fs.writeFileSync(path.join(dockerConfig, 'config.json'), `${JSON.stringify({ credHelpers: { [HOST]: 'ecr-login', 'public.ecr.aws': 'ecr-login' } }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(dockerConfig, 'config.json'),
+    `${JSON.stringify({ credHelpers: { [HOST]: 'ecr-login', 'public.ecr.aws': 'ecr-login' } }, null, 2)}\n`,
+  );
   const env = { HOME: home, ...emulator.env() };
   console.log(`ECR emulator listening on ${emulator.url} (verifies SigV4 signatures)`);
-  console.log(`docker config: ${path.join(dockerConfig, 'config.json')}\n${fs.readFileSync(path.join(dockerConfig, 'config.json'), 'utf8')}`);
+  console.log(
+    `docker config: ${path.join(dockerConfig, 'config.json')}\n${fs.readFileSync(path.join(dockerConfig, 'config.json'), 'utf8')}`,
+  );
 
   try {
     console.log(`1. get ${HOST} (cold cache)`);
@@ -86,13 +93,22 @@ async function main(): Promise<void> {
     check(hub.code === 1 && hub.stdout.trim() === 'credentials not found in native keychain', 'client goes on anonymously');
 
     console.log('7. get with credentials that lack ecr:GetAuthorizationToken');
-    const denied = await helper(['get'], HOST, { HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-login-demo-')), ...emulator.env(TEST_CREDENTIALS.denied) });
+    const denied = await helper(['get'], HOST, {
+      HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-login-demo-')),
+      ...emulator.env(TEST_CREDENTIALS.denied),
+    });
     console.log(`   stdout: ${denied.stdout.trim()}`);
     console.log(`   stderr: ${denied.stderr.trim()}`);
-    check(denied.code === 1 && denied.stderr.includes('ecr:GetAuthorizationToken'), 'stderr names the principal and the missing permission');
+    check(
+      denied.code === 1 && denied.stderr.includes('ecr:GetAuthorizationToken'),
+      'stderr names the principal and the missing permission',
+    );
 
     const cache = fs.readFileSync(path.join(home, '.ecr', 'cache.json'), 'utf8');
-    check(fs.statSync(path.join(home, '.ecr', 'cache.json')).mode % 0o1000 === 0o600, `cache file ~/.ecr/cache.json is 0600 (${cache.length} bytes)`);
+    check(
+      fs.statSync(path.join(home, '.ecr', 'cache.json')).mode % 0o1000 === 0o600,
+      `cache file ~/.ecr/cache.json is 0600 (${cache.length} bytes)`,
+    );
   } finally {
     await emulator.close();
     fs.rmSync(home, { recursive: true, force: true });

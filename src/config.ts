@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
  * belongs to. They feed the local identity fingerprint that keys the cache, so that a
  * different identity never gets another identity's token.
  */
-export const IDENTITY_ENV_VARS = [
+const IDENTITY_ENV_VARS = [
   'AWS_ACCESS_KEY_ID',
   'AWS_PROFILE',
   'AWS_CONFIG_FILE',
@@ -67,11 +67,11 @@ function expandHome(dir: string, homeDir: string): string {
  * environment variables (the AWS SDK reads its own).
  */
 export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string): Config {
-  const rawDir = env['AWS_ECR_CACHE_DIR']?.trim();
+  const rawDir = env.AWS_ECR_CACHE_DIR?.trim();
   const cacheDir = resolve(rawDir ? expandHome(rawDir, homeDir) : join(homeDir, '.ecr'));
-  const rawLevel = (env['AWS_ECR_LOG_LEVEL'] ?? '').trim().toLowerCase();
+  const rawLevel = (env.AWS_ECR_LOG_LEVEL ?? '').trim().toLowerCase();
   const warnings: string[] = [];
-  const rawBackend = (env['AWS_ECR_CACHE_BACKEND'] ?? '').trim().toLowerCase();
+  const rawBackend = (env.AWS_ECR_CACHE_BACKEND ?? '').trim().toLowerCase();
   let cacheBackend: CacheBackend = 'file';
   if (rawBackend === 'keychain') cacheBackend = 'keychain';
   else if (rawBackend !== '' && rawBackend !== 'file') {
@@ -84,8 +84,8 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string): Config {
   }
   return {
     cacheDir,
-    cacheDisabled: (env['AWS_ECR_DISABLE_CACHE'] ?? '') !== '',
-    ignoreCredsStorage: (env['AWS_ECR_IGNORE_CREDS_STORAGE'] ?? '').trim().toLowerCase() === 'true',
+    cacheDisabled: (env.AWS_ECR_DISABLE_CACHE ?? '') !== '',
+    ignoreCredsStorage: (env.AWS_ECR_IGNORE_CREDS_STORAGE ?? '').trim().toLowerCase() === 'true',
     cacheBackend,
     warnings,
     logLevel: isLogLevel(rawLevel) ? rawLevel : 'info',

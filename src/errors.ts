@@ -4,8 +4,8 @@
  * (printed on stderr, which clients do not read). Only `main.ts` turns them into exit codes.
  */
 
-/** The exact strings docker-credential-helpers clients match (REFERENCE §1). */
-export const PROTOCOL_MESSAGES = {
+/** The exact strings docker-credential-helpers clients match (docs/peers.md §1). */
+const PROTOCOL_MESSAGES = {
   notFound: 'credentials not found in native keychain',
   missingServerUrl: 'no credentials server URL',
   missingUsername: 'no credentials username',

@@ -94,7 +94,7 @@ export function recordOf<T>(shape: Shape<T>, options: { dropInvalid?: boolean } 
 }
 
 /** Whether `value` has the shape (for optional data where a mismatch just means "none"). */
-export function parseShape<T>(shape: Shape<T>, value: unknown): T | undefined {
+function parseShape<T>(shape: Shape<T>, value: unknown): T | undefined {
   try {
     return shape(value, '');
   } catch (error) {

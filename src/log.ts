@@ -37,7 +37,11 @@ export function redact(text: string, secrets: readonly string[] = []): string {
 /** Random material mixes digits and both cases; file paths and words rarely do. */
 function maskOpaque(run: string): string {
   // An absolute path: judge each component alone, so `/tmp/x-Ab3dE9/cache.json` stays legible.
-  if (run.startsWith('/')) return run.split('/').map((part) => (part.length >= 32 ? maskOpaque(part) : part)).join('/');
+  if (run.startsWith('/'))
+    return run
+      .split('/')
+      .map((part) => (part.length >= 32 ? maskOpaque(part) : part))
+      .join('/');
   const looksRandom = /\d/.test(run) && /[A-Z]/.test(run) && /[a-z]/.test(run);
   return looksRandom || run.length >= 64 ? '[REDACTED]' : run;
 }

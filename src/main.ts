@@ -1,5 +1,6 @@
 import type { TokenSource } from './aws/token-source';
-import { type CommandContext, runCli } from './cli/run-cli';
+import type { CommandContext } from './cli/command-context';
+import { runCli } from './cli/run-cli';
 import { parseConfig } from './config';
 import { CredentialsNotFoundError, HelperError } from './errors';
 import type { Keychain } from './keychain/os-keychain';

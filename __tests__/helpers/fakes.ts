@@ -1,7 +1,7 @@
+import type { AuthorizationToken, TokenSource } from '../../src/aws/token-source';
 import { KeychainUnavailableError } from '../../src/errors';
 import type { Keychain } from '../../src/keychain/os-keychain';
 import type { LockAttempt, Locker } from '../../src/lock/locker';
-import type { AuthorizationToken, TokenSource } from '../../src/aws/token-source';
 import type { Logger } from '../../src/log';
 import type { Registry } from '../../src/registry/parse-registry';
 import type { CachedToken, TokenStore } from '../../src/store/token-store';
@@ -112,7 +112,11 @@ export function createFakeKeychain(): Keychain & { items: Map<string, string>; u
     items,
     unavailable: false,
     check() {
-      if (fake.unavailable) throw new KeychainUnavailableError('no usable Secret Service keychain (test): run one', 'no usable Secret Service keychain (test): run one');
+      if (fake.unavailable)
+        throw new KeychainUnavailableError(
+          'no usable Secret Service keychain (test): run one',
+          'no usable Secret Service keychain (test): run one',
+        );
     },
     get(service: string, account: string) {
       fake.check();

@@ -7,7 +7,7 @@ export const isRoot = process.getuid?.() === 0;
 export function itAsRoot(name: string, fn: () => Promise<void>, timeout?: number): void {
   if (isRoot) {
     it(name, fn, timeout);
-  } else if (process.env['CI'] === 'true') {
+  } else if (process.env.CI === 'true') {
     it(name, () => {
       throw new Error(`"${name}" needs root, and CI must run it: run .ci/run as root`);
     });

@@ -25,7 +25,7 @@ export function startHelper(
   const started = Date.now();
   const [file = process.execPath, ...prefix] = command;
   const child = spawn(file, [...prefix, ...args], {
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const result = new Promise<HelperResult>((resolve, reject) => {

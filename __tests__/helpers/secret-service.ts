@@ -38,7 +38,7 @@ export function describeWithSecretService(name: string, fn: () => void): void {
   const missing = missingSecretServicePrograms();
   if (missing.length === 0) {
     describe(name, fn);
-  } else if (process.env['CI'] === 'true') {
+  } else if (process.env.CI === 'true') {
     describe(name, () => {
       it('has a Secret Service to test against', () => {
         throw new Error(`missing ${missing.join(', ')}: .ci/run must install gnome-keyring and dbus-x11`);
@@ -114,7 +114,7 @@ export async function startTestSession(options: {
 
   const startKeyring = async (unlock: boolean): Promise<ChildProcess> => {
     const keyring = spawn('gnome-keyring-daemon', ['--foreground', ...(unlock ? ['--unlock'] : []), '--components=secrets'], {
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: base, ...env },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: base, ...env },
       stdio: [unlock ? 'pipe' : 'ignore', 'ignore', 'ignore'],
     });
     keyring.stdin?.end('test-keyring-password');
@@ -122,7 +122,14 @@ export async function startTestSession(options: {
     for (;;) {
       const owned = execFileSync(
         'dbus-send',
-        ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets'],
+        [
+          '--session',
+          '--print-reply',
+          '--dest=org.freedesktop.DBus',
+          '/org/freedesktop/DBus',
+          'org.freedesktop.DBus.NameHasOwner',
+          'string:org.freedesktop.secrets',
+        ],
         { env: { ...process.env, ...env }, encoding: 'utf8' },
       );
       if (owned.includes('boolean true')) return keyring;

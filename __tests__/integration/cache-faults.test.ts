@@ -40,7 +40,9 @@ describe('cache directory faults: the call still succeeds, with one warning', ()
     const out = await runInMountNamespace('mount -t tmpfs -o ro,size=1m tmpfs "$CACHE"', cacheDir, env);
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout).Secret).toBe(emulator.issued[0]?.password);
-    expect(out.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ecr-login: cannot write token cache .*\(EROFS\); continuing without caching$/)]);
+    expect(out.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^ecr-login: cannot write token cache .*\(EROFS\); continuing without caching$/),
+    ]);
   });
 
   itAsRoot('full disk', async () => {
@@ -52,7 +54,9 @@ describe('cache directory faults: the call still succeeds, with one warning', ()
     );
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout).Secret).toBe(emulator.issued[0]?.password);
-    expect(out.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ecr-login: cannot write token cache .*\(ENOSPC\); continuing without caching$/)]);
+    expect(out.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^ecr-login: cannot write token cache .*\(ENOSPC\); continuing without caching$/),
+    ]);
   });
 });
 
@@ -81,7 +85,9 @@ describe('cache file faults', () => {
     const out = await runHelper(['get'], HOST, env);
     expect(out.code).toBe(0);
     expect(emulator.calls).toHaveLength(1);
-    expect(out.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ecr-login: not using the token cache: .* is owned by uid 4242/)]);
+    expect(out.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^ecr-login: not using the token cache: .* is owned by uid 4242/),
+    ]);
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
   });
 });

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { withPreload } from '../helpers/preload/env';
 import { runHelper, startHelper } from '../helpers/run-helper';
-import { waitFor } from '../helpers/wait-for';
 import { makeTempDir } from '../helpers/temp-dir';
+import { waitFor } from '../helpers/wait-for';
 
 const HOST = '123456789012.dkr.ecr.ap-southeast-2.amazonaws.com';
 

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
-import { useEmulator } from '../helpers/emulator-fixture';
 import type { KnownCredential } from '../../emulator/sigv4-verifier';
+import { useEmulator } from '../helpers/emulator-fixture';
 import { runHelper } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
 
@@ -32,7 +32,13 @@ describe('docker-credential-ecr-login against the local ECR emulator', () => {
     const issued = emulator.issued[0];
     expect(out.stdout).toBe(`{"ServerURL":"${HOST}","Username":"AWS","Secret":"${issued?.password}"}\n`);
     expect(emulator.calls).toEqual([
-      expect.objectContaining({ service: 'ecr', registryIds: ['123456789012'], region: 'eu-central-1', status: 200, accessKeyId: TEST_CREDENTIALS.allowed.accessKeyId }),
+      expect.objectContaining({
+        service: 'ecr',
+        registryIds: ['123456789012'],
+        region: 'eu-central-1',
+        status: 200,
+        accessKeyId: TEST_CREDENTIALS.allowed.accessKeyId,
+      }),
     ]);
   });
 
@@ -198,5 +204,20 @@ describe('docker-credential-ecr-login against the local ECR emulator', () => {
     const password = emulator.issued[0]?.password ?? 'missing';
     expect(log).toContain('requesting a token');
     expect(log).not.toContain(password.slice(0, 40));
+  });
+});
+
+describe('every spelling of an action behaves the same', () => {
+  it.each([[['get', '--']], [['--', 'get']]])('%j answers as plain `get` does, even when the cache cannot be written', async (args) => {
+    // A cache directory under a regular file: the write fails (ENOTDIR), the token still comes.
+    const blocker = path.join(makeTempDir(), 'not-a-directory');
+    fs.writeFileSync(blocker, '');
+    const { env } = environment({ AWS_ECR_CACHE_DIR: path.join(blocker, 'cache') });
+    const plain = await runHelper(['get'], HOST, env);
+    const spelled = await runHelper(args, HOST, env);
+    const expectedStderr = `ecr-login: cannot write token cache ${path.join(blocker, 'cache', 'cache.json')} (ENOTDIR); continuing without caching\n`;
+    expect(plain).toMatchObject({ code: 0, stderr: expectedStderr });
+    expect(spelled).toMatchObject({ code: 0, stderr: expectedStderr });
+    expect(JSON.parse(spelled.stdout)).toEqual({ ServerURL: HOST, Username: 'AWS', Secret: emulator.issued[1]?.password });
   });
 });

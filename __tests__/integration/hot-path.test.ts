@@ -39,7 +39,10 @@ describe('the launcher', () => {
     const checkout = makeTempDir();
     fs.mkdirSync(path.join(checkout, 'bin'));
     fs.copyFileSync(HELPER_BIN, path.join(checkout, 'bin', 'docker-credential-ecr-login'));
-    const out = await startHelper(['get'], 'public.ecr.aws', { HOME: checkout }, [process.execPath, path.join(checkout, 'bin', 'docker-credential-ecr-login')]).result;
+    const out = await startHelper(['get'], 'public.ecr.aws', { HOME: checkout }, [
+      process.execPath,
+      path.join(checkout, 'bin', 'docker-credential-ecr-login'),
+    ]).result;
     expect(out.code).toBe(1);
     expect(out.stdout).toBe('credentials not found in native keychain\n');
     expect(out.stderr).toBe(`ecr-login: not built: run \`npm ci && npm run build\` in ${checkout}\n`);

@@ -51,7 +51,9 @@ describe('assume-role profiles through STS', () => {
     expect(out.code).toBe(0);
     const sts = emulator.calls.filter((c) => c.service === 'sts');
     const ecr = emulator.calls.filter((c) => c.service === 'ecr');
-    expect(sts).toEqual([expect.objectContaining({ action: 'AssumeRole', accessKeyId: TEST_CREDENTIALS.allowed.accessKeyId, status: 200 })]);
+    expect(sts).toEqual([
+      expect.objectContaining({ action: 'AssumeRole', accessKeyId: TEST_CREDENTIALS.allowed.accessKeyId, status: 200 }),
+    ]);
     expect(ecr).toEqual([expect.objectContaining({ status: 200, accessKeyId: expect.stringMatching(/^ASIA/) })]);
   });
 

@@ -76,7 +76,10 @@ describeWithSecretService('with a real Secret Service (gnome-keyring on a privat
       const got = await runHelper(['get'], name, env);
       expect(JSON.parse(got.stdout)).toEqual({ ServerURL: name, Username: 'hubuser', Secret: 'hub-pass' });
     }
-    expect(JSON.parse((await runHelper(['get'], 'registry.example.com', env)).stdout)).toMatchObject({ Username: '<token>', Secret: 'identity-token' });
+    expect(JSON.parse((await runHelper(['get'], 'registry.example.com', env)).stdout)).toMatchObject({
+      Username: '<token>',
+      Secret: 'identity-token',
+    });
     await runHelper(['get'], HOST, env);
     expect(JSON.parse((await runHelper(['list'], '', env)).stdout)).toEqual({
       'https://index.docker.io/v1/': 'hubuser',
@@ -108,14 +111,20 @@ describeWithSecretService('without a Secret Service (a D-Bus session with none o
     const out = await runHelper(['get'], 'ghcr.io', env);
     expect(out.code).toBe(1);
     expect(out.stdout).toBe(NOT_FOUND);
-    expect(out.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ecr-login: no usable Secret Service keychain \(.+\): run one \(e\.g\. gnome-keyring\) in your D-Bus session and unlock it$/)]);
+    expect(out.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^ecr-login: no usable Secret Service keychain \(.+\): run one \(e\.g\. gnome-keyring\) in your D-Bus session and unlock it$/,
+      ),
+    ]);
   });
 
   it('store for another registry fails clearly instead of pretending', async () => {
     const { env } = sessionEnvironment(session);
     const out = await runHelper(['store'], JSON.stringify({ ServerURL: 'ghcr.io', Username: 'u', Secret: 's' }), env);
     expect(out.code).toBe(1);
-    expect(out.stdout).toMatch(/^ecr-login cannot store credentials for ghcr\.io: no usable Secret Service keychain \(.+\): run one \(e\.g\. gnome-keyring\) in your D-Bus session and unlock it\n$/);
+    expect(out.stdout).toMatch(
+      /^ecr-login cannot store credentials for ghcr\.io: no usable Secret Service keychain \(.+\): run one \(e\.g\. gnome-keyring\) in your D-Bus session and unlock it\n$/,
+    );
   });
 
   it('ECR get with the keychain backend: a fresh token each time, one warning, never a plaintext cache', async () => {
@@ -124,7 +133,11 @@ describeWithSecretService('without a Secret Service (a D-Bus session with none o
     const second = await runHelper(['get'], HOST, env);
     expect([first.code, second.code]).toEqual([0, 0]);
     expect(ecrCalls()).toHaveLength(2);
-    expect(first.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ecr-login: not caching tokens: no usable Secret Service keychain .*; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file$/)]);
+    expect(first.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^ecr-login: not caching tokens: no usable Secret Service keychain .*; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file$/,
+      ),
+    ]);
     expect(fs.existsSync(path.join(home, '.ecr', 'cache.json'))).toBe(false);
     expect(allFileContents(home)).not.toContain((emulator.issued[0]?.password ?? 'missing').slice(0, 64));
   });
@@ -133,7 +146,9 @@ describeWithSecretService('without a Secret Service (a D-Bus session with none o
     const home = makeTempDir();
     const out = await runHelper(['get'], 'ghcr.io', { HOME: home, ...emulator.env() });
     expect(out.stdout).toBe(NOT_FOUND);
-    expect(out.stderr).toMatch(/^ecr-login: no usable Secret Service keychain \(.*DBus.*\): run one \(e\.g\. gnome-keyring\) in your D-Bus session and unlock it\n$/i);
+    expect(out.stderr).toMatch(
+      /^ecr-login: no usable Secret Service keychain \(.*DBus.*\): run one \(e\.g\. gnome-keyring\) in your D-Bus session and unlock it\n$/i,
+    );
   });
 });
 
@@ -144,7 +159,10 @@ describeWithSecretService('with a locked keychain (gnome-keyring running, login 
       withKeyring: true,
       locked: true,
       beforeLocking: async (env) => {
-        const stored = await runHelper(['store'], JSON.stringify({ ServerURL: 'ghcr.io', Username: 'u', Secret: 's' }), { HOME: makeTempDir(), ...env });
+        const stored = await runHelper(['store'], JSON.stringify({ ServerURL: 'ghcr.io', Username: 'u', Secret: 's' }), {
+          HOME: makeTempDir(),
+          ...env,
+        });
         if (stored.code !== 0) throw new Error(`could not store before locking: ${stored.stdout}`);
       },
     });
@@ -165,7 +183,9 @@ describeWithSecretService('with a locked keychain (gnome-keyring running, login 
     const { env } = sessionEnvironment(session);
     const out = await runHelper(['store'], JSON.stringify({ ServerURL: 'quay.io', Username: 'u', Secret: 's' }), env);
     expect(out.code).toBe(1);
-    expect(out.stdout).toMatch(/^ecr-login cannot store credentials for quay\.io: no usable Secret Service keychain \(.+\): run one \(e\.g\. gnome-keyring\) in your D-Bus session and unlock it\n$/);
+    expect(out.stdout).toMatch(
+      /^ecr-login cannot store credentials for quay\.io: no usable Secret Service keychain \(.+\): run one \(e\.g\. gnome-keyring\) in your D-Bus session and unlock it\n$/,
+    );
   });
 
   it('ECR get with the keychain backend still answers, with a fresh token', async () => {
@@ -173,7 +193,9 @@ describeWithSecretService('with a locked keychain (gnome-keyring running, login 
     const out = await runHelper(['get'], HOST, env);
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout).Secret).toBe(emulator.issued[0]?.password);
-    expect(out.stderr).toMatch(/^ecr-login: not caching tokens: no usable Secret Service keychain \(.+\): .* and unlock it; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file\n$/);
+    expect(out.stderr).toMatch(
+      /^ecr-login: not caching tokens: no usable Secret Service keychain \(.+\): .* and unlock it; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file\n$/,
+    );
     expect(fs.existsSync(path.join(home, '.ecr', 'cache.json'))).toBe(false);
   });
 });

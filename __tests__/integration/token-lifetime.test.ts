@@ -84,7 +84,9 @@ describe('token lifetimes', () => {
     expect(out.stdout).toBe(NOT_FOUND);
     const expiry = emulator.issued[0]?.expiresAt.toISOString() ?? 'missing';
     expect(out.stderr).toMatch(
-      new RegExp(`^ecr-login: ECR returned a token for ${HOST.replace(/\./g, '\\.')} that expires at ${expiry.replace(/\./g, '\\.')} \\(2[34]\\d s from now\\), too soon to use: check the system clock\\n$`),
+      new RegExp(
+        `^ecr-login: ECR returned a token for ${HOST.replace(/\./g, '\\.')} that expires at ${expiry.replace(/\./g, '\\.')} \\(2[34]\\d s from now\\), too soon to use: check the system clock\\n$`,
+      ),
     );
     expect(fs.existsSync(path.join(home, '.ecr', 'cache.json'))).toBe(false);
     emulator.faults.tokenLifetimeSeconds = 12 * 3600;

@@ -30,7 +30,8 @@ export function classifyAwsError(error: unknown, registry: Registry): TokenFetch
   const message = text(field(error, 'message')) || String(error);
   const code = text(field(error, 'code'));
   const action = registry.kind === 'ecr-public' ? 'ecr-public:GetAuthorizationToken' : 'ecr:GetAuthorizationToken';
-  const target = `${registry.host}`;
+  const target = registry.host;
+  const endpointVariable = registry.kind === 'ecr-public' ? 'AWS_ENDPOINT_URL_ECR_PUBLIC' : 'AWS_ENDPOINT_URL_ECR';
 
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
     return new TokenFetchError(
@@ -57,7 +58,9 @@ export function classifyAwsError(error: unknown, registry: Registry): TokenFetch
       { cause: error },
     );
   }
-  if (/^(UnrecognizedClientException|InvalidClientTokenId|InvalidSignatureException|SignatureDoesNotMatch|IncompleteSignature)$/.test(name)) {
+  if (
+    /^(UnrecognizedClientException|InvalidClientTokenId|InvalidSignatureException|SignatureDoesNotMatch|IncompleteSignature)$/.test(name)
+  ) {
     return new TokenFetchError(
       'invalid-credentials',
       `AWS rejected the credentials (${name}) while fetching a token for ${target}: check that the access key is active and its secret matches`,
@@ -74,7 +77,7 @@ export function classifyAwsError(error: unknown, registry: Registry): TokenFetch
   if (NETWORK_CODES.has(code) || name === 'TimeoutError' || /socket hang up|ECONNREFUSED|timed? ?out/i.test(message)) {
     return new TokenFetchError(
       'network',
-      `could not reach the ECR API for ${target} (${code || name || 'network error'}): check the network, proxy (HTTPS_PROXY) or AWS_ENDPOINT_URL_ECR`,
+      `could not reach the ECR API for ${target} (${code || name || 'network error'}): check the network, proxy (HTTPS_PROXY) or ${endpointVariable}`,
       { cause: error },
     );
   }

@@ -54,7 +54,9 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
     async getAuthorizationToken(registry: Registry): Promise<AuthorizationToken> {
       logger.info(`requesting a token for ${registry.host} (${registry.kind}, ${registry.region})`);
       try {
-        const { ECRClient, ECRPUBLICClient, GetAuthorizationTokenCommand, GetPublicAuthorizationTokenCommand } = await import('./sdk-clients');
+        const { ECRClient, ECRPUBLICClient, GetAuthorizationTokenCommand, GetPublicAuthorizationTokenCommand } = await import(
+          './sdk-clients'
+        );
         if (registry.kind === 'ecr-public') {
           const client = new ECRPUBLICClient({ ...common, region: registry.region });
           try {

@@ -31,9 +31,12 @@ export function parseIniSections(text: string): Map<string, string[]> {
   return sections;
 }
 
-function valueOf(lines: readonly string[], key: string): string | undefined {
+function findValue(lines: readonly string[], key: string): string | undefined {
   const prefix = `${key}=`;
-  return lines.find((l) => l.toLowerCase().startsWith(prefix))?.slice(prefix.length).trim();
+  return lines
+    .find((l) => l.toLowerCase().startsWith(prefix))
+    ?.slice(prefix.length)
+    .trim();
 }
 
 function readOptional(file: string): string {
@@ -67,9 +70,9 @@ export function resolveIdentityMaterial(identityEnv: IdentityEnv, homeDir: strin
     const fromConfig = config.get(name === 'default' ? 'default' : `profile ${name}`) ?? config.get(name) ?? [];
     const fromCredentials = credentials.get(name) ?? [];
     chain.push(`[${name}]`, ...fromConfig, '--', ...fromCredentials);
-    const session = valueOf(fromConfig, 'sso_session');
+    const session = findValue(fromConfig, 'sso_session');
     if (session) chain.push(`[sso-session ${session}]`, ...(config.get(`sso-session ${session}`) ?? []));
-    const source = valueOf(fromConfig, 'source_profile') ?? valueOf(fromCredentials, 'source_profile');
+    const source = findValue(fromConfig, 'source_profile') ?? findValue(fromCredentials, 'source_profile');
     if (source) visit(source);
   };
   visit(profile);

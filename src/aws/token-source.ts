@@ -9,7 +9,7 @@ export interface AuthorizationToken {
 
 /**
  * The narrow port over the AWS SDK: all the resolver needs. The real one is
- * `createEcrTokenSource` (lazy-loaded); tests use a plain fake that records calls.
+ * `createEcrTokenSource` (which loads the SDK on its first call); tests use a plain fake that records calls.
  */
 export interface TokenSource {
   getAuthorizationToken(registry: Registry): Promise<AuthorizationToken>;

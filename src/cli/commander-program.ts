@@ -1,7 +1,7 @@
 import { UsageError } from '../errors';
 import { formatVersion } from '../protocol/docker/credentials';
 import { type DockerAction, handleDockerAction } from '../protocol/docker/handle-command';
-import type { CommandContext } from './run-cli';
+import type { CommandContext } from './command-context';
 
 const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
   get: 'print the credentials for the server URL read from stdin',
@@ -11,7 +11,7 @@ const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
   version: 'print the version',
 };
 
-export const USAGE = 'Usage: docker-credential-ecr-login <get|store|erase|list|version>';
+const USAGE = 'Usage: docker-credential-ecr-login <get|store|erase|list|version>';
 
 /**
  * Everything beyond a bare protocol action — `--help`, `--version`, mistakes — goes through

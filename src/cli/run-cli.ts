@@ -1,11 +1,5 @@
-import { type ActionIo, handleDockerAction, isDockerAction } from '../protocol/docker/handle-command';
-import type { HelperServices } from '../services';
-
-/** What a command gets: the services, its standard input, where its output goes. */
-export interface CommandContext extends ActionIo {
-  readonly services: HelperServices;
-  readonly version: string;
-}
+import { handleDockerAction, isDockerAction } from '../protocol/docker/handle-command';
+import type { CommandContext } from './command-context';
 
 /**
  * Runs the command line. A bare protocol action (`get`, `store`, …: every call a client

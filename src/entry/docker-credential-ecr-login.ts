@@ -12,7 +12,7 @@ import { createProcessIo } from './process-io';
 
 // The SDK warns about Node 20 on stderr; stderr is the user's terminal, and the warning is
 // not theirs to act on here. Set before the SDK is loaded (it is loaded lazily).
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 run(process.argv.slice(2), createProcessIo(), {
   env: process.env,

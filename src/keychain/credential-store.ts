@@ -3,7 +3,7 @@ import { formatCredentialKey } from '../registry/format-credential-key';
 import type { Keychain } from './os-keychain';
 
 /** Keychain service under which `store` keeps credentials for registries that are not ECR. */
-export const CREDENTIALS_SERVICE = 'docker-credential-ecr-login/credentials';
+const CREDENTIALS_SERVICE = 'docker-credential-ecr-login/credentials';
 
 /**
  * Registry credentials with the docker protocol's field names: what `store` receives, what

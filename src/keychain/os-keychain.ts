@@ -30,7 +30,7 @@ interface NapiKeyring {
 }
 
 /** What is missing and how to fix it, per platform: the one line the user sees. */
-export function formatKeychainHint(platform: NodeJS.Platform, detail: string): string {
+function formatKeychainHint(platform: NodeJS.Platform, detail: string): string {
   const why = detail.replace(/\s+/g, ' ').trim();
   if (platform === 'darwin') {
     return `the macOS Keychain is not accessible (${why}): unlock it (security unlock-keychain)`;
@@ -38,9 +38,7 @@ export function formatKeychainHint(platform: NodeJS.Platform, detail: string): s
   if (platform === 'win32') {
     return `Windows Credential Manager is not accessible (${why})`;
   }
-  return (
-    `no usable Secret Service keychain (${why}): run one (e.g. gnome-keyring) in your D-Bus session ` + 'and unlock it'
-  );
+  return `no usable Secret Service keychain (${why}): run one (e.g. gnome-keyring) in your D-Bus session and unlock it`;
 }
 
 /**

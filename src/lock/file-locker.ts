@@ -36,7 +36,10 @@ export function createFileLocker(options: FileLockerOptions): Locker {
     if (salt) return salt;
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const read = readOwnFile(saltFile, 1024);
-      if (read.status === 'ok' && SALT.test(read.text.trim())) return (salt = read.text.trim());
+      if (read.status === 'ok' && SALT.test(read.text.trim())) {
+        salt = read.text.trim();
+        return salt;
+      }
       if (read.status === 'missing') {
         createFileExclusive(saltFile, `${randomHex(16)}\n`);
         continue;

@@ -2,7 +2,7 @@ import type { Logger } from '../log';
 import type { Locker } from './locker';
 
 /** Real time: what lock waits use unless a test gives them a clock of its own. */
-export function sleepFor(ms: number): Promise<void> {
+function sleepFor(ms: number): Promise<void> {
   return new Promise<void>((resolve) => setTimeout(resolve, ms));
 }
 

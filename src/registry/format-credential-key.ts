@@ -2,7 +2,12 @@ import { parseServerUrl } from './parse-server-url';
 
 /** Docker Hub answers to several names; docker itself stores it as this one. */
 const DOCKER_HUB = 'index.docker.io';
-const DOCKER_HUB_ALIASES: ReadonlySet<string> = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+const DOCKER_HUB_ALIASES: ReadonlySet<string> = new Set([
+  'docker.io',
+  'index.docker.io',
+  'registry-1.docker.io',
+  'registry.hub.docker.com',
+]);
 
 /**
  * The key under which credentials for a registry that is not ECR are kept, normalised the way

@@ -1,7 +1,7 @@
 import { parseServerUrl } from './parse-server-url';
 
 /**
- * Recognises ECR registries in what clients send as a server URL (REFERENCE §2): docker,
+ * Recognises ECR registries in what clients send as a server URL (docs/peers.md §2): docker,
  * skopeo, crane, nerdctl and BuildKit all name the registry host in their own way, and
  * `parseServerUrl` reads them all.
  */
@@ -27,7 +27,7 @@ export interface PublicRegistry {
 export type Registry = PrivateRegistry | PublicRegistry;
 
 /**
- * The private registry host pattern for every partition (REFERENCE §3), anchored at both ends
+ * The private registry host pattern for every partition (docs/peers.md §3), anchored at both ends
  * so that `….amazonaws.com.evil.example` is not ECR. Named groups, not positions.
  */
 const PRIVATE_HOST =
@@ -45,8 +45,8 @@ export function parseRegistry(input: string): Registry | undefined {
   const host = url.hostname;
   if (PUBLIC_HOSTS.has(host)) return { kind: 'ecr-public', host, region: 'us-east-1' };
   const groups = PRIVATE_HOST.exec(host)?.groups;
-  const account = groups?.['account'];
-  const region = groups?.['region'];
+  const account = groups?.account;
+  const region = groups?.region;
   if (account === undefined || region === undefined) return undefined;
-  return { kind: 'ecr', host, registryId: account, region, fips: groups?.['fips'] !== undefined };
+  return { kind: 'ecr', host, registryId: account, region, fips: groups?.fips !== undefined };
 }

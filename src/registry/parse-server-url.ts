@@ -11,12 +11,12 @@ export interface ServerUrl {
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
 /**
- * The one parser for what clients send as a server URL and for the registry part of an
- * image reference (REFERENCE §2): surrounding whitespace, an optional `https://` or
- * `http://`, userinfo, `:port`, a path, query or fragment, any letter case. Host and port are
- * judged by the WHATWG URL parser (IPv6 literals accepted, ports 0–65535, IDNA), so every
- * caller gets the same answer. Undefined when the input names no host, or uses a scheme
- * other than http(s).
+ * The one parser for what clients send as a server URL (docs/peers.md §2): surrounding
+ * whitespace, an optional `https://` or `http://`, userinfo, `:port`, a path, query or
+ * fragment, any letter case. Host and port are judged by the WHATWG URL parser (IPv6
+ * literals accepted, ports 0–65535, IDNA), so the ECR parser and the credential-store key
+ * give the same answer. Undefined when the input names no host, or uses a scheme other than
+ * http(s).
  */
 export function parseServerUrl(input: string): ServerUrl | undefined {
   const text = input.trim();

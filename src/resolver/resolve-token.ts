@@ -4,7 +4,7 @@ import type { Locker } from '../lock/locker';
 import { withLock } from '../lock/with-lock';
 import type { Logger } from '../log';
 import type { Registry } from '../registry/parse-registry';
-import { CacheWriteError, type CachedToken, type TokenStore } from '../store/token-store';
+import { type CachedToken, CacheWriteError, type TokenStore } from '../store/token-store';
 import { isFresh, isUsable } from './freshness';
 
 export interface ResolveTokenDeps {

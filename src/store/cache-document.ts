@@ -1,10 +1,10 @@
-import { literal, matching, object, parseJsonShape, recordOf } from '../json-shape';
 import { randomHex } from '../hash';
+import { literal, matching, object, parseJsonShape, recordOf } from '../json-shape';
 import { CACHED_TOKEN } from './token-entries';
 import type { CachedToken } from './token-store';
 
 /** Bump when the layout changes; a file of another version is rebuilt, not misread. */
-export const CACHE_VERSION = 1;
+const CACHE_VERSION = 1;
 
 /** The JSON kept in `cache.json`. */
 export interface CacheDocument {

@@ -39,7 +39,8 @@ export function createKeychainTokenStore(options: KeychainTokenStoreOptions): To
       return fn();
     } catch (error) {
       if (!(error instanceof KeychainUnavailableError)) throw error;
-      if (once('unavailable')) logger.tell(`not caching tokens: ${error.message}; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file`);
+      if (once('unavailable'))
+        logger.tell(`not caching tokens: ${error.message}; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file`);
       return fallback;
     }
   };

@@ -1,5 +1,5 @@
-import { finiteNumber, object, parseJsonShape, type Shape, string } from '../json-shape';
 import { sha256Hex } from '../hash';
+import { finiteNumber, object, parseJsonShape, type Shape, string } from '../json-shape';
 import type { CachedToken } from './token-store';
 
 /**

@@ -11,7 +11,10 @@ function awsError(name: string, message: string, extra: Record<string, unknown> 
 describe('classifyAwsError', () => {
   it('names the principal and the missing action for AccessDenied', () => {
     const error = classifyAwsError(
-      awsError('AccessDeniedException', 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ecr:GetAuthorizationToken on resource: *'),
+      awsError(
+        'AccessDeniedException',
+        'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ecr:GetAuthorizationToken on resource: *',
+      ),
       privateRegistry,
     );
     expect(error.reason).toBe('access-denied');
@@ -30,7 +33,11 @@ describe('classifyAwsError', () => {
     [awsError('CredentialsProviderError', 'Could not load credentials from any providers'), 'no-credentials', /AWS_PROFILE/],
     [awsError('ThrottlingException', 'Rate exceeded', { $metadata: { httpStatusCode: 400 } }), 'throttled', /throttled/],
     [awsError('Error', 'x', { $metadata: { httpStatusCode: 429 } }), 'throttled', /throttled/],
-    [awsError('UnrecognizedClientException', 'The security token included in the request is invalid.'), 'invalid-credentials', /access key/],
+    [
+      awsError('UnrecognizedClientException', 'The security token included in the request is invalid.'),
+      'invalid-credentials',
+      /access key/,
+    ],
     [awsError('InvalidSignatureException', 'bad signature'), 'invalid-credentials', /secret/],
     [awsError('ExpiredTokenException', 'expired'), 'expired-credentials', /aws sso login/],
     [awsError('Error', 'connect ECONNREFUSED 127.0.0.1:1', { code: 'ECONNREFUSED' }), 'network', /ECONNREFUSED/],

@@ -19,7 +19,7 @@ function capturingHandler(captured: Captured[], reply: (target: string) => unkno
         hostname: request.hostname,
         target,
         body: new TextDecoder().decode(request.body as Uint8Array),
-        authorization: request.headers['authorization'] ?? '',
+        authorization: request.headers.authorization ?? '',
       });
       const { Readable } = await import('node:stream');
       return {

@@ -17,14 +17,18 @@ function setup(options: { env?: Record<string, string>; source?: TokenSource } =
   const invoke = async (args: string[], input = '') => {
     const stdout = createSink();
     const stderr = createSink();
-    const code = await run(args, { stdin: stdinOf(input), stdout, stderr }, {
-      env: { AWS_ECR_CACHE_DIR: path.join(home, 'cache'), ...options.env },
-      homeDir: home,
-      version: '9.8.7',
-      now: clock.now,
-      loadTokenSource: async () => source,
-      keychain,
-    });
+    const code = await run(
+      args,
+      { stdin: stdinOf(input), stdout, stderr },
+      {
+        env: { AWS_ECR_CACHE_DIR: path.join(home, 'cache'), ...options.env },
+        homeDir: home,
+        version: '9.8.7',
+        now: clock.now,
+        loadTokenSource: async () => source,
+        keychain,
+      },
+    );
     return { code, stdout: stdout.text(), stderr: stderr.text() };
   };
   return { home, clock, fake, keychain, invoke };
@@ -159,7 +163,9 @@ describe('store and erase', () => {
     keychain.unavailable = true;
     const out = await invoke(['store'], payload('https://index.docker.io/v1/'));
     expect(out.code).toBe(1);
-    expect(out.stdout).toBe('ecr-login cannot store credentials for https://index.docker.io/v1/: no usable Secret Service keychain (test): run one\n');
+    expect(out.stdout).toBe(
+      'ecr-login cannot store credentials for https://index.docker.io/v1/: no usable Secret Service keychain (test): run one\n',
+    );
   });
 
   it('erase for another registry that has nothing stored answers not-found', async () => {
@@ -237,11 +243,14 @@ describe('credsStore mode: other registries in the keychain', () => {
     });
   });
 
-  it.each(['https://index.docker.io/v1/', 'docker.io', 'index.docker.io', 'registry-1.docker.io'])('finds Docker Hub credentials as %s', async (asked) => {
-    const { invoke } = setup();
-    await invoke(['store'], payload('https://index.docker.io/v1/', 'hubuser', 'hubpass'));
-    expect(JSON.parse((await invoke(['get'], asked)).stdout)).toMatchObject({ ServerURL: asked, Username: 'hubuser', Secret: 'hubpass' });
-  });
+  it.each(['https://index.docker.io/v1/', 'docker.io', 'index.docker.io', 'registry-1.docker.io'])(
+    'finds Docker Hub credentials as %s',
+    async (asked) => {
+      const { invoke } = setup();
+      await invoke(['store'], payload('https://index.docker.io/v1/', 'hubuser', 'hubpass'));
+      expect(JSON.parse((await invoke(['get'], asked)).stdout)).toMatchObject({ ServerURL: asked, Username: 'hubuser', Secret: 'hubpass' });
+    },
+  );
 
   it('keeps registries on different ports apart', async () => {
     const { invoke } = setup();
@@ -303,7 +312,9 @@ describe('keychain token cache (AWS_ECR_CACHE_BACKEND=keychain)', () => {
     const second = await invoke(['get'], ECR_HOST);
     expect([first.code, second.code]).toEqual([0, 0]);
     expect(fake.calls).toHaveLength(2);
-    expect(first.stderr).toBe('ecr-login: not caching tokens: no usable Secret Service keychain (test): run one; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file\n');
+    expect(first.stderr).toBe(
+      'ecr-login: not caching tokens: no usable Secret Service keychain (test): run one; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file\n',
+    );
     expect(fs.existsSync(path.join(home, 'cache', 'cache.json'))).toBe(false);
   });
 

@@ -17,7 +17,9 @@ describe('readInput', () => {
   });
 
   it('refuses invalid UTF-8', async () => {
-    await expect(readInput(chunks(Buffer.from([0x68, 0xff, 0xfe, 0x69])))).rejects.toThrow('invalid input: standard input is not valid UTF-8 text');
+    await expect(readInput(chunks(Buffer.from([0x68, 0xff, 0xfe, 0x69])))).rejects.toThrow(
+      'invalid input: standard input is not valid UTF-8 text',
+    );
   });
 
   it('refuses NUL bytes', async () => {

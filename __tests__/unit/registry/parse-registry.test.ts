@@ -47,9 +47,12 @@ describe('parseRegistry: the forms real clients send', () => {
 });
 
 describe('parseRegistry: ECR Public', () => {
-  it.each(['public.ecr.aws', 'https://public.ecr.aws/v2/', 'public.ecr.aws/nginx/nginx', 'ecr-public.aws.com', 'PUBLIC.ECR.AWS:443'])('%s', (input) => {
-    expect(parseRegistry(input)).toEqual({ kind: 'ecr-public', host: parseServerUrl(input)?.hostname, region: 'us-east-1' });
-  });
+  it.each(['public.ecr.aws', 'https://public.ecr.aws/v2/', 'public.ecr.aws/nginx/nginx', 'ecr-public.aws.com', 'PUBLIC.ECR.AWS:443'])(
+    '%s',
+    (input) => {
+      expect(parseRegistry(input)).toEqual({ kind: 'ecr-public', host: parseServerUrl(input)?.hostname, region: 'us-east-1' });
+    },
+  );
 });
 
 describe('parseRegistry: not ECR', () => {

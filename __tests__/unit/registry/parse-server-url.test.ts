@@ -42,12 +42,15 @@ describe('parseServerUrl', () => {
 describe('one answer for every caller', () => {
   // The ECR parser and the credential-store key are built on parseServerUrl: whatever one
   // rejects as "no host", the other rejects too.
-  it.each(['[::1]:5000', 'host:99999', 'host:0', 'ftp://123456789012.dkr.ecr.us-east-1.amazonaws.com', '123456789012.dkr.ecr.us-east-1.amazonaws.com:65536'])(
-    '%j',
-    (input) => {
-      const named = parseServerUrl(input) !== undefined;
-      expect(formatCredentialKey(input) !== undefined).toBe(named);
-      if (!named) expect(parseRegistry(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    '[::1]:5000',
+    'host:99999',
+    'host:0',
+    'ftp://123456789012.dkr.ecr.us-east-1.amazonaws.com',
+    '123456789012.dkr.ecr.us-east-1.amazonaws.com:65536',
+  ])('%j', (input) => {
+    const named = parseServerUrl(input) !== undefined;
+    expect(formatCredentialKey(input) !== undefined).toBe(named);
+    if (!named) expect(parseRegistry(input)).toBeUndefined();
+  });
 });

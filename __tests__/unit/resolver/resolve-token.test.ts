@@ -34,7 +34,13 @@ describe('resolveToken', () => {
     const store = createMemoryStore();
     const { deps, source, clock } = setup(store);
     const token = await resolveToken(registry, deps);
-    expect(token).toEqual({ host: registry.host, username: 'AWS', password: 'password-1', issuedAt: clock.now(), expiresAt: clock.now() + 12 * HOUR });
+    expect(token).toEqual({
+      host: registry.host,
+      username: 'AWS',
+      password: 'password-1',
+      issuedAt: clock.now(),
+      expiresAt: clock.now() + 12 * HOUR,
+    });
     expect(source.calls).toEqual([registry]);
     expect(await store.get(registry.host, 'identity-a')).toEqual(token);
   });
@@ -83,6 +89,32 @@ describe('resolveToken', () => {
     await expect(resolveToken(registry, { ...deps, loadTokenSource: async () => failing })).rejects.toThrow('unreachable');
   });
 
+  it('a freshly fetched token with less than 5 minutes left is a failed fetch: not cached, not handed out', async () => {
+    const store = createMemoryStore();
+    const { deps, clock } = setup(store);
+    const short = {
+      getAuthorizationToken: async () => ({ username: 'AWS', password: 'short', expiresAt: new Date(clock.now() + MIN_REMAINING_MS - 1) }),
+    };
+    await expect(resolveToken(registry, { ...deps, loadTokenSource: async () => short })).rejects.toThrow(
+      /^ECR returned a token for .* that expires at .* \(300 s from now\), too soon to use: check the system clock$/,
+    );
+    expect(store.entries.size).toBe(0);
+  });
+
+  it('a short-lived fresh token does not replace a cached token that is still usable', async () => {
+    const { deps, clock, logger } = setup();
+    await resolveToken(registry, deps);
+    clock.advance(7 * HOUR);
+    const short = {
+      getAuthorizationToken: async () => ({ username: 'AWS', password: 'short', expiresAt: new Date(clock.now() + 60_000) }),
+    };
+    const token = await resolveToken(registry, { ...deps, loadTokenSource: async () => short });
+    expect(token.password).toBe('password-1');
+    expect(logger.told).toEqual([
+      expect.stringMatching(/^refreshing the token for .* failed \(ECR returned a token .* too soon to use: .*\); using the cached token/),
+    ]);
+  });
+
   it('fetches anew when the cached token has expired', async () => {
     const { deps, clock, source } = setup();
     await resolveToken(registry, deps);
@@ -124,7 +156,13 @@ describe('resolveToken', () => {
     const name = locker.attempts[0] ?? '';
     clock.advance(13 * HOUR);
     locker.holdExternally(name);
-    const other = { host: registry.host, username: 'AWS', password: 'from-other-process', issuedAt: clock.now(), expiresAt: clock.now() + 12 * HOUR };
+    const other = {
+      host: registry.host,
+      username: 'AWS',
+      password: 'from-other-process',
+      issuedAt: clock.now(),
+      expiresAt: clock.now() + 12 * HOUR,
+    };
     const sleepThenOtherFinishes = async (ms: number) => {
       clock.advance(ms);
       await store.put('identity-a', other);

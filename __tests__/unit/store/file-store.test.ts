@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { NO_LOCKER } from '../../../src/lock/locker';
 import { createFileStore, formatCacheFilePath } from '../../../src/store/file-store';
 import { MAX_ENTRIES } from '../../../src/store/token-entries';
-import { CacheWriteError, type CachedToken } from '../../../src/store/token-store';
-import { createFakeClock, createTokenFactory, createMemoryLogger } from '../../helpers/fakes';
+import type { CachedToken } from '../../../src/store/token-store';
+import { createFakeClock, createMemoryLogger, createTokenFactory } from '../../helpers/fakes';
 import { itAsRoot } from '../../helpers/root';
 import { makeTempDir } from '../../helpers/temp-dir';
 

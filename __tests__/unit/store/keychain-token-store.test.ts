@@ -1,7 +1,6 @@
-import { MAX_ENTRIES } from '../../../src/store/token-entries';
 import { createKeychainTokenStore, TOKEN_SERVICE } from '../../../src/store/keychain-token-store';
-import type { CachedToken } from '../../../src/store/token-store';
-import { createFakeClock, createTokenFactory, createFakeKeychain, createMemoryLocker, createMemoryLogger } from '../../helpers/fakes';
+import { MAX_ENTRIES } from '../../../src/store/token-entries';
+import { createFakeClock, createFakeKeychain, createMemoryLocker, createMemoryLogger, createTokenFactory } from '../../helpers/fakes';
 
 const HOUR = 3600_000;
 
@@ -56,6 +55,8 @@ describe('keychain token store', () => {
     expect(await store.get('a.example', 'id')).toBeUndefined();
     await store.put('id', token('a.example'));
     expect(await store.list('id')).toEqual([]);
-    expect(logger.told).toEqual(['not caching tokens: no usable Secret Service keychain (test): run one; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file']);
+    expect(logger.told).toEqual([
+      'not caching tokens: no usable Secret Service keychain (test): run one; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file',
+    ]);
   });
 });

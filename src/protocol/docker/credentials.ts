@@ -47,7 +47,9 @@ export function parseStorePayload(input: string): RegistryCredentials {
   } catch (error) {
     if (!(error instanceof ShapeError)) throw error;
     throw new InvalidInputError(
-      error.path === '' ? 'invalid input: store expects a JSON object {"ServerURL","Username","Secret"}' : `invalid input: ${error.message}`,
+      error.path === ''
+        ? 'invalid input: store expects a JSON object {"ServerURL","Username","Secret"}'
+        : `invalid input: ${error.message}`,
     );
   }
   const ServerURL = payload.ServerURL.trim();

@@ -3,7 +3,7 @@ import { eraseCredentials, getCredentials, listCredentials, storeCredentials } f
 import { formatVersion } from './credentials';
 
 /** The actions of the docker credential-helper protocol: `docker-credential-ecr-login <action>`. */
-export const DOCKER_ACTIONS = ['get', 'store', 'erase', 'list', 'version'] as const;
+const DOCKER_ACTIONS = ['get', 'store', 'erase', 'list', 'version'] as const;
 export type DockerAction = (typeof DOCKER_ACTIONS)[number];
 
 export function isDockerAction(value: string): value is DockerAction {

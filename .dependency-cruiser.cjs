@@ -1,0 +1,103 @@
+/**
+ * The layers of src/ and the one direction imports may point (README "Layout"). Each layer
+ * may import only layers below it; `npm test` (and so CI) runs this, and a backward or
+ * sideways import fails it. The heavy third-party libraries are reachable from one module
+ * each, which is what keeps them in lazily loaded chunks (scripts/build.mjs).
+ */
+const LAYERS = [
+  { name: 'entry', path: '^src/entry/' },
+  { name: 'main', path: '^src/main\\.ts$' },
+  { name: 'cli', path: '^src/cli/' },
+  { name: 'protocol', path: '^src/protocol/' },
+  { name: 'services', path: '^src/services\\.ts$' },
+  { name: 'resolver', path: '^src/resolver/' },
+  // Siblings: neither imports the other.
+  { name: 'aws', path: '^src/aws/', rank: 6 },
+  { name: 'store', path: '^src/store/', rank: 6 },
+  // Below the token store, which keeps tokens in the keychain and takes locks.
+  { name: 'keychain', path: '^src/keychain/', rank: 7 },
+  { name: 'lock', path: '^src/lock/', rank: 7 },
+  // Shared by everything above; they import only each other.
+  { name: 'leaves', path: '^src/(errors|log|config|hash|json-shape|safe-fs)\\.ts$|^src/registry/', rank: 8 },
+].map((layer, index) => ({ rank: index, ...layer }));
+
+const upwardOrSideways = LAYERS.flatMap((from) => {
+  const forbidden = LAYERS.filter((to) => to !== from && to.rank <= from.rank);
+  if (forbidden.length === 0) return [];
+  return [
+    {
+      name: `${from.name}-imports-down-only`,
+      comment: `${from.name} may import only layers below it (entry → main → cli → protocol → services → resolver → aws | store → keychain | lock → leaves)`,
+      severity: 'error',
+      from: { path: from.path },
+      to: { path: forbidden.map((to) => `(${to.path})`).join('|') },
+    },
+  ];
+});
+
+/** Third-party libraries that must stay behind one module each. */
+const GATED = [
+  {
+    library: 'node_modules/@aws-sdk/',
+    only: '^src/aws/(sdk-clients|create-ecr-token-source)\\.ts$',
+    why: 'the AWS SDK loads from its own chunk on a cache miss',
+  },
+  {
+    library: 'node_modules/commander/',
+    only: '^src/cli/commander-program\\.ts$',
+    why: 'commander loads from its own chunk, never on a protocol call',
+  },
+  {
+    library: 'node_modules/proper-lockfile/',
+    only: '^src/lock/file-locker\\.ts$',
+    why: 'the lock library loads from its own chunk on a miss',
+  },
+  {
+    library: 'node_modules/@napi-rs/keyring/',
+    only: '^src/keychain/os-keychain\\.ts$',
+    why: 'the native addon loads only when the keychain is used',
+  },
+];
+
+module.exports = {
+  forbidden: [
+    ...upwardOrSideways,
+    ...GATED.map(({ library, only, why }) => ({
+      name: `gated-${library.replace(/\W+/g, '-').replace(/^-|-$/g, '')}`,
+      comment: `only ${only} may import ${library}: ${why}`,
+      severity: 'error',
+      from: { path: '^src/', pathNot: only },
+      to: { path: library },
+    })),
+    {
+      name: 'every-module-in-a-layer',
+      comment: 'a module of src/ outside every layer: add its folder to LAYERS in .dependency-cruiser.cjs',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^src/', pathNot: LAYERS.map((l) => `(${l.path})`).join('|') },
+    },
+    {
+      name: 'src-stays-in-src',
+      comment: 'production code does not import tests, the emulator or scripts',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^(__tests__|emulator|scripts)/' },
+    },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'no-orphans',
+      comment: 'a module of src/ that nothing imports is dead code (the entry points are the only roots)',
+      severity: 'error',
+      from: { orphan: true, path: '^src/', pathNot: '^src/entry/docker-credential-ecr-login\\.ts$' },
+      to: {},
+    },
+  ],
+  options: {
+    // TypeScript 7 has no JavaScript API for dependency-cruiser to parse with; swc parses TS.
+    parser: 'swc',
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|coverage)/' },
+  },
+};

@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { makeTempDir } from '../helpers/temp-dir';
+
+/*
+ * `npm run lint` checks the layering of src/ with dependency-cruiser. These tests plant a
+ * forbidden import in a copy of src/ and check that the rule catches it, so the rule set
+ * cannot silently stop matching (a renamed folder, a broken parser).
+ */
+
+const ROOT = path.resolve(__dirname, '../..');
+
+function cruiseWith(plant: (src: string) => void): { status: number | null; output: string } {
+  const dir = makeTempDir();
+  fs.cpSync(path.join(ROOT, 'src'), path.join(dir, 'src'), { recursive: true });
+  for (const file of ['tsconfig.json', '.dependency-cruiser.cjs', 'package.json'])
+    fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  plant(path.join(dir, 'src'));
+  const run = spawnSync(path.join(ROOT, 'node_modules/.bin/depcruise'), ['src', '--config', '.dependency-cruiser.cjs'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+const append = (file: string, line: string): void => fs.appendFileSync(file, `\n${line}\n`);
+
+describe('the layer rules', () => {
+  it('pass on the code as it is', () => {
+    expect(cruiseWith(() => undefined)).toMatchObject({ status: 0 });
+  });
+
+  it.each([
+    [
+      'a lower layer importing a higher one',
+      'lock/with-lock.ts',
+      "import type { HelperServices } from '../services';\nexport type Planted = HelperServices;",
+      /error lock-imports-down-only: src\/lock\/with-lock\.ts → src\/services\.ts/,
+    ],
+    [
+      'a sibling importing a sibling',
+      'aws/token-source.ts',
+      "import type { TokenStore } from '../store/token-store';\nexport type Planted = TokenStore;",
+      /error aws-imports-down-only: src\/aws\/token-source\.ts → src\/store\/token-store\.ts/,
+    ],
+    [
+      'a leaf importing a layer',
+      'log.ts',
+      "import { resolveToken } from './resolver/resolve-token';\nexport const planted = resolveToken;",
+      /error leaves-imports-down-only: src\/log\.ts → src\/resolver\/resolve-token\.ts/,
+    ],
+    [
+      'the AWS SDK imported outside aws/',
+      'store/file-store.ts',
+      "import { ECRClient } from '@aws-sdk/client-ecr';\nexport const planted = ECRClient;",
+      /error gated-node_modules-aws-sdk: src\/store\/file-store\.ts → (\.\.\/)*[^ ]*node_modules\/@aws-sdk\/client-ecr\//,
+    ],
+  ])('fail on %s', (_what, file, line, expected) => {
+    const result = cruiseWith((src) => append(path.join(src, file), line));
+    expect(result.status).not.toBe(0);
+    expect(result.output).toMatch(expected);
+  });
+});

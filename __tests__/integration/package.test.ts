@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import * as path from 'node:path';
+
+/*
+ * What `npm run build` and `npm pack` produce (the build ran in `pretest`): each module in one
+ * bundle only, only run-time files in the package, and `dependencies` naming exactly what the
+ * bundles load from node_modules.
+ */
+
+const ROOT = path.resolve(__dirname, '../..');
+const DIST = path.join(ROOT, 'dist');
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  bin: Record<string, string>;
+};
+
+/** The bundles users run: dist/*.js (dist/dev/ holds the developer tools). */
+const shipped = fs
+  .readdirSync(DIST)
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => `dist/${f}`)
+  .sort();
+const { inputsByOutput } = JSON.parse(fs.readFileSync(path.join(DIST, 'metafile.json'), 'utf8')) as {
+  inputsByOutput: Record<string, string[]>;
+};
+
+describe('the bundles', () => {
+  it('the build accounts for every shipped file', () => {
+    expect(Object.keys(inputsByOutput).sort()).toEqual(shipped);
+  });
+
+  it('no source module is bundled into two files', () => {
+    const owners = new Map<string, string[]>();
+    for (const [output, inputs] of Object.entries(inputsByOutput)) {
+      for (const input of inputs) owners.set(input, [...(owners.get(input) ?? []), output]);
+    }
+    const twice = [...owners].filter(([, outputs]) => outputs.length > 1);
+    expect(twice).toEqual([]);
+  });
+
+  it('the lazy chunks hold third-party code only; our code is all in the main bundle', () => {
+    for (const [output, inputs] of Object.entries(inputsByOutput)) {
+      if (output === 'dist/docker-credential-ecr-login.js') continue;
+      expect({ output, ours: inputs.filter((i) => i.startsWith('src/')).filter((i) => i !== 'src/aws/sdk-clients.ts') }).toEqual({
+        output,
+        ours: [],
+      });
+    }
+  });
+
+  it.each([
+    ['the protocol message (errors)', 'credentials not found in native keychain'],
+    ['the keychain service (keychain/)', 'docker-credential-ecr-login/credentials'],
+    ['the cache write lock label (store/)', 'cache write lock'],
+    ['the usage line (cli/)', 'Usage: docker-credential-ecr-login'],
+  ])('%s appears in exactly one shipped file', (_what, marker) => {
+    const holders = shipped.filter((file) => fs.readFileSync(path.join(ROOT, file), 'utf8').includes(marker));
+    expect(holders).toEqual(['dist/docker-credential-ecr-login.js']);
+  });
+
+  it('dependencies are exactly the packages the bundles require() from node_modules', () => {
+    // The SDK's SigV4a signers: required inside try/catch, for S3 multi-region access points
+    // only; no ECR call loads them, and they are not installed.
+    const optional = new Set(['@aws-sdk/signature-v4-crt', '@aws-sdk/signature-v4a']);
+    const required = new Set<string>();
+    for (const file of shipped) {
+      const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+      for (const [, spec = ''] of text.matchAll(/\brequire\(["']([^"'./][^"']*)["']\)/g)) {
+        const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec);
+        if (!spec.startsWith('node:') && !builtinModules.includes(name) && !optional.has(name)) required.add(name);
+      }
+    }
+    expect([...required].sort()).toEqual(Object.keys(pkg.dependencies).sort());
+  });
+});
+
+describe('npm pack', () => {
+  it('ships what a user runs and nothing else', () => {
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
+    const [packed] = JSON.parse(out) as { files: { path: string }[] }[];
+    const files = (packed?.files ?? []).map((f) => f.path).sort();
+    expect(files).toEqual(['LICENSE', 'README.md', ...Object.values(pkg.bin), ...shipped, 'package.json'].sort());
+  });
+});
