@@ -10,7 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEcrEmulator, TEST_CREDENTIALS } from '../emulator/ecr-emulator';
 
-const BIN = path.resolve(__dirname, '..', 'bin', 'docker-credential-ecr-login');
+// Runs as dist/dev/demo.js.
+const BIN = path.resolve(__dirname, '..', '..', 'bin', 'docker-credential-ecr-login');
 const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 
 interface Result {

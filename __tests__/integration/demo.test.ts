@@ -1,0 +1,20 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+describe('npm run demo', () => {
+  it('runs every step against the bundled emulator and says so', () => {
+    // The build in `pretest` made dist/dev/demo.js; `npm run demo` is `npm run build` and this.
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'dist/dev/demo.js')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      timeout: 60_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('demo: all steps behaved as documented');
+    expect(run.stdout).not.toMatch(/^\s*FAIL/m);
+  });
+});
