@@ -1,8 +1,8 @@
 import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { createOnce, type Logger } from '../log';
 import type { Locker } from '../lock/locker';
 import { withLock } from '../lock/with-lock';
+import { createOnce, type Logger } from '../log';
 import { isTempFileOf, readOwnFile, writeFileAtomic } from '../safe-fs';
 import { type CacheDocument, createEmptyDocument, parseCacheDocument } from './cache-document';
 import { formatEntryKey, isListedFor, pruneEntries } from './token-entries';
@@ -47,7 +47,12 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
   const file = formatCacheFilePath(options.dir);
   const { logger, now, locker } = options;
   const withWriteLock = <T>(fn: () => Promise<T>): Promise<T> =>
-    withLock(locker, 'cache-write', { logger, label: 'cache write lock', now, sleep: options.sleep, maxWaitMs: MAX_WRITE_LOCK_WAIT_MS }, fn);
+    withLock(
+      locker,
+      'cache-write',
+      { logger, label: 'cache write lock', now, sleep: options.sleep, maxWaitMs: MAX_WRITE_LOCK_WAIT_MS },
+      fn,
+    );
   // One warning per cause per process, so a broken cache is not a wall of text.
   const once = createOnce();
 
