@@ -1,5 +1,5 @@
 /**
- * The layers of src/ and the one direction imports may point (README "Layout"). Each layer
+ * The layers of src/ and the one direction imports may point (README, "Development"). Each layer
  * may import only layers below it; `npm test` (and so CI) runs this, and a backward or
  * sideways import fails it. The heavy third-party libraries are reachable from one module
  * each, which is what keeps them in lazily loaded chunks (scripts/build.mjs).

@@ -52,7 +52,7 @@ export interface EmulatorFaults {
   tokenLifetimeSeconds: number;
   /**
    * The emulator's clock runs this far ahead of real time (token expiry, signature time
-   * checks, Date headers). Tests move it together with the helper's (see helpers/clock.ts).
+   * checks, Date headers). Tests move it together with the helper's (see __tests__/helpers/preload/shift-clock.js).
    */
   clockOffsetMs: number;
 }

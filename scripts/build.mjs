@@ -3,16 +3,17 @@
 // needs it — the AWS SDK on a cache miss, commander for anything but a bare protocol action,
 // proper-lockfile when a lock is taken. A chunk holds only third-party code, so no module is
 // bundled twice; dist/metafile.json records which sources went into which output, and a test
-// (__tests__/integration/bundle.test.ts) fails when a source appears in two.
+// (__tests__/integration/package.test.ts) fails when a source appears in two.
 // Developer tools (emulator, demo, benchmark) go to dist/dev/, which is not published.
 
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const require = createRequire(import.meta.url);
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const common = {
   bundle: true,

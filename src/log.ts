@@ -1,6 +1,7 @@
-import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LogLevel } from './config';
+import { appendOwnFile } from './safe-fs';
 
 /**
  * Where diagnostics go: the log file (details) and, through `tell`, one line on stderr for
@@ -72,13 +73,14 @@ export function createLogger(options: LoggerOptions): Logger {
     try {
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       try {
-        if (statSync(file).size + line.length > maxBytes) renameSync(file, `${file}.1`);
+        if (lstatSync(file).size + line.length > maxBytes) renameSync(file, `${file}.1`);
       } catch {
         // no file yet
       }
-      appendFileSync(file, line, { mode: 0o600 });
+      appendOwnFile(file, line);
     } catch {
-      // Logging must never break a credential lookup: a read-only home still gets tokens.
+      // Logging must never break a credential lookup: a read-only home, or a log path that
+      // is a symlink or a FIFO, still gets tokens (without a log).
       fileBroken = true;
     }
   };

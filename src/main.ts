@@ -64,5 +64,5 @@ function unexpected(error: unknown, argv: readonly string[], logger: Logger): He
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   logger.error(`unexpected error in ${argv[0] ?? '(no action)'}: ${detail}\n${error instanceof Error ? (error.stack ?? '') : ''}`);
   // For `get`, not-found lets the client carry on anonymously instead of failing hard.
-  return new CredentialsNotFoundError(`unexpected error: ${redact(detail)} (details in the log)`);
+  return new CredentialsNotFoundError(`unexpected error: ${redact(detail).replace(/\s+/g, ' ')} (details in the log)`);
 }

@@ -54,10 +54,18 @@ export function isTempFileOf(file: string, name: string): boolean {
   return name.startsWith(prefix) && /^[0-9a-f]{16}$/.test(name.slice(prefix.length));
 }
 
+/**
+ * Creates `file` for writing; fails with EEXIST if anything is there, a symlink included
+ * (`O_EXCL` never follows one), so a name planted in advance cannot redirect the write.
+ */
+export function openExclusive(file: string, mode: number): number {
+  return openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+}
+
 /** Writes `data` to a new temp file next to `file` (O_EXCL, random name), fsynced. */
 function writeTempFile(file: string, data: string, mode: number): string {
   const temp = `${file}.${randomHex(8)}`;
-  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+  const fd = openExclusive(temp, mode);
   try {
     const bytes = Buffer.from(data);
     let offset = 0;
@@ -70,6 +78,31 @@ function writeTempFile(file: string, data: string, mode: number): string {
   }
   closeSync(fd);
   return temp;
+}
+
+/**
+ * Appends `text` to `file`, creating it with `mode` if missing. The file must be a regular
+ * file of ours: a symlink, FIFO or someone else's file at the path throws instead of being
+ * written through, waited on, or appended to.
+ */
+export function appendOwnFile(file: string, text: string, mode = 0o600): void {
+  const fd = openSync(
+    file,
+    constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+    mode,
+  );
+  try {
+    const stat = fstatSync(fd);
+    const uid = process.getuid?.();
+    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid)) {
+      throw Object.assign(new Error(`${file} is not a regular file of ours`), { code: 'EUNSAFE' });
+    }
+    const bytes = Buffer.from(text);
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -1,10 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
 import type { KnownCredential } from '../../emulator/sigv4-verifier';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { runHelper } from '../helpers/run-helper';
+import { startSilentServer } from '../helpers/silent-server';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const HOST = '123456789012.dkr.ecr.eu-central-1.amazonaws.com';
@@ -136,17 +137,15 @@ describe('docker-credential-ecr-login against the local ECR emulator', () => {
     );
   });
 
-  it('no AWS credentials at all (metadata endpoint silent): fails within a few seconds', async () => {
+  it('no AWS credentials at all (metadata endpoint silent): not-found with what to set', async () => {
     // A metadata endpoint that accepts connections and never answers: the worst case.
-    const silent = net.createServer(() => undefined);
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    const port = (silent.address() as net.AddressInfo).port;
+    const silent = await startSilentServer();
     try {
       const home = makeTempDir();
       const out = await runHelper(['get'], HOST, {
         HOME: home,
         AWS_ENDPOINT_URL_ECR: emulator.url,
-        AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${port}`,
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: silent.url,
       });
       expect(out).toMatchObject({ code: 1, stdout: NOT_FOUND });
       expect(out.stderr).toBe(
@@ -155,8 +154,36 @@ describe('docker-credential-ecr-login against the local ECR emulator', () => {
       );
       expect(emulator.calls).toHaveLength(0);
     } finally {
-      silent.close();
+      await silent.close();
     }
+  });
+
+  it('a silent ECR endpoint (accepts, never answers) times out: not-found with a network hint instead of a hang', async () => {
+    const silent = await startSilentServer();
+    try {
+      const { env } = environment({ AWS_ENDPOINT_URL_ECR: silent.url });
+      const out = await runHelper(['get'], HOST, env);
+      expect(out).toMatchObject({ code: 1, stdout: NOT_FOUND });
+      expect(out.stderr).toBe(
+        `ecr-login: could not reach the ECR API for ${HOST} (ETIMEDOUT): check the network, proxy (HTTPS_PROXY) or AWS_ENDPOINT_URL_ECR\n`,
+      );
+    } finally {
+      await silent.close();
+    }
+  }, 60_000);
+
+  it.each([
+    ['a FIFO', (file: string) => execFileSync('mkfifo', [file])],
+    ['a symlink to another file', (file: string) => fs.symlinkSync(path.join(path.dirname(file), 'elsewhere'), file)],
+  ])('a log path that is %s is not written to (no hang, nothing appended), and the token still comes', async (_what, plant) => {
+    const { env, cacheDir } = environment();
+    fs.mkdirSync(path.join(cacheDir, 'log'), { recursive: true, mode: 0o700 });
+    const elsewhere = path.join(cacheDir, 'log', 'elsewhere');
+    fs.writeFileSync(elsewhere, 'keep\n');
+    plant(path.join(cacheDir, 'log', 'ecr-login.log'));
+    const out = await runHelper(['get'], HOST, env);
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    expect(fs.readFileSync(elsewhere, 'utf8')).toBe('keep\n');
   });
 
   it('a slow ECR answer (1.5 s) is waited for, not cut off and retried', async () => {

@@ -169,7 +169,8 @@ describeWithSecretService('with a locked keychain (gnome-keyring running, login 
   });
   afterAll(() => session.stop());
 
-  const LOCKED = /^ecr-login: no usable Secret Service keychain \(.*(unlock|locked|dismissed).*\): .* and unlock it$/i;
+  const LOCKED =
+    /^ecr-login: no usable Secret Service keychain \(.*(unlock|locked|dismissed).*\): run one \(e\.g\. gnome-keyring\) in your D-Bus session and unlock it$/i;
 
   it('get for a registry stored there: not-found at once, and the reason on stderr', async () => {
     const { env } = sessionEnvironment(session);

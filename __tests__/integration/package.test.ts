@@ -40,6 +40,13 @@ describe('the bundles', () => {
     expect(twice).toEqual([]);
   });
 
+  it('every chunk the main bundle requires is built and shipped', () => {
+    const main = fs.readFileSync(path.join(DIST, 'docker-credential-ecr-login.js'), 'utf8');
+    const chunks = [...main.matchAll(/\brequire\(["']\.\/([^"']+)["']\)/g)].map(([, file]) => `dist/${file}`);
+    expect(chunks.length).toBeGreaterThanOrEqual(3);
+    expect(chunks.filter((chunk) => !shipped.includes(chunk))).toEqual([]);
+  });
+
   it('the lazy chunks hold third-party code only; our code is all in the main bundle', () => {
     for (const [output, inputs] of Object.entries(inputsByOutput)) {
       if (output === 'dist/docker-credential-ecr-login.js') continue;

@@ -76,6 +76,26 @@ describe('token lifetimes', () => {
     );
   });
 
+  it('just over 5 minutes left is still good: a cached token at 11 h 54 min with a failing refresh is served', async () => {
+    const { getAt } = environment();
+    const first = await getAt(0);
+    emulator.faults.deny = true;
+    const out = await getAt(12 * HOUR - 6 * MINUTE);
+    expect(out.code).toBe(0);
+    expect(secretOf(out.stdout)).toBe(secretOf(first.stdout));
+    expect(out.stderr).toMatch(
+      /^ecr-login: refreshing the token for .* failed \(access denied .*\); using the cached token, valid until .*\n$/,
+    );
+  });
+
+  it('a fresh token with 6 minutes of life is served', async () => {
+    emulator.faults.tokenLifetimeSeconds = 6 * 60;
+    const { getAt } = environment();
+    const out = await getAt(0);
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    expect(secretOf(out.stdout)).toBe(emulator.issued[0]?.password);
+  });
+
   it('a token that ECR hands out with less than 5 minutes of life is neither served nor cached', async () => {
     emulator.faults.tokenLifetimeSeconds = 240;
     const { getAt, home } = environment();

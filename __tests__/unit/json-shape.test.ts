@@ -28,6 +28,7 @@ describe('json shapes', () => {
   it('literal and matching', () => {
     expect(literal(1)(1, '')).toBe(1);
     expect(() => literal(1)(2, 'version')).toThrow('"version" must be 1');
+    expect(() => literal(1)('1', 'version')).toThrow('"version" must be 1');
     expect(() => matching(/^[0-9a-f]+$/, 'hex')('xyz', 'salt')).toThrow('"salt" must be hex');
   });
 

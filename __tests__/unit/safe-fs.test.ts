@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createFileExclusive, isTempFileOf, readOwnFile, writeFileAtomic } from '../../src/safe-fs';
+import { appendOwnFile, createFileExclusive, isTempFileOf, openExclusive, readOwnFile, writeFileAtomic } from '../../src/safe-fs';
 import { itAsRoot } from '../helpers/root';
 import { makeTempDir } from '../helpers/temp-dir';
 
@@ -61,6 +61,49 @@ describe('writeFileAtomic', () => {
     fs.writeFileSync(path.join(dir, 'cache.json', 'x'), '');
     expect(() => writeFileAtomic(path.join(dir, 'cache.json'), 'new')).toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
     expect(fs.readdirSync(dir)).toEqual(['cache.json']);
+  });
+});
+
+describe('openExclusive (how temp files are created)', () => {
+  it('refuses a name planted in advance: a symlink is not followed, an existing file not truncated', () => {
+    const dir = makeTempDir();
+    fs.writeFileSync(path.join(dir, 'victim'), 'keep');
+    fs.symlinkSync(path.join(dir, 'victim'), path.join(dir, 'planted-link'));
+    fs.writeFileSync(path.join(dir, 'planted-file'), 'keep too');
+    expect(() => openExclusive(path.join(dir, 'planted-link'), 0o600)).toThrow(expect.objectContaining({ code: 'EEXIST' }));
+    expect(() => openExclusive(path.join(dir, 'planted-file'), 0o600)).toThrow(expect.objectContaining({ code: 'EEXIST' }));
+    expect(fs.readFileSync(path.join(dir, 'victim'), 'utf8')).toBe('keep');
+    expect(fs.readFileSync(path.join(dir, 'planted-file'), 'utf8')).toBe('keep too');
+  });
+
+  it('creates a new file with the mode asked for', () => {
+    const file = path.join(makeTempDir(), 'new');
+    fs.closeSync(openExclusive(file, 0o600));
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('appendOwnFile', () => {
+  it('creates the file 0600 and appends', () => {
+    const file = path.join(makeTempDir(), 'log');
+    appendOwnFile(file, 'a\n');
+    appendOwnFile(file, 'b\n');
+    expect(fs.readFileSync(file, 'utf8')).toBe('a\nb\n');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('does not write through a symlink', () => {
+    const dir = makeTempDir();
+    fs.writeFileSync(path.join(dir, 'victim'), 'keep');
+    fs.symlinkSync(path.join(dir, 'victim'), path.join(dir, 'log'));
+    expect(() => appendOwnFile(path.join(dir, 'log'), 'x')).toThrow(expect.objectContaining({ code: 'ELOOP' }));
+    expect(fs.readFileSync(path.join(dir, 'victim'), 'utf8')).toBe('keep');
+  });
+
+  it('fails at once on a FIFO instead of waiting for a reader', () => {
+    const fifo = path.join(makeTempDir(), 'log');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => appendOwnFile(fifo, 'x')).toThrow(expect.objectContaining({ code: 'ENXIO' }));
   });
 });
 

@@ -15,9 +15,11 @@ export interface EcrTokenSourceOptions {
 
 /**
  * Kubelet kills a plugin after a minute and people wait on docker: bounded timeouts, so that
- * an unreachable endpoint fails in seconds rather than hanging.
+ * an unreachable or silent endpoint fails in seconds rather than hanging. ECR answers in well
+ * under a second. `throwOnRequestTimeout`: without it, @smithy/node-http-handler 4.x only
+ * prints a warning when `requestTimeout` passes and keeps waiting.
  */
-const REQUEST_HANDLER = { connectionTimeout: 3000, requestTimeout: 10000 };
+const REQUEST_HANDLER = { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true };
 
 /** Decodes `base64("AWS:<password>")` as ECR returns it. */
 export function parseAuthorizationToken(encoded: string | undefined, expiresAt: Date | undefined): AuthorizationToken {

@@ -38,7 +38,7 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
     program
       .command(action)
       .description(description)
-      .helpOption(false)
+      .helpOption('-h, --help', `describe ${action}`)
       .action(() => handleDockerAction(action, ctx, ctx.services, ctx.version));
   }
 

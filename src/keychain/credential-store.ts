@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../errors';
 import { object, parseJsonShape, string } from '../json-shape';
 import { formatCredentialKey } from '../registry/format-credential-key';
 import type { Keychain } from './os-keychain';
@@ -30,23 +31,27 @@ export interface CredentialStore {
 /**
  * Credentials in the keychain, one item per registry: account = the registry's key
  * (`index.docker.io`, `ghcr.io`, `localhost:5000`), secret = the JSON docker sent to `store`
- * (so a `<token>` username, meaning an identity token, comes back unchanged).
- * Throws `KeychainUnavailableError` when there is no usable keychain.
+ * (so a `<token>` username, meaning an identity token, comes back unchanged). A server URL
+ * that names no registry host has no key: nothing is found for it, and storing it is an
+ * input error. Throws `KeychainUnavailableError` when there is no usable keychain.
  */
 export function createCredentialStore(keychain: Keychain): CredentialStore {
-  const key = (serverUrl: string): string => formatCredentialKey(serverUrl) ?? serverUrl.trim();
   const parse = (secret: string): RegistryCredentials | undefined => parseJsonShape(STORED_CREDENTIALS, secret);
   return {
     get(serverUrl) {
-      const secret = keychain.get(CREDENTIALS_SERVICE, key(serverUrl));
+      const key = formatCredentialKey(serverUrl);
+      const secret = key === undefined ? undefined : keychain.get(CREDENTIALS_SERVICE, key);
       return secret === undefined ? undefined : parse(secret);
     },
     store(credentials) {
       const { ServerURL, Username, Secret } = credentials;
-      keychain.set(CREDENTIALS_SERVICE, key(ServerURL), JSON.stringify({ ServerURL, Username, Secret }));
+      const key = formatCredentialKey(ServerURL);
+      if (key === undefined) throw new InvalidInputError('invalid input: "ServerURL" names no registry host');
+      keychain.set(CREDENTIALS_SERVICE, key, JSON.stringify({ ServerURL, Username, Secret }));
     },
     erase(serverUrl) {
-      return keychain.delete(CREDENTIALS_SERVICE, key(serverUrl));
+      const key = formatCredentialKey(serverUrl);
+      return key !== undefined && keychain.delete(CREDENTIALS_SERVICE, key);
     },
     list() {
       const entries = new Map<string, string>();

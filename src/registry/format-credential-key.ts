@@ -10,11 +10,13 @@ const DOCKER_HUB_ALIASES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The key under which credentials for a registry that is not ECR are kept, normalised the way
- * docker does (cli/config/credentials `ConvertToHostname`): scheme, userinfo and path
- * dropped, host lower-cased, the scheme's default port dropped, and Docker Hub's names
- * (`https://index.docker.io/v1/` as the docker CLI sends it, `docker.io` as skopeo does) made
- * one. Undefined when the input names no host.
+ * The key under which credentials for a registry that is not ECR are kept. Like docker's
+ * `ConvertToHostname` (cli/config/credentials), scheme, userinfo and path are dropped. Beyond
+ * it, so that every client's spelling of one registry finds one entry (docs/peers.md §2): the
+ * host is lower-cased, the port is dropped when it is the default of the scheme given (443
+ * without one: `host:443` and `https://host` are one key, `http://host:443` another), and
+ * Docker Hub's names (`https://index.docker.io/v1/` from the docker CLI, `docker.io` from
+ * skopeo) are one. Undefined when the input names no host.
  */
 export function formatCredentialKey(input: string): string | undefined {
   const url = parseServerUrl(input);

@@ -8,7 +8,8 @@ export interface ServerUrl {
   readonly port: number | undefined;
 }
 
-const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+/** A scheme (`https:`, `unix:`), but not `host:` followed by a port. */
+const SCHEME = /^([a-z][a-z0-9+.-]*):(?!\d+(?:[/?#]|$)|$)/i;
 
 /**
  * The one parser for what clients send as a server URL (docs/peers.md §2): surrounding

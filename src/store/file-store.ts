@@ -15,8 +15,6 @@ export interface FileStoreOptions {
   readonly logger: Logger;
   /** Serialises read-modify-write cycles across processes. */
   readonly locker: Locker;
-  /** Lock waits; default real time. */
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** A writer waits this long for another writer (which holds the lock for milliseconds). */
@@ -47,12 +45,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
   const file = formatCacheFilePath(options.dir);
   const { logger, now, locker } = options;
   const withWriteLock = <T>(fn: () => Promise<T>): Promise<T> =>
-    withLock(
-      locker,
-      'cache-write',
-      { logger, label: 'cache write lock', now, sleep: options.sleep, maxWaitMs: MAX_WRITE_LOCK_WAIT_MS },
-      fn,
-    );
+    withLock(locker, 'cache-write', { logger, label: 'cache write lock', now, maxWaitMs: MAX_WRITE_LOCK_WAIT_MS }, fn);
   // One warning per cause per process, so a broken cache is not a wall of text.
   const once = createOnce();
 

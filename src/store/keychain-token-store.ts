@@ -19,8 +19,6 @@ export interface KeychainTokenStoreOptions {
   readonly now: () => number;
   /** File-based, in the cache directory: the keychain has no locks of its own. */
   readonly locker: Locker;
-  /** Lock waits; default real time. */
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -65,21 +63,17 @@ export function createKeychainTokenStore(options: KeychainTokenStoreOptions): To
     },
 
     async put(identity, token) {
-      await withLock(
-        locker,
-        'cache-write',
-        { logger, label: 'cache write lock', now, sleep: options.sleep, maxWaitMs: MAX_WRITE_LOCK_WAIT_MS },
-        async () =>
-          guarded(undefined, () => {
-            let salt = keychain.get(TOKEN_SERVICE, SALT_ACCOUNT);
-            if (!salt) {
-              salt = randomHex(16);
-              keychain.set(TOKEN_SERVICE, SALT_ACCOUNT, salt);
-            }
-            keychain.set(TOKEN_SERVICE, formatEntryKey(salt, token.host, identity), JSON.stringify(token));
-            for (const key of pruneEntries(readAll(), now()).drop) keychain.delete(TOKEN_SERVICE, key);
-            return undefined;
-          }),
+      await withLock(locker, 'cache-write', { logger, label: 'cache write lock', now, maxWaitMs: MAX_WRITE_LOCK_WAIT_MS }, async () =>
+        guarded(undefined, () => {
+          let salt = keychain.get(TOKEN_SERVICE, SALT_ACCOUNT);
+          if (!salt) {
+            salt = randomHex(16);
+            keychain.set(TOKEN_SERVICE, SALT_ACCOUNT, salt);
+          }
+          keychain.set(TOKEN_SERVICE, formatEntryKey(salt, token.host, identity), JSON.stringify(token));
+          for (const key of pruneEntries(readAll(), now()).drop) keychain.delete(TOKEN_SERVICE, key);
+          return undefined;
+        }),
       );
     },
 

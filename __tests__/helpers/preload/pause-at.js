@@ -6,7 +6,7 @@
 //   temp-created     right after the cache's temp file was created (still empty)
 //   before-rename    temp file written and fsynced, just before it replaces cache.json
 // On reaching it, the process creates the file TEST_PAUSE_MARKER and blocks (at most 60 s,
-// then carries on). See __tests__/helpers/pause-at.ts.
+// then carries on). Used by __tests__/integration/concurrency.test.ts through helpers/preload/env.ts.
 const fs = require('node:fs');
 const point = process.env.TEST_PAUSE_AT || '';
 const marker = process.env.TEST_PAUSE_MARKER || '';

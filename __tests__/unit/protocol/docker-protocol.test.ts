@@ -212,6 +212,13 @@ describe('command line', () => {
     expect(out.stdout).toContain('credHelpers');
   });
 
+  it.each([['get'], ['store'], ['erase'], ['list'], ['version']])('%s --help describes the action and exits 0', async (action) => {
+    const { invoke } = setup();
+    const out = await invoke([action, '--help']);
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    expect(out.stdout).toMatch(new RegExp(`^Usage: docker-credential-ecr-login ${action}`));
+  });
+
   it.each([[[]], [['bogus']], [['get', 'extra']], [['--frobnicate']]])('%j prints usage on stdout and exits 1', async (args) => {
     const { invoke } = setup();
     const out = await invoke(args);
@@ -249,6 +256,21 @@ describe('credsStore mode: other registries in the keychain', () => {
       const { invoke } = setup();
       await invoke(['store'], payload('https://index.docker.io/v1/', 'hubuser', 'hubpass'));
       expect(JSON.parse((await invoke(['get'], asked)).stdout)).toMatchObject({ ServerURL: asked, Username: 'hubuser', Secret: 'hubpass' });
+    },
+  );
+
+  it.each(['ftp://registry.example.com', 'host:99999', 'unix:/run/docker.sock'])(
+    'a server URL that names no registry host (%s): store is an input error, get and erase find nothing',
+    async (url) => {
+      const { invoke, keychain } = setup();
+      expect(await invoke(['store'], payload(url, 'u', 's'))).toEqual({
+        code: 1,
+        stdout: 'invalid input: "ServerURL" names no registry host\n',
+        stderr: '',
+      });
+      expect(keychain.items.size).toBe(0);
+      expect(await invoke(['get'], url)).toMatchObject({ code: 1, stdout: 'credentials not found in native keychain\n' });
+      expect(await invoke(['erase'], url)).toMatchObject({ code: 1, stdout: 'credentials not found in native keychain\n' });
     },
   );
 

@@ -17,6 +17,8 @@ describe('parseServerUrl', () => {
     ['[::1]:5000', { scheme: undefined, hostname: '[::1]', port: 5000 }],
     ['https://[2001:DB8::1]/v2/', { scheme: 'https', hostname: '[2001:db8::1]', port: undefined }],
     ['localhost:65535', { scheme: undefined, hostname: 'localhost', port: 65535 }],
+    ['https:/registry.example.com', { scheme: 'https', hostname: 'registry.example.com', port: undefined }],
+    ['registry.example.com:', { scheme: undefined, hostname: 'registry.example.com', port: undefined }],
   ])('%j', (input, expected) => {
     expect(parseServerUrl(input)).toEqual(expected);
   });
@@ -30,6 +32,8 @@ describe('parseServerUrl', () => {
     ['host:abc', 'port not a number'],
     ['ftp://host', 'another scheme'],
     ['unix:///run/docker.sock', 'another scheme'],
+    ['unix:/run/docker.sock', 'another scheme, one slash'],
+    ['a:b@registry.example.com', 'userinfo without a scheme reads as a scheme'],
     ['bad host', 'space inside'],
     ['ho\tst', 'tab inside (the URL parser would drop it)'],
     ['host..', 'two trailing dots'],
