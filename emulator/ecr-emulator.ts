@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createInstanceMetadata } from './instance-metadata';
 import { type KnownCredential, verifySigV4 } from './sigv4-verifier';
+import { createServiceAccountTokens, type ServiceAccountTokens } from './web-identity';
 
 /**
  * A local stand-in for the AWS APIs the helper calls: ECR and ECR Public
- * `GetAuthorizationToken`, STS `AssumeRole`, `AssumeRoleWithWebIdentity` and
- * `GetCallerIdentity`. Every signed request has its SigV4 signature verified against the
- * known test keys; every call is recorded; faults can be switched on.
- * Point the SDK at it with AWS_ENDPOINT_URL_ECR / _ECR_PUBLIC / _STS.
+ * `GetAuthorizationToken`, STS `AssumeRole`, `AssumeRoleWithWebIdentity` (tokens checked
+ * against the emulator's own OIDC provider, web-identity.ts) and `GetCallerIdentity`, and EC2
+ * instance metadata (instance-metadata.ts). Every signed request has its SigV4 signature
+ * verified against the known test keys and the sessions the emulator issued; every call is
+ * recorded; faults can be switched on. Point the SDK at it with AWS_ENDPOINT_URL_ECR /
+ * _ECR_PUBLIC / _STS and AWS_EC2_METADATA_SERVICE_ENDPOINT.
  */
 
 export const EMULATOR_ACCOUNT = '111122223333';
@@ -28,7 +32,7 @@ export const TEST_CREDENTIALS = {
   },
 } as const satisfies Record<string, KnownCredential>;
 
-export type ServiceName = 'ecr' | 'ecr-public' | 'sts';
+export type ServiceName = 'ecr' | 'ecr-public' | 'sts' | 'imds';
 
 export interface RecordedCall {
   readonly service: ServiceName;
@@ -39,6 +43,10 @@ export interface RecordedCall {
   /** HTTP status answered. */
   readonly status: number;
   readonly at: number;
+  /** AssumeRole / AssumeRoleWithWebIdentity: what was asked for, and (web identity) by whom. */
+  readonly roleArn?: string;
+  readonly roleSessionName?: string;
+  readonly subject?: string;
 }
 
 export interface EmulatorFaults {
@@ -55,6 +63,8 @@ export interface EmulatorFaults {
    * checks, Date headers). Tests move it together with the helper's (see __tests__/helpers/preload/shift-clock.js).
    */
   clockOffsetMs: number;
+  /** When not 0, the emulator's clock stands still at this epoch time (ms). */
+  clockFrozenMs: number;
 }
 
 export interface IssuedToken {
@@ -62,6 +72,8 @@ export interface IssuedToken {
   readonly password: string;
   readonly expiresAt: Date;
   readonly accessKeyId: string;
+  /** Who the token was issued to: the signing key's principal. */
+  readonly principalArn: string;
 }
 
 export interface EcrEmulator {
@@ -74,11 +86,25 @@ export interface EcrEmulator {
   readonly inFlight: () => number;
   /** Environment for a helper process that should talk to this emulator with `credential`. */
   env(credential?: KnownCredential): Record<string, string>;
+  /**
+   * Environment for a helper on an "EKS node": no keys, credentials from the emulator's
+   * instance metadata (the node role's instance profile).
+   */
+  nodeEnv(): Record<string, string>;
+  /** The cluster's OIDC provider: service account tokens and the roles that trust them. */
+  readonly serviceAccounts: ServiceAccountTokens;
   reset(): void;
   close(): Promise<void>;
 }
 
-const DEFAULT_FAULTS: EmulatorFaults = { deny: false, throttleNext: 0, delayMs: 0, tokenLifetimeSeconds: 12 * 3600, clockOffsetMs: 0 };
+const DEFAULT_FAULTS: EmulatorFaults = {
+  deny: false,
+  throttleNext: 0,
+  delayMs: 0,
+  tokenLifetimeSeconds: 12 * 3600,
+  clockOffsetMs: 0,
+  clockFrozenMs: 0,
+};
 const ECR_TARGET = 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken';
 const ECR_PUBLIC_TARGET = 'SpencerFrontendService.GetAuthorizationToken';
 
@@ -99,7 +125,8 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
   // Bumped by reset(): a request delayed across a reset belongs to an earlier test and is
   // dropped unanswered instead of being recorded in the next test's calls.
   let generation = 0;
-  const now = (): number => Date.now() + faults.clockOffsetMs;
+  const now = (): number => faults.clockFrozenMs || Date.now() + faults.clockOffsetMs;
+  const serviceAccounts = createServiceAccountTokens(now);
 
   const sendJson = (res: http.ServerResponse, status: number, body: unknown): void => {
     res.writeHead(status, {
@@ -129,6 +156,14 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
   const credentialsXml = (c: KnownCredential, expiration: Date): string =>
     `<Credentials><AccessKeyId>${c.accessKeyId}</AccessKeyId><SecretAccessKey>${xmlEscape(c.secretAccessKey)}</SecretAccessKey><SessionToken>${xmlEscape(c.sessionToken ?? '')}</SessionToken><Expiration>${expiration.toISOString()}</Expiration></Credentials>`;
 
+  const instanceMetadata = createInstanceMetadata({
+    now,
+    issueSession,
+    accountId: EMULATOR_ACCOUNT,
+    record: (action, status) =>
+      calls.push({ service: 'imds', action, accessKeyId: undefined, region: undefined, registryIds: [], status, at: now() }),
+  });
+
   const handleControl = (req: http.IncomingMessage, res: http.ServerResponse, body: string): void => {
     if (req.url === '/_emulator/calls') {
       sendJson(res, 200, { calls, issued: issued.length });
@@ -155,6 +190,7 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> => {
     if (req.url?.startsWith('/_emulator/')) return handleControl(req, res, body);
+    if (instanceMetadata(req, res)) return;
     const target = String(req.headers['x-amz-target'] ?? '');
     const service: ServiceName = target === ECR_TARGET ? 'ecr' : target === ECR_PUBLIC_TARGET ? 'ecr-public' : 'sts';
     const form = service === 'sts' ? new URLSearchParams(body) : undefined;
@@ -168,22 +204,28 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
         // recorded with no ids; answered below
       }
     }
-    const record = (status: number, accessKeyId?: string, region?: string): void => {
-      calls.push({ service, action, accessKeyId, region, registryIds, status, at: now() });
+    const record = (status: number, accessKeyId?: string, region?: string, extra: Partial<RecordedCall> = {}): void => {
+      calls.push({ service, action, accessKeyId, region, registryIds, status, at: now(), ...extra });
     };
 
     // AssumeRoleWithWebIdentity is the one unsigned call: the web identity token is the proof.
     if (service === 'sts' && action === 'AssumeRoleWithWebIdentity') {
       const roleArn = form?.get('RoleArn') ?? '';
       const token = form?.get('WebIdentityToken') ?? '';
-      if (!/^arn:aws:iam::\d{12}:role\/.+/.test(roleArn) || token.length < 8) {
-        record(400);
-        return sendXml(res, 400, stsError('InvalidIdentityToken', 'Invalid web identity token or role ARN'));
+      const session = form?.get('RoleSessionName') ?? '';
+      if (!/^arn:aws:iam::\d{12}:role\/.+/.test(roleArn) || !/^[\w+=,.@-]{2,64}$/.test(session)) {
+        record(400, undefined, undefined, { roleArn, roleSessionName: session });
+        return sendXml(res, 400, stsError('ValidationError', 'RoleArn or RoleSessionName is not valid'));
       }
-      const session = form?.get('RoleSessionName') ?? 'session';
+      const verdict = serviceAccounts.verify(token, roleArn, now());
+      if (!verdict.ok) {
+        const status = verdict.code === 'AccessDenied' ? 403 : 400;
+        record(status, undefined, undefined, { roleArn, roleSessionName: session });
+        return sendXml(res, status, stsError(verdict.code, verdict.message));
+      }
       const arn = `${roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/')}/${session}`;
       const credential = issueSession(arn);
-      record(200);
+      record(200, undefined, undefined, { roleArn, roleSessionName: session, subject: verdict.subject });
       return sendXml(
         res,
         200,
@@ -280,7 +322,7 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
     const password = randomBytes(1536).toString('base64');
     const expiresAt = new Date(now() + faults.tokenLifetimeSeconds * 1000);
     const registryId = service === 'ecr' ? (registryIds[0] ?? EMULATOR_ACCOUNT) : undefined;
-    issued.push({ registryId, password, expiresAt, accessKeyId: credential.accessKeyId });
+    issued.push({ registryId, password, expiresAt, accessKeyId: credential.accessKeyId, principalArn: credential.principalArn });
     record(200, credential.accessKeyId, region);
     const authorizationToken = Buffer.from(`AWS:${password}`).toString('base64');
     if (service === 'ecr-public') {
@@ -329,8 +371,18 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
         AWS_EC2_METADATA_DISABLED: 'true',
       };
     },
+    nodeEnv() {
+      return {
+        AWS_ENDPOINT_URL_ECR: url,
+        AWS_ENDPOINT_URL_ECR_PUBLIC: url,
+        AWS_ENDPOINT_URL_STS: url,
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: url,
+      };
+    },
+    serviceAccounts,
     reset() {
       generation += 1;
+      serviceAccounts.reset();
       pending = 0;
       calls.length = 0;
       issued.length = 0;

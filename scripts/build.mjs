@@ -91,4 +91,4 @@ for (const result of results.slice(0, shipped.length)) {
   for (const [output, { inputs }] of Object.entries(result.metafile.outputs)) inputsByOutput[output] = Object.keys(inputs).sort();
 }
 writeFileSync(path.join(ROOT, 'dist/metafile.json'), `${JSON.stringify({ inputsByOutput }, null, 1)}\n`);
-chmodSync(path.join(ROOT, 'bin/docker-credential-ecr-login'), 0o755);
+for (const bin of ['docker-credential-ecr-login', 'ecr-credential-provider']) chmodSync(path.join(ROOT, 'bin', bin), 0o755);

@@ -37,6 +37,11 @@ export interface Config {
   readonly cacheDisabled: boolean;
   /** `AWS_ECR_IGNORE_CREDS_STORAGE=true`: store/erase succeed as no-ops for every host. */
   readonly ignoreCredsStorage: boolean;
+  /**
+   * `AWS_ECR_ROLE_ARN`: kubelet mode, the role to assume with a pod's service account token
+   * when its service account has no `eks.amazonaws.com/ecr-role-arn` annotation.
+   */
+  readonly ecrRoleArn: string | undefined;
   /** `AWS_ECR_CACHE_BACKEND`: where tokens are cached, `file` (default) or `keychain`. */
   readonly cacheBackend: CacheBackend;
   /** Problems with the settings themselves, told to the user once. */
@@ -86,6 +91,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string): Config {
     cacheDir,
     cacheDisabled: (env.AWS_ECR_DISABLE_CACHE ?? '') !== '',
     ignoreCredsStorage: (env.AWS_ECR_IGNORE_CREDS_STORAGE ?? '').trim().toLowerCase() === 'true',
+    ecrRoleArn: env.AWS_ECR_ROLE_ARN?.trim() || undefined,
     cacheBackend,
     warnings,
     logLevel: isLogLevel(rawLevel) ? rawLevel : 'info',

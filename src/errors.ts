@@ -74,6 +74,7 @@ export type TokenFetchReason =
   | 'invalid-credentials'
   | 'expired-credentials'
   | 'throttled'
+  | 'assume-role-failed'
   | 'network'
   | 'invalid-response'
   | 'other';

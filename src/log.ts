@@ -53,6 +53,8 @@ export interface LoggerOptions {
   level: LogLevel;
   /** Where `tell` writes. */
   stderr: { write(chunk: string): unknown };
+  /** Starts every `tell` line: the name the user knows the program by (default `ecr-login`). */
+  prefix?: string;
   /** Rotate the log to `<file>.1` when it grows past this many bytes. */
   maxBytes?: number;
 }
@@ -91,7 +93,7 @@ export function createLogger(options: LoggerOptions): Logger {
     warn: (m) => writeFile('warn', m),
     error: (m) => writeFile('error', m),
     tell(message) {
-      options.stderr.write(`ecr-login: ${redact(message, secrets)}\n`);
+      options.stderr.write(`${options.prefix ?? 'ecr-login'}: ${redact(message, secrets).replace(/\s*\n\s*/g, ' ')}\n`);
       writeFile('warn', message);
     },
     addSecret(secret) {

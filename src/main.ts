@@ -1,6 +1,6 @@
 import type { TokenSource } from './aws/token-source';
 import type { CommandContext } from './cli/command-context';
-import { runCli } from './cli/run-cli';
+import { runCli, selectProtocol } from './cli/run-cli';
 import { parseConfig } from './config';
 import { CredentialsNotFoundError, HelperError } from './errors';
 import type { Keychain } from './keychain/os-keychain';
@@ -17,6 +17,8 @@ export interface Io {
 /** What the entry point hands in: the process's environment and the real parts (tests: fakes). */
 export interface MainDeps {
   readonly env: NodeJS.ProcessEnv;
+  /** The file name the program was started under (`ecr-credential-provider` selects kubelet mode). */
+  readonly programName: string;
   readonly homeDir: string;
   readonly version: string;
   readonly now: () => number;
@@ -28,12 +30,15 @@ export interface MainDeps {
 
 /**
  * Runs the helper for one invocation and returns the exit code. The only place where errors
- * become exit codes: a `HelperError` prints its protocol message on stdout and its hint on
- * stderr; anything unexpected prints one line, never a stack trace.
+ * become exit codes. Docker protocol: a `HelperError` prints its protocol message on stdout
+ * and its hint on stderr. Kubelet protocol: one line on stderr, nothing on stdout (kubelet
+ * logs the plugin's stderr). Anything unexpected is one line, never a stack trace.
  */
 export async function run(argv: readonly string[], io: Io, deps: MainDeps): Promise<number> {
+  const protocol = selectProtocol(deps.programName, argv);
   const config = parseConfig(deps.env, deps.homeDir);
-  const logger = createLogger({ file: config.logFile, level: config.logLevel, stderr: io.stderr });
+  const prefix = protocol === 'kubelet' ? 'ecr-credential-provider' : 'ecr-login';
+  const logger = createLogger({ file: config.logFile, level: config.logLevel, stderr: io.stderr, prefix });
   for (const warning of config.warnings) logger.tell(warning);
   const services = createServices({ config, logger, now: deps.now, keychain: deps.keychain, loadTokenSource: deps.loadTokenSource });
   let stdout = '';
@@ -47,13 +52,17 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
   };
 
   try {
-    await runCli(argv, ctx);
+    await runCli(argv, protocol, ctx);
     io.stdout.write(stdout);
     return 0;
   } catch (error) {
     const helperError = error instanceof HelperError ? error : unexpected(error, argv, logger);
+    logger.debug(`${protocol} ${argv[0] ?? ''} failed: ${helperError.code}: ${helperError.message}`);
+    if (protocol === 'kubelet') {
+      logger.tell(helperError.hint ?? helperError.message);
+      return helperError.exitCode;
+    }
     if (helperError.hint) logger.tell(helperError.hint);
-    logger.debug(`${argv[0] ?? ''} failed: ${helperError.code}: ${helperError.message}`);
     io.stdout.write(`${helperError.protocolMessage}\n`);
     return helperError.exitCode;
   }

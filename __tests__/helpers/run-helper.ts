@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 
 export const HELPER_BIN = path.resolve(__dirname, '../../bin/docker-credential-ecr-login');
+/** The same program under the name kubelet runs it by. */
+export const PROVIDER_BIN = path.resolve(__dirname, '../../bin/ecr-credential-provider');
 
 export interface HelperResult {
   readonly code: number | null;
@@ -44,4 +46,9 @@ export function startHelper(
 /** Runs the helper to completion. */
 export function runHelper(args: readonly string[], input: string | Buffer, env: Record<string, string>): Promise<HelperResult> {
   return startHelper(args, input, env).result;
+}
+
+/** Runs the helper as kubelet does: as `ecr-credential-provider`, the request on stdin. */
+export function runProvider(args: readonly string[], input: string | Buffer, env: Record<string, string>): Promise<HelperResult> {
+  return startHelper(args, input, env, [process.execPath, PROVIDER_BIN]).result;
 }

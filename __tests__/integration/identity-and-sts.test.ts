@@ -79,7 +79,9 @@ describe('assume-role profiles through STS', () => {
   it('web identity (IRSA): AssumeRoleWithWebIdentity on a miss, nothing on a hit even after the token file rotates', async () => {
     const home = makeTempDir();
     const tokenFile = path.join(home, 'token');
-    fs.writeFileSync(tokenFile, 'eyJhbGciOi.first-projected-token.sig');
+    const subject = 'system:serviceaccount:ci:builder';
+    emulator.serviceAccounts.trust('arn:aws:iam::111122223333:role/irsa', subject);
+    fs.writeFileSync(tokenFile, emulator.serviceAccounts.issue(subject));
     const env = {
       HOME: home,
       AWS_ENDPOINT_URL_ECR: emulator.url,
@@ -91,8 +93,12 @@ describe('assume-role profiles through STS', () => {
     };
     const first = await runHelper(['get'], HOST, env);
     expect(first.stderr).toBe('');
-    expect(emulator.calls.map((c) => `${c.service}:${c.action}`)).toEqual(['sts:AssumeRoleWithWebIdentity', 'ecr:GetAuthorizationToken']);
-    fs.writeFileSync(tokenFile, 'eyJhbGciOi.rotated-projected-token.sig');
+    expect(emulator.calls.map((c) => `${c.service}:${c.action}:${c.status}`)).toEqual([
+      'sts:AssumeRoleWithWebIdentity:200',
+      'ecr:GetAuthorizationToken:200',
+    ]);
+    expect(emulator.calls[0]).toMatchObject({ roleArn: 'arn:aws:iam::111122223333:role/irsa', subject });
+    fs.writeFileSync(tokenFile, emulator.serviceAccounts.issue(subject, { expiresInSeconds: 7200 }));
     emulator.calls.length = 0;
     const hit = await runHelper(['get'], HOST, env);
     expect(JSON.parse(hit.stdout).Secret).toBe(JSON.parse(first.stdout).Secret);

@@ -20,6 +20,34 @@ const NETWORK_CODES = new Set([
   'EPIPE',
 ]);
 
+function isNetworkError(name: string, code: string, message: string): boolean {
+  return NETWORK_CODES.has(code) || name === 'TimeoutError' || /socket hang up|ECONNREFUSED|timed? ?out/i.test(message);
+}
+
+/**
+ * Why assuming a role with a service account token (kubelet's service-account mode) failed:
+ * one line naming the role and what to check.
+ */
+export function classifyAssumeRoleError(error: unknown, roleArn: string): TokenFetchError {
+  if (error instanceof TokenFetchError) return error;
+  const name = text(field(error, 'name'));
+  const message = (text(field(error, 'message')) || String(error)).replace(/\s+/g, ' ').trim();
+  const code = text(field(error, 'code'));
+  if (isNetworkError(name, code, message)) {
+    return new TokenFetchError(
+      'network',
+      `could not reach AWS STS to assume ${roleArn} (${code || name || 'network error'}): check the network, proxy (HTTPS_PROXY) or AWS_ENDPOINT_URL_STS`,
+      { cause: error },
+    );
+  }
+  return new TokenFetchError(
+    'assume-role-failed',
+    `cannot assume ${roleArn} with the pod's service account token (${name ? `${name}: ` : ''}${message}): ` +
+      "check that the role's trust policy allows sts:AssumeRoleWithWebIdentity for this service account and audience sts.amazonaws.com",
+    { cause: error },
+  );
+}
+
 /**
  * Turns whatever the AWS SDK threw into a `TokenFetchError` whose hint says what to fix.
  * The hint is one line; it names the principal and the missing IAM action when AWS says so.
@@ -74,7 +102,7 @@ export function classifyAwsError(error: unknown, registry: Registry): TokenFetch
       { cause: error },
     );
   }
-  if (NETWORK_CODES.has(code) || name === 'TimeoutError' || /socket hang up|ECONNREFUSED|timed? ?out/i.test(message)) {
+  if (isNetworkError(name, code, message)) {
     return new TokenFetchError(
       'network',
       `could not reach the ECR API for ${target} (${code || name || 'network error'}): check the network, proxy (HTTPS_PROXY) or ${endpointVariable}`,

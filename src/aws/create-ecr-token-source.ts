@@ -2,8 +2,8 @@ import type { ECRClientConfig } from '@aws-sdk/client-ecr';
 import { TokenFetchError } from '../errors';
 import type { Logger } from '../log';
 import type { Registry } from '../registry/parse-registry';
-import { classifyAwsError } from './classify-aws-error';
-import type { AuthorizationToken, TokenSource } from './token-source';
+import { classifyAssumeRoleError, classifyAwsError } from './classify-aws-error';
+import type { AuthorizationToken, TokenRequestOptions, TokenSource } from './token-source';
 
 export interface EcrTokenSourceOptions {
   readonly logger: Logger;
@@ -28,49 +28,70 @@ export function parseAuthorizationToken(encoded: string | undefined, expiresAt: 
   if (!encoded || colon <= 0 || colon === decoded.length - 1 || !/^[A-Za-z0-9+/=\s]+$/.test(encoded)) {
     throw new TokenFetchError('invalid-response', 'ECR returned an authorization token that is not base64 "user:password"');
   }
-  if (!(expiresAt instanceof Date) || Number.isNaN(expiresAt.getTime())) {
-    throw new TokenFetchError('invalid-response', 'ECR returned an authorization token without an expiry time');
-  }
-  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), expiresAt };
+  const expiry = expiresAt instanceof Date && !Number.isNaN(expiresAt.getTime()) ? expiresAt : undefined;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), expiresAt: expiry };
 }
 
 /** Total attempts per call, including the first (the SDK's standard retry with backoff). */
 const MAX_ATTEMPTS = 3;
+
+/** The session name AWS's own plugin uses, so CloudTrail reads the same for both. */
+const ROLE_SESSION_NAME = 'ecr-credential-provider';
+
+type SdkClients = typeof import('./sdk-clients');
 
 /**
  * The real token source over the AWS SDK for JavaScript v3. The SDK itself is loaded on the
  * first call only (from its own chunk), so that building this on a cache hit costs nothing.
  * Fetches tokens with `GetAuthorizationToken`: ECR for private registries (signed for the
  * registry's region, FIPS endpoint for `-fips` hosts), ECR Public in us-east-1. Credentials
- * come from the SDK's default chain: env, shared files and profiles, SSO, web identity,
- * container and instance metadata.
+ * come from the SDK's default chain (env, shared files and profiles, SSO, web identity,
+ * container and instance metadata), or, with `webIdentity`, from STS
+ * `AssumeRoleWithWebIdentity` in the registry's region (kubelet's service-account mode).
  */
 export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSource {
   const { logger } = options;
-  const common = {
-    maxAttempts: MAX_ATTEMPTS,
-    requestHandler: options.requestHandler ?? REQUEST_HANDLER,
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-  };
-  return {
-    async getAuthorizationToken(registry: Registry): Promise<AuthorizationToken> {
-      logger.info(`requesting a token for ${registry.host} (${registry.kind}, ${registry.region})`);
+  const requestHandler = options.requestHandler ?? REQUEST_HANDLER;
+
+  /** Credentials for one call: the test's, the role's, or (undefined) the default chain. */
+  const credentialsFor = (sdk: SdkClients, registry: Registry, request: TokenRequestOptions): ECRClientConfig['credentials'] => {
+    const { webIdentity } = request;
+    if (!webIdentity) return options.credentials;
+    const assume = sdk.fromWebToken({
+      roleArn: webIdentity.roleArn,
+      webIdentityToken: webIdentity.token,
+      roleSessionName: ROLE_SESSION_NAME,
+      clientConfig: { region: registry.region, requestHandler, maxAttempts: MAX_ATTEMPTS },
+    });
+    return async (properties) => {
       try {
-        const { ECRClient, ECRPUBLICClient, GetAuthorizationTokenCommand, GetPublicAuthorizationTokenCommand } = await import(
-          './sdk-clients'
-        );
+        return await assume(properties);
+      } catch (error) {
+        throw classifyAssumeRoleError(error, webIdentity.roleArn);
+      }
+    };
+  };
+
+  return {
+    async getAuthorizationToken(registry: Registry, request: TokenRequestOptions = {}): Promise<AuthorizationToken> {
+      const as = request.webIdentity ? ` as ${request.webIdentity.roleArn}` : '';
+      logger.info(`requesting a token for ${registry.host} (${registry.kind}, ${registry.region})${as}`);
+      try {
+        const sdk = await import('./sdk-clients');
+        const credentials = credentialsFor(sdk, registry, request);
+        const common = { maxAttempts: MAX_ATTEMPTS, requestHandler, ...(credentials ? { credentials } : {}) };
         if (registry.kind === 'ecr-public') {
-          const client = new ECRPUBLICClient({ ...common, region: registry.region });
+          const client = new sdk.ECRPUBLICClient({ ...common, region: registry.region });
           try {
-            const out = await client.send(new GetPublicAuthorizationTokenCommand({}));
+            const out = await client.send(new sdk.GetPublicAuthorizationTokenCommand({}));
             return parseAuthorizationToken(out.authorizationData?.authorizationToken, out.authorizationData?.expiresAt);
           } finally {
             client.destroy();
           }
         }
-        const client = new ECRClient({ ...common, region: registry.region, useFipsEndpoint: registry.fips });
+        const client = new sdk.ECRClient({ ...common, region: registry.region, useFipsEndpoint: registry.fips });
         try {
-          const out = await client.send(new GetAuthorizationTokenCommand({ registryIds: [registry.registryId] }));
+          const out = await client.send(new sdk.GetAuthorizationTokenCommand({ registryIds: [registry.registryId] }));
           const data = out.authorizationData?.[0];
           return parseAuthorizationToken(data?.authorizationToken, data?.expiresAt);
         } finally {

@@ -5,3 +5,6 @@
  */
 export { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 export { ECRPUBLICClient, GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand } from '@aws-sdk/client-ecr-public';
+// What @aws-sdk/credential-providers' fromWebToken is built on; the default credential chain
+// already bundles it (AWS_WEB_IDENTITY_TOKEN_FILE), so this adds nothing to the chunk.
+export { fromWebToken } from '@aws-sdk/credential-provider-web-identity';

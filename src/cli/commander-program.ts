@@ -1,6 +1,7 @@
 import { UsageError } from '../errors';
 import { formatVersion } from '../protocol/docker/credentials';
 import { type DockerAction, handleDockerAction } from '../protocol/docker/handle-command';
+import { formatKubeletConfig } from '../protocol/kubelet/format-kubelet-config';
 import type { CommandContext } from './command-context';
 
 const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
@@ -22,8 +23,11 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
   if (argv.length === 0) throw new UsageError(USAGE);
   const { Command, CommanderError } = await import('commander');
   const program = new Command('docker-credential-ecr-login')
-    .description('Docker credential helper for Amazon ECR: reads the request on stdin, answers on stdout.')
-    .usage('<get|store|erase|list|version>')
+    .description(
+      'Docker credential helper for Amazon ECR: reads the request on stdin, answers on stdout.\n' +
+        'Run as ecr-credential-provider, or with get-credentials, it is a kubelet image credential provider.',
+    )
+    .usage('<get|store|erase|list|version> | get-credentials | kubelet-config [options]')
     .helpOption('-h, --help', 'show this help')
     .helpCommand(false)
     .version(formatVersion(ctx.version).trimEnd(), '-v, --version', 'print the version')
@@ -41,6 +45,16 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
       .helpOption('-h, --help', `describe ${action}`)
       .action(() => handleDockerAction(action, ctx, ctx.services, ctx.version));
   }
+
+  program
+    .command('kubelet-config')
+    .description('print a kubelet CredentialProviderConfig (YAML) that runs this helper as ecr-credential-provider')
+    .option('--service-account', "pass pods' service account tokens, to pull as the role their service account names")
+    .option('--name <name>', "the provider's file name in --image-credential-provider-bin-dir", 'ecr-credential-provider')
+    .helpOption('-h, --help', 'describe kubelet-config')
+    .action((options: { serviceAccount?: boolean; name: string }) => {
+      ctx.output(formatKubeletConfig({ name: options.name, serviceAccount: options.serviceAccount === true }));
+    });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,14 +1,38 @@
 import { handleDockerAction, isDockerAction } from '../protocol/docker/handle-command';
+import { handleCredentialProviderRequest } from '../protocol/kubelet/handle-request';
 import type { CommandContext } from './command-context';
 
+/** The name kubelet knows the provider by (AWS's plugin's), and a second name of this program. */
+export const PROVIDER_PROGRAM = 'ecr-credential-provider';
+
+/** Which protocol an invocation speaks on stdin/stdout. */
+export type Protocol = 'docker' | 'kubelet';
+
+/** What the provider name still answers as a command line rather than a kubelet request. */
+const COMMAND_LINE_ONLY: ReadonlySet<string> = new Set(['--help', '-h', '--version', '-v', 'version', 'kubelet-config']);
+
 /**
- * Runs the command line. A bare protocol action (`get`, `store`, …: every call a client
- * makes) goes straight to the protocol's dispatch; anything else — options, help, version
- * flags, mistakes — loads commander, whose commands end in the same dispatch. Why: loading
- * commander pulls in `child_process` and friends, several milliseconds of a cache hit that
- * should cost little more than starting Node.
+ * kubelet runs the provider as `ecr-credential-provider` (the file name in its bin dir) with the
+ * configured `args`, usually `get-credentials`, which it may follow with more: both the name
+ * and that first argument select the kubelet protocol, and further arguments are ignored as
+ * AWS's plugin ignores them. Everything else is the docker credential-helper protocol.
  */
-export async function runCli(argv: readonly string[], ctx: CommandContext): Promise<void> {
+export function selectProtocol(programName: string, argv: readonly string[]): Protocol {
+  const [first] = argv;
+  if (first === 'get-credentials') return 'kubelet';
+  if (programName === PROVIDER_PROGRAM && (first === undefined || !COMMAND_LINE_ONLY.has(first))) return 'kubelet';
+  return 'docker';
+}
+
+/**
+ * Runs the command line. A kubelet request, or a bare docker protocol action (`get`, `store`,
+ * …: every call a client makes) goes straight to its protocol's handler; anything else —
+ * options, help, version flags, mistakes, `kubelet-config` — loads commander, whose commands
+ * end in the same handlers. Why: loading commander pulls in `child_process` and friends,
+ * several milliseconds of a cache hit that should cost little more than starting Node.
+ */
+export async function runCli(argv: readonly string[], protocol: Protocol, ctx: CommandContext): Promise<void> {
+  if (protocol === 'kubelet') return ctx.output(await handleCredentialProviderRequest(await ctx.readInput(), ctx.services));
   const [action] = argv;
   if (argv.length === 1 && action !== undefined && isDockerAction(action)) {
     return handleDockerAction(action, ctx, ctx.services, ctx.version);

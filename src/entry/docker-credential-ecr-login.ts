@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import { basename } from 'node:path';
 import { version } from '../../package.json';
 import { createEcrTokenSource } from '../aws/create-ecr-token-source';
 import { createOsKeychain } from '../keychain/os-keychain';
@@ -16,6 +17,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 run(process.argv.slice(2), createProcessIo(), {
   env: process.env,
+  programName: basename(process.argv[1] ?? ''),
   homeDir: homedir(),
   version,
   now: Date.now,
@@ -26,7 +28,8 @@ run(process.argv.slice(2), createProcessIo(), {
     process.exitCode = code;
   },
   () => {
-    process.stdout.write('credentials not found in native keychain\n');
+    // Only if run() itself broke: the docker protocol's safe answer (kubelet reads only the exit code then).
+    if (basename(process.argv[1] ?? '') !== 'ecr-credential-provider') process.stdout.write('credentials not found in native keychain\n');
     process.exitCode = 1;
   },
 );

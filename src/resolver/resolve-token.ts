@@ -1,9 +1,10 @@
-import type { TokenSource } from '../aws/token-source';
+import type { TokenSource, WebIdentity } from '../aws/token-source';
 import { HelperError, TokenFetchError } from '../errors';
-import type { Locker } from '../lock/locker';
+import { type Locker, NO_LOCKER } from '../lock/locker';
 import { withLock } from '../lock/with-lock';
 import type { Logger } from '../log';
 import type { Registry } from '../registry/parse-registry';
+import { createNullStore } from '../store/null-store';
 import { type CachedToken, CacheWriteError, type TokenStore } from '../store/token-store';
 import { isFresh, isUsable } from './freshness';
 
@@ -23,6 +24,16 @@ export interface ResolveTokenDeps {
   readonly maxLockWaitMs?: number;
 }
 
+/**
+ * What `get` and kubelet hand out. `expiresAt` (epoch ms) is undefined only for a token that
+ * came without an expiry, which is used once and never cached.
+ */
+export interface ResolvedToken {
+  readonly username: string;
+  readonly password: string;
+  readonly expiresAt: number | undefined;
+}
+
 /** Long enough for a slow ECR call with retries; short of kubelet's one-minute limit. */
 const DEFAULT_MAX_LOCK_WAIT_MS = 20_000;
 
@@ -35,7 +46,7 @@ const DEFAULT_MAX_LOCK_WAIT_MS = 20_000;
  * When a refresh fails but the cached token is still usable, that token is used with a
  * warning.
  */
-export async function resolveToken(registry: Registry, deps: ResolveTokenDeps): Promise<CachedToken> {
+export async function resolveToken(registry: Registry, deps: ResolveTokenDeps): Promise<ResolvedToken> {
   const { store, identity, logger, now } = deps;
   const readFresh = async (): Promise<CachedToken | undefined> => {
     const token = await store.get(registry.host, identity);
@@ -69,33 +80,35 @@ export async function resolveToken(registry: Registry, deps: ResolveTokenDeps): 
   );
 }
 
-async function fetchToken(registry: Registry, deps: ResolveTokenDeps): Promise<CachedToken> {
+/** A fetched token; `cacheable` false when it came without an expiry. */
+type Fetched = { readonly cacheable: true; readonly token: CachedToken } | { readonly cacheable: false; readonly token: ResolvedToken };
+
+async function fetchToken(registry: Registry, deps: ResolveTokenDeps): Promise<Fetched> {
   const source = await deps.loadTokenSource();
   const issuedAt = deps.now();
   const fetched = await source.getAuthorizationToken(registry);
-  const token = {
-    host: registry.host,
-    username: fetched.username,
-    password: fetched.password,
-    issuedAt,
-    expiresAt: fetched.expiresAt.getTime(),
-  };
-  deps.logger.addSecret(token.password);
+  deps.logger.addSecret(fetched.password);
+  const { username, password, expiresAt } = fetched;
+  if (!expiresAt) {
+    deps.logger.warn(`the token for ${registry.host} came without an expiry time; using it once, not caching it`);
+    return { cacheable: false, token: { username, password, expiresAt: undefined } };
+  }
+  const token = { host: registry.host, username, password, issuedAt, expiresAt: expiresAt.getTime() };
   if (!isUsable(token, deps.now())) {
     const seconds = Math.round((token.expiresAt - deps.now()) / 1000);
     throw new TokenFetchError(
       'invalid-response',
-      `ECR returned a token for ${registry.host} that expires at ${fetched.expiresAt.toISOString()} (${seconds} s from now), too soon to use: check the system clock`,
+      `ECR returned a token for ${registry.host} that expires at ${expiresAt.toISOString()} (${seconds} s from now), too soon to use: check the system clock`,
     );
   }
-  return token;
+  return { cacheable: true, token };
 }
 
-async function fetchAndStore(registry: Registry, cached: CachedToken | undefined, deps: ResolveTokenDeps): Promise<CachedToken> {
+async function fetchAndStore(registry: Registry, cached: CachedToken | undefined, deps: ResolveTokenDeps): Promise<ResolvedToken> {
   const { store, identity, logger, now } = deps;
-  let token: CachedToken;
+  let fetched: Fetched;
   try {
-    token = await fetchToken(registry, deps);
+    fetched = await fetchToken(registry, deps);
   } catch (error) {
     if (cached && isUsable(cached, now())) {
       const why = error instanceof HelperError ? error.message : String(error);
@@ -107,11 +120,40 @@ async function fetchAndStore(registry: Registry, cached: CachedToken | undefined
     throw error;
   }
 
+  if (!fetched.cacheable) return fetched.token;
   try {
-    await store.put(identity, token);
+    await store.put(identity, fetched.token);
   } catch (error) {
     if (!(error instanceof CacheWriteError)) throw error;
     logger.tell(`${error.message}; continuing without caching`);
   }
-  return token;
+  return fetched.token;
+}
+
+export interface WebIdentityTokenDeps {
+  readonly loadTokenSource: () => Promise<TokenSource>;
+  readonly now: () => number;
+  readonly logger: Logger;
+}
+
+/**
+ * A token fetched as the role `webIdentity` names (kubelet's service-account mode): with the
+ * same freshness rules as `resolveToken`, but never read from or written to the shared cache
+ * — it belongs to one service account, and kubelet caches it per service account itself.
+ */
+export async function resolveTokenWithWebIdentity(
+  registry: Registry,
+  webIdentity: WebIdentity,
+  deps: WebIdentityTokenDeps,
+): Promise<ResolvedToken> {
+  return resolveToken(registry, {
+    ...deps,
+    store: createNullStore(),
+    locker: NO_LOCKER,
+    identity: '',
+    loadTokenSource: async () => {
+      const source = await deps.loadTokenSource();
+      return { getAuthorizationToken: (r) => source.getAuthorizationToken(r, { webIdentity }) };
+    },
+  });
 }

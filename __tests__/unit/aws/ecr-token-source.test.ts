@@ -10,11 +10,28 @@ interface Captured {
   authorization: string;
 }
 
-/** A request handler that records the signed request and answers like ECR, without a network. */
+/** An STS AssumeRoleWithWebIdentity answer (STS speaks XML). */
+const STS_REPLY =
+  '<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult><Credentials>' +
+  '<AccessKeyId>ASIAROLEKEY</AccessKeyId><SecretAccessKey>role-secret</SecretAccessKey><SessionToken>role-session</SessionToken>' +
+  '<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::1:assumed-role/r/ecr-credential-provider</Arn>' +
+  '<AssumedRoleId>AROA:x</AssumedRoleId></AssumedRoleUser></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>';
+
+/** A request handler that records the signed request and answers like ECR (or STS), without a network. */
 function capturingHandler(captured: Captured[], reply: (target: string) => unknown) {
   return {
     async handle(request: { hostname: string; headers: Record<string, string>; body?: unknown }) {
       const target = request.headers['x-amz-target'] ?? '';
+      if (request.hostname.startsWith('sts.')) {
+        captured.push({
+          hostname: request.hostname,
+          target: 'sts',
+          body: String(request.body),
+          authorization: request.headers.authorization ?? '',
+        });
+        const { Readable } = await import('node:stream');
+        return { response: { statusCode: 200, headers: { 'content-type': 'text/xml' }, body: Readable.from([Buffer.from(STS_REPLY)]) } };
+      }
       captured.push({
         hostname: request.hostname,
         target,
@@ -90,7 +107,40 @@ describe('parseAuthorizationToken', () => {
     expect(() => parseAuthorizationToken(encoded, at)).toThrow(TokenFetchError);
   });
 
-  it('rejects a token without expiry', () => {
-    expect(() => parseAuthorizationToken(Buffer.from('AWS:x').toString('base64'), undefined)).toThrow(/expiry/);
+  it('keeps a token without an expiry, marked as such (it is then used once, never cached)', () => {
+    expect(parseAuthorizationToken(Buffer.from('AWS:x').toString('base64'), undefined)).toEqual({
+      username: 'AWS',
+      password: 'x',
+      expiresAt: undefined,
+    });
+    expect(parseAuthorizationToken(Buffer.from('AWS:x').toString('base64'), new Date(Number.NaN))).toMatchObject({ expiresAt: undefined });
+  });
+});
+
+describe('createEcrTokenSource with a web identity (kubelet service-account mode)', () => {
+  it.each([
+    ['123456789012.dkr.ecr.eu-central-1.amazonaws.com', 'sts.eu-central-1.amazonaws.com'],
+    ['123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn', 'sts.cn-north-1.amazonaws.com.cn'],
+  ])('%s: AssumeRoleWithWebIdentity at %s, then ECR signed with the role’s keys', async (host, stsHost) => {
+    const captured: Captured[] = [];
+    const source = createEcrTokenSource({
+      logger: createMemoryLogger(),
+      requestHandler: capturingHandler(captured, () => ({
+        authorizationData: [{ authorizationToken: token, expiresAt: expires }],
+      })) as never,
+    });
+    const result = await source.getAuthorizationToken(registry(host), {
+      webIdentity: { roleArn: 'arn:aws:iam::123456789012:role/pull', token: 'projected.sa.token' },
+    });
+    expect(result.password).toBe('s3cr3t-password');
+    expect(captured.map((c) => c.hostname)).toEqual([stsHost, host.replace(/^\d+\.dkr\./, 'api.')]);
+    const form = new URLSearchParams(captured[0]?.body);
+    expect(Object.fromEntries(['Action', 'RoleArn', 'RoleSessionName', 'WebIdentityToken'].map((k) => [k, form.get(k)]))).toEqual({
+      Action: 'AssumeRoleWithWebIdentity',
+      RoleArn: 'arn:aws:iam::123456789012:role/pull',
+      RoleSessionName: 'ecr-credential-provider',
+      WebIdentityToken: 'projected.sa.token',
+    });
+    expect(captured[1]?.authorization).toContain('Credential=ASIAROLEKEY/');
   });
 });

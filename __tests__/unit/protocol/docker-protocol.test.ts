@@ -8,7 +8,7 @@ import { makeTempDir } from '../../helpers/temp-dir';
 
 const ECR_HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 
-function setup(options: { env?: Record<string, string>; source?: TokenSource } = {}) {
+function setup(options: { env?: Record<string, string>; source?: TokenSource; programName?: string } = {}) {
   const home = makeTempDir();
   const clock = createFakeClock();
   const fake = createFakeTokenSource(clock.now);
@@ -22,6 +22,7 @@ function setup(options: { env?: Record<string, string>; source?: TokenSource } =
       { stdin: stdinOf(input), stdout, stderr },
       {
         env: { AWS_ECR_CACHE_DIR: path.join(home, 'cache'), ...options.env },
+        programName: options.programName ?? 'docker-credential-ecr-login',
         homeDir: home,
         version: '9.8.7',
         now: clock.now,
@@ -226,6 +227,53 @@ describe('command line', () => {
     expect(out.stdout).toContain('Usage: docker-credential-ecr-login <get|store|erase|list|version>');
     expect(out.stderr).toBe('');
   });
+});
+
+describe('the kubelet side of the command line', () => {
+  it.each([
+    [[], 'ecr-credential-provider'],
+    [['get-credentials'], 'ecr-credential-provider'],
+    [['get-credentials', '--anything'], 'docker-credential-ecr-login'],
+  ])('%j as %s reads a CredentialProviderRequest', async (args, programName) => {
+    const { invoke, fake } = setup({ programName });
+    const out = await invoke(
+      args,
+      JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion: 'credentialprovider.kubelet.k8s.io/v1', image: `${ECR_HOST}/app` }),
+    );
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(out.stdout)).toMatchObject({
+      kind: 'CredentialProviderResponse',
+      auth: { [ECR_HOST]: { username: 'AWS', password: 'password-1' } },
+    });
+    expect(fake.calls).toHaveLength(1);
+  });
+
+  it('as ecr-credential-provider, a failure is one stderr line with its name, stdout empty', async () => {
+    const { invoke } = setup({ programName: 'ecr-credential-provider' });
+    expect(await invoke([], '{}')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'ecr-credential-provider: invalid CredentialProviderRequest: kind is "", expected "CredentialProviderRequest"\n',
+    });
+  });
+
+  it.each([['--version'], ['version']])('ecr-credential-provider %s prints the version', async (arg) => {
+    const { invoke } = setup({ programName: 'ecr-credential-provider' });
+    expect(await invoke([arg])).toEqual({ code: 0, stdout: 'docker-credential-ecr-login 9.8.7\n', stderr: '' });
+  });
+
+  it.each([['docker-credential-ecr-login'], ['ecr-credential-provider']])(
+    'kubelet-config prints the CredentialProviderConfig (as %s)',
+    async (programName) => {
+      const { invoke } = setup({ programName });
+      const out = await invoke(['kubelet-config', '--service-account', '--name', 'ecr']);
+      expect(out).toMatchObject({ code: 0, stderr: '' });
+      expect(out.stdout).toMatch(
+        /^apiVersion: kubelet\.config\.k8s\.io\/v1\nkind: CredentialProviderConfig\nproviders:\n {2}- name: ecr\n/,
+      );
+      expect(out.stdout).toContain('    tokenAttributes:\n');
+    },
+  );
 });
 
 describe('credsStore mode: other registries in the keychain', () => {

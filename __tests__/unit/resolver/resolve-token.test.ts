@@ -115,6 +115,16 @@ describe('resolveToken', () => {
     ]);
   });
 
+  it('a token without an expiry is handed out once and never cached', async () => {
+    const store = createMemoryStore();
+    const { deps, logger } = setup(store);
+    const undated = { getAuthorizationToken: async () => ({ username: 'AWS', password: 'undated', expiresAt: undefined }) };
+    const token = await resolveToken(registry, { ...deps, loadTokenSource: async () => undated });
+    expect(token).toEqual({ username: 'AWS', password: 'undated', expiresAt: undefined });
+    expect(store.entries.size).toBe(0);
+    expect(logger.lines).toContain(`WARN the token for ${registry.host} came without an expiry time; using it once, not caching it`);
+  });
+
   it('fetches anew when the cached token has expired', async () => {
     const { deps, clock, source } = setup();
     await resolveToken(registry, deps);

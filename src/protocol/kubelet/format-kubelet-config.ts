@@ -1,0 +1,57 @@
+/**
+ * EKS's matchImages for its ECR credential provider: every ECR partition and endpoint style.
+ * kubelet matches each dot-separated part of the image's host as a glob, with the same number
+ * of parts (docs/peers.md §4).
+ */
+export const EKS_MATCH_IMAGES = [
+  '*.dkr.ecr.*.amazonaws.com',
+  '*.dkr-ecr.*.on.aws',
+  '*.dkr.ecr.*.amazonaws.com.cn',
+  '*.dkr-ecr.*.on.amazonwebservices.com.cn',
+  '*.dkr.ecr-fips.*.amazonaws.com',
+  '*.dkr-ecr-fips.*.on.aws',
+  '*.dkr.ecr.*.c2s.ic.gov',
+  '*.dkr.ecr.*.sc2s.sgov.gov',
+  '*.dkr.ecr.*.cloud.adc-e.uk',
+  '*.dkr.ecr.*.amazonaws.eu',
+] as const;
+
+export interface KubeletConfigOptions {
+  /** The provider's name: the executable's file name in `--image-credential-provider-bin-dir`. */
+  readonly name: string;
+  /** Add `tokenAttributes` so kubelet sends the pod's service account token (service-account mode). */
+  readonly serviceAccount: boolean;
+}
+
+/**
+ * A ready CredentialProviderConfig (`kubelet.config.k8s.io/v1`, k8s.io/kubelet config/v1
+ * types.go) for `--image-credential-provider-config`, as YAML. With `serviceAccount`, the
+ * `tokenAttributes` block: the token's audience is STS's, credentials are the same for every
+ * pod of a service account (`cacheType: ServiceAccount`), pods without a service account
+ * (static pods) still get the node's credentials, and the role annotation is passed on.
+ */
+export function formatKubeletConfig(options: KubeletConfigOptions): string {
+  const lines = [
+    'apiVersion: kubelet.config.k8s.io/v1',
+    'kind: CredentialProviderConfig',
+    'providers:',
+    `  - name: ${options.name}`,
+    '    matchImages:',
+    ...EKS_MATCH_IMAGES.map((pattern) => `      - "${pattern}"`),
+    '    defaultCacheDuration: "12h"',
+    '    apiVersion: credentialprovider.kubelet.k8s.io/v1',
+    '    args:',
+    '      - get-credentials',
+  ];
+  if (options.serviceAccount) {
+    lines.push(
+      '    tokenAttributes:',
+      '      serviceAccountTokenAudience: sts.amazonaws.com',
+      '      cacheType: ServiceAccount',
+      '      requireServiceAccount: false',
+      '      optionalServiceAccountAnnotationKeys:',
+      '        - eks.amazonaws.com/ecr-role-arn',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
