@@ -13,8 +13,13 @@ export interface Logger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
-  /** A line for the user on stderr (also logged as a warning). */
+  /**
+   * A line for the user on stderr (also logged as a warning). Where the caller reads stderr as
+   * the failure message (kubelet), `tellToStderr: false` keeps these in the log only.
+   */
   tell(message: string): void;
+  /** The one line a failed command leaves on stderr, whatever `tellToStderr` says (also logged). */
+  fail(message: string): void;
   /** Registers a secret so it is masked wherever it would appear later. */
   addSecret(secret: string): void;
 }
@@ -55,6 +60,8 @@ export interface LoggerOptions {
   stderr: { write(chunk: string): unknown };
   /** Starts every `tell` line: the name the user knows the program by (default `ecr-login`). */
   prefix?: string;
+  /** false: `tell` goes to the log only (default true). */
+  tellToStderr?: boolean;
   /** Rotate the log to `<file>.1` when it grows past this many bytes. */
   maxBytes?: number;
 }
@@ -87,14 +94,22 @@ export function createLogger(options: LoggerOptions): Logger {
     }
   };
 
+  const toStderr = (message: string): void => {
+    options.stderr.write(`${options.prefix ?? 'ecr-login'}: ${redact(message, secrets).replace(/\s*\n\s*/g, ' ')}\n`);
+  };
+
   return {
     debug: (m) => writeFile('debug', m),
     info: (m) => writeFile('info', m),
     warn: (m) => writeFile('warn', m),
     error: (m) => writeFile('error', m),
     tell(message) {
-      options.stderr.write(`${options.prefix ?? 'ecr-login'}: ${redact(message, secrets).replace(/\s*\n\s*/g, ' ')}\n`);
+      if (options.tellToStderr !== false) toStderr(message);
       writeFile('warn', message);
+    },
+    fail(message) {
+      toStderr(message);
+      writeFile('error', message);
     },
     addSecret(secret) {
       if (secret) secrets.push(secret);

@@ -31,14 +31,17 @@ export interface MainDeps {
 /**
  * Runs the helper for one invocation and returns the exit code. The only place where errors
  * become exit codes. Docker protocol: a `HelperError` prints its protocol message on stdout
- * and its hint on stderr. Kubelet protocol: one line on stderr, nothing on stdout (kubelet
- * logs the plugin's stderr). Anything unexpected is one line, never a stack trace.
+ * (clients read only that) and its hint on stderr. Kubelet protocol and plain commands
+ * (`kubelet-config`, whose stdout may be redirected into a file): one line on stderr,
+ * nothing on stdout. Anything unexpected is one line, never a stack trace.
  */
 export async function run(argv: readonly string[], io: Io, deps: MainDeps): Promise<number> {
   const protocol = selectProtocol(deps.programName, argv);
   const config = parseConfig(deps.env, deps.homeDir);
   const prefix = protocol === 'kubelet' ? 'ecr-credential-provider' : 'ecr-login';
-  const logger = createLogger({ file: config.logFile, level: config.logLevel, stderr: io.stderr, prefix });
+  // kubelet puts all of a failed plugin's stderr into the pull error: there, only the failure speaks.
+  const tellToStderr = protocol !== 'kubelet';
+  const logger = createLogger({ file: config.logFile, level: config.logLevel, stderr: io.stderr, prefix, tellToStderr });
   for (const warning of config.warnings) logger.tell(warning);
   const services = createServices({ config, logger, now: deps.now, keychain: deps.keychain, loadTokenSource: deps.loadTokenSource });
   let stdout = '';
@@ -58,8 +61,8 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
   } catch (error) {
     const helperError = error instanceof HelperError ? error : unexpected(error, argv, logger);
     logger.debug(`${protocol} ${argv[0] ?? ''} failed: ${helperError.code}: ${helperError.message}`);
-    if (protocol === 'kubelet') {
-      logger.tell(helperError.hint ?? helperError.message);
+    if (protocol !== 'docker') {
+      logger.fail(helperError.hint ?? helperError.message);
       return helperError.exitCode;
     }
     if (helperError.hint) logger.tell(helperError.hint);

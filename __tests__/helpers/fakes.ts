@@ -50,6 +50,10 @@ export function createMemoryLogger(): Logger & { lines: string[]; told: string[]
       told.push(m);
       lines.push(`WARN ${m}`);
     },
+    fail: (m) => {
+      told.push(m);
+      lines.push(`ERROR ${m}`);
+    },
     addSecret: () => undefined,
   };
 }

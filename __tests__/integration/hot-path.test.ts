@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
-import { HELPER_BIN, runHelper, startHelper } from '../helpers/run-helper';
+import { HELPER_BIN, PROVIDER_BIN, runHelper, startHelper } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const HOST = '123456789012.dkr.ecr.eu-north-1.amazonaws.com';
@@ -46,5 +46,29 @@ describe('the launcher', () => {
     expect(out.code).toBe(1);
     expect(out.stdout).toBe('credentials not found in native keychain\n');
     expect(out.stderr).toBe(`ecr-login: not built: run \`npm ci && npm run build\` in ${checkout}\n`);
+  });
+});
+
+describe('the provider launcher', () => {
+  it('copied alone into a bin dir, says to link it instead of crashing', async () => {
+    const binDir = makeTempDir();
+    fs.copyFileSync(PROVIDER_BIN, path.join(binDir, 'ecr-credential-provider'));
+    const out = await startHelper([], '', { HOME: binDir }, [process.execPath, path.join(binDir, 'ecr-credential-provider')]).result;
+    expect(out).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `ecr-credential-provider: docker-credential-ecr-login is not beside ${path.join(binDir, 'ecr-credential-provider')}: link this file (ln -s) instead of copying it, or copy the whole package\n`,
+    });
+  });
+
+  it('linked into a bin dir, answers kubelet', async () => {
+    const binDir = makeTempDir();
+    fs.symlinkSync(PROVIDER_BIN, path.join(binDir, 'ecr-credential-provider'));
+    const out = await startHelper([], '{}', { HOME: binDir }, [process.execPath, path.join(binDir, 'ecr-credential-provider')]).result;
+    expect(out).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'ecr-credential-provider: invalid CredentialProviderRequest: kind is "", expected "CredentialProviderRequest"\n',
+    });
   });
 });

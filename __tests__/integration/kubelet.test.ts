@@ -4,6 +4,7 @@ import { TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { withPreload } from '../helpers/preload/env';
 import { runHelper, runProvider } from '../helpers/run-helper';
+import { startSilentServer } from '../helpers/silent-server';
 import { makeTempDir } from '../helpers/temp-dir';
 
 /*
@@ -62,10 +63,15 @@ describe('responses, byte for byte, in the apiVersion of the request', () => {
     expect(passwordOf(out.stdout)).toBe(emulator.issued[0]?.password);
   });
 
-  it('keys auth by the host as the image spells it, without scheme, port or path', async () => {
+  it.each([
+    [`https://${HOST}:443/team/app:1`, HOST],
+    [`${HOST.toUpperCase()}/team/app`, HOST.toUpperCase()],
+    [`${HOST}./team/app`, `${HOST}.`],
+  ])('keys auth by the host as the image spells it (kubelet matches it against the image): %s', async (image, key) => {
     const env = { HOME: makeTempDir(), ...emulator.env() };
-    const out = await runProvider(['get-credentials'], request({ image: `https://${HOST}:443/team/app:1` }), env);
-    expect(Object.keys(JSON.parse(out.stdout).auth)).toEqual([HOST]);
+    const out = await runProvider(['get-credentials'], request({ image }), env);
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    expect(Object.keys(JSON.parse(out.stdout).auth)).toEqual([key]);
   });
 });
 
@@ -73,6 +79,17 @@ describe('bad requests: exit 1, one line on stderr, nothing on stdout, no AWS ca
   const prefix = 'ecr-credential-provider: ';
   it.each([
     ['malformed JSON', '{"kind":', 'invalid CredentialProviderRequest: standard input is not JSON'],
+    ['no request at all', '', 'invalid CredentialProviderRequest: standard input is empty'],
+    [
+      'an apiVersion with more after the version',
+      request({ apiVersion: `${GROUP}/v1/extra`, image: HOST }),
+      `invalid CredentialProviderRequest: apiVersion "${GROUP}/v1/extra" is not supported; expected ${GROUP}/v1, ${GROUP}/v1beta1, ${GROUP}/v1alpha1`,
+    ],
+    [
+      'an apiVersion with a trailing slash',
+      request({ apiVersion: `${GROUP}/v1/`, image: HOST }),
+      `invalid CredentialProviderRequest: apiVersion "${GROUP}/v1/" is not supported; expected ${GROUP}/v1, ${GROUP}/v1beta1, ${GROUP}/v1alpha1`,
+    ],
     [
       'wrong kind',
       JSON.stringify({ kind: 'CredentialProviderFoo', apiVersion: `${GROUP}/v1`, image: HOST }),
@@ -119,6 +136,42 @@ describe('bad requests: exit 1, one line on stderr, nothing on stdout, no AWS ca
       stderr:
         `${prefix}access denied for ${HOST}: ${TEST_CREDENTIALS.denied.principalArn} is not allowed to call ecr:GetAuthorizationToken; ` +
         'grant it in an IAM policy (resource "*") or use another profile\n',
+    });
+  });
+});
+
+describe('token failures in kubelet mode: one line each, stdout empty', () => {
+  const prefix = 'ecr-credential-provider: ';
+  it.each([
+    [
+      'no AWS credentials',
+      () => ({ HOME: makeTempDir(), AWS_ENDPOINT_URL_ECR: emulator.url, AWS_EC2_METADATA_DISABLED: 'true' }),
+      `no AWS credentials found for ${HOST}: set AWS_PROFILE (and run \`aws sso login\` for SSO profiles), set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run where an IAM role is attached`,
+    ],
+    [
+      'throttling after the retries',
+      () => {
+        emulator.faults.throttleNext = 1000;
+        return { HOME: makeTempDir(), ...emulator.env() };
+      },
+      `ECR throttled the token request for ${HOST} even after retries (ThrottlingException); try again shortly or reduce parallel calls`,
+    ],
+    [
+      'an unreachable endpoint',
+      () => ({ HOME: makeTempDir(), ...emulator.env(), AWS_ENDPOINT_URL_ECR: 'http://127.0.0.1:9' }),
+      `could not reach the ECR API for ${HOST} (ECONNREFUSED): check the network, proxy (HTTPS_PROXY) or AWS_ENDPOINT_URL_ECR`,
+    ],
+  ])('%s', async (_what, environment, line) => {
+    const out = await runProvider(['get-credentials'], request({ image: `${HOST}/app` }), environment());
+    expect(out).toMatchObject({ code: 1, stdout: '', stderr: `${prefix}${line}\n` });
+  });
+
+  it('warnings that a docker user would see stay in the log: the failure is the only stderr line', async () => {
+    const out = await runProvider(['get-credentials'], '{}', { HOME: makeTempDir(), ...emulator.env(), AWS_ECR_CACHE_BACKEND: 'bogus' });
+    expect(out).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `${prefix}invalid CredentialProviderRequest: kind is "", expected "CredentialProviderRequest"\n`,
     });
   });
 });
@@ -222,6 +275,74 @@ describe('service-account mode (v1 requests with a service account token)', () =
     expect(out.code).toBe(0);
     expect(stsCalls().map((c) => c.roleArn)).toEqual([ROLE_A]);
   });
+
+  it.each([
+    [
+      'forged',
+      (token: string) => `${token.slice(0, -4)}AAAA`,
+      'InvalidIdentityTokenException',
+      "Couldn't retrieve verification key from your identity provider",
+      'oidc',
+    ],
+    [
+      'expired',
+      () => emulator.serviceAccounts.issue(SA_A, { expiresInSeconds: -60 }),
+      'ExpiredTokenException',
+      'Token expired: current date/time must be before the expiration date/time',
+      'trust',
+    ],
+    [
+      'for another audience',
+      () => emulator.serviceAccounts.issue(SA_A, { audience: 'kubernetes.default.svc' }),
+      'InvalidIdentityTokenException',
+      'Incorrect token audience',
+      'oidc',
+    ],
+  ])('a %s service account token is refused by STS: one line, no ECR call', async (_what, makeToken, code, message, hint) => {
+    const { env } = setup();
+    const token = makeToken(emulator.serviceAccounts.issue(SA_A));
+    const out = await runProvider(
+      ['get-credentials'],
+      request({ image: `${HOST}/app`, serviceAccountToken: token, serviceAccountAnnotations: { [ROLE_ANNOTATION]: ROLE_A } }),
+      env,
+    );
+    const check =
+      hint === 'oidc'
+        ? "check that the cluster's OIDC provider is registered in IAM and the token's audience is sts.amazonaws.com"
+        : "check that the role's trust policy allows sts:AssumeRoleWithWebIdentity for this service account and audience sts.amazonaws.com";
+    expect(out).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `ecr-credential-provider: cannot assume ${ROLE_A} with the pod's service account token (${code}: ${message}): ${check}\n`,
+    });
+    expect(ecrCalls()).toEqual([]);
+  });
+
+  it('an annotation that is present but empty means no role, even with AWS_ECR_ROLE_ARN set (as AWS’s plugin reads it)', async () => {
+    const { env } = setup();
+    const out = await runProvider(['get-credentials'], saRequest(SA_A, { [ROLE_ANNOTATION]: '' }), { ...env, AWS_ECR_ROLE_ARN: ROLE_A });
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    expect(stsCalls()).toEqual([]);
+    expect(emulator.issued[0]?.principalArn).toMatch(/assumed-role\/eks-node-role\//);
+  });
+
+  it('a silent STS times out: one line naming STS, instead of a hang', async () => {
+    const silent = await startSilentServer();
+    try {
+      const { env } = setup();
+      const out = await runProvider(['get-credentials'], saRequest(SA_A, { [ROLE_ANNOTATION]: ROLE_A }), {
+        ...env,
+        AWS_ENDPOINT_URL_STS: silent.url,
+      });
+      expect(out).toMatchObject({
+        code: 1,
+        stdout: '',
+        stderr: `ecr-credential-provider: could not reach AWS STS to assume ${ROLE_A} (ETIMEDOUT): check the network, proxy (HTTPS_PROXY) or AWS_ENDPOINT_URL_STS\n`,
+      });
+    } finally {
+      await silent.close();
+    }
+  }, 60_000);
 
   it.each([
     ['no role anywhere', (subject: string) => saRequest(subject, {})],

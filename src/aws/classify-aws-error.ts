@@ -40,10 +40,12 @@ export function classifyAssumeRoleError(error: unknown, roleArn: string): TokenF
       { cause: error },
     );
   }
+  const check = /InvalidIdentityToken/.test(name)
+    ? "check that the cluster's OIDC provider is registered in IAM and the token's audience is sts.amazonaws.com"
+    : "check that the role's trust policy allows sts:AssumeRoleWithWebIdentity for this service account and audience sts.amazonaws.com";
   return new TokenFetchError(
     'assume-role-failed',
-    `cannot assume ${roleArn} with the pod's service account token (${name ? `${name}: ` : ''}${message}): ` +
-      "check that the role's trust policy allows sts:AssumeRoleWithWebIdentity for this service account and audience sts.amazonaws.com",
+    `cannot assume ${roleArn} with the pod's service account token (${name ? `${name}: ` : ''}${message}): ${check}`,
     { cause: error },
   );
 }

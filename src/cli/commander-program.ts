@@ -1,7 +1,7 @@
 import { UsageError } from '../errors';
 import { formatVersion } from '../protocol/docker/credentials';
 import { type DockerAction, handleDockerAction } from '../protocol/docker/handle-command';
-import { formatKubeletConfig } from '../protocol/kubelet/format-kubelet-config';
+import { formatKubeletConfig, isProviderName } from '../protocol/kubelet/format-kubelet-config';
 import type { CommandContext } from './command-context';
 
 const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
@@ -12,7 +12,7 @@ const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
   version: 'print the version',
 };
 
-const USAGE = 'Usage: docker-credential-ecr-login <get|store|erase|list|version>';
+const USAGE = 'Usage: docker-credential-ecr-login <get|store|erase|list|version> | get-credentials | kubelet-config [options]';
 
 /**
  * Everything beyond a bare protocol action — `--help`, `--version`, mistakes — goes through
@@ -27,7 +27,7 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
       'Docker credential helper for Amazon ECR: reads the request on stdin, answers on stdout.\n' +
         'Run as ecr-credential-provider, or with get-credentials, it is a kubelet image credential provider.',
     )
-    .usage('<get|store|erase|list|version> | get-credentials | kubelet-config [options]')
+    .usage(USAGE.replace('Usage: docker-credential-ecr-login ', ''))
     .helpOption('-h, --help', 'show this help')
     .helpCommand(false)
     .version(formatVersion(ctx.version).trimEnd(), '-v, --version', 'print the version')
@@ -53,6 +53,11 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
     .option('--name <name>', "the provider's file name in --image-credential-provider-bin-dir", 'ecr-credential-provider')
     .helpOption('-h, --help', 'describe kubelet-config')
     .action((options: { serviceAccount?: boolean; name: string }) => {
+      if (!isProviderName(options.name)) {
+        throw new UsageError(
+          `--name ${JSON.stringify(options.name)} is not a file name kubelet can run: use letters, digits, ".", "_" and "-"`,
+        );
+      }
       ctx.output(formatKubeletConfig({ name: options.name, serviceAccount: options.serviceAccount === true }));
     });
 

@@ -5,11 +5,17 @@ import type { CommandContext } from './command-context';
 /** The name kubelet knows the provider by (AWS's plugin's), and a second name of this program. */
 export const PROVIDER_PROGRAM = 'ecr-credential-provider';
 
-/** Which protocol an invocation speaks on stdin/stdout. */
-export type Protocol = 'docker' | 'kubelet';
+/**
+ * What an invocation speaks: the docker credential-helper protocol, kubelet's, or neither (a
+ * command for a person or a script, such as `kubelet-config`).
+ */
+export type Protocol = 'docker' | 'kubelet' | 'command';
+
+/** Commands that are not a protocol's: their output is for a person or a file. */
+const COMMANDS: ReadonlySet<string> = new Set(['kubelet-config']);
 
 /** What the provider name still answers as a command line rather than a kubelet request. */
-const COMMAND_LINE_ONLY: ReadonlySet<string> = new Set(['--help', '-h', '--version', '-v', 'version', 'kubelet-config']);
+const COMMAND_LINE_ONLY: ReadonlySet<string> = new Set(['--help', '-h', '--version', '-v', 'version', ...COMMANDS]);
 
 /**
  * kubelet runs the provider as `ecr-credential-provider` (the file name in its bin dir) with the
@@ -20,6 +26,7 @@ const COMMAND_LINE_ONLY: ReadonlySet<string> = new Set(['--help', '-h', '--versi
 export function selectProtocol(programName: string, argv: readonly string[]): Protocol {
   const [first] = argv;
   if (first === 'get-credentials') return 'kubelet';
+  if (first !== undefined && COMMANDS.has(first)) return 'command';
   if (programName === PROVIDER_PROGRAM && (first === undefined || !COMMAND_LINE_ONLY.has(first))) return 'kubelet';
   return 'docker';
 }

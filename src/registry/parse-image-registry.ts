@@ -5,7 +5,8 @@ import { parseServerUrl } from './parse-server-url';
 export interface ImageRegistry {
   /**
    * The host as the image spells it, without scheme, userinfo, port or path: the key of
-   * kubelet's `auth` map, which kubelet matches against the image (so its letter case stays).
+   * kubelet's `auth` map, which kubelet matches against the image part by part (so its letter
+   * case and a trailing dot stay as written).
    */
   readonly host: string;
   /** The ECR registry it names, or undefined for any other registry. */
@@ -21,7 +22,7 @@ export interface ImageRegistry {
 export function parseImageRegistry(image: string): ImageRegistry | undefined {
   const url = parseServerUrl(image);
   if (!url) return undefined;
-  // The parser lower-cases; take the same host from the image's own text instead.
+  // The parser lower-cases (and maps non-ASCII); the spelling comes from the image's own text.
   const authority =
     image
       .trim()
@@ -29,6 +30,6 @@ export function parseImageRegistry(image: string): ImageRegistry | undefined {
       .split(/[/?#]/, 1)[0] ?? '';
   const hostPort = authority.slice(authority.lastIndexOf('@') + 1);
   const spelled = hostPort.startsWith('[') ? hostPort.slice(0, hostPort.indexOf(']') + 1) : (hostPort.split(':', 1)[0] ?? '');
-  const host = spelled.replace(/\.$/, '').toLowerCase() === url.hostname ? spelled.replace(/\.$/, '') : url.hostname;
-  return { host, registry: parseRegistry(image) };
+  const sameHost = /^[\x21-\x7e]+$/.test(spelled) && spelled.replace(/\.$/, '').toLowerCase() === url.hostname;
+  return { host: sameHost ? spelled : url.hostname, registry: parseRegistry(image) };
 }

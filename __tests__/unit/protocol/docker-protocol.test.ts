@@ -262,6 +262,31 @@ describe('the kubelet side of the command line', () => {
     expect(await invoke([arg])).toEqual({ code: 0, stdout: 'docker-credential-ecr-login 9.8.7\n', stderr: '' });
   });
 
+  it.each([['--help'], ['-h']])('ecr-credential-provider %s prints usage instead of waiting for a request', async (arg) => {
+    const { invoke } = setup({ programName: 'ecr-credential-provider' });
+    const out = await invoke([arg]);
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    expect(out.stdout).toMatch(/^Usage: docker-credential-ecr-login /);
+  });
+
+  it.each([
+    [
+      ['kubelet-config', '--bogus'],
+      "ecr-login: unknown option '--bogus' Usage: docker-credential-ecr-login <get|store|erase|list|version> | get-credentials | kubelet-config [options]\n",
+    ],
+    [
+      ['kubelet-config', '--name', 'a: b\n  - name: evil'],
+      'ecr-login: --name "a: b\\n  - name: evil" is not a file name kubelet can run: use letters, digits, ".", "_" and "-"\n',
+    ],
+    [
+      ['kubelet-config', '--name', '..'],
+      'ecr-login: --name ".." is not a file name kubelet can run: use letters, digits, ".", "_" and "-"\n',
+    ],
+  ])('kubelet-config mistakes go to stderr, never into the redirected config: %j', async (args, stderr) => {
+    const { invoke } = setup();
+    expect(await invoke(args)).toEqual({ code: 1, stdout: '', stderr });
+  });
+
   it.each([['docker-credential-ecr-login'], ['ecr-credential-provider']])(
     'kubelet-config prints the CredentialProviderConfig (as %s)',
     async (programName) => {

@@ -35,6 +35,8 @@ describe('halfRemainingSeconds', () => {
     [now + 601_000, 300],
     [undefined, 0],
     [now - 10_000, 0],
+    // Whole seconds first, as AWS's plugin subtracts Unix times: 1.7 s apart, 2 s by the clock.
+    [now + 1700, 1],
   ])('expiry %s -> %d', (expiresAt, expected) => {
     expect(halfRemainingSeconds(expiresAt, now)).toBe(expected);
   });
@@ -114,6 +116,8 @@ describe('parseImageRegistry: the host as AWS’s plugin reads it (parseHostFrom
     ['registry.k8s.io/foo:latest', 'registry.k8s.io', false],
     ['http://foobar', 'foobar', false],
     ['[::1]:5000/app', '[::1]', false],
+    ['123456789123.dkr.ecr.us-west-2.amazonaws.com./app', '123456789123.dkr.ecr.us-west-2.amazonaws.com.', true],
+    ['123456789012.d\u212Ar.ecr.us-west-2.amazonaws.com/app', '123456789012.dkr.ecr.us-west-2.amazonaws.com', true],
   ])('%s -> %s', (image, host, isEcr) => {
     const parsed = parseImageRegistry(image);
     expect(parsed?.host).toBe(host);

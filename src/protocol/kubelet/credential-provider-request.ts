@@ -28,6 +28,7 @@ const REQUEST = object({
 
 /** Reads the request kubelet writes on stdin; a request this provider cannot answer is an `InvalidInputError`. */
 export function parseCredentialProviderRequest(input: string): CredentialProviderRequest {
+  if (input.trim() === '') throw new InvalidInputError('invalid CredentialProviderRequest: standard input is empty');
   let value: unknown;
   try {
     value = JSON.parse(input);
@@ -46,8 +47,8 @@ export function parseCredentialProviderRequest(input: string): CredentialProvide
       `invalid CredentialProviderRequest: kind is ${JSON.stringify(request.kind)}, expected "CredentialProviderRequest"`,
     );
   }
-  const [group, version] = request.apiVersion.split('/');
-  if (group !== API_GROUP || !(API_VERSIONS as readonly (string | undefined)[]).includes(version)) {
+  const version = API_VERSIONS.find((v) => request.apiVersion === `${API_GROUP}/${v}`);
+  if (version === undefined) {
     throw new InvalidInputError(
       `invalid CredentialProviderRequest: apiVersion ${JSON.stringify(request.apiVersion)} is not supported; ` +
         `expected ${API_VERSIONS.map((v) => `${API_GROUP}/${v}`).join(', ')}`,

@@ -16,6 +16,14 @@ export const EKS_MATCH_IMAGES = [
   '*.dkr.ecr.*.amazonaws.eu',
 ] as const;
 
+/**
+ * A provider name kubelet accepts (its validation refuses empty names, `/`, spaces, `.` and
+ * `..`), kept to characters that need no quoting in YAML.
+ */
+export function isProviderName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name);
+}
+
 export interface KubeletConfigOptions {
   /** The provider's name: the executable's file name in `--image-credential-provider-bin-dir`. */
   readonly name: string;

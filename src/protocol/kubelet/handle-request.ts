@@ -14,7 +14,8 @@ const ROLE_ANNOTATION = 'eks.amazonaws.com/ecr-role-arn';
  */
 function selectRoleArn(request: CredentialProviderRequest, envRoleArn: string | undefined): string | undefined {
   const annotated = request.serviceAccountAnnotations[ROLE_ANNOTATION];
-  const roleArn = annotated !== undefined ? annotated.trim() : envRoleArn;
+  // Present but empty: no role, and no falling back to the environment (AWS's plugin does the same).
+  const roleArn = annotated !== undefined ? annotated : envRoleArn;
   return roleArn === '' ? undefined : roleArn;
 }
 
