@@ -105,10 +105,10 @@ async function main(): Promise<void> {
       'stderr names the principal and the missing permission',
     );
 
-    const cache = fs.readFileSync(path.join(home, '.ecr', 'cache.json'), 'utf8');
+    const cache = fs.readFileSync(path.join(home, '.ecr', 'tokens.json'), 'utf8');
     check(
-      fs.statSync(path.join(home, '.ecr', 'cache.json')).mode % 0o1000 === 0o600,
-      `cache file ~/.ecr/cache.json is 0600 (${cache.length} bytes)`,
+      fs.statSync(path.join(home, '.ecr', 'tokens.json')).mode % 0o1000 === 0o600,
+      `cache file ~/.ecr/tokens.json is 0600 (${cache.length} bytes)`,
     );
   } finally {
     await emulator.close();

@@ -31,13 +31,29 @@ const LONG_OPAQUE = /[A-Za-z0-9+/_-]{32,}={0,2}/g;
 /** Access key ids keep their kind and last four characters: enough to tell keys apart. */
 const ACCESS_KEY_ID = /\b(AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,}([A-Z0-9]{4})\b/g;
 
-/** Masks secrets in a line of text. Pure; exported for tests. */
+/**
+ * Userinfo (`user:password@`) before a host, with or without a scheme: a server URL may carry
+ * a password (`https://bob:pw@registry`), and so may text that quotes one.
+ */
+const USERINFO = /((?:[a-z][a-z0-9+.-]*:\/\/)|(?<![^\s"'(=<,]))[^\s"'/?#@<>]+@(?=[^\s"'/@]*[a-z0-9])/gi;
+/** A URL's query string, which may carry signed parameters or tokens. */
+const URL_QUERY = /(:\/\/[^\s"'?#]*)\?[^\s"'#]*/gi;
+
+/**
+ * Masks secrets in text that will be logged or shown: registered secrets, URL userinfo and
+ * query strings, long random runs (tokens, keys), most of an access key id. Pure; exported
+ * for the messages that go to stdout and for tests.
+ */
 export function redact(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const secret of secrets) {
     if (secret.length >= 4) out = out.split(secret).join('[REDACTED]');
   }
-  return out.replace(LONG_OPAQUE, maskOpaque).replace(ACCESS_KEY_ID, '$1…$2');
+  return out
+    .replace(USERINFO, '$1[REDACTED]@')
+    .replace(URL_QUERY, '$1?[REDACTED]')
+    .replace(LONG_OPAQUE, maskOpaque)
+    .replace(ACCESS_KEY_ID, '$1…$2');
 }
 
 /** Random material mixes digits and both cases; file paths and words rarely do. */

@@ -66,7 +66,8 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
       return helperError.exitCode;
     }
     if (helperError.hint) logger.tell(helperError.hint);
-    io.stdout.write(`${helperError.protocolMessage}\n`);
+    // Usage errors quote argv, keychain errors the server URL: masked like the log.
+    io.stdout.write(`${redact(helperError.protocolMessage)}\n`);
     return helperError.exitCode;
   }
 }

@@ -41,7 +41,7 @@ describe('cache directory faults: the call still succeeds, with one warning', ()
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout).Secret).toBe(emulator.issued[0]?.password);
     expect(out.stderr.trim().split('\n')).toEqual([
-      `ecr-login: cannot write token cache ${path.join(cacheDir, 'cache.json')} (EROFS); continuing without caching`,
+      `ecr-login: cannot write token cache ${path.join(cacheDir, 'tokens.json')} (EROFS); continuing without caching`,
     ]);
   });
 
@@ -55,7 +55,7 @@ describe('cache directory faults: the call still succeeds, with one warning', ()
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout).Secret).toBe(emulator.issued[0]?.password);
     expect(out.stderr.trim().split('\n')).toEqual([
-      `ecr-login: cannot write token cache ${path.join(cacheDir, 'cache.json')} (ENOSPC); continuing without caching`,
+      `ecr-login: cannot write token cache ${path.join(cacheDir, 'tokens.json')} (ENOSPC); continuing without caching`,
     ]);
   });
 });
@@ -66,19 +66,19 @@ describe('cache file faults', () => {
     fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
     const target = path.join(path.dirname(cacheDir), 'precious.txt');
     fs.writeFileSync(target, 'keep me');
-    fs.symlinkSync(target, path.join(cacheDir, 'cache.json'));
+    fs.symlinkSync(target, path.join(cacheDir, 'tokens.json'));
     const out = await runHelper(['get'], HOST, env);
     expect(out.code).toBe(0);
     expect(fs.readFileSync(target, 'utf8')).toBe('keep me');
     expect(out.stderr.trim().split('\n')).toEqual([
-      `ecr-login: not using the token cache: ${path.join(cacheDir, 'cache.json')} is a symbolic link; remove it to re-enable caching`,
+      `ecr-login: not using the token cache: ${path.join(cacheDir, 'tokens.json')} is a symbolic link; remove it to re-enable caching`,
     ]);
   });
 
   itAsRoot('a cache file owned by another user is neither read nor replaced', async () => {
     const { cacheDir, env } = environment();
     await runHelper(['get'], HOST, env);
-    const file = path.join(cacheDir, 'cache.json');
+    const file = path.join(cacheDir, 'tokens.json');
     const before = fs.readFileSync(file, 'utf8');
     fs.chownSync(file, 4242, 4242);
     emulator.reset();
@@ -89,5 +89,33 @@ describe('cache file faults', () => {
       `ecr-login: not using the token cache: ${file} is owned by uid 4242, not by you (uid 0); remove it to re-enable caching`,
     ]);
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
+  });
+});
+
+describe('beside the Go helper (awslabs/amazon-ecr-credential-helper)', () => {
+  it('leaves its ~/.ecr/cache.json untouched and keeps tokens in a file of its own', async () => {
+    const { cacheDir, env } = environment();
+    fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    // Go's format (ecr-login/cache/file.go: RegistryCache, AuthEntry), as its helper writes it.
+    const goCache = `${JSON.stringify({
+      Registries: {
+        [`ecr-login-AKIAEXAMPLE-${HOST}`]: {
+          AuthorizationToken: Buffer.from('AWS:go-helper-password').toString('base64'),
+          RequestedAt: '2026-11-30T04:00:00Z',
+          ExpiresAt: '2026-11-30T16:00:00Z',
+          ProxyEndpoint: `https://${HOST}`,
+          Service: 'ecr',
+        },
+      },
+      Version: '1.0',
+    })}\n`;
+    fs.writeFileSync(path.join(cacheDir, 'cache.json'), goCache, { mode: 0o600 });
+    const first = await runHelper(['get'], HOST, env);
+    const second = await runHelper(['get'], HOST, env);
+    expect([first.code, second.code, first.stderr, second.stderr]).toEqual([0, 0, '', '']);
+    expect(JSON.parse(second.stdout).Secret).toBe(emulator.issued[0]?.password);
+    expect(emulator.calls).toHaveLength(1);
+    expect(fs.readFileSync(path.join(cacheDir, 'cache.json'), 'utf8')).toBe(goCache);
+    expect(JSON.parse(fs.readFileSync(path.join(cacheDir, 'tokens.json'), 'utf8'))).toMatchObject({ version: 1 });
   });
 });

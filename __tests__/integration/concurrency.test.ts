@@ -36,7 +36,7 @@ describe('many helper processes at once', () => {
     expect(ecrCalls()).toHaveLength(16);
     const list = await runHelper(['list'], '', env);
     expect(Object.keys(JSON.parse(list.stdout)).sort()).toEqual(hosts.map((h) => `https://${h}`).sort());
-    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(cacheDir, 'cache.json'), 'utf8')).entries)).toHaveLength(16);
+    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(cacheDir, 'tokens.json'), 'utf8')).entries)).toHaveLength(16);
   });
 
   it('a lock held by a killed process is taken over once it goes stale', async () => {
@@ -68,7 +68,7 @@ describe('a writer killed at each point of a cache write', () => {
     ['with the temp file written, just before the rename', 'before-rename'],
   ])('%s: the cache keeps every served entry and the next calls work', async (_name, point) => {
     const { env, cacheDir } = environment();
-    const file = path.join(cacheDir, 'cache.json');
+    const file = path.join(cacheDir, 'tokens.json');
     for (const host of SERVED) expect((await runHelper(['get'], host, env)).code).toBe(0);
     const before = fs.readFileSync(file, 'utf8');
 

@@ -64,7 +64,7 @@ describe('docker-credential-ecr-login against the local ECR emulator', () => {
     const { env, cacheDir } = environment();
     await runHelper(['get'], HOST, env);
     expect(fs.statSync(cacheDir).mode & 0o777).toBe(0o700);
-    expect(fs.statSync(path.join(cacheDir, 'cache.json')).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.join(cacheDir, 'tokens.json')).mode & 0o777).toBe(0o600);
     const list = await runHelper(['list'], '', env);
     expect(list).toMatchObject({ code: 0, stdout: `{"https://${HOST}":"AWS"}\n` });
     expect(emulator.calls).toHaveLength(1);
@@ -74,14 +74,14 @@ describe('docker-credential-ecr-login against the local ECR emulator', () => {
     const custom = path.join(makeTempDir(), 'elsewhere');
     const { env, cacheDir } = environment({ AWS_ECR_CACHE_DIR: custom });
     await runHelper(['get'], HOST, env);
-    expect(fs.existsSync(path.join(custom, 'cache.json'))).toBe(true);
+    expect(fs.existsSync(path.join(custom, 'tokens.json'))).toBe(true);
     expect(fs.existsSync(cacheDir)).toBe(false);
 
     const disabled = environment({ AWS_ECR_DISABLE_CACHE: '1' });
     await runHelper(['get'], HOST, disabled.env);
     await runHelper(['get'], HOST, disabled.env);
     expect(tokenCalls()).toHaveLength(3);
-    expect(fs.existsSync(path.join(disabled.cacheDir, 'cache.json'))).toBe(false);
+    expect(fs.existsSync(path.join(disabled.cacheDir, 'tokens.json'))).toBe(false);
   });
 
   it('AccessDenied: not-found on stdout, the principal and missing action on stderr, nothing secret', async () => {
@@ -217,11 +217,26 @@ describe('docker-credential-ecr-login against the local ECR emulator', () => {
   it('a corrupt cache file is rebuilt and the call still succeeds', async () => {
     const { env, cacheDir } = environment();
     fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(path.join(cacheDir, 'cache.json'), '{"version":1,"salt":"ab', { mode: 0o600 });
+    fs.writeFileSync(path.join(cacheDir, 'tokens.json'), '{"version":1,"salt":"ab', { mode: 0o600 });
     const out = await runHelper(['get'], HOST, env);
     expect(out.code).toBe(0);
     expect(out.stderr).toBe('');
-    expect(JSON.parse(fs.readFileSync(path.join(cacheDir, 'cache.json'), 'utf8')).version).toBe(1);
+    expect(JSON.parse(fs.readFileSync(path.join(cacheDir, 'tokens.json'), 'utf8')).version).toBe(1);
+  });
+
+  it('the SDK’s own warnings go to the log, not the terminal', async () => {
+    // AWS_PROFILE and keys in the environment at once: the SDK warns (several lines) and uses the profile.
+    const { env, home, cacheDir } = environment({ AWS_PROFILE: 'ci' }, TEST_CREDENTIALS.denied);
+    fs.mkdirSync(path.join(home, '.aws'));
+    fs.writeFileSync(
+      path.join(home, '.aws', 'credentials'),
+      `[ci]\naws_access_key_id = ${TEST_CREDENTIALS.allowed.accessKeyId}\naws_secret_access_key = ${TEST_CREDENTIALS.allowed.secretAccessKey}\n`,
+    );
+    const out = await runHelper(['get'], HOST, env);
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    expect(fs.readFileSync(path.join(cacheDir, 'log', 'ecr-login.log'), 'utf8')).toMatch(
+      /WARN .*aws-sdk: .*Multiple credential sources detected/,
+    );
   });
 
   it('the token never appears in the log', async () => {
@@ -242,7 +257,7 @@ describe('every spelling of an action behaves the same', () => {
     const { env } = environment({ AWS_ECR_CACHE_DIR: path.join(blocker, 'cache') });
     const plain = await runHelper(['get'], HOST, env);
     const spelled = await runHelper(args, HOST, env);
-    const expectedStderr = `ecr-login: cannot write token cache ${path.join(blocker, 'cache', 'cache.json')} (ENOTDIR); continuing without caching\n`;
+    const expectedStderr = `ecr-login: cannot write token cache ${path.join(blocker, 'cache', 'tokens.json')} (ENOTDIR); continuing without caching\n`;
     expect(plain).toMatchObject({ code: 0, stderr: expectedStderr });
     expect(spelled).toMatchObject({ code: 0, stderr: expectedStderr });
     expect(JSON.parse(spelled.stdout)).toEqual({ ServerURL: HOST, Username: 'AWS', Secret: emulator.issued[1]?.password });

@@ -48,7 +48,7 @@ describeWithSecretService('with a real Secret Service (gnome-keyring on a privat
     const onDisk = allFileContents(home) + allFileContents(session.dataDir);
     expect(onDisk).not.toContain(password.slice(0, 64));
     expect(onDisk).not.toContain(base64Token.slice(0, 64));
-    expect(fs.existsSync(path.join(home, '.ecr', 'cache.json'))).toBe(false);
+    expect(fs.existsSync(path.join(home, '.ecr', 'tokens.json'))).toBe(false);
     const list = await runHelper(['list'], '', env);
     expect(JSON.parse(list.stdout)).toMatchObject({ [`https://${HOST}`]: 'AWS' });
   });
@@ -138,7 +138,7 @@ describeWithSecretService('without a Secret Service (a D-Bus session with none o
         /^ecr-login: not caching tokens: no usable Secret Service keychain .*; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file$/,
       ),
     ]);
-    expect(fs.existsSync(path.join(home, '.ecr', 'cache.json'))).toBe(false);
+    expect(fs.existsSync(path.join(home, '.ecr', 'tokens.json'))).toBe(false);
     expect(allFileContents(home)).not.toContain((emulator.issued[0]?.password ?? 'missing').slice(0, 64));
   });
 
@@ -197,6 +197,6 @@ describeWithSecretService('with a locked keychain (gnome-keyring running, login 
     expect(out.stderr).toMatch(
       /^ecr-login: not caching tokens: no usable Secret Service keychain \(.+\): .* and unlock it; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file\n$/,
     );
-    expect(fs.existsSync(path.join(home, '.ecr', 'cache.json'))).toBe(false);
+    expect(fs.existsSync(path.join(home, '.ecr', 'tokens.json'))).toBe(false);
   });
 });

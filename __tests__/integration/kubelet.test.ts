@@ -238,7 +238,7 @@ describe('service-account mode (v1 requests with a service account token)', () =
         ['AssumeRoleWithWebIdentity', ROLE_B, 'ecr-credential-provider', SA_B, 200],
       ].sort(),
     );
-    expect(fs.existsSync(path.join(home, '.ecr', 'cache.json'))).toBe(false);
+    expect(fs.existsSync(path.join(home, '.ecr', 'tokens.json'))).toBe(false);
     // Not served from any cache: the same service account asking again assumes the role again.
     const again = await runProvider(['get-credentials'], saRequest(SA_A, { [ROLE_ANNOTATION]: ROLE_A }), env);
     expect(again.code).toBe(0);

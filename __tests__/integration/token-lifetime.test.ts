@@ -108,7 +108,7 @@ describe('token lifetimes', () => {
         `^ecr-login: ECR returned a token for ${HOST.replace(/\./g, '\\.')} that expires at ${expiry.replace(/\./g, '\\.')} \\(2[34]\\d s from now\\), too soon to use: check the system clock\\n$`,
       ),
     );
-    expect(fs.existsSync(path.join(home, '.ecr', 'cache.json'))).toBe(false);
+    expect(fs.existsSync(path.join(home, '.ecr', 'tokens.json'))).toBe(false);
     emulator.faults.tokenLifetimeSeconds = 12 * 3600;
     expect((await getAt(0)).code).toBe(0);
     expect(tokenCalls()).toHaveLength(2);

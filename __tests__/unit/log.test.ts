@@ -12,6 +12,12 @@ describe('redact', () => {
     ['path /home/someone/projects/registry/config stays', 'path /home/someone/projects/registry/config stays'],
     ['in /tmp/ecr-login-test-AbC12x/cache/cache.json here', 'in /tmp/ecr-login-test-AbC12x/cache/cache.json here'],
     ['/tmp/QVdTOmV5SndZWGxzYjJGa0lqb2lZV0pqWkdWbVoy/x', '/tmp/[REDACTED]/x'],
+    ['store for https://bob:Hunter2-pass!x@registry.example.com/v2/', 'store for https://[REDACTED]@registry.example.com/v2/'],
+    ['for bob:Hunter2-pass!x@registry.example.com', 'for [REDACTED]@registry.example.com'],
+    ['"https://alice@ghcr.io"', '"https://[REDACTED]@ghcr.io"'],
+    ['https://registry.example.com/v2/?X-Amz-Signature=abc&token=xyz done', 'https://registry.example.com/v2/?[REDACTED] done'],
+    ["unknown command 'https://u:p@h.example?q=1'", "unknown command 'https://[REDACTED]@h.example?[REDACTED]'"],
+    ['no userinfo in a@ alone or in words like user@', 'no userinfo in a@ alone or in words like user@'],
   ])('%s', (input, expected) => {
     expect(redact(input)).toBe(expected);
   });

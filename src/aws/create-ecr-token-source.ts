@@ -41,6 +41,23 @@ const ROLE_SESSION_NAME = 'ecr-credential-provider';
 type SdkClients = typeof import('./sdk-clients');
 
 /**
+ * The SDK's logger, into ours: its warnings (such as `Multiple credential sources detected`,
+ * several lines long) belong in the log, not on the user's terminal, where the one-line hint
+ * of a failure must stand alone. `info` is dropped: the SDK logs whole command outputs there,
+ * tokens included.
+ */
+function createSdkLogger(logger: Logger) {
+  const text = (parts: unknown[]): string => parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+  return {
+    trace: () => undefined,
+    debug: (...parts: unknown[]) => logger.debug(`aws-sdk: ${text(parts)}`),
+    info: () => undefined,
+    warn: (...parts: unknown[]) => logger.warn(`aws-sdk: ${text(parts)}`),
+    error: (...parts: unknown[]) => logger.warn(`aws-sdk: ${text(parts)}`),
+  };
+}
+
+/**
  * The real token source over the AWS SDK for JavaScript v3. The SDK itself is loaded on the
  * first call only (from its own chunk), so that building this on a cache hit costs nothing.
  * Fetches tokens with `GetAuthorizationToken`: ECR for private registries (signed for the
@@ -52,6 +69,7 @@ type SdkClients = typeof import('./sdk-clients');
 export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSource {
   const { logger } = options;
   const requestHandler = options.requestHandler ?? REQUEST_HANDLER;
+  const sdkLogger = createSdkLogger(logger);
 
   /** Credentials for one call: the test's, the role's, or (undefined) the default chain. */
   const credentialsFor = (sdk: SdkClients, registry: Registry, request: TokenRequestOptions): ECRClientConfig['credentials'] => {
@@ -61,7 +79,8 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
       roleArn: webIdentity.roleArn,
       webIdentityToken: webIdentity.token,
       roleSessionName: ROLE_SESSION_NAME,
-      clientConfig: { region: registry.region, requestHandler, maxAttempts: MAX_ATTEMPTS },
+      logger: sdkLogger,
+      clientConfig: { region: registry.region, requestHandler, maxAttempts: MAX_ATTEMPTS, logger: sdkLogger },
     });
     return async (properties) => {
       try {
@@ -79,7 +98,7 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
       try {
         const sdk = await import('./sdk-clients');
         const credentials = credentialsFor(sdk, registry, request);
-        const common = { maxAttempts: MAX_ATTEMPTS, requestHandler, ...(credentials ? { credentials } : {}) };
+        const common = { maxAttempts: MAX_ATTEMPTS, requestHandler, logger: sdkLogger, ...(credentials ? { credentials } : {}) };
         if (registry.kind === 'ecr-public') {
           const client = new sdk.ECRPUBLICClient({ ...common, region: registry.region });
           try {

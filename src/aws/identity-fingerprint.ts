@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IdentityEnv } from '../config';
+import { sha256Hex } from '../hash';
 
 /**
  * Sections of an AWS shared config/credentials file, by header (`profile dev`, `default`,
@@ -52,7 +53,7 @@ function readOptional(file: string): string {
  * from local configuration only — no network, no STS. Two processes that would act as the
  * same principal get the same material even though their session keys differ (assume-role,
  * SSO, IRSA, container credentials); anything that could change the principal or the
- * endpoints changes it. Hashed with a salt before it is stored anywhere.
+ * endpoints changes it. A SHA-256 hex digest; stores salt and hash it again before keeping it.
  */
 export function resolveIdentityMaterial(identityEnv: IdentityEnv, homeDir: string): string {
   const profile = identityEnv.AWS_PROFILE ?? 'default';
@@ -77,5 +78,7 @@ export function resolveIdentityMaterial(identityEnv: IdentityEnv, homeDir: strin
   };
   visit(profile);
 
-  return JSON.stringify({ v: 1, env: identityEnv, profile, chain });
+  // Hashed here, where it is built: the chain holds secret keys and session tokens from the
+  // shared files, and nothing downstream needs more than a value to compare.
+  return sha256Hex(JSON.stringify({ v: 1, env: identityEnv, profile, chain }));
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../log';
 import type { Registry } from '../registry/parse-registry';
 import { createNullStore } from '../store/null-store';
 import { type CachedToken, CacheWriteError, type TokenStore } from '../store/token-store';
-import { isFresh, isUsable } from './freshness';
+import { hasTimeLeft, isFresh, isUsable } from './freshness';
 
 export interface ResolveTokenDeps {
   readonly store: TokenStore;
@@ -94,7 +94,7 @@ async function fetchToken(registry: Registry, deps: ResolveTokenDeps): Promise<F
     return { cacheable: false, token: { username, password, expiresAt: undefined } };
   }
   const token = { host: registry.host, username, password, issuedAt, expiresAt: expiresAt.getTime() };
-  if (!isUsable(token, deps.now())) {
+  if (!hasTimeLeft(token, deps.now())) {
     const seconds = Math.round((token.expiresAt - deps.now()) / 1000);
     throw new TokenFetchError(
       'invalid-response',

@@ -6,7 +6,7 @@ import type { CachedToken } from './token-store';
 /** Bump when the layout changes; a file of another version is rebuilt, not misread. */
 const CACHE_VERSION = 1;
 
-/** The JSON kept in `cache.json`. */
+/** The JSON kept in `tokens.json`. */
 export interface CacheDocument {
   readonly version: typeof CACHE_VERSION;
   /** Random per file; makes the identity hashes useless outside this file. */

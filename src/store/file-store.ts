@@ -32,11 +32,11 @@ type ReadResult =
 
 /** The cache file path inside a cache directory. */
 export function formatCacheFilePath(dir: string): string {
-  return join(dir, 'cache.json');
+  return join(dir, 'tokens.json');
 }
 
 /**
- * The token cache in `<dir>/cache.json` (versioned JSON, 0600), replaced atomically on every
+ * The token cache in `<dir>/tokens.json` (versioned JSON, 0600), replaced atomically on every
  * write (temp file, fsync, rename) so that readers never see a half-written file and need
  * no lock. Writers take the `cache-write` lock and re-read, so entries written meanwhile by
  * other processes survive.

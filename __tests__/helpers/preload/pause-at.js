@@ -4,7 +4,7 @@
 //   lock-acquired:N  right after this process took its N-th lock (1: the token lock of a
 //                    miss, 2: the cache write lock)
 //   temp-created     right after the cache's temp file was created (still empty)
-//   before-rename    temp file written and fsynced, just before it replaces cache.json
+//   before-rename    temp file written and fsynced, just before it replaces tokens.json
 // On reaching it, the process creates the file TEST_PAUSE_MARKER and blocks (at most 60 s,
 // then carries on). Used by __tests__/integration/concurrency.test.ts through helpers/preload/env.ts.
 const fs = require('node:fs');
@@ -16,7 +16,7 @@ function pause() {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
 }
 
-const TEMP = /\/cache\.json\.[0-9a-f]{16}$/;
+const TEMP = /\/tokens\.json\.[0-9a-f]{16}$/;
 
 if (point === 'temp-created') {
   const openSync = fs.openSync;
@@ -30,7 +30,7 @@ if (point === 'temp-created') {
 if (point === 'before-rename') {
   const renameSync = fs.renameSync;
   fs.renameSync = function (from, to) {
-    if (TEMP.test(String(from)) && String(to).endsWith('/cache.json')) pause();
+    if (TEMP.test(String(from)) && String(to).endsWith('/tokens.json')) pause();
     return renameSync.call(this, from, to);
   };
 }

@@ -96,6 +96,12 @@ describe('resolveIdentityMaterial', () => {
   });
 
   it('works without any AWS files', () => {
-    expect(resolveIdentityMaterial({}, makeTempDir())).toContain('"profile":"default"');
+    expect(resolveIdentityMaterial({}, makeTempDir())).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('is a digest: no key, secret or profile content leaves the function', () => {
+    const home = homeWith(CONFIG, '[base]\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n');
+    const material = resolveIdentityMaterial({ AWS_PROFILE: 'dev', AWS_ACCESS_KEY_ID: 'AKIAENVKEY0000000001' }, home);
+    expect(material).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -119,7 +119,7 @@ describe('get', () => {
     await invoke(['get'], ECR_HOST);
     await invoke(['get'], ECR_HOST);
     expect(fake.calls).toHaveLength(2);
-    expect(fs.existsSync(path.join(home, 'cache', 'cache.json'))).toBe(false);
+    expect(fs.existsSync(path.join(home, 'cache', 'tokens.json'))).toBe(false);
   });
 });
 
@@ -397,7 +397,7 @@ describe('keychain token cache (AWS_ECR_CACHE_BACKEND=keychain)', () => {
     expect(JSON.parse(second.stdout).Secret).toBe('password-1');
     expect(fake.calls).toHaveLength(1);
     expect([...keychain.items.values()].some((v) => v.includes('password-1'))).toBe(true);
-    expect(fs.existsSync(path.join(home, 'cache', 'cache.json'))).toBe(false);
+    expect(fs.existsSync(path.join(home, 'cache', 'tokens.json'))).toBe(false);
   });
 
   it('without a keychain, fetches a fresh token every time, says why once, and writes nothing to disk', async () => {
@@ -410,7 +410,7 @@ describe('keychain token cache (AWS_ECR_CACHE_BACKEND=keychain)', () => {
     expect(first.stderr).toBe(
       'ecr-login: not caching tokens: no usable Secret Service keychain (test): run one; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file\n',
     );
-    expect(fs.existsSync(path.join(home, 'cache', 'cache.json'))).toBe(false);
+    expect(fs.existsSync(path.join(home, 'cache', 'tokens.json'))).toBe(false);
   });
 
   it('warns about an unknown backend and uses the file', async () => {
@@ -418,6 +418,6 @@ describe('keychain token cache (AWS_ECR_CACHE_BACKEND=keychain)', () => {
     const out = await invoke(['get'], ECR_HOST);
     expect(out.code).toBe(0);
     expect(out.stderr).toBe('ecr-login: AWS_ECR_CACHE_BACKEND=vault is not a backend (file or keychain); using file\n');
-    expect(fs.existsSync(path.join(home, 'cache', 'cache.json'))).toBe(true);
+    expect(fs.existsSync(path.join(home, 'cache', 'tokens.json'))).toBe(true);
   });
 });

@@ -125,6 +125,20 @@ describe('resolveToken', () => {
     expect(logger.lines).toContain(`WARN the token for ${registry.host} came without an expiry time; using it once, not caching it`);
   });
 
+  it.each([
+    ['issued in the future (the clock stepped back)', (now: number) => ({ issuedAt: now + 3_600_000, expiresAt: now + 13 * HOUR })],
+    ['a lifetime no ECR token has (1000 years)', (now: number) => ({ issuedAt: now - 1000, expiresAt: now + 1000 * 365 * 24 * HOUR })],
+  ])('a cached token %s is not trusted: fetched again, and not the fallback when that fails', async (_what, times) => {
+    const store = createMemoryStore();
+    const { deps, clock, source } = setup(store);
+    await store.put('identity-a', { host: registry.host, username: 'AWS', password: 'odd', ...times(clock.now()) });
+    expect((await resolveToken(registry, deps)).password).toBe('password-1');
+    expect(source.calls).toHaveLength(1);
+    await store.put('identity-a', { host: registry.host, username: 'AWS', password: 'odd', ...times(clock.now()) });
+    const failing = { getAuthorizationToken: async () => Promise.reject(new TokenFetchError('network', 'unreachable')) };
+    await expect(resolveToken(registry, { ...deps, loadTokenSource: async () => failing })).rejects.toThrow('unreachable');
+  });
+
   it('fetches anew when the cached token has expired', async () => {
     const { deps, clock, source } = setup();
     await resolveToken(registry, deps);
@@ -136,12 +150,12 @@ describe('resolveToken', () => {
   it('still returns the token when the cache cannot be written, with one warning', async () => {
     const store: TokenStore = {
       get: async () => undefined,
-      put: async () => Promise.reject(new CacheWriteError('cannot write token cache /x/cache.json (EROFS)')),
+      put: async () => Promise.reject(new CacheWriteError('cannot write token cache /x/tokens.json (EROFS)')),
       list: async () => [],
     };
     const { deps, logger } = setup(store);
     expect((await resolveToken(registry, deps)).password).toBe('password-1');
-    expect(logger.told).toEqual(['cannot write token cache /x/cache.json (EROFS); continuing without caching']);
+    expect(logger.told).toEqual(['cannot write token cache /x/tokens.json (EROFS); continuing without caching']);
   });
 
   it('takes one lock per registry and identity on a miss, and releases it', async () => {

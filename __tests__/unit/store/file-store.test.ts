@@ -140,8 +140,8 @@ describe('file store', () => {
   it('removes temp files left by writers killed mid-write, once they are old', async () => {
     const { store, token, dir, clock } = setup();
     await store.put('id', token('a.example'));
-    const orphan = path.join(dir, 'cache.json.1a2b3c4d1a2b3c4d');
-    const fresh = path.join(dir, 'cache.json.5e6f7a8b5e6f7a8b');
+    const orphan = path.join(dir, 'tokens.json.1a2b3c4d1a2b3c4d');
+    const fresh = path.join(dir, 'tokens.json.5e6f7a8b5e6f7a8b');
     fs.writeFileSync(orphan, '{"half":');
     fs.writeFileSync(fresh, '{"being written');
     const old = new Date(clock.now() - 120_000);
