@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, normalize } from 'node:path';
 
 /**
  * Environment variables that decide which AWS identity (and which endpoints) a token
@@ -31,8 +31,12 @@ export type CacheBackend = 'file' | 'keychain';
 
 /** Everything the helper takes from its environment, typed. */
 export interface Config {
-  /** `AWS_ECR_CACHE_DIR`, default `~/.ecr`. */
-  readonly cacheDir: string;
+  /**
+   * `AWS_ECR_CACHE_DIR`, default `~/.ecr`. Undefined when neither names an absolute path
+   * (`HOME=""`): then nothing is cached or logged, rather than written below the working
+   * directory a client happened to start the helper in.
+   */
+  readonly cacheDir: string | undefined;
   /** `AWS_ECR_DISABLE_CACHE`: any non-empty value turns the token cache off. */
   readonly cacheDisabled: boolean;
   /** `AWS_ECR_IGNORE_CREDS_STORAGE=true`: store/erase succeed as no-ops for every host. */
@@ -49,7 +53,7 @@ export interface Config {
   /** `AWS_ECR_LOG_LEVEL`, default `info`. */
   readonly logLevel: LogLevel;
   /** `<cacheDir>/log/ecr-login.log`. */
-  readonly logFile: string;
+  readonly logFile: string | undefined;
   readonly homeDir: string;
   readonly identityEnv: IdentityEnv;
 }
@@ -72,10 +76,19 @@ function expandHome(dir: string, homeDir: string): string {
  * environment variables (the AWS SDK reads its own).
  */
 export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string): Config {
-  const rawDir = env.AWS_ECR_CACHE_DIR?.trim();
-  const cacheDir = resolve(rawDir ? expandHome(rawDir, homeDir) : join(homeDir, '.ecr'));
-  const rawLevel = (env.AWS_ECR_LOG_LEVEL ?? '').trim().toLowerCase();
   const warnings: string[] = [];
+  const rawDir = env.AWS_ECR_CACHE_DIR?.trim();
+  const chosen = rawDir ? expandHome(rawDir, homeDir) : homeDir === '' ? '' : join(homeDir, '.ecr');
+  let cacheDir: string | undefined = normalize(chosen);
+  if (!isAbsolute(chosen)) {
+    cacheDir = undefined;
+    warnings.push(
+      rawDir
+        ? `AWS_ECR_CACHE_DIR=${rawDir} is not an absolute path: not caching tokens or writing a log`
+        : `the home directory (${JSON.stringify(homeDir)}) is not an absolute path: not caching tokens or writing a log; set HOME or AWS_ECR_CACHE_DIR`,
+    );
+  }
+  const rawLevel = (env.AWS_ECR_LOG_LEVEL ?? '').trim().toLowerCase();
   const rawBackend = (env.AWS_ECR_CACHE_BACKEND ?? '').trim().toLowerCase();
   let cacheBackend: CacheBackend = 'file';
   if (rawBackend === 'keychain') cacheBackend = 'keychain';
@@ -95,7 +108,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string): Config {
     cacheBackend,
     warnings,
     logLevel: isLogLevel(rawLevel) ? rawLevel : 'info',
-    logFile: join(cacheDir, 'log', 'ecr-login.log'),
+    logFile: cacheDir === undefined ? undefined : join(cacheDir, 'log', 'ecr-login.log'),
     homeDir,
     identityEnv,
   };

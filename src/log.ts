@@ -1,7 +1,7 @@
-import { lstatSync, mkdirSync, renameSync } from 'node:fs';
+import { lstatSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LogLevel } from './config';
-import { appendOwnFile } from './safe-fs';
+import { appendOwnFile, ensurePrivateDirectory, UnsafePathError } from './safe-fs';
 
 /**
  * Where diagnostics go: the log file (details) and, through `tell`, one line on stderr for
@@ -20,6 +20,13 @@ export interface Logger {
   tell(message: string): void;
   /** The one line a failed command leaves on stderr, whatever `tellToStderr` says (also logged). */
   fail(message: string): void;
+  /**
+   * `tell`, once per process per `key`: a problem several parts of the helper run into (an
+   * unsafe cache directory) is one line, not one per part.
+   */
+  tellOnce(key: string, message: string): void;
+  /** A directory the helper refuses to use: said once per directory. */
+  tellUnsafe(error: UnsafePathError): void;
   /** Registers a secret so it is masked wherever it would appear later. */
   addSecret(secret: string): void;
 }
@@ -71,6 +78,11 @@ function maskOpaque(run: string): string {
 export interface LoggerOptions {
   /** Log file path; undefined: no file. */
   file?: string | undefined;
+  /**
+   * The private directory the log lives under (the cache directory), checked before the log's
+   * own directory, so that a problem with it is reported once, under its name.
+   */
+  dir?: string | undefined;
   level: LogLevel;
   /** Where `tell` writes. */
   stderr: { write(chunk: string): unknown };
@@ -96,17 +108,19 @@ export function createLogger(options: LoggerOptions): Logger {
     if (!file || fileBroken || LEVEL_ORDER[level] < minLevel) return;
     const line = `${new Date().toISOString()} ${level.toUpperCase()} pid=${process.pid} ${redact(message, secrets).replace(/\s*\n\s*/g, ' ')}\n`;
     try {
-      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      if (options.dir !== undefined) ensurePrivateDirectory(options.dir);
+      ensurePrivateDirectory(dirname(file));
       try {
         if (lstatSync(file).size + line.length > maxBytes) renameSync(file, `${file}.1`);
       } catch {
         // no file yet
       }
       appendOwnFile(file, line);
-    } catch {
+    } catch (error) {
       // Logging must never break a credential lookup: a read-only home, or a log path that
       // is a symlink or a FIFO, still gets tokens (without a log).
       fileBroken = true;
+      if (error instanceof UnsafePathError) logger.tellUnsafe(error);
     }
   };
 
@@ -114,7 +128,8 @@ export function createLogger(options: LoggerOptions): Logger {
     options.stderr.write(`${options.prefix ?? 'ecr-login'}: ${redact(message, secrets).replace(/\s*\n\s*/g, ' ')}\n`);
   };
 
-  return {
+  const told = createOnce();
+  const logger: Logger = {
     debug: (m) => writeFile('debug', m),
     info: (m) => writeFile('info', m),
     warn: (m) => writeFile('warn', m),
@@ -127,10 +142,17 @@ export function createLogger(options: LoggerOptions): Logger {
       toStderr(message);
       writeFile('error', message);
     },
+    tellOnce(key, message) {
+      if (told(key)) logger.tell(message);
+    },
+    tellUnsafe(error) {
+      logger.tellOnce(`unsafe:${error.path}`, `not using ${error.path} for the token cache, locks or log: it ${error.why}`);
+    },
     addSecret(secret) {
       if (secret) secrets.push(secret);
     },
   };
+  return logger;
 }
 
 /**

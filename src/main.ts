@@ -41,7 +41,14 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
   const prefix = protocol === 'kubelet' ? 'ecr-credential-provider' : 'ecr-login';
   // kubelet puts all of a failed plugin's stderr into the pull error: there, only the failure speaks.
   const tellToStderr = protocol !== 'kubelet';
-  const logger = createLogger({ file: config.logFile, level: config.logLevel, stderr: io.stderr, prefix, tellToStderr });
+  const logger = createLogger({
+    file: config.logFile,
+    dir: config.cacheDir,
+    level: config.logLevel,
+    stderr: io.stderr,
+    prefix,
+    tellToStderr,
+  });
   for (const warning of config.warnings) logger.tell(warning);
   const services = createServices({ config, logger, now: deps.now, keychain: deps.keychain, loadTokenSource: deps.loadTokenSource });
   let stdout = '';

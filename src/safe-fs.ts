@@ -1,4 +1,21 @@
-import { closeSync, constants, fstatSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  fsyncSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
 import { randomHex } from './hash';
 
 /**
@@ -133,5 +150,99 @@ export function createFileExclusive(file: string, data: string, mode = 0o600): b
     throw error;
   } finally {
     rmSync(temp, { force: true });
+  }
+}
+
+/** A directory that must not be used: someone else could read or swap what we keep there. */
+export class UnsafePathError extends Error {
+  constructor(
+    readonly path: string,
+    readonly why: string,
+  ) {
+    super(`${path} ${why}`);
+    this.name = 'UnsafePathError';
+  }
+}
+
+/** Group- or other-writable without the sticky bit (0o1000): others can rename or replace entries. */
+function isOpenToOthers(stat: Stats): boolean {
+  return (stat.mode & 0o022) !== 0 && (stat.mode & 0o1000) === 0;
+}
+
+/**
+ * Checks that `dir` is a private directory of the current user: a directory (a symlink to one
+ * only if the link is ours), owned by us, not writable by group or others, below ancestors
+ * owned by us or root that nobody else can write to (sticky directories such as /tmp
+ * excepted). The rule OpenSSH applies to ~/.ssh. No-op where there are no POSIX owners.
+ * Returns false when `dir` does not exist; throws `UnsafePathError` when it must not be used.
+ */
+export function checkPrivateDirectory(dir: string): boolean {
+  const uid = process.getuid?.();
+  if (uid === undefined) return existsDirectory(dir);
+  let link: Stats;
+  try {
+    link = lstatSync(dir);
+  } catch (error) {
+    // Nothing there (or a file where a parent directory should be): nothing to use yet.
+    if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return false;
+    throw error;
+  }
+  if (link.isSymbolicLink() && link.uid !== uid)
+    throw new UnsafePathError(dir, `is a symbolic link owned by uid ${link.uid}, not by you (uid ${uid})`);
+  const stat = link.isSymbolicLink() ? statSync(dir) : link;
+  if (!stat.isDirectory()) throw new UnsafePathError(dir, 'is not a directory');
+  if (stat.uid !== uid) throw new UnsafePathError(dir, `is owned by uid ${stat.uid}, not by you (uid ${uid})`);
+  if ((stat.mode & 0o022) !== 0) throw new UnsafePathError(dir, `is writable by others (mode ${(stat.mode & 0o777).toString(8)})`);
+  checkAncestors(dirname(realpathSync(dir)), uid);
+  return true;
+}
+
+/**
+ * `dir` (an existing directory) and everything above it must be owned by us or root and not
+ * open to others (sticky directories such as /tmp excepted). The ancestor at fault is named as
+ * the path: a cache directory open to others is then one report, whether the cache, the locks
+ * or the log (inside it) met it first.
+ */
+function checkAncestors(dir: string, uid: number): void {
+  for (let ancestor = dir; ; ancestor = dirname(ancestor)) {
+    const stat = statSync(ancestor);
+    if (stat.uid !== uid && stat.uid !== 0) throw new UnsafePathError(ancestor, `is owned by uid ${stat.uid}, not by you or root`);
+    if (isOpenToOthers(stat)) throw new UnsafePathError(ancestor, `is writable by others (mode ${(stat.mode & 0o777).toString(8)})`);
+    if (ancestor === dirname(ancestor)) return;
+  }
+}
+
+function existsDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes sure `dir` exists as a private directory of ours (see `checkPrivateDirectory`),
+ * creating it and any missing parents 0700. An existing directory is never loosened or
+ * tightened: one that fails the check throws `UnsafePathError`.
+ */
+export function ensurePrivateDirectory(dir: string): void {
+  if (checkPrivateDirectory(dir)) return;
+  const uid = process.getuid?.();
+  if (uid !== undefined) {
+    // Never create anything inside a directory someone else controls.
+    let existing = dirname(dir);
+    while (existing !== dirname(existing) && !existsPath(existing)) existing = dirname(existing);
+    checkAncestors(realpathSync(existing), uid);
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  checkPrivateDirectory(dir);
+}
+
+function existsPath(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -39,6 +39,7 @@ export function createFakeTokenSource(
 export function createMemoryLogger(): Logger & { lines: string[]; told: string[] } {
   const lines: string[] = [];
   const told: string[] = [];
+  const seen = new Set<string>();
   return {
     lines,
     told,
@@ -53,6 +54,15 @@ export function createMemoryLogger(): Logger & { lines: string[]; told: string[]
     fail: (m) => {
       told.push(m);
       lines.push(`ERROR ${m}`);
+    },
+    tellOnce: (key, m) => {
+      if (seen.has(key)) return;
+      seen.add(key);
+      told.push(m);
+      lines.push(`WARN ${m}`);
+    },
+    tellUnsafe: (error) => {
+      told.push(`unsafe: ${error.message}`);
     },
     addSecret: () => undefined,
   };

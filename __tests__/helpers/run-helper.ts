@@ -23,12 +23,14 @@ export function startHelper(
   input: string | Buffer,
   env: Record<string, string>,
   command: readonly string[] = [process.execPath, HELPER_BIN],
+  options: { cwd?: string } = {},
 ): { child: ChildProcess; result: Promise<HelperResult> } {
   const started = Date.now();
   const [file = process.execPath, ...prefix] = command;
   const child = spawn(file, [...prefix, ...args], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...(options.cwd ? { cwd: options.cwd } : {}),
   });
   const result = new Promise<HelperResult>((resolve, reject) => {
     let stdout = '';

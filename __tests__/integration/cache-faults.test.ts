@@ -37,7 +37,7 @@ function environment() {
 describe('cache directory faults: the call still succeeds, with one warning', () => {
   itAsRoot('read-only cache directory', async () => {
     const { cacheDir, env } = environment();
-    const out = await runInMountNamespace('mount -t tmpfs -o ro,size=1m tmpfs "$CACHE"', cacheDir, env);
+    const out = await runInMountNamespace('mount -t tmpfs -o ro,size=1m,mode=0700 tmpfs "$CACHE"', cacheDir, env);
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout).Secret).toBe(emulator.issued[0]?.password);
     expect(out.stderr.trim().split('\n')).toEqual([
@@ -48,7 +48,7 @@ describe('cache directory faults: the call still succeeds, with one warning', ()
   itAsRoot('full disk', async () => {
     const { cacheDir, env } = environment();
     const out = await runInMountNamespace(
-      'mount -t tmpfs -o size=16k tmpfs "$CACHE"; dd if=/dev/zero of="$CACHE/filler" bs=4k count=64 2>/dev/null || true',
+      'mount -t tmpfs -o size=16k,mode=0700 tmpfs "$CACHE"; dd if=/dev/zero of="$CACHE/filler" bs=4k count=64 2>/dev/null || true',
       cacheDir,
       env,
     );
@@ -117,5 +117,92 @@ describe('beside the Go helper (awslabs/amazon-ecr-credential-helper)', () => {
     expect(emulator.calls).toHaveLength(1);
     expect(fs.readFileSync(path.join(cacheDir, 'cache.json'), 'utf8')).toBe(goCache);
     expect(JSON.parse(fs.readFileSync(path.join(cacheDir, 'tokens.json'), 'utf8'))).toMatchObject({ version: 1 });
+  });
+});
+
+describe('a cache directory that is not privately ours is not used: one warning, the token still comes', () => {
+  /** Runs `get` and checks the token came, nothing was cached, and stderr is exactly `warning`. */
+  async function expectRefused(env: Record<string, string>, warning: string, options: { cwd?: string } = {}) {
+    const out = await startHelper(['get'], HOST, env, undefined, options).result;
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout).Secret).toBe(emulator.issued.at(-1)?.password);
+    expect(out.stderr).toBe(`${warning}\n`);
+    return out;
+  }
+
+  itAsRoot('~/.ecr is a symlink to a directory owned by another user: not followed, nothing written there', async () => {
+    const home = makeTempDir();
+    const theirs = path.join(makeTempDir(), 'theirs');
+    fs.mkdirSync(theirs, { mode: 0o700 });
+    fs.chownSync(theirs, 4242, 4242);
+    fs.symlinkSync(theirs, path.join(home, '.ecr'));
+    await expectRefused(
+      { HOME: home, ...emulator.env() },
+      `ecr-login: not using ${path.join(home, '.ecr')} for the token cache, locks or log: it is owned by uid 4242, not by you (uid 0)`,
+    );
+    expect(fs.readdirSync(theirs)).toEqual([]);
+  });
+
+  itAsRoot('AWS_ECR_CACHE_DIR owned by another user (planted in a shared directory first)', async () => {
+    const planted = path.join(makeTempDir(), 'ecr-cache');
+    fs.mkdirSync(planted, { mode: 0o700 });
+    fs.chownSync(planted, 4242, 4242);
+    await expectRefused(
+      { HOME: makeTempDir(), AWS_ECR_CACHE_DIR: planted, ...emulator.env() },
+      `ecr-login: not using ${planted} for the token cache, locks or log: it is owned by uid 4242, not by you (uid 0)`,
+    );
+    expect(fs.readdirSync(planted)).toEqual([]);
+  });
+
+  it('a cache directory anyone can write to (0777) is refused and left as it is', async () => {
+    const dir = path.join(makeTempDir(), 'cache');
+    fs.mkdirSync(dir);
+    fs.chmodSync(dir, 0o777);
+    await expectRefused(
+      { HOME: makeTempDir(), AWS_ECR_CACHE_DIR: dir, ...emulator.env() },
+      `ecr-login: not using ${dir} for the token cache, locks or log: it is writable by others (mode 777)`,
+    );
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o777);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('a cache directory inside a directory anyone can write to (no sticky bit) is refused', async () => {
+    const open = path.join(makeTempDir(), 'open');
+    fs.mkdirSync(open);
+    fs.chmodSync(open, 0o777);
+    const dir = path.join(open, 'cache');
+    fs.mkdirSync(dir, { mode: 0o700 });
+    await expectRefused(
+      { HOME: makeTempDir(), AWS_ECR_CACHE_DIR: dir, ...emulator.env() },
+      `ecr-login: not using ${open} for the token cache, locks or log: it is writable by others (mode 777)`,
+    );
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('a new cache directory is made 0700, its parents too', async () => {
+    const base = makeTempDir();
+    const dir = path.join(base, 'a', 'b', 'cache');
+    const out = await runHelper(['get'], HOST, { HOME: makeTempDir(), AWS_ECR_CACHE_DIR: dir, ...emulator.env() });
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    for (const d of [path.join(base, 'a'), path.join(base, 'a', 'b'), dir, path.join(dir, 'locks')]) {
+      expect([d, fs.statSync(d).mode & 0o777]).toEqual([d, 0o700]);
+    }
+  });
+
+  it.each([
+    [
+      'empty',
+      '',
+      'ecr-login: the home directory ("") is not an absolute path: not caching tokens or writing a log; set HOME or AWS_ECR_CACHE_DIR',
+    ],
+    [
+      'relative',
+      'rel',
+      'ecr-login: the home directory ("rel") is not an absolute path: not caching tokens or writing a log; set HOME or AWS_ECR_CACHE_DIR',
+    ],
+  ])('HOME %s: nothing is written below the working directory', async (_what, home, warning) => {
+    const cwd = makeTempDir();
+    await expectRefused({ HOME: home, ...emulator.env() }, warning, { cwd });
+    expect(fs.readdirSync(cwd)).toEqual([]);
   });
 });

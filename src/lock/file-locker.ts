@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomHex, sha256Hex } from '../hash';
 import type { Logger } from '../log';
-import { createFileExclusive, readOwnFile, writeFileAtomic } from '../safe-fs';
+import { createFileExclusive, ensurePrivateDirectory, readOwnFile, UnsafePathError, writeFileAtomic } from '../safe-fs';
 import type { LockAttempt, Locker } from './locker';
 
 export interface FileLockerOptions {
@@ -56,9 +55,14 @@ export function createFileLocker(options: FileLockerOptions): Locker {
     async tryLock(name): Promise<LockAttempt> {
       let file: string;
       try {
-        mkdirSync(lockDir, { recursive: true, mode: 0o700 });
+        ensurePrivateDirectory(options.dir);
+        ensurePrivateDirectory(lockDir);
         file = join(lockDir, sha256Hex(`${readSalt()}\0${name}`).slice(0, 32));
       } catch (error) {
+        if (error instanceof UnsafePathError) {
+          options.logger.tellUnsafe(error);
+          return { status: 'unavailable', reason: error.message };
+        }
         return { status: 'unavailable', reason: (error as NodeJS.ErrnoException).code ?? String(error) };
       }
       const { lock } = await import('proper-lockfile');

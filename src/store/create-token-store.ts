@@ -22,10 +22,11 @@ export interface TokenStoreDeps {
  */
 export function createTokenStore(deps: TokenStoreDeps): { store: TokenStore; locker: Locker } {
   const { config, logger, now } = deps;
-  if (config.cacheDisabled) return { store: createNullStore(), locker: NO_LOCKER };
-  const locker = createFileLocker({ dir: config.cacheDir, logger });
+  const { cacheDir } = config;
+  if (config.cacheDisabled || cacheDir === undefined) return { store: createNullStore(), locker: NO_LOCKER };
+  const locker = createFileLocker({ dir: cacheDir, logger });
   if (config.cacheBackend === 'keychain') {
     return { store: createKeychainTokenStore({ keychain: deps.keychain, logger, now, locker }), locker };
   }
-  return { store: createFileStore({ dir: config.cacheDir, logger, now, locker }), locker };
+  return { store: createFileStore({ dir: cacheDir, logger, now, locker }), locker };
 }

@@ -1,9 +1,9 @@
-import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Locker } from '../lock/locker';
 import { withLock } from '../lock/with-lock';
 import { createOnce, type Logger } from '../log';
-import { isTempFileOf, readOwnFile, writeFileAtomic } from '../safe-fs';
+import { checkPrivateDirectory, ensurePrivateDirectory, isTempFileOf, readOwnFile, UnsafePathError, writeFileAtomic } from '../safe-fs';
 import { type CacheDocument, createEmptyDocument, parseCacheDocument } from './cache-document';
 import { formatEntryKey, isListedFor, pruneEntries } from './token-entries';
 import { CacheWriteError, type TokenStore } from './token-store';
@@ -49,7 +49,24 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
   // One warning per cause per process, so a broken cache is not a wall of text.
   const once = createOnce();
 
+  /** Whether the directory may be used: checked once per process (a few lstat calls). */
+  let directoryUsable: boolean | undefined;
+  const isDirectoryUsable = (): boolean => {
+    if (directoryUsable === undefined) {
+      try {
+        checkPrivateDirectory(options.dir);
+        directoryUsable = true;
+      } catch (error) {
+        if (error instanceof UnsafePathError) logger.tellUnsafe(error);
+        else logger.warn(`cannot check the cache directory ${options.dir}: ${String(error)}`);
+        directoryUsable = false;
+      }
+    }
+    return directoryUsable;
+  };
+
   const read = (): ReadResult => {
+    if (!isDirectoryUsable()) return { status: 'unsafe', doc: undefined, why: `${options.dir} is not usable` };
     const result = readOwnFile(file, MAX_CACHE_BYTES);
     switch (result.status) {
       case 'missing':
@@ -73,6 +90,8 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
 
   /** A symlink or a foreign file is neither read nor replaced; the user is told once. */
   const warnUnsafe = (why: string): void => {
+    // An unusable directory has been reported already, by whatever met it first.
+    if (directoryUsable === false) return;
     if (once('unsafe')) logger.tell(`not using the token cache: ${why}; remove it to re-enable caching`);
   };
 
@@ -97,9 +116,14 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
 
   const write = (doc: CacheDocument): void => {
     try {
-      mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+      ensurePrivateDirectory(options.dir);
       writeFileAtomic(file, `${JSON.stringify(doc)}\n`);
     } catch (error) {
+      if (error instanceof UnsafePathError) {
+        directoryUsable = false;
+        logger.tellUnsafe(error);
+        return;
+      }
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
       throw new CacheWriteError(`cannot write token cache ${file} (${code})`, { cause: error });
     }
