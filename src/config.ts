@@ -50,6 +50,11 @@ export interface Config {
   readonly cacheBackend: CacheBackend;
   /** Problems with the settings themselves, told to the user once. */
   readonly warnings: readonly string[];
+  /**
+   * `AWS_ECR_COMMAND_TIMEOUT` (seconds, default 50): one deadline for a whole command, so that
+   * it always answers — before kubelet's one-minute kill.
+   */
+  readonly commandTimeoutMs: number;
   /** `AWS_ECR_LOG_LEVEL`, default `info`. */
   readonly logLevel: LogLevel;
   /** `<cacheDir>/log/ecr-login.log`. */
@@ -59,6 +64,9 @@ export interface Config {
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'off'];
+
+/** Below kubelet's one-minute limit for a plugin, with room to say why. */
+const DEFAULT_COMMAND_TIMEOUT_MS = 50_000;
 
 function isLogLevel(value: string): value is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(value);
@@ -89,6 +97,16 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string): Config {
     );
   }
   const rawLevel = (env.AWS_ECR_LOG_LEVEL ?? '').trim().toLowerCase();
+  const rawTimeout = (env.AWS_ECR_COMMAND_TIMEOUT ?? '').trim();
+  let commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS;
+  if (rawTimeout !== '') {
+    const seconds = Number(rawTimeout);
+    if (Number.isFinite(seconds) && seconds >= 1 && seconds <= 3600) commandTimeoutMs = Math.round(seconds * 1000);
+    else
+      warnings.push(
+        `AWS_ECR_COMMAND_TIMEOUT=${rawTimeout} is not a number of seconds from 1 to 3600; using ${DEFAULT_COMMAND_TIMEOUT_MS / 1000}`,
+      );
+  }
   const rawBackend = (env.AWS_ECR_CACHE_BACKEND ?? '').trim().toLowerCase();
   let cacheBackend: CacheBackend = 'file';
   if (rawBackend === 'keychain') cacheBackend = 'keychain';
@@ -108,6 +126,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string): Config {
     cacheBackend,
     warnings,
     logLevel: isLogLevel(rawLevel) ? rawLevel : 'info',
+    commandTimeoutMs,
     logFile: cacheDir === undefined ? undefined : join(cacheDir, 'log', 'ecr-login.log'),
     homeDir,
     identityEnv,

@@ -57,6 +57,11 @@ export class InvalidInputError extends HelperError {
   readonly code = 'INVALID_INPUT';
 }
 
+/** A setting or a file it names that cannot be used as it is; the message says which and why. */
+export class ConfigError extends HelperError {
+  readonly code = 'CONFIG';
+}
+
 /** Wrong or missing action on the command line. */
 export class UsageError extends HelperError {
   readonly code = 'USAGE';
@@ -92,6 +97,18 @@ export class TokenFetchError extends HelperError {
     super(hint, hint, options);
     this.reason = reason;
   }
+
+  override get protocolMessage(): string {
+    return PROTOCOL_MESSAGES.notFound;
+  }
+}
+
+/**
+ * The whole command ran past its deadline (`AWS_ECR_COMMAND_TIMEOUT`). `get` answers
+ * not-found, so the client goes on anonymously, as for any failure to get a token.
+ */
+export class CommandTimeoutError extends HelperError {
+  readonly code = 'TIMEOUT';
 
   override get protocolMessage(): string {
     return PROTOCOL_MESSAGES.notFound;

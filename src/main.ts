@@ -2,10 +2,10 @@ import type { TokenSource } from './aws/token-source';
 import type { CommandContext } from './cli/command-context';
 import { runCli, selectProtocol } from './cli/run-cli';
 import { parseConfig } from './config';
-import { CredentialsNotFoundError, HelperError } from './errors';
+import { CommandTimeoutError, CredentialsNotFoundError, HelperError } from './errors';
 import type { Keychain } from './keychain/os-keychain';
 import { createLogger, type Logger, redact } from './log';
-import { readInput } from './protocol/docker/read-input';
+import { INPUT_DEADLINE_MS, readInput } from './protocol/docker/read-input';
 import { createServices } from './services';
 
 export interface Io {
@@ -54,15 +54,25 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
   let stdout = '';
   const ctx: CommandContext = {
     services,
-    readInput: () => readInput(io.stdin),
+    // Stdin's own deadline ends before the command's, so that a silent client hears why.
+    readInput: (options) =>
+      readInput(io.stdin, { ...options, deadlineMs: Math.min(INPUT_DEADLINE_MS, Math.max(500, config.commandTimeoutMs - 1000)) }),
     output: (text) => {
       stdout += text;
     },
     version: deps.version,
   };
 
+  let deadline: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    deadline = setTimeout(() => {
+      const seconds = config.commandTimeoutMs / 1000;
+      const message = `gave up after ${seconds} s without an answer (AWS_ECR_COMMAND_TIMEOUT=${seconds}); details in the log`;
+      reject(new CommandTimeoutError(message, message));
+    }, config.commandTimeoutMs);
+  });
   try {
-    await runCli(argv, protocol, ctx);
+    await Promise.race([runCli(argv, protocol, ctx), timedOut]);
     io.stdout.write(stdout);
     return 0;
   } catch (error) {
@@ -76,6 +86,8 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
     // Usage errors quote argv, keychain errors the server URL: masked like the log.
     io.stdout.write(`${redact(helperError.protocolMessage)}\n`);
     return helperError.exitCode;
+  } finally {
+    clearTimeout(deadline);
   }
 }
 

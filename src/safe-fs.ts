@@ -65,6 +65,31 @@ export function readOwnFile(file: string, maxBytes: number): OwnFileRead {
   }
 }
 
+/**
+ * Reads a configuration file that may be anyone's and may be reached through symlinks (the
+ * AWS shared files), but must be a regular file of at most `maxBytes`: `/dev/zero` or a FIFO
+ * there would make a reader eat memory or wait forever.
+ */
+export function readRegularFile(file: string, maxBytes: number): OwnFileRead {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = errorCode(error);
+    return code === 'ENOENT' || code === 'ENOTDIR' ? { status: 'missing' } : { status: 'error', code };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { status: 'unsafe', why: `${file} is not a regular file` };
+    if (stat.size > maxBytes) return { status: 'too-large' };
+    return { status: 'ok', text: readFileSync(fd, 'utf8') };
+  } catch (error) {
+    return { status: 'error', code: errorCode(error) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** `<file>.<16 hex>`: the temp files of `writeFileAtomic` and `createFileExclusive`. */
 export function isTempFileOf(file: string, name: string): boolean {
   const prefix = `${file}.`;

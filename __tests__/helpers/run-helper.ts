@@ -23,7 +23,8 @@ export function startHelper(
   input: string | Buffer,
   env: Record<string, string>,
   command: readonly string[] = [process.execPath, HELPER_BIN],
-  options: { cwd?: string } = {},
+  /** `keepStdinOpen`: write the input but never close stdin, as a client that hangs would. */
+  options: { cwd?: string; keepStdinOpen?: boolean } = {},
 ): { child: ChildProcess; result: Promise<HelperResult> } {
   const started = Date.now();
   const [file = process.execPath, ...prefix] = command;
@@ -41,7 +42,9 @@ export function startHelper(
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - started }));
   });
   child.stdin?.on('error', () => undefined);
-  child.stdin?.end(input);
+  child.on('exit', () => child.stdin?.destroy());
+  if (options.keepStdinOpen) child.stdin?.write(input);
+  else child.stdin?.end(input);
   return { child, result };
 }
 

@@ -35,6 +35,13 @@ export function parseAuthorizationToken(encoded: string | undefined, expiresAt: 
 /** Total attempts per call, including the first (the SDK's standard retry with backoff). */
 const MAX_ATTEMPTS = 3;
 
+/**
+ * The default chain's providers each have timeouts of their own, but not all of them abort:
+ * the container credentials provider only warns when its endpoint stays silent. One deadline
+ * over the whole chain bounds them all.
+ */
+const CREDENTIALS_DEADLINE_MS = 5000;
+
 /** The session name AWS's own plugin uses, so CloudTrail reads the same for both. */
 const ROLE_SESSION_NAME = 'ecr-credential-provider';
 
@@ -46,6 +53,21 @@ type SdkClients = typeof import('./sdk-clients');
  * of a failure must stand alone. `info` is dropped: the SDK logs whole command outputs there,
  * tokens included.
  */
+/**
+ * Some of the SDK's parts log through `console` whatever logger they are given (the
+ * container credentials provider's request handler does). This process's stderr is the
+ * user's terminal, for one line per failure: console output goes to the log instead.
+ */
+function routeConsoleToLog(sdkLogger: ReturnType<typeof createSdkLogger>): void {
+  Object.assign(console, {
+    log: sdkLogger.debug,
+    info: sdkLogger.debug,
+    debug: sdkLogger.debug,
+    warn: sdkLogger.warn,
+    error: sdkLogger.warn,
+  });
+}
+
 function createSdkLogger(logger: Logger) {
   const text = (parts: unknown[]): string => parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
   return {
@@ -71,10 +93,35 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
   const requestHandler = options.requestHandler ?? REQUEST_HANDLER;
   const sdkLogger = createSdkLogger(logger);
 
-  /** Credentials for one call: the test's, the role's, or (undefined) the default chain. */
+  /** The default chain, with our logger and one deadline (see `CREDENTIALS_DEADLINE_MS`). */
+  const defaultChain = (sdk: SdkClients, registry: Registry): ECRClientConfig['credentials'] => {
+    const chain = sdk.defaultProvider({ logger: sdkLogger });
+    return async (properties) => {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const seconds = CREDENTIALS_DEADLINE_MS / 1000;
+          reject(
+            new TokenFetchError(
+              'no-credentials',
+              `no AWS credentials for ${registry.host} within ${seconds} s: a credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI, ` +
+                'instance metadata) or credential_process did not answer; check it, or set AWS_PROFILE or AWS_ACCESS_KEY_ID',
+            ),
+          );
+        }, CREDENTIALS_DEADLINE_MS);
+      });
+      try {
+        return await Promise.race([chain(properties), deadline]);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+  };
+
+  /** Credentials for one call: the test's, the role's, or the default chain. */
   const credentialsFor = (sdk: SdkClients, registry: Registry, request: TokenRequestOptions): ECRClientConfig['credentials'] => {
     const { webIdentity } = request;
-    if (!webIdentity) return options.credentials;
+    if (!webIdentity) return options.credentials ?? defaultChain(sdk, registry);
     const assume = sdk.fromWebToken({
       roleArn: webIdentity.roleArn,
       webIdentityToken: webIdentity.token,
@@ -97,6 +144,7 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
       logger.info(`requesting a token for ${registry.host} (${registry.kind}, ${registry.region})${as}`);
       try {
         const sdk = await import('./sdk-clients');
+        routeConsoleToLog(sdkLogger);
         const credentials = credentialsFor(sdk, registry, request);
         const common = { maxAttempts: MAX_ATTEMPTS, requestHandler, logger: sdkLogger, ...(credentials ? { credentials } : {}) };
         if (registry.kind === 'ecr-public') {

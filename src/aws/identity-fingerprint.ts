@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IdentityEnv } from '../config';
+import { ConfigError } from '../errors';
 import { sha256Hex } from '../hash';
+import { readRegularFile } from '../safe-fs';
 
 /**
  * Sections of an AWS shared config/credentials file, by header (`profile dev`, `default`,
@@ -40,11 +41,31 @@ function findValue(lines: readonly string[], key: string): string | undefined {
     .trim();
 }
 
-function readOptional(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
+/** Larger than any real shared config or credentials file. */
+const MAX_SHARED_FILE_BYTES = 1024 * 1024;
+
+/**
+ * A shared AWS file's text, '' when it does not exist. One that is not a regular file or is
+ * implausibly large is a `ConfigError` — here, before the AWS SDK is loaded, because the SDK
+ * would read it too and hang on a FIFO or eat all memory on `/dev/zero`.
+ */
+function readSharedFile(file: string, variable: string, set: boolean): string {
+  const read = readRegularFile(file, MAX_SHARED_FILE_BYTES);
+  const named = set ? `${variable}=${file}` : file;
+  switch (read.status) {
+    case 'ok':
+      return read.text;
+    case 'missing':
+    case 'error':
+      return '';
+    case 'unsafe': {
+      const message = `${named} is not a regular file, which the AWS SDK cannot read: point ${variable} at your AWS ${variable === 'AWS_CONFIG_FILE' ? 'config' : 'credentials'} file`;
+      throw new ConfigError(message, message);
+    }
+    case 'too-large': {
+      const message = `${named} is larger than ${MAX_SHARED_FILE_BYTES / 1024 / 1024} MiB, which no AWS shared file is: check ${variable}`;
+      throw new ConfigError(message, message);
+    }
   }
 }
 
@@ -59,8 +80,10 @@ export function resolveIdentityMaterial(identityEnv: IdentityEnv, homeDir: strin
   const profile = identityEnv.AWS_PROFILE ?? 'default';
   const configFile = identityEnv.AWS_CONFIG_FILE ?? join(homeDir, '.aws', 'config');
   const credentialsFile = identityEnv.AWS_SHARED_CREDENTIALS_FILE ?? join(homeDir, '.aws', 'credentials');
-  const config = parseIniSections(readOptional(configFile));
-  const credentials = parseIniSections(readOptional(credentialsFile));
+  const config = parseIniSections(readSharedFile(configFile, 'AWS_CONFIG_FILE', identityEnv.AWS_CONFIG_FILE !== undefined));
+  const credentials = parseIniSections(
+    readSharedFile(credentialsFile, 'AWS_SHARED_CREDENTIALS_FILE', identityEnv.AWS_SHARED_CREDENTIALS_FILE !== undefined),
+  );
 
   // Follow source_profile and sso_session links, as the SDK's ini provider would.
   const chain: string[] = [];

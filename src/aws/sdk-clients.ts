@@ -5,6 +5,8 @@
  */
 export { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 export { ECRPUBLICClient, GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand } from '@aws-sdk/client-ecr-public';
+// The default credential chain, called explicitly so that it gets our logger and a deadline.
+export { defaultProvider } from '@aws-sdk/credential-provider-node';
 // What @aws-sdk/credential-providers' fromWebToken is built on; the default credential chain
 // already bundles it (AWS_WEB_IDENTITY_TOKEN_FILE), so this adds nothing to the chunk.
 export { fromWebToken } from '@aws-sdk/credential-provider-web-identity';

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import { version } from '../../package.json';
@@ -25,11 +26,14 @@ run(process.argv.slice(2), createProcessIo(), {
   loadTokenSource: async (logger) => createEcrTokenSource({ logger }),
 }).then(
   (code) => {
-    process.exitCode = code;
+    // Exit now, not when the event loop drains: after a deadline, an abandoned request or
+    // lock refresh must not keep the process (and the client waiting on it) alive. Output was
+    // written synchronously.
+    process.exit(code);
   },
   () => {
     // Only if run() itself broke: the docker protocol's safe answer (kubelet reads only the exit code then).
-    if (basename(process.argv[1] ?? '') !== 'ecr-credential-provider') process.stdout.write('credentials not found in native keychain\n');
-    process.exitCode = 1;
+    if (basename(process.argv[1] ?? '') !== 'ecr-credential-provider') writeSync(1, 'credentials not found in native keychain\n');
+    process.exit(1);
   },
 );

@@ -1,48 +1,77 @@
-import { readSync, writeSync } from 'node:fs';
+import { constants, openSync, readSync, writeSync } from 'node:fs';
 import type { Io } from '../main';
 
 /*
  * Standard streams without Node's stream machinery where possible. `process.stdin` and
  * `process.stdout` on a pipe build net.Socket streams, ~3-4 ms of start-up measured with
- * --cpu-prof; plain blocking reads and writes on fds 0 and 1 do the same job for a program
- * that reads one small request and writes one small answer. A non-blocking fd (EAGAIN)
- * falls back to the streams.
+ * --cpu-prof; plain reads and writes on the file descriptors do the same job for a program
+ * that reads one small request and writes one small answer.
+ *
+ * Standard input is read without ever blocking the process: a client that leaves it open and
+ * writes nothing (`sleep 1000 | docker-credential-ecr-login get`) must not keep the helper
+ * from its deadlines. fd 0 itself is usually blocking, and Node cannot change that, so stdin
+ * is opened again through /dev/stdin with O_NONBLOCK (a new open file description of the same
+ * pipe or file) and polled. Where that is impossible (a socket, Windows), the stream is used.
  */
 
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException).code;
+}
+
 function isWouldBlock(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
+  const code = errorCode(error);
   return code === 'EAGAIN' || code === 'EWOULDBLOCK';
 }
 
+function openNonBlockingStdin(): number | undefined {
+  try {
+    return openSync('/dev/stdin', constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 async function* readStdin(): AsyncGenerator<Buffer> {
+  const fd = openNonBlockingStdin();
+  if (fd === undefined) {
+    for await (const chunk of process.stdin) yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    return;
+  }
   const buffer = Buffer.alloc(64 * 1024);
+  let pause = 1;
   for (;;) {
     let n: number;
     try {
-      n = readSync(0, buffer, 0, buffer.length, null);
+      n = readSync(fd, buffer, 0, buffer.length, null);
     } catch (error) {
       if (isWouldBlock(error)) {
-        for await (const chunk of process.stdin) yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-        return;
+        // Nothing yet and the writer is still there: look again shortly (the reader's deadline ends this).
+        await sleep(pause);
+        pause = Math.min(pause * 2, 25);
+        continue;
       }
-      if ((error as NodeJS.ErrnoException).code === 'EOF') return;
+      if (errorCode(error) === 'EOF') return;
       throw error;
     }
     if (n === 0) return;
+    pause = 1;
     yield Buffer.from(buffer.subarray(0, n));
   }
 }
 
-function writeStdout(text: string): void {
+/** Writes all of `text` to `fd` synchronously, so nothing is lost when the process exits. */
+function writeAll(fd: number, text: string, stream: NodeJS.WriteStream): void {
   const bytes = Buffer.from(text);
   let offset = 0;
   try {
-    while (offset < bytes.length) offset += writeSync(1, bytes, offset, bytes.length - offset);
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
   } catch (error) {
-    // The client stopped reading (closed its end): nothing left to tell it.
-    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;
+    // The reader went away (closed its end): nothing left to tell it.
+    if (errorCode(error) === 'EPIPE') return;
     if (!isWouldBlock(error)) throw error;
-    process.stdout.write(bytes.subarray(offset));
+    stream.write(bytes.subarray(offset));
   }
 }
 
@@ -50,7 +79,7 @@ function writeStdout(text: string): void {
 export function createProcessIo(): Io {
   return {
     stdin: readStdin(),
-    stdout: { write: writeStdout },
-    stderr: { write: (text: string) => process.stderr.write(text) },
+    stdout: { write: (text: string) => writeAll(1, text, process.stdout) },
+    stderr: { write: (text: string) => writeAll(2, text, process.stderr) },
   };
 }

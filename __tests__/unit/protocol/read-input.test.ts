@@ -41,4 +41,21 @@ describe('readInput', () => {
   it('reads empty input as empty text', async () => {
     await expect(readInput(chunks())).resolves.toBe('');
   });
+
+  it('with firstLineOnly, answers at the first newline even if the writer never closes', async () => {
+    async function* lineThenNothing(): AsyncGenerator<Buffer> {
+      yield Buffer.from('registry.example.com\nignored');
+      await new Promise(() => undefined);
+    }
+    await expect(readInput(lineThenNothing(), { firstLineOnly: true, deadlineMs: 60_000 })).resolves.toBe('registry.example.com\n');
+  });
+
+  it('gives up when nothing arrives before the deadline', async () => {
+    async function* silent(): AsyncGenerator<Buffer> {
+      await new Promise(() => undefined);
+    }
+    await expect(readInput(silent(), { deadlineMs: 50 })).rejects.toThrow(
+      'no complete request on standard input within 0.05 s: write it and close stdin',
+    );
+  });
 });

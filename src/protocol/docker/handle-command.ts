@@ -12,7 +12,8 @@ export function isDockerAction(value: string): value is DockerAction {
 
 /** Standard input and output of one request, as the command line gives them. */
 export interface ActionIo {
-  readonly readInput: () => Promise<string>;
+  /** Standard input as text; `firstLineOnly` for a one-line request (a server URL). */
+  readonly readInput: (options?: { readonly firstLineOnly?: boolean }) => Promise<string>;
   /** Sets the protocol output; written to stdout once, after success. */
   readonly output: (text: string) => void;
 }
@@ -25,11 +26,11 @@ export interface ActionIo {
 export async function handleDockerAction(action: DockerAction, io: ActionIo, services: HelperServices, version: string): Promise<void> {
   switch (action) {
     case 'get':
-      return io.output(await getCredentials(await io.readInput(), services));
+      return io.output(await getCredentials(await io.readInput({ firstLineOnly: true }), services));
     case 'store':
       return io.output(await storeCredentials(await io.readInput(), services));
     case 'erase':
-      return io.output(await eraseCredentials(await io.readInput(), services));
+      return io.output(await eraseCredentials(await io.readInput({ firstLineOnly: true }), services));
     case 'list':
       return io.output(await listCredentials(services));
     case 'version':

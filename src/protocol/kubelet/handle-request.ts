@@ -36,6 +36,8 @@ export async function handleCredentialProviderRequest(input: string, services: H
       `image ${JSON.stringify(request.image)} is not on an Amazon ECR registry host: check matchImages in the kubelet's CredentialProviderConfig`,
     );
   }
+  // Also checks the shared AWS files, before the SDK reads them in either mode (see aws/identity-fingerprint).
+  const identity = services.identity();
   const roleArn = request.serviceAccountToken ? selectRoleArn(request, services.config.ecrRoleArn) : undefined;
   let token: ResolvedToken;
   if (request.serviceAccountToken && roleArn) {
@@ -43,7 +45,7 @@ export async function handleCredentialProviderRequest(input: string, services: H
     token = await resolveTokenWithWebIdentity(image.registry, { roleArn, token: request.serviceAccountToken }, services);
   } else {
     if (request.serviceAccountToken) services.logger.info(`kubelet: no role for the service account token; using the node's identity`);
-    token = await resolveToken(image.registry, { ...services, identity: services.identity() });
+    token = await resolveToken(image.registry, { ...services, identity });
   }
   return formatCredentialProviderResponse(request.apiVersion, {
     host: image.host,
