@@ -259,7 +259,22 @@ export function ensurePrivateDirectory(dir: string): void {
     while (existing !== dirname(existing) && !existsPath(existing)) existing = dirname(existing);
     checkAncestors(realpathSync(existing), uid);
   }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const make = (): void => {
+    try {
+      mkdirSync(dir, { mode: 0o700 });
+    } catch (error) {
+      // Another process made it first: it is checked below like any other.
+      if (errorCode(error) !== 'EEXIST') throw error;
+    }
+  };
+  try {
+    make();
+  } catch (error) {
+    // Missing parents: make them, then this one (so that an error names this one's real cause).
+    if (errorCode(error) !== 'ENOENT') throw error;
+    mkdirSync(dirname(dir), { recursive: true, mode: 0o700 });
+    make();
+  }
   checkPrivateDirectory(dir);
 }
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
+import { runLoadScenario } from '../helpers/load-scenario';
 import { runHelper } from '../helpers/run-helper';
 import { describeWithSecretService, startTestSession, type TestSession } from '../helpers/secret-service';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -199,4 +200,28 @@ describeWithSecretService('with a locked keychain (gnome-keyring running, login 
     );
     expect(fs.existsSync(path.join(home, '.ecr', 'tokens.json'))).toBe(false);
   });
+});
+
+describeWithSecretService('the keychain backend under load (its own Secret Service)', () => {
+  let session: TestSession;
+  beforeAll(async () => {
+    session = await startTestSession({ withKeyring: true });
+  });
+  afterAll(() => session.stop());
+
+  it('40 cold gets over 20 registries and 3 identities, some killed: no keychain error, every served entry kept', async () => {
+    emulator.faults.delayMs = 50;
+    const outcome = await runLoadScenario(emulator, {
+      processes: 40,
+      registries: 20,
+      env: { ...session.env, AWS_ECR_CACHE_BACKEND: 'keychain' },
+    });
+    // No process blamed a missing keychain for a race with another one.
+    expect(
+      outcome.first.filter(({ out }) => out.signal === null && (out.code !== 0 || out.stderr !== '')).map(({ out }) => out.stderr),
+    ).toEqual([]);
+    expect(outcome.missing).toEqual([]);
+    expect(outcome.second.map((r) => [r.code, r.stderr])).toEqual(Array(40).fill([0, '']));
+    expect(ecrCalls()).toHaveLength(outcome.neverServed);
+  }, 180_000);
 });

@@ -29,6 +29,11 @@ interface NapiKeyring {
   findCredentials(service: string): { account: string; password: string }[];
 }
 
+/** The Secret Service's answer for an item path that no longer exists. */
+function isVanishedItem(detail: string): boolean {
+  return /No such object|UnknownObject|NoSuchObject/i.test(detail);
+}
+
 /** What is missing and how to fix it, per platform: the one line the user sees. */
 function formatKeychainHint(platform: NodeJS.Platform, detail: string): string {
   const why = detail.replace(/\s+/g, ' ').trim();
@@ -54,18 +59,46 @@ export function createOsKeychain(platform: NodeJS.Platform): Keychain {
     return keyring;
   };
   const options = platform === 'linux' ? { linux: { store: 'secret-service' as const } } : undefined;
-  const call = <T>(fn: (k: NapiKeyring) => T): T => {
-    try {
-      return fn(load());
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new KeychainUnavailableError(formatKeychainHint(platform, detail), formatKeychainHint(platform, detail), { cause: error });
+  /**
+   * Runs a keychain operation. An item another process deleted between this one finding and
+   * reading it ("No such object path" from the Secret Service) is a race, not a missing
+   * keychain: the operation is tried again, and a vanished item counts as absent.
+   */
+  const call = <T>(fn: (k: NapiKeyring) => T, vanished: () => T): T => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return fn(load());
+      } catch (error) {
+        const detail = error instanceof Error ? error.message : String(error);
+        if (isVanishedItem(detail)) {
+          if (attempt < 3) continue;
+          return vanished();
+        }
+        throw new KeychainUnavailableError(formatKeychainHint(platform, detail), formatKeychainHint(platform, detail), { cause: error });
+      }
     }
   };
+  const entry = (k: NapiKeyring, service: string, account: string): NapiEntry => new k.Entry(service, account, options);
   return {
-    get: (service, account) => call((k) => new k.Entry(service, account, options).getPassword() ?? undefined),
-    set: (service, account, secret) => call((k) => new k.Entry(service, account, options).setPassword(secret)),
-    delete: (service, account) => call((k) => new k.Entry(service, account, options).deletePassword()),
-    list: (service) => call((k) => k.findCredentials(service).map((c) => ({ account: c.account, secret: c.password }))),
+    get: (service, account) =>
+      call(
+        (k) => entry(k, service, account).getPassword() ?? undefined,
+        () => undefined,
+      ),
+    set: (service, account, secret) =>
+      call(
+        (k) => entry(k, service, account).setPassword(secret),
+        () => undefined,
+      ),
+    delete: (service, account) =>
+      call(
+        (k) => entry(k, service, account).deletePassword(),
+        () => false,
+      ),
+    list: (service) =>
+      call(
+        (k) => k.findCredentials(service).map((c) => ({ account: c.account, secret: c.password })),
+        () => [],
+      ),
   };
 }

@@ -20,12 +20,29 @@ export interface WithLockOptions<T> {
   readonly maxWaitMs: number;
   /** Checked while waiting: a result here (another process finished the work) ends the wait. */
   readonly whileWaiting?: () => Promise<T | undefined>;
+  /**
+   * Never run `fn` without the lock: when it cannot be had (busy past `maxWaitMs`, or locking
+   * impossible), throw `LockNotAcquiredError` instead. For writes, which must not race.
+   */
+  readonly required?: boolean;
+}
+
+/** A required lock could not be had; `reason` says why (`busy`, or why locking is impossible). */
+export class LockNotAcquiredError extends Error {
+  constructor(
+    readonly label: string,
+    readonly reason: string,
+  ) {
+    super(`could not take the ${label}: ${reason}`);
+    this.name = 'LockNotAcquiredError';
+  }
 }
 
 /**
  * Runs `fn` holding the named lock. While another process holds it, waits — polling
  * `whileWaiting`, which usually finds the other process's result — for at most `maxWaitMs`,
- * then runs `fn` anyway: a stuck lock costs time, never the answer.
+ * then runs `fn` anyway: a stuck lock costs time, never the answer. With `required`, `fn`
+ * runs only under the lock (see `LockNotAcquiredError`).
  */
 export async function withLock<T>(locker: Locker, name: string, options: WithLockOptions<T>, fn: () => Promise<T>): Promise<T> {
   const { logger, now, maxWaitMs, label } = options;
@@ -42,11 +59,13 @@ export async function withLock<T>(locker: Locker, name: string, options: WithLoc
     }
     if (attempt.status === 'unavailable') {
       logger.debug(`no ${label}: ${attempt.reason}`);
+      if (options.required) throw new LockNotAcquiredError(label, attempt.reason);
       return fn();
     }
     const early = await options.whileWaiting?.();
     if (early !== undefined) return early;
     if (now() - started >= maxWaitMs) {
+      if (options.required) throw new LockNotAcquiredError(label, `busy for ${maxWaitMs} ms`);
       logger.warn(`waited ${maxWaitMs} ms for the ${label}; going on without it`);
       return fn();
     }

@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Locker } from '../lock/locker';
-import { withLock } from '../lock/with-lock';
+import { LockNotAcquiredError, withLock } from '../lock/with-lock';
 import { createOnce, type Logger } from '../log';
 import { checkPrivateDirectory, ensurePrivateDirectory, isTempFileOf, readOwnFile, UnsafePathError, writeFileAtomic } from '../safe-fs';
 import { type CacheDocument, createEmptyDocument, parseCacheDocument } from './cache-document';
@@ -17,8 +17,11 @@ export interface FileStoreOptions {
   readonly locker: Locker;
 }
 
-/** A writer waits this long for another writer (which holds the lock for milliseconds). */
-const MAX_WRITE_LOCK_WAIT_MS = 5000;
+/**
+ * A writer waits this long for the others (each holds the lock for a read, a write and an
+ * fsync: milliseconds, but dozens of writers queue up on a slow disk).
+ */
+const MAX_WRITE_LOCK_WAIT_MS = 15_000;
 /** Temp files of writers killed mid-write are removed once this old. */
 const ORPHAN_TEMP_AGE_MS = 60_000;
 /** Larger than any real cache; a bigger file is not ours to parse. */
@@ -44,8 +47,24 @@ export function formatCacheFilePath(dir: string): string {
 export function createFileStore(options: FileStoreOptions): TokenStore {
   const file = formatCacheFilePath(options.dir);
   const { logger, now, locker } = options;
-  const withWriteLock = <T>(fn: () => Promise<T>): Promise<T> =>
-    withLock(locker, 'cache-write', { logger, label: 'cache write lock', now, maxWaitMs: MAX_WRITE_LOCK_WAIT_MS }, fn);
+  /**
+   * Writes happen only under the write lock: a writer that cannot have it skips its write
+   * (the token it fetched is still handed out) rather than overwrite others' entries.
+   */
+  const withWriteLock = async (fn: () => Promise<void>): Promise<void> => {
+    try {
+      await withLock(
+        locker,
+        'cache-write',
+        { logger, label: 'cache write lock', now, maxWaitMs: MAX_WRITE_LOCK_WAIT_MS, required: true },
+        fn,
+      );
+    } catch (error) {
+      if (!(error instanceof LockNotAcquiredError)) throw error;
+      if (error.reason.startsWith('busy')) return logger.warn(`not caching the token: ${error.message}`);
+      throw new CacheWriteError(`cannot write token cache ${file} (${error.reason})`, { cause: error });
+    }
+  };
   // One warning per cause per process, so a broken cache is not a wall of text.
   const once = createOnce();
 
@@ -137,6 +156,18 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
     },
 
     async put(identity, token) {
+      // The directory before the lock: an unusable one is reported once (not as a failed lock too).
+      try {
+        ensurePrivateDirectory(options.dir);
+      } catch (error) {
+        if (error instanceof UnsafePathError) {
+          directoryUsable = false;
+          logger.tellUnsafe(error);
+          return;
+        }
+        const code = (error as NodeJS.ErrnoException).code ?? String(error);
+        throw new CacheWriteError(`cannot write token cache ${file} (${code})`, { cause: error });
+      }
       await withWriteLock(async () => {
         const result = read();
         if (result.status === 'unsafe') return warnUnsafe(result.why);

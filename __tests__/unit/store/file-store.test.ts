@@ -4,7 +4,7 @@ import { NO_LOCKER } from '../../../src/lock/locker';
 import { createFileStore, formatCacheFilePath } from '../../../src/store/file-store';
 import { MAX_ENTRIES } from '../../../src/store/token-entries';
 import type { CachedToken } from '../../../src/store/token-store';
-import { createFakeClock, createMemoryLogger, createTokenFactory } from '../../helpers/fakes';
+import { createFakeClock, createMemoryLocker, createMemoryLogger, createTokenFactory } from '../../helpers/fakes';
 import { itAsRoot } from '../../helpers/root';
 import { makeTempDir } from '../../helpers/temp-dir';
 
@@ -14,7 +14,7 @@ function setup() {
   const dir = path.join(makeTempDir(), 'cache');
   const clock = createFakeClock();
   const logger = createMemoryLogger();
-  const store = createFileStore({ dir, now: clock.now, logger, locker: NO_LOCKER });
+  const store = createFileStore({ dir, now: clock.now, logger, locker: createMemoryLocker() });
   const token = createTokenFactory(clock.now);
   return { dir, file: formatCacheFilePath(dir), clock, logger, store, token };
 }
@@ -117,7 +117,12 @@ describe('file store', () => {
     const blocker = path.join(base, 'file');
     fs.writeFileSync(blocker, 'x');
     const clock = createFakeClock();
-    const store = createFileStore({ dir: path.join(blocker, 'cache'), now: clock.now, logger: createMemoryLogger(), locker: NO_LOCKER });
+    const store = createFileStore({
+      dir: path.join(blocker, 'cache'),
+      now: clock.now,
+      logger: createMemoryLogger(),
+      locker: createMemoryLocker(),
+    });
     await expect(
       store.put('id', { host: 'a', username: 'AWS', password: 'p', issuedAt: clock.now(), expiresAt: clock.now() + HOUR }),
     ).rejects.toThrow(/cannot write token cache .*\(ENOTDIR\)/);
@@ -151,5 +156,26 @@ describe('file store', () => {
     await store.put('id', token('b.example'));
     expect(fs.existsSync(orphan)).toBe(false);
     expect(fs.existsSync(fresh)).toBe(true);
+  });
+
+  it('never writes without the write lock: a writer that cannot have it skips its write', async () => {
+    const { dir, file, clock, token } = setup();
+    const locker = createMemoryLocker();
+    const logger = createMemoryLogger();
+    const store = createFileStore({ dir, now: clock.now, logger, locker });
+    await store.put('id', token('a.example'));
+    const before = fs.readFileSync(file, 'utf8');
+    locker.holdExternally([...locker.attempts][0] ?? '');
+    // Held by "another process" for longer than a writer waits (simulated with a clock it reads).
+    const impatient = createFileStore({ dir, now: () => clock.now() + 60_000 * locker.attempts.length, logger, locker });
+    await impatient.put('id', token('b.example'));
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+    expect(logger.lines).toContain('WARN not caching the token: could not take the cache write lock: busy for 15000 ms');
+  });
+
+  it('reports a lock that cannot be taken at all as a failed write', async () => {
+    const { dir, clock, token } = setup();
+    const store = createFileStore({ dir, now: clock.now, logger: createMemoryLogger(), locker: NO_LOCKER });
+    await expect(store.put('id', token('a.example'))).rejects.toThrow(/^cannot write token cache .* \(no shared cache\)$/);
   });
 });
