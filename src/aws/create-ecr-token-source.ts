@@ -3,6 +3,7 @@ import { TokenFetchError } from '../errors';
 import type { Logger } from '../log';
 import type { Registry } from '../registry/parse-registry';
 import { classifyAssumeRoleError, classifyAwsError } from './classify-aws-error';
+import { createProxyAgent } from './create-proxy-agent';
 import type { AuthorizationToken, TokenRequestOptions, TokenSource } from './token-source';
 
 export interface EcrTokenSourceOptions {
@@ -19,7 +20,7 @@ export interface EcrTokenSourceOptions {
  * under a second. `throwOnRequestTimeout`: without it, @smithy/node-http-handler 4.x only
  * prints a warning when `requestTimeout` passes and keeps waiting.
  */
-const REQUEST_HANDLER = { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true };
+const TIMEOUTS = { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true };
 
 /** Decodes `base64("AWS:<password>")` as ECR returns it. */
 export function parseAuthorizationToken(encoded: string | undefined, expiresAt: Date | undefined): AuthorizationToken {
@@ -90,8 +91,13 @@ function createSdkLogger(logger: Logger) {
  */
 export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSource {
   const { logger } = options;
-  const requestHandler = options.requestHandler ?? REQUEST_HANDLER;
   const sdkLogger = createSdkLogger(logger);
+  /** Timeouts, and the proxy from the environment (see `createProxyAgent`), for every AWS call. */
+  const handlerFor = (sdk: SdkClients): ECRClientConfig['requestHandler'] => {
+    if (options.requestHandler) return options.requestHandler;
+    const agent = createProxyAgent(sdk);
+    return { ...TIMEOUTS, httpAgent: agent, httpsAgent: agent };
+  };
 
   /** The default chain, with our logger and one deadline (see `CREDENTIALS_DEADLINE_MS`). */
   const defaultChain = (sdk: SdkClients, registry: Registry): ECRClientConfig['credentials'] => {
@@ -119,7 +125,12 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
   };
 
   /** Credentials for one call: the test's, the role's, or the default chain. */
-  const credentialsFor = (sdk: SdkClients, registry: Registry, request: TokenRequestOptions): ECRClientConfig['credentials'] => {
+  const credentialsFor = (
+    sdk: SdkClients,
+    registry: Registry,
+    request: TokenRequestOptions,
+    requestHandler: ECRClientConfig['requestHandler'],
+  ): ECRClientConfig['credentials'] => {
     const { webIdentity } = request;
     if (!webIdentity) return options.credentials ?? defaultChain(sdk, registry);
     const assume = sdk.fromWebToken({
@@ -145,7 +156,8 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
       try {
         const sdk = await import('./sdk-clients');
         routeConsoleToLog(sdkLogger);
-        const credentials = credentialsFor(sdk, registry, request);
+        const requestHandler = handlerFor(sdk);
+        const credentials = credentialsFor(sdk, registry, request, requestHandler);
         const common = { maxAttempts: MAX_ATTEMPTS, requestHandler, logger: sdkLogger, ...(credentials ? { credentials } : {}) };
         if (registry.kind === 'ecr-public') {
           const client = new sdk.ECRPUBLICClient({ ...common, region: registry.region });

@@ -3,6 +3,10 @@
  * and only them — in a chunk of their own (`dist/vendor-aws-sdk.js`), loaded on a cache miss.
  * Nothing of ours belongs here: our code would then exist twice, once in each bundle.
  */
+
+// Node's own agents, for connections that need no proxy: loaded with the chunk, not at start-up.
+export { globalAgent as httpGlobalAgent } from 'node:http';
+export { globalAgent as httpsGlobalAgent } from 'node:https';
 export { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 export { ECRPUBLICClient, GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand } from '@aws-sdk/client-ecr-public';
 // The default credential chain, called explicitly so that it gets our logger and a deadline.
@@ -10,3 +14,7 @@ export { defaultProvider } from '@aws-sdk/credential-provider-node';
 // What @aws-sdk/credential-providers' fromWebToken is built on; the default credential chain
 // already bundles it (AWS_WEB_IDENTITY_TOKEN_FILE), so this adds nothing to the chunk.
 export { fromWebToken } from '@aws-sdk/credential-provider-web-identity';
+// Proxies for the AWS calls (the SDK for JavaScript ignores HTTPS_PROXY and NO_PROXY).
+export { Agent as AgentBase } from 'agent-base';
+export { HttpsProxyAgent } from 'https-proxy-agent';
+export { getProxyForUrl } from 'proxy-from-env';
