@@ -65,9 +65,10 @@ export async function verifySigV4(
   }
 
   // The signer trusts a client-sent payload hash header instead of hashing the body, so the
-  // header itself must match the body that arrived.
+  // header itself must match the body that arrived — unless the client said it did not sign
+  // the payload (UNSIGNED-PAYLOAD), which AWS accepts.
   const claimedHash = input.headers['x-amz-content-sha256'];
-  if (claimedHash !== undefined && claimedHash !== createHash('sha256').update(input.body).digest('hex')) {
+  if (claimedHash !== undefined && claimedHash !== 'UNSIGNED-PAYLOAD' && claimedHash !== createHash('sha256').update(input.body).digest('hex')) {
     return {
       ok: false,
       code: 'SignatureDoesNotMatch',
@@ -94,7 +95,9 @@ export async function verifySigV4(
     region,
     service,
     sha256: Sha256,
-    applyChecksum: true,
+    // Only what the client signed: a payload hash header is part of the canonical request
+    // when the client signed one (it is then among `headers`), not otherwise.
+    applyChecksum: false,
   });
   const resigned = await signer.sign(
     {
