@@ -68,7 +68,11 @@ export async function verifySigV4(
   // header itself must match the body that arrived — unless the client said it did not sign
   // the payload (UNSIGNED-PAYLOAD), which AWS accepts.
   const claimedHash = input.headers['x-amz-content-sha256'];
-  if (claimedHash !== undefined && claimedHash !== 'UNSIGNED-PAYLOAD' && claimedHash !== createHash('sha256').update(input.body).digest('hex')) {
+  if (
+    claimedHash !== undefined &&
+    claimedHash !== 'UNSIGNED-PAYLOAD' &&
+    claimedHash !== createHash('sha256').update(input.body).digest('hex')
+  ) {
     return {
       ok: false,
       code: 'SignatureDoesNotMatch',
