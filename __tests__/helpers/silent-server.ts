@@ -18,3 +18,29 @@ export async function startSilentServer(): Promise<{ url: string; close: () => P
       }),
   };
 }
+
+/**
+ * An HTTP server that answers at a trickle: headers at once, then one byte of body a second,
+ * never finishing. Each byte resets idle timeouts, so only an overall deadline ends the wait.
+ */
+export async function startTricklingServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const http = await import('node:http');
+  const timers = new Set<NodeJS.Timeout>();
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': '1000000' });
+    const timer = setInterval(() => res.write(' '), 1000);
+    timers.add(timer);
+    res.on('close', () => clearInterval(timer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of timers) clearInterval(timer);
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

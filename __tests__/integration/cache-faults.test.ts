@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
@@ -73,6 +74,17 @@ describe('cache file faults', () => {
     expect(out.stderr.trim().split('\n')).toEqual([
       `ecr-login: not using the token cache: ${path.join(cacheDir, 'tokens.json')} is a symbolic link; remove it to re-enable caching`,
     ]);
+  });
+
+  it('a FIFO at the cache path does not hang the call: one warning, the token still comes', async () => {
+    const { cacheDir, env } = environment();
+    fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    execFileSync('mkfifo', [path.join(cacheDir, 'tokens.json')]);
+    const out = await runHelper(['get'], HOST, env);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe(
+      `ecr-login: not using the token cache: ${path.join(cacheDir, 'tokens.json')} is not a regular file; remove it to re-enable caching\n`,
+    );
   });
 
   itAsRoot('a cache file owned by another user is neither read nor replaced', async () => {

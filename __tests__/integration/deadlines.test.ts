@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { runHelper, startHelper } from '../helpers/run-helper';
-import { startSilentServer } from '../helpers/silent-server';
+import { startSilentServer, startTricklingServer } from '../helpers/silent-server';
 import { makeTempDir } from '../helpers/temp-dir';
 
 /*
@@ -64,6 +64,20 @@ describe('one deadline for the whole command', () => {
       await silent.close();
     }
   });
+
+  it('an ECR endpoint that answers at a trickle (no idle timeout fires): the command deadline ends it', async () => {
+    const trickling = await startTricklingServer();
+    try {
+      const out = await runHelper(['get'], HOST, environment({ AWS_ENDPOINT_URL_ECR: trickling.url, AWS_ECR_COMMAND_TIMEOUT: '8' }));
+      expect(out).toMatchObject({
+        code: 1,
+        stdout: NOT_FOUND,
+        stderr: 'ecr-login: gave up after 8 s without an answer (AWS_ECR_COMMAND_TIMEOUT=8); details in the log\n',
+      });
+    } finally {
+      await trickling.close();
+    }
+  }, 30_000);
 
   it('a silent container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) does not hang the command', async () => {
     const silent = await startSilentServer();
