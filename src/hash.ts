@@ -1,3 +1,4 @@
+import { sha1 } from '@noble/hashes/legacy';
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, randomBytes } from '@noble/hashes/utils';
 
@@ -16,4 +17,12 @@ export function sha256Hex(text: string): string {
 /** `n` random bytes as hex (from the platform CSPRNG via `crypto.getRandomValues`). */
 export function randomHex(n: number): string {
   return bytesToHex(randomBytes(n));
+}
+
+/**
+ * SHA-1 of UTF-8 text, as lower-case hex. Only to name the file the AWS SDK names that way
+ * (its SSO token cache); never for anything that must resist collisions.
+ */
+export function sha1Hex(text: string): string {
+  return bytesToHex(sha1(text));
 }

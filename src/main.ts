@@ -26,6 +26,11 @@ export interface MainDeps {
   readonly keychain: Keychain;
   /** Builds the token source on a cache miss. */
   readonly loadTokenSource: (logger: Logger) => Promise<TokenSource>;
+  /**
+   * Called when the command deadline passed with work still running: the answer has been
+   * given up on it, and the process must not wait for that work to end before exiting.
+   */
+  readonly onAbandoned?: () => void;
 }
 
 /**
@@ -68,6 +73,7 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
     deadline = setTimeout(() => {
       const seconds = config.commandTimeoutMs / 1000;
       const message = `gave up after ${seconds} s without an answer (AWS_ECR_COMMAND_TIMEOUT=${seconds}); details in the log`;
+      deps.onAbandoned?.();
       reject(new CommandTimeoutError(message, message));
     }, config.commandTimeoutMs);
   });

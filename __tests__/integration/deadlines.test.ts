@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
@@ -56,7 +57,9 @@ describe('one deadline for the whole command', () => {
     try {
       const out = await runHelper(['get'], HOST, environment({ AWS_ENDPOINT_URL_ECR: silent.url, AWS_ECR_COMMAND_TIMEOUT: '2' }));
       expect(out).toMatchObject({
-        code: 1,
+        // Answered, then ended without waiting for the abandoned work (see the entry point).
+        code: null,
+        signal: 'SIGKILL',
         stdout: NOT_FOUND,
         stderr: 'ecr-login: gave up after 2 s without an answer (AWS_ECR_COMMAND_TIMEOUT=2); details in the log\n',
       });
@@ -70,7 +73,9 @@ describe('one deadline for the whole command', () => {
     try {
       const out = await runHelper(['get'], HOST, environment({ AWS_ENDPOINT_URL_ECR: trickling.url, AWS_ECR_COMMAND_TIMEOUT: '8' }));
       expect(out).toMatchObject({
-        code: 1,
+        // Answered, then ended without waiting for the abandoned work (see the entry point).
+        code: null,
+        signal: 'SIGKILL',
         stdout: NOT_FOUND,
         stderr: 'ecr-login: gave up after 8 s without an answer (AWS_ECR_COMMAND_TIMEOUT=8); details in the log\n',
       });
@@ -123,6 +128,62 @@ describe('AWS shared files that would hang or exhaust the SDK are refused before
       stderr: `ecr-login: AWS_CONFIG_FILE=${file} is not a regular file, which the AWS SDK cannot read: point AWS_CONFIG_FILE at your AWS config file\n`,
     });
     expect(emulator.calls).toEqual([]);
+  });
+
+  it('AWS_CONFIG_FILE spelled ~/…, as the SDK expands it', async () => {
+    const home = makeTempDir();
+    execFileSync('mkfifo', [path.join(home, 'fifo')]);
+    const out = await runHelper(['get'], HOST, { ...environment(), HOME: home, AWS_CONFIG_FILE: '~/fifo' });
+    expect(out).toMatchObject({
+      code: 1,
+      stdout: NOT_FOUND,
+      stderr: `ecr-login: AWS_CONFIG_FILE=${path.join(home, 'fifo')} is not a regular file, which the AWS SDK cannot read: point AWS_CONFIG_FILE at your AWS config file\n`,
+    });
+  });
+
+  it.each([
+    [
+      'AWS_WEB_IDENTITY_TOKEN_FILE',
+      (fifo: string) => ({ AWS_WEB_IDENTITY_TOKEN_FILE: fifo, AWS_ROLE_ARN: 'arn:aws:iam::111122223333:role/x' }),
+      'AWS_WEB_IDENTITY_TOKEN_FILE',
+    ],
+    [
+      'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+      (fifo: string) => ({ AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: fifo }),
+      'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+    ],
+  ])('a token file the SDK would read (%s) that is a FIFO is refused at once', async (_what, variables, what) => {
+    const fifo = path.join(makeTempDir(), 'token');
+    execFileSync('mkfifo', [fifo]);
+    const out = await runHelper(['get'], HOST, environment(variables(fifo)));
+    expect(out).toMatchObject({
+      code: 1,
+      stdout: NOT_FOUND,
+      stderr: `ecr-login: ${fifo} (${what}) is not a regular file, which the AWS SDK cannot read: point it at the token file\n`,
+    });
+  });
+
+  it('an SSO token cache file that is a FIFO is refused at once', async () => {
+    const home = makeTempDir();
+    fs.mkdirSync(path.join(home, '.aws', 'sso', 'cache'), { recursive: true });
+    fs.writeFileSync(
+      path.join(home, '.aws', 'config'),
+      '[profile dev]\nsso_session = corp\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n',
+    );
+    // The SDK's file name: SHA-1 of the session name.
+    const cache = path.join(home, '.aws', 'sso', 'cache', `${createHash('sha1').update('corp').digest('hex')}.json`);
+    execFileSync('mkfifo', [cache]);
+    const out = await runHelper(['get'], HOST, {
+      HOME: home,
+      AWS_ENDPOINT_URL_ECR: emulator.url,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_PROFILE: 'dev',
+    });
+    expect(out).toMatchObject({
+      code: 1,
+      stdout: NOT_FOUND,
+      stderr: `ecr-login: ${cache} (the SSO token cache of profile dev) is not a regular file, which the AWS SDK cannot read: point it at the token file\n`,
+    });
   });
 
   it('a credentials file over 1 MiB', async () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { IdentityEnv } from '../config';
 import { ConfigError } from '../errors';
-import { sha256Hex } from '../hash';
+import { sha1Hex, sha256Hex } from '../hash';
 import { readRegularFile } from '../safe-fs';
 
 /**
@@ -69,6 +69,24 @@ function readSharedFile(file: string, variable: string, set: boolean): string {
   }
 }
 
+/** `~/…` as the SDK expands it (from the same home directory). */
+function expandHome(file: string, homeDir: string): string {
+  return file === '~' ? homeDir : file.startsWith('~/') ? join(homeDir, file.slice(2)) : file;
+}
+
+/** Token files are a few KB. */
+const MAX_TOKEN_FILE_BYTES = 64 * 1024;
+
+/** A token file the SDK will read must not make it hang or eat memory either (see `readSharedFile`). */
+function checkTokenFile(file: string, what: string): void {
+  const read = readRegularFile(file, MAX_TOKEN_FILE_BYTES);
+  if (read.status === 'unsafe' || read.status === 'too-large') {
+    const why = read.status === 'unsafe' ? 'is not a regular file' : `is larger than ${MAX_TOKEN_FILE_BYTES / 1024} KiB`;
+    const message = `${file} (${what}) ${why}, which the AWS SDK cannot read: point it at the token file`;
+    throw new ConfigError(message, message);
+  }
+}
+
 /**
  * Material identifying the AWS identity the SDK's default chain would resolve, computed
  * from local configuration only — no network, no STS. Two processes that would act as the
@@ -78,8 +96,9 @@ function readSharedFile(file: string, variable: string, set: boolean): string {
  */
 export function resolveIdentityMaterial(identityEnv: IdentityEnv, homeDir: string): string {
   const profile = identityEnv.AWS_PROFILE ?? 'default';
-  const configFile = identityEnv.AWS_CONFIG_FILE ?? join(homeDir, '.aws', 'config');
-  const credentialsFile = identityEnv.AWS_SHARED_CREDENTIALS_FILE ?? join(homeDir, '.aws', 'credentials');
+  const home = (file: string): string => expandHome(file, homeDir);
+  const configFile = home(identityEnv.AWS_CONFIG_FILE ?? join(homeDir, '.aws', 'config'));
+  const credentialsFile = home(identityEnv.AWS_SHARED_CREDENTIALS_FILE ?? join(homeDir, '.aws', 'credentials'));
   const config = parseIniSections(readSharedFile(configFile, 'AWS_CONFIG_FILE', identityEnv.AWS_CONFIG_FILE !== undefined));
   const credentials = parseIniSections(
     readSharedFile(credentialsFile, 'AWS_SHARED_CREDENTIALS_FILE', identityEnv.AWS_SHARED_CREDENTIALS_FILE !== undefined),
@@ -88,6 +107,8 @@ export function resolveIdentityMaterial(identityEnv: IdentityEnv, homeDir: strin
   // Follow source_profile and sso_session links, as the SDK's ini provider would.
   const chain: string[] = [];
   const seen = new Set<string>();
+  /** Other files the SDK will read for this identity: checked like the shared files. */
+  const readLater: [file: string, what: string][] = [];
   const visit = (name: string): void => {
     if (seen.has(name) || seen.size > 16) return;
     seen.add(name);
@@ -96,10 +117,22 @@ export function resolveIdentityMaterial(identityEnv: IdentityEnv, homeDir: strin
     chain.push(`[${name}]`, ...fromConfig, '--', ...fromCredentials);
     const session = findValue(fromConfig, 'sso_session');
     if (session) chain.push(`[sso-session ${session}]`, ...(config.get(`sso-session ${session}`) ?? []));
+    // The SDK keeps SSO tokens in ~/.aws/sso/cache/<sha1 of the session name, or of the start URL>.json.
+    const ssoKey = session ?? findValue(fromConfig, 'sso_start_url');
+    if (ssoKey)
+      readLater.push([join(homeDir, '.aws', 'sso', 'cache', `${sha1Hex(ssoKey)}.json`), `the SSO token cache of profile ${name}`]);
+    const tokenFile = findValue(fromConfig, 'web_identity_token_file');
+    if (tokenFile) readLater.push([home(tokenFile), `web_identity_token_file of profile ${name}`]);
     const source = findValue(fromConfig, 'source_profile') ?? findValue(fromCredentials, 'source_profile');
     if (source) visit(source);
   };
   visit(profile);
+  if (identityEnv.AWS_WEB_IDENTITY_TOKEN_FILE)
+    readLater.push([home(identityEnv.AWS_WEB_IDENTITY_TOKEN_FILE), 'AWS_WEB_IDENTITY_TOKEN_FILE']);
+  if (identityEnv.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE) {
+    readLater.push([home(identityEnv.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE), 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE']);
+  }
+  for (const [file, what] of readLater) checkTokenFile(file, what);
 
   // Hashed here, where it is built: the chain holds secret keys and session tokens from the
   // shared files, and nothing downstream needs more than a value to compare.

@@ -16,6 +16,8 @@ import { createProcessIo } from './process-io';
 // not theirs to act on here. Set before the SDK is loaded (it is loaded lazily).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+let abandoned = false;
+
 run(process.argv.slice(2), createProcessIo(), {
   env: process.env,
   programName: basename(process.argv[1] ?? ''),
@@ -24,11 +26,17 @@ run(process.argv.slice(2), createProcessIo(), {
   now: Date.now,
   keychain: createOsKeychain(process.platform),
   loadTokenSource: async (logger) => createEcrTokenSource({ logger }),
+  onAbandoned: () => {
+    abandoned = true;
+  },
 }).then(
   (code) => {
-    // Exit now, not when the event loop drains: after a deadline, an abandoned request or
-    // lock refresh must not keep the process (and the client waiting on it) alive. Output was
-    // written synchronously.
+    // Exit now, not when the event loop drains: an abandoned request or lock refresh must not
+    // keep the process (and the client waiting on it) alive. Output was written synchronously.
+    // After a deadline, work may be stuck in libuv's thread pool (a FIFO some library opened,
+    // a silent DNS server), and a normal exit waits for those threads: the process ends itself
+    // with SIGKILL instead — a failure status either way, which is all clients look at.
+    if (abandoned) process.kill(process.pid, 'SIGKILL');
     process.exit(code);
   },
   () => {

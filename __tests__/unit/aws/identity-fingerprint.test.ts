@@ -104,4 +104,12 @@ describe('resolveIdentityMaterial', () => {
     const material = resolveIdentityMaterial({ AWS_PROFILE: 'dev', AWS_ACCESS_KEY_ID: 'AKIAENVKEY0000000001' }, home);
     expect(material).toMatch(/^[0-9a-f]{64}$/);
   });
+
+  it('reads AWS_SHARED_CREDENTIALS_FILE spelled ~/… from the home directory, as the SDK does', () => {
+    const home = makeTempDir();
+    fs.writeFileSync(path.join(home, 'creds'), '[default]\naws_access_key_id = AKIAFIRST00000000001\n');
+    const first = resolveIdentityMaterial({ AWS_SHARED_CREDENTIALS_FILE: '~/creds' }, home);
+    fs.writeFileSync(path.join(home, 'creds'), '[default]\naws_access_key_id = AKIASECOND0000000002\n');
+    expect(resolveIdentityMaterial({ AWS_SHARED_CREDENTIALS_FILE: '~/creds' }, home)).not.toBe(first);
+  });
 });
