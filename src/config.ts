@@ -101,8 +101,8 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string): Config {
   const rawTimeout = (env.AWS_ECR_COMMAND_TIMEOUT ?? '').trim();
   let commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS;
   if (rawTimeout !== '') {
-    const seconds = Number(rawTimeout);
-    if (Number.isFinite(seconds) && seconds >= 1 && seconds <= 3600) commandTimeoutMs = Math.round(seconds * 1000);
+    const seconds = /^\d+(\.\d+)?$/.test(rawTimeout) ? Number(rawTimeout) : Number.NaN;
+    if (seconds >= 1 && seconds <= 3600) commandTimeoutMs = Math.round(seconds * 1000);
     else
       warnings.push(
         `AWS_ECR_COMMAND_TIMEOUT=${rawTimeout} is not a number of seconds from 1 to 3600; using ${DEFAULT_COMMAND_TIMEOUT_MS / 1000}`,

@@ -42,9 +42,11 @@ const ACCESS_KEY_ID = /\b(AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,}([A-Z0-9]{4})\b/g;
  * Userinfo (`user:password@`) before a host, with or without a scheme: a server URL may carry
  * a password (`https://bob:pw@registry`), and so may text that quotes one.
  */
-const USERINFO = /((?:[a-z][a-z0-9+.-]*:\/\/)|(?<![^\s"'(=<,]))[^\s"'/?#@<>]+@(?=[^\s"'/@]*[a-z0-9])/gi;
-/** A URL's query string, which may carry signed parameters or tokens. */
-const URL_QUERY = /(:\/\/[^\s"'?#]*)\?[^\s"'#]*/gi;
+const USERINFO = /((?:[a-z][a-z0-9+.-]*:\/\/)|(?<![^\s"'(=<,]))[^\s"'/?#<>]+@(?=[^\s"'/@]*[a-z0-9])/gi;
+/** After a scheme, everything up to the last `@` of the authority is userinfo, quotes and all. */
+const SCHEME_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^\s/]*@(?=[^\s"'/@]*[a-z0-9])/gi;
+/** A URL's query string (with or without a scheme), which may carry signed parameters or tokens. */
+const URL_QUERY = /([^\s"'?#]*[./][^\s"'?#]*)\?[^\s"'#]*/gi;
 
 /**
  * Masks secrets in text that will be logged or shown: registered secrets, URL userinfo and
@@ -57,6 +59,7 @@ export function redact(text: string, secrets: readonly string[] = []): string {
     if (secret.length >= 4) out = out.split(secret).join('[REDACTED]');
   }
   return out
+    .replace(SCHEME_USERINFO, '$1[REDACTED]@')
     .replace(USERINFO, '$1[REDACTED]@')
     .replace(URL_QUERY, '$1?[REDACTED]')
     .replace(LONG_OPAQUE, maskOpaque)

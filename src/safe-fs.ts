@@ -150,10 +150,12 @@ export function appendOwnFile(file: string, text: string, mode = 0o600): void {
 /**
  * Replaces `file` with `data` atomically: readers see the old file or the new one, never
  * a part. A writer killed before the rename leaves only a temp file (see `isTempFileOf`).
+ * `beforeRename` may throw to abandon the write (the temp file is removed).
  */
-export function writeFileAtomic(file: string, data: string, mode = 0o600): void {
+export function writeFileAtomic(file: string, data: string, mode = 0o600, beforeRename?: () => void): void {
   const temp = writeTempFile(file, data, mode);
   try {
+    beforeRename?.();
     renameSync(temp, file);
   } catch (error) {
     rmSync(temp, { force: true });

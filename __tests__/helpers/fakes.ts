@@ -114,7 +114,7 @@ export function createMemoryLocker(): Locker & { held: Set<string>; attempts: st
       attempts.push(name);
       if (held.has(name)) return { status: 'busy' };
       held.add(name);
-      return { status: 'acquired', release: async () => void held.delete(name) };
+      return { status: 'acquired', release: async () => void held.delete(name), isStillHeld: () => held.has(name) };
     },
   };
 }

@@ -94,3 +94,27 @@ describe('a writer killed at each point of a cache write', () => {
     expect(Object.keys(JSON.parse(fs.readFileSync(file, 'utf8')).entries)).toHaveLength(SERVED.length + 1);
   });
 });
+
+describe('a writer that stalls past the lock staleness', () => {
+  it('does not clobber what the process that took over its lock wrote', async () => {
+    const { env, cacheDir } = environment();
+    for (const host of SERVED) expect((await runHelper(['get'], host, env)).code).toBe(0);
+    const marker = path.join(makeTempDir(), 'paused');
+    // Stalls 7 s right after creating its temp file, holding the write lock unrefreshed.
+    const stalled = startHelper(
+      ['get'],
+      VICTIM,
+      withPreload(env, 'pause-at', { TEST_PAUSE_AT: 'temp-created', TEST_PAUSE_MARKER: marker, TEST_PAUSE_MS: '7000' }),
+    );
+    await waitFor(() => fs.existsSync(marker), 10_000);
+    const other = '210000000077.dkr.ecr.us-east-1.amazonaws.com';
+    const overtaking = await runHelper(['get'], other, env);
+    expect(overtaking).toMatchObject({ code: 0, stderr: '' });
+    expect((await stalled.result).code).toBe(0);
+    const listed = Object.keys(JSON.parse((await runHelper(['list'], '', env)).stdout));
+    expect(listed).toEqual(expect.arrayContaining([...SERVED, other].map((h) => `https://${h}`)));
+    expect(fs.readFileSync(path.join(cacheDir, 'log', 'ecr-login.log'), 'utf8')).toContain(
+      'not caching the token: the cache write lock was taken over while this process stalled',
+    );
+  }, 30_000);
+});

@@ -18,6 +18,14 @@ describe('redact', () => {
     ['https://registry.example.com/v2/?X-Amz-Signature=abc&token=xyz done', 'https://registry.example.com/v2/?[REDACTED] done'],
     ["unknown command 'https://u:p@h.example?q=1'", "unknown command 'https://[REDACTED]@h.example?[REDACTED]'"],
     ['no userinfo in a@ alone or in words like user@', 'no userinfo in a@ alone or in words like user@'],
+    [
+      'no stored credentials for bob:pw@host.example.com/v2/?token=QQQsecret',
+      'no stored credentials for [REDACTED]@host.example.com/v2/?[REDACTED]',
+    ],
+    ['https://bob:p@ss@host.example.com/v2/', 'https://[REDACTED]@host.example.com/v2/'],
+    ['"https://bob:S3cr"et@host.example.com"', '"https://[REDACTED]@host.example.com"'],
+    ['store for host.example.com/?sig=QQQ', 'store for host.example.com/?[REDACTED]'],
+    ['what? nothing to mask here', 'what? nothing to mask here'],
   ])('%s', (input, expected) => {
     expect(redact(input)).toBe(expected);
   });

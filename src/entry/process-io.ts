@@ -52,7 +52,8 @@ async function* readStdin(): AsyncGenerator<Buffer> {
         pause = Math.min(pause * 2, 25);
         continue;
       }
-      if (errorCode(error) === 'EOF') return;
+      // A directory as standard input (`< /`) holds no request.
+      if (errorCode(error) === 'EOF' || errorCode(error) === 'EISDIR') return;
       throw error;
     }
     if (n === 0) return;

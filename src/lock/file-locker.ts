@@ -1,3 +1,4 @@
+import { lstatSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomHex, sha256Hex } from '../hash';
 import type { Logger } from '../log';
@@ -16,6 +17,19 @@ export interface FileLockerOptions {
 }
 
 const SALT = /^[0-9a-f]{32}$/;
+
+/**
+ * proper-lockfile judges staleness by the lock directory's mtime, so a lock stamped in the
+ * future (the clock stepped back since) would never go stale: every miss would wait for it in
+ * vain. A lock dated further ahead than any holder could have refreshed it is removed.
+ */
+function removeLockFromTheFuture(lockDir: string, staleMs: number): void {
+  try {
+    if (lstatSync(lockDir).mtimeMs > Date.now() + staleMs) rmdirSync(lockDir);
+  } catch {
+    // No such lock, or someone else removed it first.
+  }
+}
 
 /**
  * Cross-process locks as lock directories (`mkdir` is atomic on every local filesystem),
@@ -65,6 +79,7 @@ export function createFileLocker(options: FileLockerOptions): Locker {
         }
         return { status: 'unavailable', reason: (error as NodeJS.ErrnoException).code ?? String(error) };
       }
+      removeLockFromTheFuture(`${file}.lock`, staleMs);
       const { lock } = await import('proper-lockfile');
       try {
         const release = await lock(file, {
@@ -75,7 +90,17 @@ export function createFileLocker(options: FileLockerOptions): Locker {
           // The default throws from a timer, which would crash the helper mid-answer.
           onCompromised: (error) => options.logger.warn(`a lock was taken over: ${error.message}`),
         });
-        return { status: 'acquired', release };
+        // A takeover removes the lock directory and makes a new one: same path, another directory.
+        const mine = statSync(`${file}.lock`);
+        const isStillHeld = (): boolean => {
+          try {
+            const now = statSync(`${file}.lock`);
+            return now.ino === mine.ino && now.birthtimeMs === mine.birthtimeMs;
+          } catch {
+            return false;
+          }
+        };
+        return { status: 'acquired', release, isStillHeld };
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ELOCKED') return { status: 'busy' };

@@ -1,6 +1,14 @@
 /** The outcome of one attempt to take a named cross-process lock. */
 export type LockAttempt =
-  | { readonly status: 'acquired'; readonly release: () => Promise<void> }
+  | {
+      readonly status: 'acquired';
+      readonly release: () => Promise<void>;
+      /**
+       * Whether this process still holds the lock. A holder that stalled (a slow fsync, SIGSTOP)
+       * can have its lock taken over as stale; it asks before the step that must not race.
+       */
+      readonly isStillHeld: () => boolean;
+    }
   /** Another process holds it. */
   | { readonly status: 'busy' }
   /** Locking is impossible here (read-only or missing directory): go on without. */

@@ -44,7 +44,19 @@ export class LockNotAcquiredError extends Error {
  * then runs `fn` anyway: a stuck lock costs time, never the answer. With `required`, `fn`
  * runs only under the lock (see `LockNotAcquiredError`).
  */
-export async function withLock<T>(locker: Locker, name: string, options: WithLockOptions<T>, fn: () => Promise<T>): Promise<T> {
+/** What `fn` gets: a way to ask whether the lock is still its own (always true without a lock). */
+export interface HeldLock {
+  isStillHeld(): boolean;
+}
+
+const NO_LOCK: HeldLock = { isStillHeld: () => true };
+
+export async function withLock<T>(
+  locker: Locker,
+  name: string,
+  options: WithLockOptions<T>,
+  fn: (lock: HeldLock) => Promise<T>,
+): Promise<T> {
   const { logger, now, maxWaitMs, label } = options;
   const sleep = options.sleep ?? sleepFor;
   const started = now();
@@ -52,7 +64,7 @@ export async function withLock<T>(locker: Locker, name: string, options: WithLoc
     const attempt = await locker.tryLock(name);
     if (attempt.status === 'acquired') {
       try {
-        return await fn();
+        return await fn(attempt);
       } finally {
         await attempt.release().catch((error: unknown) => logger.warn(`releasing the ${label} failed: ${String(error)}`));
       }
@@ -60,14 +72,14 @@ export async function withLock<T>(locker: Locker, name: string, options: WithLoc
     if (attempt.status === 'unavailable') {
       logger.debug(`no ${label}: ${attempt.reason}`);
       if (options.required) throw new LockNotAcquiredError(label, attempt.reason);
-      return fn();
+      return fn(NO_LOCK);
     }
     const early = await options.whileWaiting?.();
     if (early !== undefined) return early;
     if (now() - started >= maxWaitMs) {
       if (options.required) throw new LockNotAcquiredError(label, `busy for ${maxWaitMs} ms`);
       logger.warn(`waited ${maxWaitMs} ms for the ${label}; going on without it`);
-      return fn();
+      return fn(NO_LOCK);
     }
     await sleep(POLL_MS + Math.random() * POLL_MS);
   }

@@ -1,7 +1,11 @@
 import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Locker } from '../lock/locker';
-import { LockNotAcquiredError, withLock } from '../lock/with-lock';
+import { type HeldLock, LockNotAcquiredError, withLock } from '../lock/with-lock';
+
+/** The write lock is no longer this process's: its write would clobber the new holder's. */
+class LockLostError extends Error {}
+
 import { createOnce, type Logger } from '../log';
 import { checkPrivateDirectory, ensurePrivateDirectory, isTempFileOf, readOwnFile, UnsafePathError, writeFileAtomic } from '../safe-fs';
 import { type CacheDocument, createEmptyDocument, parseCacheDocument } from './cache-document';
@@ -51,7 +55,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
    * Writes happen only under the write lock: a writer that cannot have it skips its write
    * (the token it fetched is still handed out) rather than overwrite others' entries.
    */
-  const withWriteLock = async (fn: () => Promise<void>): Promise<void> => {
+  const withWriteLock = async (fn: (lock: HeldLock) => Promise<void>): Promise<void> => {
     try {
       await withLock(
         locker,
@@ -133,11 +137,18 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
     }
   };
 
-  const write = (doc: CacheDocument): void => {
+  /** Replaces the file, unless the write lock was lost meanwhile (then nothing is written). */
+  const write = (doc: CacheDocument, lock: HeldLock): void => {
     try {
       ensurePrivateDirectory(options.dir);
-      writeFileAtomic(file, `${JSON.stringify(doc)}\n`);
+      writeFileAtomic(file, `${JSON.stringify(doc)}\n`, 0o600, () => {
+        if (!lock.isStillHeld()) throw new LockLostError();
+      });
     } catch (error) {
+      if (error instanceof LockLostError) {
+        logger.warn('not caching the token: the cache write lock was taken over while this process stalled');
+        return;
+      }
       if (error instanceof UnsafePathError) {
         directoryUsable = false;
         logger.tellUnsafe(error);
@@ -168,13 +179,13 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
         const code = (error as NodeJS.ErrnoException).code ?? String(error);
         throw new CacheWriteError(`cannot write token cache ${file} (${code})`, { cause: error });
       }
-      await withWriteLock(async () => {
+      await withWriteLock(async (lock) => {
         const result = read();
         if (result.status === 'unsafe') return warnUnsafe(result.why);
         const base = result.doc ?? createEmptyDocument();
         const key = formatEntryKey(base.salt, token.host, identity);
         const { keep } = pruneEntries(Object.entries({ ...base.entries, [key]: token }), now());
-        write({ ...base, entries: Object.fromEntries(keep) });
+        write({ ...base, entries: Object.fromEntries(keep) }, lock);
         removeOrphanTempFiles();
       });
     },

@@ -5,15 +5,16 @@
 //                    miss, 2: the cache write lock)
 //   temp-created     right after the cache's temp file was created (still empty)
 //   before-rename    temp file written and fsynced, just before it replaces tokens.json
-// On reaching it, the process creates the file TEST_PAUSE_MARKER and blocks (at most 60 s,
-// then carries on). Used by __tests__/integration/concurrency.test.ts through helpers/preload/env.ts.
+// On reaching it, the process creates the file TEST_PAUSE_MARKER and blocks its whole thread
+// — as a stalled process would: no timers, no lock refreshes — for TEST_PAUSE_MS (default
+// 60 s), then carries on. Used by __tests__/integration/concurrency.test.ts through helpers/preload/env.ts.
 const fs = require('node:fs');
 const point = process.env.TEST_PAUSE_AT || '';
 const marker = process.env.TEST_PAUSE_MARKER || '';
 
 function pause() {
   fs.writeFileSync(marker, String(process.pid));
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(process.env.TEST_PAUSE_MS || 60_000));
 }
 
 const TEMP = /\/tokens\.json\.[0-9a-f]{16}$/;

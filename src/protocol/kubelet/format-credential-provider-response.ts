@@ -33,5 +33,9 @@ export function formatCredentialProviderResponse(apiVersion: string, credentials
  */
 export function halfRemainingSeconds(expiresAt: number | undefined, now: number): number {
   if (expiresAt === undefined) return 0;
-  return Math.max(0, Math.trunc((Math.floor(expiresAt / 1000) - Math.floor(now / 1000)) / 2));
+  const half = Math.trunc((Math.floor(expiresAt / 1000) - Math.floor(now / 1000)) / 2);
+  // Never longer than half an ECR token's 12 hours, whatever an endpoint claims.
+  return Math.min(MAX_CACHE_SECONDS, Math.max(0, half));
 }
+
+const MAX_CACHE_SECONDS = 6 * 3600;
