@@ -22,8 +22,11 @@ export interface MainDeps {
   readonly homeDir: string;
   readonly version: string;
   readonly now: () => number;
-  /** The OS keychain. */
-  readonly keychain: Keychain;
+  /**
+   * Makes the OS keychain, whose calls may take at most `timeoutMs`. Tests: a fake (which
+   * ignores it).
+   */
+  readonly createKeychain: (options: { timeoutMs: number }) => Keychain;
   /** Builds the token source on a cache miss. */
   readonly loadTokenSource: (logger: Logger) => Promise<TokenSource>;
   /**
@@ -32,6 +35,8 @@ export interface MainDeps {
    */
   readonly onAbandoned?: () => void;
 }
+
+const KEYCHAIN_TIMEOUT_MS = 15_000;
 
 /**
  * Runs the helper for one invocation and returns the exit code. The only place where errors
@@ -55,7 +60,9 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
     tellToStderr,
   });
   for (const warning of config.warnings) logger.tell(warning);
-  const services = createServices({ config, logger, now: deps.now, keychain: deps.keychain, loadTokenSource: deps.loadTokenSource });
+  // A keychain call (an unlock prompt included) gets at most 15 s, and always less than the command.
+  const keychain = deps.createKeychain({ timeoutMs: Math.min(KEYCHAIN_TIMEOUT_MS, Math.max(500, config.commandTimeoutMs - 1000)) });
+  const services = createServices({ config, logger, now: deps.now, keychain, loadTokenSource: deps.loadTokenSource });
   let stdout = '';
   const ctx: CommandContext = {
     services,

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { runLoadScenario } from '../helpers/load-scenario';
@@ -224,4 +225,53 @@ describeWithSecretService('the keychain backend under load (its own Secret Servi
     expect(outcome.second.map((r) => [r.code, r.stderr])).toEqual(Array(40).fill([0, '']));
     expect(ecrCalls()).toHaveLength(outcome.neverServed);
   }, 180_000);
+});
+
+describe('a keychain that never answers (a D-Bus peer that accepts and stays silent)', () => {
+  let bus: { path: string; close: () => Promise<void> };
+  beforeAll(async () => {
+    const socketPath = path.join(makeTempDir(), 'silent-bus');
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    bus = {
+      path: socketPath,
+      close: () =>
+        new Promise<void>((resolve) => {
+          for (const socket of sockets) socket.destroy();
+          server.close(() => resolve());
+        }),
+    };
+  });
+  afterAll(() => bus.close());
+
+  const env = () => ({
+    HOME: makeTempDir(),
+    ...emulator.env(),
+    DBUS_SESSION_BUS_ADDRESS: `unix:path=${bus.path}`,
+    AWS_ECR_COMMAND_TIMEOUT: '4',
+  });
+  const SILENT =
+    'no usable Secret Service keychain (it did not answer within 3 s): run one (e.g. gnome-keyring) in your D-Bus session and unlock it';
+
+  // The native call stays stuck in its thread, so after answering the process ends itself
+  // (killed) rather than wait for it: clients read the answer, and the status is a failure.
+  it('list answers without the keychain', async () => {
+    const out = await runHelper(['list'], '', env());
+    expect(out).toMatchObject({ stdout: '{}\n', stderr: '', signal: 'SIGKILL' });
+  });
+
+  it('get for another registry answers not-found, with the reason', async () => {
+    const out = await runHelper(['get'], 'ghcr.io', env());
+    expect(out).toMatchObject({ stdout: NOT_FOUND, stderr: `ecr-login: ${SILENT}\n`, signal: 'SIGKILL' });
+  });
+
+  it('an ECR get with the keychain backend still gets its token', async () => {
+    const out = await runHelper(['get'], HOST, { ...env(), AWS_ECR_CACHE_BACKEND: 'keychain' });
+    expect(JSON.parse(out.stdout).Secret).toBe(emulator.issued[0]?.password);
+    expect(out.stderr).toBe(`ecr-login: not caching tokens: ${SILENT}; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file\n`);
+  });
 });

@@ -47,13 +47,15 @@ describe('the bundles', () => {
     expect(chunks.filter((chunk) => !shipped.includes(chunk))).toEqual([]);
   });
 
-  it('the lazy chunks hold third-party code only; our code is all in the main bundle', () => {
+  it('the lazy chunks hold third-party code only, and the keychain worker only itself; the rest of ours is in the main bundle', () => {
+    // Sources that name what a separate bundle is: the SDK re-exports, the worker thread.
+    const own: Record<string, string[]> = {
+      'dist/vendor-aws-sdk.js': ['src/aws/sdk-clients.ts'],
+      'dist/keychain-worker.js': ['src/keychain/keychain-worker.ts'],
+    };
     for (const [output, inputs] of Object.entries(inputsByOutput)) {
       if (output === 'dist/docker-credential-ecr-login.js') continue;
-      expect({ output, ours: inputs.filter((i) => i.startsWith('src/')).filter((i) => i !== 'src/aws/sdk-clients.ts') }).toEqual({
-        output,
-        ours: [],
-      });
+      expect({ output, ours: inputs.filter((i) => i.startsWith('src/')) }).toEqual({ output, ours: own[output] ?? [] });
     }
   });
 

@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { version } from '../../package.json';
 import { createEcrTokenSource } from '../aws/create-ecr-token-source';
 import { createOsKeychain } from '../keychain/os-keychain';
@@ -24,7 +24,13 @@ run(process.argv.slice(2), createProcessIo(), {
   homeDir: homedir(),
   version,
   now: Date.now,
-  keychain: createOsKeychain(process.platform),
+  createKeychain: (options) =>
+    createOsKeychain({
+      platform: process.platform,
+      workerFile: join(__dirname, 'keychain-worker.js'),
+      ...options,
+      onStuck: () => (abandoned = true),
+    }),
   loadTokenSource: async (logger) => createEcrTokenSource({ logger }),
   onAbandoned: () => {
     abandoned = true;

@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import { KeychainUnavailableError } from '../errors';
 
 /** One secret in the keychain: `account` within a service, and its text. */
@@ -18,17 +19,6 @@ export interface Keychain {
   list(service: string): KeychainItem[];
 }
 
-interface NapiEntry {
-  getPassword(): string | null;
-  setPassword(password: string): void;
-  deletePassword(): boolean;
-}
-
-interface NapiKeyring {
-  Entry: new (service: string, account: string, options?: { linux?: { store?: 'secret-service' | 'keyutils' } }) => NapiEntry;
-  findCredentials(service: string): { account: string; password: string }[];
-}
-
 /** The Secret Service's answer for an item path that no longer exists. */
 function isVanishedItem(detail: string): boolean {
   return /No such object|UnknownObject|NoSuchObject/i.test(detail);
@@ -46,59 +36,80 @@ function formatKeychainHint(platform: NodeJS.Platform, detail: string): string {
   return `no usable Secret Service keychain (${why}): run one (e.g. gnome-keyring) in your D-Bus session and unlock it`;
 }
 
+export interface OsKeychainOptions {
+  readonly platform: NodeJS.Platform;
+  /** The built `keychain-worker.js`, where the native calls run. */
+  readonly workerFile: string;
+  /** How long one keychain call may take (an unlock prompt included). */
+  readonly timeoutMs: number;
+  /** Called when a call did not return in time: the worker is stuck, and the process must not wait for it. */
+  readonly onStuck: () => void;
+}
+
+type Request = { op: 'get' | 'set' | 'delete' | 'list'; service: string; account: string; secret: string };
+type Reply = { ok: true; value: unknown } | { ok: false; error: string };
+
 /**
  * The OS keychain through @napi-rs/keyring: macOS Keychain, Windows Credential Manager, and
  * on Linux the Secret Service — pinned to it, so that a missing Secret Service is reported
  * instead of silently falling back to the kernel keyring, which loses everything at logout.
- * The native module is loaded on first use only.
+ * The native calls run in a worker thread started on first use (`keychain-worker.ts`); each
+ * call waits for its answer synchronously, for at most `timeoutMs` — a silent D-Bus or a
+ * keyring waiting for a prompt can block a native call forever, and it must not block the
+ * helper's own deadlines. A call that times out makes the keychain unavailable for the rest
+ * of the process.
  */
-export function createOsKeychain(platform: NodeJS.Platform): Keychain {
-  let keyring: NapiKeyring | undefined;
-  const load = (): NapiKeyring => {
-    keyring ??= require('@napi-rs/keyring') as NapiKeyring;
-    return keyring;
+export function createOsKeychain(options: OsKeychainOptions): Keychain {
+  const { platform, timeoutMs } = options;
+  let channel: { port: MessagePort; done: Int32Array } | undefined;
+  let stuck = false;
+
+  const unavailable = (detail: string, cause?: unknown): KeychainUnavailableError =>
+    new KeychainUnavailableError(formatKeychainHint(platform, detail), formatKeychainHint(platform, detail), { cause });
+
+  const send = (request: Request): Reply => {
+    if (stuck) throw unavailable(`it did not answer within ${timeoutMs / 1000} s`);
+    // Loaded here, not at start-up: node:worker_threads costs milliseconds a cache hit without
+    // the keychain should not pay.
+    const { MessageChannel, receiveMessageOnPort, Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+    if (!channel) {
+      const { port1, port2 } = new MessageChannel();
+      const done = new Int32Array(new SharedArrayBuffer(4));
+      new Worker(options.workerFile, { workerData: { done, port: port2, platform }, transferList: [port2] }).unref();
+      channel = { port: port1, done };
+    }
+    Atomics.store(channel.done, 0, 0);
+    channel.port.postMessage(request);
+    if (Atomics.wait(channel.done, 0, 0, timeoutMs) === 'timed-out') {
+      stuck = true;
+      options.onStuck();
+      throw unavailable(`it did not answer within ${timeoutMs / 1000} s`);
+    }
+    const reply = receiveMessageOnPort(channel.port)?.message as Reply | undefined;
+    return reply ?? { ok: false, error: 'the keychain worker sent no answer' };
   };
-  const options = platform === 'linux' ? { linux: { store: 'secret-service' as const } } : undefined;
+
   /**
    * Runs a keychain operation. An item another process deleted between this one finding and
    * reading it ("No such object path" from the Secret Service) is a race, not a missing
    * keychain: the operation is tried again, and a vanished item counts as absent.
    */
-  const call = <T>(fn: (k: NapiKeyring) => T, vanished: () => T): T => {
+  const call = <T>(request: Request, vanished: T): T => {
     for (let attempt = 1; ; attempt += 1) {
-      try {
-        return fn(load());
-      } catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
-        if (isVanishedItem(detail)) {
-          if (attempt < 3) continue;
-          return vanished();
-        }
-        throw new KeychainUnavailableError(formatKeychainHint(platform, detail), formatKeychainHint(platform, detail), { cause: error });
+      const reply = send(request);
+      if (reply.ok) return reply.value as T;
+      if (isVanishedItem(reply.error)) {
+        if (attempt < 3) continue;
+        return vanished;
       }
+      throw unavailable(reply.error);
     }
   };
-  const entry = (k: NapiKeyring, service: string, account: string): NapiEntry => new k.Entry(service, account, options);
+
   return {
-    get: (service, account) =>
-      call(
-        (k) => entry(k, service, account).getPassword() ?? undefined,
-        () => undefined,
-      ),
-    set: (service, account, secret) =>
-      call(
-        (k) => entry(k, service, account).setPassword(secret),
-        () => undefined,
-      ),
-    delete: (service, account) =>
-      call(
-        (k) => entry(k, service, account).deletePassword(),
-        () => false,
-      ),
-    list: (service) =>
-      call(
-        (k) => k.findCredentials(service).map((c) => ({ account: c.account, secret: c.password })),
-        () => [],
-      ),
+    get: (service, account) => call<string | undefined>({ op: 'get', service, account, secret: '' }, undefined),
+    set: (service, account, secret) => call<undefined>({ op: 'set', service, account, secret }, undefined),
+    delete: (service, account) => call<boolean>({ op: 'delete', service, account, secret: '' }, false),
+    list: (service) => call<KeychainItem[]>({ op: 'list', service, account: '', secret: '' }, []),
   };
 }

@@ -27,7 +27,7 @@ function setup(options: { env?: Record<string, string>; source?: TokenSource; pr
         version: '9.8.7',
         now: clock.now,
         loadTokenSource: async () => source,
-        keychain,
+        createKeychain: () => keychain,
       },
     );
     return { code, stdout: stdout.text(), stderr: stderr.text() };
