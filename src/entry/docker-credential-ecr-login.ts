@@ -1,10 +1,10 @@
 import { writeSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, join } from 'node:path';
 import { version } from '../../package.json';
 import { createEcrTokenSource } from '../aws/create-ecr-token-source';
 import { createOsKeychain } from '../keychain/os-keychain';
 import { run } from '../main';
+import { locateProgram } from './locate-program';
 import { createProcessIo } from './process-io';
 
 /*
@@ -17,17 +17,18 @@ import { createProcessIo } from './process-io';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 let abandoned = false;
+const program = locateProgram(process.argv, process.argv0, __dirname);
 
 run(process.argv.slice(2), createProcessIo(), {
   env: process.env,
-  programName: basename(process.argv[1] ?? ''),
+  programName: program.name,
   homeDir: homedir(),
   version,
   now: Date.now,
   createKeychain: (options) =>
     createOsKeychain({
       platform: process.platform,
-      workerFile: join(__dirname, 'keychain-worker.js'),
+      workerFile: program.workerFile,
       ...options,
       onStuck: () => (abandoned = true),
     }),
@@ -47,7 +48,7 @@ run(process.argv.slice(2), createProcessIo(), {
   },
   () => {
     // Only if run() itself broke: the docker protocol's safe answer (kubelet reads only the exit code then).
-    if (basename(process.argv[1] ?? '') !== 'ecr-credential-provider') writeSync(1, 'credentials not found in native keychain\n');
+    if (program.name !== 'ecr-credential-provider') writeSync(1, 'credentials not found in native keychain\n');
     process.exit(1);
   },
 );

@@ -1,0 +1,31 @@
+import { basename, dirname, join } from 'node:path';
+
+/** The name the program answers to (which protocol it speaks) and where its keychain worker is. */
+export interface ProgramLocation {
+  readonly name: string;
+  readonly workerFile: string;
+}
+
+/**
+ * The virtual directory a Bun single-file executable (`npm run package`) serves its embedded
+ * files from: `/$bunfs/root/` (`B:/~BUN/root/` on Windows). Its `process.argv[1]` lies there.
+ */
+const EMBEDDED_ROOT = /^(?:\/\$bunfs\/root|[A-Za-z]:[\\/]~BUN[\\/]root)[\\/]/;
+
+/**
+ * Where this program runs from, for the two ways it is shipped:
+ * - from `bin/` on Node, `argv[1]` is the launcher by the name it was started as
+ *   (`bin/ecr-credential-provider` requires the other launcher, but `argv[1]` stays its own),
+ *   and the worker is the bundle's neighbour in `dist/` (`bundleDir`);
+ * - as a compiled executable, `argv[1]` is the embedded entry under the name it was compiled
+ *   with, whatever the file is called now, so the name comes from `argv0`, the name it was
+ *   started by (a hard link's or a symlink's own name, as `execPath` of a symlink is not;
+ *   `.exe` dropped on Windows); the worker is embedded beside the entry.
+ */
+export function locateProgram(argv: readonly string[], argv0: string, bundleDir: string): ProgramLocation {
+  const script = argv[1] ?? '';
+  if (EMBEDDED_ROOT.test(script)) {
+    return { name: basename(argv0).replace(/\.exe$/i, ''), workerFile: join(dirname(script), 'keychain-worker.js') };
+  }
+  return { name: basename(script), workerFile: join(bundleDir, 'keychain-worker.js') };
+}
