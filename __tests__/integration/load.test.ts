@@ -10,7 +10,7 @@ describe('under load, with processes killed at random (file cache)', () => {
     expect(outcome.first.filter(({ out }) => out.signal === null && out.code !== 0).map(({ out }) => out.stderr)).toEqual([]);
     expect(outcome.killed).toBeGreaterThan(5);
     expect(outcome.missing).toEqual([]);
-    expect(outcome.second.map((r) => r.code)).toEqual(Array(100).fill(0));
+    expect(outcome.second.filter((r) => r.code !== 0).map((r) => `${r.code} ${r.stderr}`)).toEqual([]);
     expect(emulator.calls.filter((c) => c.service === 'ecr')).toHaveLength(outcome.neverServed);
   }, 180_000);
 });
