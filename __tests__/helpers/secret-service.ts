@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { mustRun, notLinux } from './platform';
 import { makeTempDir } from './temp-dir';
 
 /**
@@ -31,14 +32,19 @@ export function missingSecretServicePrograms(): string[] {
 }
 
 /**
- * `describe` for tests that need a real Secret Service: skipped with a message where the
- * programs are missing, except in CI (CI=true), where that fails loudly.
+ * `describe` for tests that need a real Secret Service (Linux): skipped with a message where
+ * the programs are missing, except in CI (CI=true), where that fails loudly; skipped on other
+ * platforms, whose keychain is their own (helpers/platform.ts).
  */
 export function describeWithSecretService(name: string, fn: () => void): void {
+  if (notLinux) {
+    describe.skip(`${name} [skipped: the Secret Service is ${notLinux}]`, fn);
+    return;
+  }
   const missing = missingSecretServicePrograms();
   if (missing.length === 0) {
     describe(name, fn);
-  } else if (process.env.CI === 'true') {
+  } else if (mustRun) {
     describe(name, () => {
       it('has a Secret Service to test against', () => {
         throw new Error(`missing ${missing.join(', ')}: .ci/run must install gnome-keyring and dbus-x11`);
