@@ -1,9 +1,57 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export const HELPER_BIN = path.resolve(__dirname, '../../bin/docker-credential-ecr-login');
+/**
+ * The build of the helper under test, one switch for every test that starts it:
+ * - `node` (the default): the npm package's launchers in `bin/`, run by this Node;
+ * - `exe`: the single-file executable, `ECR_LOGIN_TEST_EXE` if set (a release artifact, say),
+ *   else `dist/docker-credential-ecr-login` from `npm run package`; `ecr-credential-provider`
+ *   must be beside it. Selected by `ECR_LOGIN_TEST_RUNTIME=exe` or by setting
+ *   `ECR_LOGIN_TEST_EXE` (`npm run test:exe`).
+ */
+export const RUNTIME: 'node' | 'exe' = process.env.ECR_LOGIN_TEST_RUNTIME === 'exe' || process.env.ECR_LOGIN_TEST_EXE ? 'exe' : 'node';
+
+const EXE_SUFFIX = process.platform === 'win32' ? '.exe' : '';
+
+function executablePath(): string {
+  const file = path.resolve(process.env.ECR_LOGIN_TEST_EXE || path.join(__dirname, `../../dist/docker-credential-ecr-login${EXE_SUFFIX}`));
+  const provider = path.join(path.dirname(file), `ecr-credential-provider${EXE_SUFFIX}`);
+  // Fail the test file, never fall back to Node quietly.
+  for (const needed of [file, provider]) {
+    if (!fs.existsSync(needed)) throw new Error(`ECR_LOGIN_TEST_RUNTIME=exe, but ${needed} does not exist: run \`npm run package\``);
+  }
+  return file;
+}
+
+/** The helper's program file: the launcher in `bin/`, or the executable. */
+export const HELPER_BIN = RUNTIME === 'exe' ? executablePath() : path.resolve(__dirname, '../../bin/docker-credential-ecr-login');
 /** The same program under the name kubelet runs it by. */
-export const PROVIDER_BIN = path.resolve(__dirname, '../../bin/ecr-credential-provider');
+export const PROVIDER_BIN = path.join(path.dirname(HELPER_BIN), `ecr-credential-provider${RUNTIME === 'exe' ? EXE_SUFFIX : ''}`);
+/** The command that starts the helper (`startHelper`'s default), and the provider. */
+export const HELPER_COMMAND: readonly string[] = RUNTIME === 'exe' ? [HELPER_BIN] : [process.execPath, HELPER_BIN];
+export const PROVIDER_COMMAND: readonly string[] = RUNTIME === 'exe' ? [PROVIDER_BIN] : [process.execPath, PROVIDER_BIN];
+
+/**
+ * `describe` for tests of the Node entry alone (the `bin/` launchers, which modules the bundle
+ * require()s): under the executable they are skipped, and the reason says why.
+ */
+export function describeNodeOnly(name: string, why: string, fn: () => void): void {
+  if (RUNTIME === 'node') describe(name, fn);
+  else skipWithReason(name, `Node entry only: ${why}`, fn);
+}
+
+/** `describe` for tests of the executable alone: skipped, with the reason, when testing the Node entry. */
+export function describeExeOnly(name: string, fn: () => void): void {
+  if (RUNTIME === 'exe') describe(name, fn);
+  else skipWithReason(name, 'the single-file executable only: `npm run test:exe` runs it', fn);
+}
+
+/** Skips a block and says so on stderr (jest lists nothing of a file whose tests are all skipped). */
+function skipWithReason(name: string, why: string, fn: () => void): void {
+  process.stderr.write(`skipped "${name}" (${path.basename(expect.getState().testPath ?? '')}): ${why}\n`);
+  describe.skip(`${name} [skipped: ${why}]`, fn);
+}
 
 export interface HelperResult {
   readonly code: number | null;
@@ -22,7 +70,7 @@ export function startHelper(
   args: readonly string[],
   input: string | Buffer,
   env: Record<string, string>,
-  command: readonly string[] = [process.execPath, HELPER_BIN],
+  command: readonly string[] = HELPER_COMMAND,
   /** `keepStdinOpen`: write the input but never close stdin, as a client that hangs would. */
   options: { cwd?: string; keepStdinOpen?: boolean } = {},
 ): { child: ChildProcess; result: Promise<HelperResult> } {
@@ -55,5 +103,5 @@ export function runHelper(args: readonly string[], input: string | Buffer, env: 
 
 /** Runs the helper as kubelet does: as `ecr-credential-provider`, the request on stdin. */
 export function runProvider(args: readonly string[], input: string | Buffer, env: Record<string, string>): Promise<HelperResult> {
-  return startHelper(args, input, env, [process.execPath, PROVIDER_BIN]).result;
+  return startHelper(args, input, env, PROVIDER_COMMAND).result;
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { itAsRoot } from '../helpers/root';
-import { HELPER_BIN, runHelper, startHelper } from '../helpers/run-helper';
+import { HELPER_COMMAND, runHelper, startHelper } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const HOST = '123456789012.dkr.ecr.sa-east-1.amazonaws.com';
@@ -16,8 +16,8 @@ const emulator = useEmulator();
  */
 function runInMountNamespace(mountScript: string, cacheDir: string, env: Record<string, string>) {
   fs.mkdirSync(cacheDir, { recursive: true });
-  const script = `set -e; ${mountScript}; exec "$HELPER_NODE" "$HELPER_BIN" "$@"`;
-  return startHelper(['get'], HOST, { ...env, CACHE: cacheDir, HELPER_NODE: process.execPath, HELPER_BIN }, [
+  const script = `set -e; ${mountScript}; exec "$@"`;
+  return startHelper(['get'], HOST, { ...env, CACHE: cacheDir }, [
     'unshare',
     '--mount',
     '--propagation',
@@ -26,6 +26,7 @@ function runInMountNamespace(mountScript: string, cacheDir: string, env: Record<
     '-c',
     script,
     'sh',
+    ...HELPER_COMMAND,
   ]).result;
 }
 

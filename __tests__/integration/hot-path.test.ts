@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
-import { HELPER_BIN, PROVIDER_BIN, runHelper, startHelper } from '../helpers/run-helper';
+import { describeNodeOnly, HELPER_BIN, PROVIDER_BIN, runHelper, startHelper } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const HOST = '123456789012.dkr.ecr.eu-north-1.amazonaws.com';
@@ -22,19 +22,23 @@ async function modulesLoadedBy(args: string[], input: string, env: Record<string
   return fs.readFileSync(log, 'utf8').split('\n');
 }
 
-describe('the cache-hit path stays light', () => {
-  it('a hit loads neither the AWS SDK, nor commander, nor the lock library', async () => {
-    const env = { HOME: makeTempDir(), ...emulator.env() };
-    expect((await runHelper(['get'], HOST, env)).code).toBe(0);
-    const onMiss = await modulesLoadedBy(['get'], '123456789012.dkr.ecr.eu-west-3.amazonaws.com', env);
-    expect(onMiss).toEqual(expect.arrayContaining(['./vendor-aws-sdk.js', './vendor-proper-lockfile.js']));
-    const onHit = await modulesLoadedBy(['get'], HOST, env);
-    const heavy = onHit.filter((m) => /vendor-|@aws-sdk|commander|proper-lockfile/.test(m));
-    expect(heavy).toEqual([]);
-  });
-});
+describeNodeOnly(
+  'the cache-hit path stays light',
+  'it traces require() of the Node bundle; the executable has its chunks compiled in, and `npm run bench` times its hits',
+  () => {
+    it('a hit loads neither the AWS SDK, nor commander, nor the lock library', async () => {
+      const env = { HOME: makeTempDir(), ...emulator.env() };
+      expect((await runHelper(['get'], HOST, env)).code).toBe(0);
+      const onMiss = await modulesLoadedBy(['get'], '123456789012.dkr.ecr.eu-west-3.amazonaws.com', env);
+      expect(onMiss).toEqual(expect.arrayContaining(['./vendor-aws-sdk.js', './vendor-proper-lockfile.js']));
+      const onHit = await modulesLoadedBy(['get'], HOST, env);
+      const heavy = onHit.filter((m) => /vendor-|@aws-sdk|commander|proper-lockfile/.test(m));
+      expect(heavy).toEqual([]);
+    });
+  },
+);
 
-describe('the launcher', () => {
+describeNodeOnly('the launcher', 'it tests the bin/ launcher of the npm package', () => {
   it('in a checkout that was never built, says what to run instead of crashing', async () => {
     const checkout = makeTempDir();
     fs.mkdirSync(path.join(checkout, 'bin'));
@@ -49,7 +53,7 @@ describe('the launcher', () => {
   });
 });
 
-describe('the provider launcher', () => {
+describeNodeOnly('the provider launcher', 'it tests the bin/ launcher of the npm package (executable.test.ts tests its links)', () => {
   it('copied alone into a bin dir, says to link it instead of crashing', async () => {
     const binDir = makeTempDir();
     fs.copyFileSync(PROVIDER_BIN, path.join(binDir, 'ecr-credential-provider'));

@@ -22,7 +22,10 @@ const program = locateProgram(process.argv, process.argv0, __dirname);
 run(process.argv.slice(2), createProcessIo(), {
   env: process.env,
   programName: program.name,
-  homeDir: homedir(),
+  // On Unix, Node's os.homedir() is $HOME whenever it is set, even empty (which config refuses:
+  // no cache rather than one below the working directory); Bun's falls back to the password
+  // database for an empty one. Read HOME here so both runtimes see the same.
+  homeDir: process.platform !== 'win32' && process.env.HOME !== undefined ? process.env.HOME : homedir(),
   version,
   now: Date.now,
   createKeychain: (options) =>

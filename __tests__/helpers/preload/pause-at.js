@@ -1,6 +1,7 @@
 'use strict';
-// Test preload (NODE_OPTIONS=--require): stops the helper at a chosen point inside a cache
-// write, so a test can SIGKILL it exactly there. TEST_PAUSE_AT names the point:
+// Test preload (NODE_OPTIONS=--require; BUN_OPTIONS=--preload for the executable): stops the
+// helper at a chosen point inside a cache write, so a test can SIGKILL it exactly there.
+// TEST_PAUSE_AT names the point:
 //   lock-acquired:N  right after this process took its N-th lock (1: the token lock of a
 //                    miss, 2: the cache write lock)
 //   temp-created     right after the cache's temp file was created (still empty)
