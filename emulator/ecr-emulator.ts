@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createInstanceMetadata } from './instance-metadata';
 import { type KnownCredential, verifySigV4 } from './sigv4-verifier';
@@ -11,8 +12,9 @@ import { createServiceAccountTokens, type ServiceAccountTokens } from './web-ide
  * against the emulator's own OIDC provider, web-identity.ts) and `GetCallerIdentity`, and EC2
  * instance metadata (instance-metadata.ts). Every signed request has its SigV4 signature
  * verified against the known test keys and the sessions the emulator issued; every call is
- * recorded; faults can be switched on. Point the SDK at it with AWS_ENDPOINT_URL_ECR /
- * _ECR_PUBLIC / _STS and AWS_EC2_METADATA_SERVICE_ENDPOINT.
+ * recorded (with the Host it arrived for); faults can be switched on. Point the SDK at it with
+ * AWS_ENDPOINT_URL_ECR / _ECR_PUBLIC / _STS and AWS_EC2_METADATA_SERVICE_ENDPOINT, or serve it
+ * over TLS where the real AWS host names lead to it (`tls`, the end-to-end suite).
  */
 
 export const EMULATOR_ACCOUNT = '111122223333';
@@ -39,6 +41,8 @@ export interface RecordedCall {
   readonly action: string;
   readonly accessKeyId: string | undefined;
   readonly region: string | undefined;
+  /** The Host header the call arrived with: which endpoint the client chose. */
+  readonly host: string | undefined;
   readonly registryIds: readonly string[];
   /** HTTP status answered. */
   readonly status: number;
@@ -76,8 +80,30 @@ export interface IssuedToken {
   readonly principalArn: string;
 }
 
+export interface EcrEmulatorOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  readonly port?: number;
+  /** Address to listen on; 127.0.0.1 by default. */
+  readonly host?: string;
+  /**
+   * Serve HTTPS with this certificate and key (PEM) instead of plain HTTP: for clients that
+   * reach the emulator by the real AWS host names, with no endpoint override.
+   */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
+  /**
+   * Every issued token carries this password instead of a random one, so that a real
+   * registry can be configured (htpasswd) to accept the tokens the emulator hands out.
+   */
+  readonly registryPassword?: string;
+  /**
+   * Also serve everything (control paths included) as plain HTTP on this Unix socket: a test
+   * outside the emulator's network namespace reaches `/_emulator/*` through it.
+   */
+  readonly controlSocket?: string;
+}
+
 export interface EcrEmulator {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`, or `https://…` when serving TLS */
   readonly url: string;
   readonly calls: RecordedCall[];
   readonly issued: IssuedToken[];
@@ -116,7 +142,7 @@ function requestId(): string {
   return randomBytes(16).toString('hex');
 }
 
-export async function startEcrEmulator(options: { port?: number } = {}): Promise<EcrEmulator> {
+export async function startEcrEmulator(options: EcrEmulatorOptions = {}): Promise<EcrEmulator> {
   const known = new Map<string, KnownCredential>(Object.values(TEST_CREDENTIALS).map((c) => [c.accessKeyId, c] as const));
   const calls: RecordedCall[] = [];
   const issued: IssuedToken[] = [];
@@ -161,7 +187,16 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
     issueSession,
     accountId: EMULATOR_ACCOUNT,
     record: (action, status) =>
-      calls.push({ service: 'imds', action, accessKeyId: undefined, region: undefined, registryIds: [], status, at: now() }),
+      calls.push({
+        service: 'imds',
+        action,
+        accessKeyId: undefined,
+        region: undefined,
+        host: undefined,
+        registryIds: [],
+        status,
+        at: now(),
+      }),
   });
 
   const handleControl = (req: http.IncomingMessage, res: http.ServerResponse, body: string): void => {
@@ -185,6 +220,19 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
       sendJson(res, 200, faults);
       return;
     }
+    if (req.url === '/_emulator/service-account' && req.method === 'POST') {
+      // For a client outside this process: a service account token from the emulator's OIDC
+      // provider, with `roleArn` trusting its subject.
+      const fields: unknown = JSON.parse(body || '{}');
+      const { subject, roleArn } = (typeof fields === 'object' && fields !== null ? fields : {}) as Record<string, unknown>;
+      if (typeof subject !== 'string' || typeof roleArn !== 'string') {
+        sendJson(res, 400, { message: 'subject and roleArn (strings) are required' });
+        return;
+      }
+      serviceAccounts.trust(roleArn, subject);
+      sendJson(res, 200, { token: serviceAccounts.issue(subject) });
+      return;
+    }
     sendJson(res, 404, { message: 'unknown emulator control path' });
   };
 
@@ -205,7 +253,7 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
       }
     }
     const record = (status: number, accessKeyId?: string, region?: string, extra: Partial<RecordedCall> = {}): void => {
-      calls.push({ service, action, accessKeyId, region, registryIds, status, at: now(), ...extra });
+      calls.push({ service, action, accessKeyId, region, host: req.headers.host, registryIds, status, at: now(), ...extra });
     };
 
     // AssumeRoleWithWebIdentity is the one unsigned call: the web identity token is the proof.
@@ -319,7 +367,7 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
       record(400, credential.accessKeyId, region);
       return sendJson(res, 400, { __type: 'UnsupportedCommandException', message: 'ECR Public tokens are only issued in us-east-1' });
     }
-    const password = randomBytes(1536).toString('base64');
+    const password = options.registryPassword ?? randomBytes(1536).toString('base64');
     const expiresAt = new Date(now() + faults.tokenLifetimeSeconds * 1000);
     const registryId = service === 'ecr' ? (registryIds[0] ?? EMULATOR_ACCOUNT) : undefined;
     issued.push({ registryId, password, expiresAt, accessKeyId: credential.accessKeyId, principalArn: credential.principalArn });
@@ -339,7 +387,7 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
     });
   };
 
-  const server = http.createServer((req, res) => {
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -347,11 +395,24 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
         sendJson(res, 500, { __type: 'InternalFailure', message: String(error) });
       });
     });
-  });
+  };
+  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, listener) : http.createServer(listener);
   server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const listenAddress = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, listenAddress, resolve);
+  });
+  const control = options.controlSocket ? http.createServer(listener) : undefined;
+  if (control && options.controlSocket) {
+    const socketPath = options.controlSocket;
+    await new Promise<void>((resolve, reject) => {
+      control.once('error', reject);
+      control.listen(socketPath, resolve);
+    });
+  }
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://${listenAddress.includes(':') ? `[${listenAddress}]` : listenAddress}:${port}`;
 
   const emulator: EcrEmulator = {
     url,
@@ -388,11 +449,16 @@ export async function startEcrEmulator(options: { port?: number } = {}): Promise
       issued.length = 0;
       Object.assign(faults, DEFAULT_FAULTS);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      const closing = [server, ...(control ? [control] : [])].map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.closeAllConnections();
+            s.close(() => resolve());
+          }),
+      );
+      await Promise.all(closing);
+    },
   };
   return emulator;
 }
