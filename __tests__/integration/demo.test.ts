@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { describeNodeOnly } from '../helpers/run-helper';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-describe('npm run demo', () => {
+describeNodeOnly('npm run demo', 'the demo walks through the npm package, started by Node', () => {
   it('runs every step against the bundled emulator and says so', () => {
     // The build in `pretest` made dist/dev/demo.js; `npm run demo` is `npm run build` and this.
     const run = spawnSync(process.execPath, [path.join(ROOT, 'dist/dev/demo.js')], {
