@@ -1,0 +1,41 @@
+import * as path from 'node:path';
+import { locateProgram } from '../../../src/entry/locate-program';
+
+const DIST = path.join(path.sep, 'opt', 'ecr', 'dist');
+const worker = (dir: string) => path.join(dir, 'keychain-worker.js');
+
+describe('locateProgram', () => {
+  it.each([
+    // The npm package: argv[1] is the bin/ launcher it was started as; the worker is beside the bundle.
+    [['/usr/bin/node', '/opt/ecr/bin/docker-credential-ecr-login'], 'node', 'docker-credential-ecr-login', worker(DIST)],
+    [['/usr/bin/node', '/opt/ecr/bin/ecr-credential-provider'], 'node', 'ecr-credential-provider', worker(DIST)],
+    // The executable: argv[1] is its embedded entry, named as at compile time; argv0 is the name it was started by.
+    [
+      ['bun', '/$bunfs/root/docker-credential-ecr-login'],
+      'docker-credential-ecr-login',
+      'docker-credential-ecr-login',
+      worker('/$bunfs/root'),
+    ],
+    [
+      ['bun', '/$bunfs/root/docker-credential-ecr-login'],
+      '/etc/kubelet/bin/ecr-credential-provider',
+      'ecr-credential-provider',
+      worker('/$bunfs/root'),
+    ],
+    [
+      ['bun', 'B:/~BUN/root/docker-credential-ecr-login.exe'],
+      'ecr-credential-provider.EXE',
+      'ecr-credential-provider',
+      worker('B:/~BUN/root'),
+    ],
+  ])('%j started as %s: %s, worker %s', (argv, argv0, name, workerFile) => {
+    expect(locateProgram(argv, argv0, DIST)).toEqual({ name, workerFile });
+  });
+
+  it('a script outside the embedded root is not the executable, whatever argv0 says', () => {
+    expect(locateProgram(['/usr/bin/node', '/tmp/$bunfs/root/x'], 'ecr-credential-provider', DIST)).toEqual({
+      name: 'x',
+      workerFile: worker(DIST),
+    });
+  });
+});
