@@ -1,0 +1,217 @@
+import { execFileSync, type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { makeTempDir } from '../helpers/temp-dir';
+
+/*
+ * The install paths README's "Install" section offers, each into an empty place, as on a
+ * clean machine, and each checked by scripts/smoke.mjs (`version`, a not-found `get`, a token
+ * from the emulator and a cache hit, the kubelet provider):
+ * - the npm package: `npm pack` of a clone, `npm install -g <tarball>` into an empty prefix,
+ *   offline (its one dependency, @napi-rs/keyring, comes from npm's cache, which `npm ci`
+ *   filled);
+ * - the single-file executable (`npm run package`), copied alone into an empty directory on
+ *   PATH, under both its names.
+ * And the paths that are not offered: `npm install -g <source folder>` and of a `git+file:`
+ * URL stop with a message that says what to do, and leave nothing installed.
+ */
+
+const ROOT = path.resolve(__dirname, '../..');
+const { name: NAME, version: VERSION } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+};
+const EXE = process.platform === 'win32' ? '.exe' : '';
+const EXECUTABLE = path.resolve(process.env.ECR_LOGIN_TEST_EXE || path.join(ROOT, 'dist', `docker-credential-ecr-login${EXE}`));
+const NPM_TIMEOUT_MS = 60_000;
+
+/** The environment for npm: ours, without what an outer `npm test` put there for its own script. */
+function npmEnv(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(npm_(lifecycle|package)_|npm_config_(global|prefix|location)$|INIT_CWD$)/i.test(key)),
+  );
+  return { ...env, npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' };
+}
+
+function npm(args: readonly string[], cwd: string): SpawnSyncReturns<string> {
+  return spawnSync('npm', args, { cwd, env: npmEnv(), encoding: 'utf8', timeout: NPM_TIMEOUT_MS });
+}
+
+/** Fails with npm's own words, and with what to do when npm's cache lacks the dependency. */
+function expectSuccess(result: SpawnSyncReturns<string>, what: string): void {
+  if (result.status === 0) return;
+  const hint = result.stderr.includes('ENOTCACHED')
+    ? `\nnpm's cache has no copy of ${NAME}'s dependencies: run \`npm ci\` (online) first`
+    : '';
+  throw new Error(`${what} failed (exit ${result.status}):\n${result.stderr}${hint}`);
+}
+
+/** A copy of the checkout as a fresh clone has it (tracked and new files; no node_modules, no dist). */
+function copyCheckout(): string {
+  const dir = makeTempDir('ecr-login-clone-');
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\0')
+    .filter((file) => file !== '');
+  for (const file of files) {
+    const from = path.join(ROOT, file);
+    if (!fs.existsSync(from)) continue; // deleted in the working tree
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.copyFileSync(from, path.join(dir, file));
+  }
+  return dir;
+}
+
+/** Every file and link under `dir`, links not followed (directories alone are not listed). */
+function filesUnder(dir: string, prefix = ''): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const shown = path.join(prefix, entry.name);
+    return entry.isDirectory() ? filesUnder(path.join(dir, entry.name), shown) : [shown];
+  });
+}
+
+/** scripts/smoke.mjs of `checkout` (it starts that checkout's built emulator), with `PATH` as given. */
+function smoke(checkout: string, pathDirs: readonly string[], helper: string, provider: string, cwd: string): SpawnSyncReturns<string> {
+  const keep = Object.fromEntries(
+    ['SystemRoot', 'SYSTEMROOT', 'windir', 'TEMP', 'TMP', 'TMPDIR'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
+  );
+  return spawnSync(
+    process.execPath,
+    [path.join(checkout, 'scripts/smoke.mjs'), '--helper', helper, '--provider', provider, '--version', VERSION],
+    { cwd, env: { ...keep, PATH: pathDirs.join(path.delimiter) }, encoding: 'utf8', timeout: 60_000 },
+  );
+}
+
+const NOT_OFFERED = [
+  `${NAME}: cannot build in `,
+  `Installing ${NAME} from a source folder or a git URL is not supported. Instead, in a clone of the repository:`,
+  `  npm ci && npm pack && npm install -g ./${NAME}-${VERSION}.tgz`,
+];
+
+// npm's global layout and command shims differ on Windows (<prefix>/*.cmd); the release
+// workflow checks the package there. The single-file executable is tested everywhere.
+const describeNpm = process.platform === 'win32' ? describe.skip : describe;
+
+describeNpm(`the npm package${process.platform === 'win32' ? ' [skipped: tested on Linux and macOS]' : ''}`, () => {
+  let clone = '';
+  let tarball = '';
+  /** A clean source folder: a clone before `npm ci` (the failed installs below leave it as it is). */
+  let source = '';
+
+  beforeAll(() => {
+    // A clone after `npm ci`: its node_modules is this checkout's (offline), its dist/ is not built yet.
+    clone = copyCheckout();
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(clone, 'node_modules'), 'junction');
+    const packed = makeTempDir();
+    expectSuccess(npm(['pack', '--pack-destination', packed], clone), 'npm pack');
+    tarball = path.join(packed, `${NAME}-${VERSION}.tgz`);
+    source = copyCheckout();
+  }, NPM_TIMEOUT_MS);
+
+  it('npm install -g of the tarball puts both commands on PATH, copied into the prefix, and they work', () => {
+    const prefix = makeTempDir();
+    expectSuccess(npm(['install', '-g', tarball, '--prefix', prefix, '--offline'], prefix), 'npm install -g <tarball>');
+    const bin = path.join(prefix, 'bin');
+    expect(fs.readdirSync(bin).sort()).toEqual(['docker-credential-ecr-login', 'ecr-credential-provider']);
+    for (const command of fs.readdirSync(bin)) {
+      expect(fs.realpathSync(path.join(bin, command))).toBe(fs.realpathSync(path.join(prefix, 'lib/node_modules', NAME, 'bin', command)));
+    }
+    // By name, from PATH, as docker and kubelet start them; `node` is on PATH for the launcher's #!.
+    const out = smoke(
+      clone,
+      [bin, path.dirname(process.execPath)],
+      'docker-credential-ecr-login',
+      'ecr-credential-provider',
+      makeTempDir(),
+    );
+    expect({ status: out.status, stdout: out.stdout, stderr: out.stderr }).toEqual({
+      status: 0,
+      stdout: expect.stringMatching(/\nok - the second get made no call \(a cache hit\)\n.*\nsmoke test passed\n$/s),
+      stderr: '',
+    });
+  }, 60_000);
+
+  it('npm install -g of a clean source folder stops, says what to do instead, and leaves nothing installed', () => {
+    const prefix = makeTempDir();
+    const out = npm(['install', '-g', source, '--prefix', prefix, '--offline'], prefix);
+    expect(out.status).not.toBe(0);
+    for (const line of NOT_OFFERED) expect(out.stderr).toContain(`npm error ${line}`);
+    expect(filesUnder(prefix)).toEqual([]);
+  }, 60_000);
+
+  it('the same over an installed version leaves that version installed and working', () => {
+    const prefix = makeTempDir();
+    expectSuccess(npm(['install', '-g', tarball, '--prefix', prefix, '--offline'], prefix), 'npm install -g <tarball>');
+    const out = npm(['install', '-g', source, '--prefix', prefix, '--offline'], prefix);
+    expect(out.status).not.toBe(0);
+    expect(out.stderr).toContain(`npm error ${NOT_OFFERED[1]}`);
+    const installed = path.join(prefix, 'lib/node_modules', NAME);
+    expect(fs.lstatSync(installed).isDirectory()).toBe(true);
+    const version = spawnSync(process.execPath, [path.join(prefix, 'bin/docker-credential-ecr-login'), 'version'], { encoding: 'utf8' });
+    expect(version).toMatchObject({ status: 0, stdout: `docker-credential-ecr-login ${VERSION}\n` });
+  }, 60_000);
+
+  it('npm install -g of a git+file: URL stops the same way and leaves nothing installed', () => {
+    const repo = copyCheckout();
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid', ...args], { cwd: repo });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-q', '-m', 'clone');
+    const prefix = makeTempDir();
+    const out = npm(['install', '-g', `git+file://${repo}`, '--prefix', prefix, '--offline'], prefix);
+    expect(out.status).not.toBe(0);
+    // npm runs the preparation in a clone of its own and prefixes its errors once more.
+    expect(out.stderr).toContain(`npm error npm error ${NOT_OFFERED[1]}`);
+    expect(filesUnder(prefix)).toEqual([]);
+  }, 60_000);
+});
+
+describe('the single-file executable, alone in an empty directory on PATH', () => {
+  const shown = path.relative(ROOT, EXECUTABLE);
+  if (!fs.existsSync(EXECUTABLE)) {
+    if (process.env.CI === 'true') {
+      it('is built', () => {
+        throw new Error(`${shown} is not built, and CI must test it: run \`npm run package\` before the tests`);
+      });
+    } else {
+      it.skip(`answers under both names [skipped: ${shown} is not built; run \`npm run package\`]`, () => undefined);
+    }
+    return;
+  }
+
+  it('answers version, a not-found get, a token and a cache hit, and as ecr-credential-provider too, with no node_modules or Node', () => {
+    const dir = makeTempDir();
+    for (const command of ['docker-credential-ecr-login', 'ecr-credential-provider'])
+      fs.copyFileSync(EXECUTABLE, path.join(dir, `${command}${EXE}`));
+    expect(fs.readdirSync(dir).sort()).toEqual([`docker-credential-ecr-login${EXE}`, `ecr-credential-provider${EXE}`]);
+    // PATH is that directory alone: no node, nothing else (the smoke script runs on this Node by its full path).
+    const out = smoke(ROOT, [dir], 'docker-credential-ecr-login', 'ecr-credential-provider', makeTempDir());
+    expect({ status: out.status, stdout: out.stdout, stderr: out.stderr }).toEqual({
+      status: 0,
+      stdout: expect.stringMatching(/\nok - ecr-credential-provider: the cached token for kubelet\n.*\nsmoke test passed\n$/s),
+      stderr: '',
+    });
+  }, 60_000);
+});
+
+describe('scripts/smoke.mjs', () => {
+  it('fails on a helper that answers a registry that is not ECR with anything but not-found', () => {
+    const dir = makeTempDir();
+    const helper = path.join(dir, 'fake-helper');
+    // A Node launcher (#!) that gets `version` right and then hands out credentials for any host.
+    fs.writeFileSync(
+      helper,
+      `#!/usr/bin/env node
+if (process.argv[2] === 'version') process.stdout.write('docker-credential-ecr-login ${VERSION}\\n');
+else process.stdout.write('{"ServerURL":"registry.smoke-test.invalid","Username":"u","Secret":"s"}\\n');
+`,
+    );
+    const out = smoke(ROOT, [path.dirname(process.execPath)], helper, helper, makeTempDir());
+    expect(out.status).toBe(1);
+    expect(out.stdout).toMatch(
+      /^ok - .*fake-helper version: docker-credential-ecr-login \S+\nok - the version is \S+\nnot ok - get for a registry that is not ECR: not found\n/,
+    );
+    expect(out.stdout).not.toContain('smoke test passed');
+  });
+});
