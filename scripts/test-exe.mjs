@@ -2,10 +2,11 @@
 // start the helper, run again against the single-file executable (ECR_LOGIN_TEST_RUNTIME=exe,
 // read by __tests__/helpers/run-helper.ts). `npm test` runs this after the whole suite on Node.
 //
-// Which files: every integration file where the runtime makes a difference, plus the
-// end-to-end suite. Arguments go to jest; ones that start with a path replace the selection
-// (`npm run test:exe -- __tests__/integration` runs every integration file, `-- -t <name>`
-// filters the default selection). Left out, to keep `npm test` short:
+// Which files: every integration file where the runtime makes a difference (install: the
+// executable copied alone onto PATH), plus the end-to-end suite. Arguments go to jest; ones
+// that start with a path replace the selection (`npm run test:exe -- __tests__/integration`
+// runs every integration file, `-- -t <name>` filters the default selection). Left out, to
+// keep `npm test` short:
 // - load.test.ts: 140 processes, the longest file; concurrency.test.ts covers the same locks
 //   and kill points under the executable;
 // - hot-path.test.ts and demo.test.ts: only about the Node entry (they skip themselves under
@@ -22,6 +23,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const FILES = [
   'executable',
+  'install',
   'helper-vs-emulator',
   'kubelet',
   'identity-and-sts',
