@@ -53,7 +53,14 @@ export async function runLoadScenario(emulator: EcrEmulator, scenario: LoadScena
   const next = random(20261130);
 
   const indices = Array.from({ length: scenario.processes }, (_, i) => i);
-  const runs = indices.map((i) => ({ i, run: startHelper(['get'], registryOf(i), envOf(i)), kill: next() < 0.2 }));
+  // One process after another, letting each one's request reach its stdin before the next
+  // spawn: a hundred spawns in one synchronous loop hold every write back until the loop ends,
+  // which on a loaded machine can outlast a child's 10 s wait for its request.
+  const runs: { i: number; run: ReturnType<typeof startHelper>; kill: boolean }[] = [];
+  for (const i of indices) {
+    runs.push({ i, run: startHelper(['get'], registryOf(i), envOf(i)), kill: next() < 0.2 });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   for (const { run, kill } of runs) {
     if (kill) setTimeout(() => run.child.kill('SIGKILL'), Math.floor(next() * 600));
   }
@@ -70,7 +77,12 @@ export async function runLoadScenario(emulator: EcrEmulator, scenario: LoadScena
   const pairs = new Set(indices.map((i) => `${profileOf(i)} ${registryOf(i)}`));
   emulator.calls.length = 0;
   emulator.faults.delayMs = 0;
-  const second = await Promise.all(indices.map((i) => runHelper(['get'], registryOf(i), envOf(i))));
+  const secondRuns: Promise<HelperResult>[] = [];
+  for (const i of indices) {
+    secondRuns.push(startHelper(['get'], registryOf(i), envOf(i)).result);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const second = await Promise.all(secondRuns);
   return {
     first,
     killed: first.filter(({ out }) => out.signal === 'SIGKILL').length,
