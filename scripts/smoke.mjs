@@ -49,8 +49,9 @@ function commandFor(program) {
 
 /** Environment passed through to every program: what a process needs to start, nothing more. */
 function baseEnv() {
-  const keep = ['PATH', 'Path', 'SystemRoot', 'SYSTEMROOT', 'windir', 'TEMP', 'TMP', 'TMPDIR'];
-  return Object.fromEntries(keep.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]));
+  // By the names' own spelling: on Windows `Path` and `PATH` are one variable.
+  const keep = new Set(['PATH', 'SYSTEMROOT', 'WINDIR', 'TEMP', 'TMP', 'TMPDIR']);
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => keep.has(name.toUpperCase())));
 }
 
 function run(program, args, input, env) {

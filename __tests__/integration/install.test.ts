@@ -76,9 +76,9 @@ function filesUnder(dir: string, prefix = ''): string[] {
 
 /** scripts/smoke.mjs of `checkout` (it starts that checkout's built emulator), with `PATH` as given. */
 function smoke(checkout: string, pathDirs: readonly string[], helper: string, provider: string, cwd: string): SpawnSyncReturns<string> {
-  const keep = Object.fromEntries(
-    ['SystemRoot', 'SYSTEMROOT', 'windir', 'TEMP', 'TMP', 'TMPDIR'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
-  );
+  // What a process needs to start on Windows, by the names' own spelling (case-insensitive there).
+  const needed = ['SYSTEMROOT', 'WINDIR', 'TEMP', 'TMP', 'TMPDIR'];
+  const keep = Object.fromEntries(Object.entries(process.env).filter(([name]) => needed.includes(name.toUpperCase())));
   return spawnSync(
     process.execPath,
     [path.join(checkout, 'scripts/smoke.mjs'), '--helper', helper, '--provider', provider, '--version', VERSION],
