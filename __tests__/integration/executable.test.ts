@@ -15,6 +15,8 @@ import { makeTempDir } from '../helpers/temp-dir';
  */
 
 const HOST = '123456789012.dkr.ecr.ap-south-1.amazonaws.com';
+/** The npm package's launcher, beside the executable under test. */
+const NODE_HELPER_BIN = path.resolve(__dirname, '../../bin/docker-credential-ecr-login');
 const NOT_FOUND = 'credentials not found in native keychain\n';
 
 const emulator = useEmulator();
@@ -88,6 +90,20 @@ describeExeOnly('the single-file executable', () => {
       });
       expect(emulator.calls).toHaveLength(0);
     });
+  });
+
+  it('shares the token cache with the Node entry (same file, same keys): one ECR call for both', async () => {
+    const env = { HOME: makeTempDir(), ...emulator.env() };
+    const node = await startHelper(['get'], HOST, env, [process.execPath, NODE_HELPER_BIN]).result;
+    expect(node).toMatchObject({ code: 0, stderr: '' });
+    const exe = await startHelper(['get'], HOST, env).result;
+    expect(exe).toMatchObject({ code: 0, stderr: '', stdout: node.stdout });
+    expect(emulator.calls.filter((c) => c.action === 'GetAuthorizationToken')).toHaveLength(1);
+    // And the other way round, for a registry the executable fetched.
+    const other = '123456789012.dkr.ecr.ap-south-2.amazonaws.com';
+    expect(await startHelper(['get'], other, env).result).toMatchObject({ code: 0, stderr: '' });
+    expect(await startHelper(['get'], other, env, [process.execPath, NODE_HELPER_BIN]).result).toMatchObject({ code: 0, stderr: '' });
+    expect(emulator.calls.filter((c) => c.action === 'GetAuthorizationToken')).toHaveLength(2);
   });
 
   /**

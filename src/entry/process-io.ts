@@ -63,7 +63,7 @@ async function* readStdin(): AsyncGenerator<Buffer> {
 }
 
 /** Writes all of `text` to `fd` synchronously, so nothing is lost when the process exits. */
-function writeAll(fd: number, text: string, stream: NodeJS.WriteStream): void {
+function writeAll(fd: number, text: string, stream: () => NodeJS.WriteStream): void {
   const bytes = Buffer.from(text);
   let offset = 0;
   try {
@@ -72,7 +72,7 @@ function writeAll(fd: number, text: string, stream: NodeJS.WriteStream): void {
     // The reader went away (closed its end): nothing left to tell it.
     if (errorCode(error) === 'EPIPE') return;
     if (!isWouldBlock(error)) throw error;
-    stream.write(bytes.subarray(offset));
+    stream().write(bytes.subarray(offset));
   }
 }
 
@@ -80,7 +80,8 @@ function writeAll(fd: number, text: string, stream: NodeJS.WriteStream): void {
 export function createProcessIo(): Io {
   return {
     stdin: readStdin(),
-    stdout: { write: (text: string) => writeAll(1, text, process.stdout) },
-    stderr: { write: (text: string) => writeAll(2, text, process.stderr) },
+    // The stream only if a write would block: even reading `process.stdout` builds it.
+    stdout: { write: (text: string) => writeAll(1, text, () => process.stdout) },
+    stderr: { write: (text: string) => writeAll(2, text, () => process.stderr) },
   };
 }
