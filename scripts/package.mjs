@@ -71,6 +71,15 @@ const entry = path.join(ROOT, 'dist', 'docker-credential-ecr-login.js');
 const worker = path.join(ROOT, 'dist', 'keychain-worker.js');
 if (!existsSync(entry) || !existsSync(worker)) fail('dist/ has no bundle: run `npm run build` first');
 
+// The addon is embedded only if this platform's binary package is installed (an optional
+// dependency of @napi-rs/keyring); without it the executable would build, and then fail at
+// the first keychain call.
+try {
+  require('@napi-rs/keyring');
+} catch (error) {
+  fail(`@napi-rs/keyring does not load here, so the executable would have no keychain: ${error.message}`);
+}
+
 const { bun, version } = findBun();
 rmSync(HELPER, { force: true });
 rmSync(PROVIDER, { force: true });
