@@ -1,33 +1,44 @@
-import { sha1 } from '@noble/hashes/legacy';
-import { sha256 } from '@noble/hashes/sha2';
-import { bytesToHex, randomBytes } from '@noble/hashes/utils';
-
 /*
  * Why not node:crypto: loading it costs ~4.7 ms (it pulls in ciphers, keys, webcrypto),
  * measured with --cpu-prof on the development machine, and a cache hit has a budget of a
  * few milliseconds over `node -e 0`. @noble/hashes is an audited, dependency-free SHA-256 in
  * ~6 KB that loads in well under a millisecond; a hit hashes a few hundred bytes.
+ *
+ * In the single-file executable (`npm run package`) the runtime is Bun, whose native hasher
+ * costs nothing to load: there @noble/hashes is never loaded. Its module initialisation
+ * (tables for every hash it offers) took ~10 ms of a Bun start, and its first, unoptimised
+ * SHA-256 was the largest part of our own code on a cache hit (`BUN_OPTIONS=--cpu-prof-md`).
  */
 
-/**
- * In the single-file executable (`npm run package`) the runtime is Bun, whose native hasher
- * costs nothing to load: profiled there (`BUN_OPTIONS=--cpu-prof-md`), @noble/hashes' first,
- * unoptimised run was the largest part of our own code on a cache hit.
- */
 interface BunHasher {
   update(text: string): BunHasher;
   digest(encoding: 'hex'): string;
 }
 const bun = (globalThis as { Bun?: { CryptoHasher: new (algorithm: 'sha256' | 'sha1') => BunHasher } }).Bun;
 
-/** SHA-256 of UTF-8 text, as lower-case hex. */
-export function sha256Hex(text: string): string {
-  return bun ? new bun.CryptoHasher('sha256').update(text).digest('hex') : bytesToHex(sha256(text));
+type Noble = typeof import('@noble/hashes/sha2') & typeof import('@noble/hashes/legacy') & typeof import('@noble/hashes/utils');
+let noble: Noble | undefined;
+
+/** @noble/hashes, loaded on first use (never on Bun). */
+function loadNoble(): Noble {
+  noble ??= {
+    ...(require('@noble/hashes/sha2') as typeof import('@noble/hashes/sha2')),
+    ...(require('@noble/hashes/legacy') as typeof import('@noble/hashes/legacy')),
+    ...(require('@noble/hashes/utils') as typeof import('@noble/hashes/utils')),
+  };
+  return noble;
 }
 
-/** `n` random bytes as hex (from the platform CSPRNG via `crypto.getRandomValues`). */
+/** SHA-256 of UTF-8 text, as lower-case hex. */
+export function sha256Hex(text: string): string {
+  if (bun) return new bun.CryptoHasher('sha256').update(text).digest('hex');
+  const { bytesToHex, sha256 } = loadNoble();
+  return bytesToHex(sha256(text));
+}
+
+/** `n` random bytes as hex, from the platform CSPRNG (`crypto.getRandomValues`). */
 export function randomHex(n: number): string {
-  return bytesToHex(randomBytes(n));
+  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(n))).toString('hex');
 }
 
 /**
@@ -35,5 +46,7 @@ export function randomHex(n: number): string {
  * (its SSO token cache); never for anything that must resist collisions.
  */
 export function sha1Hex(text: string): string {
-  return bun ? new bun.CryptoHasher('sha1').update(text).digest('hex') : bytesToHex(sha1(text));
+  if (bun) return new bun.CryptoHasher('sha1').update(text).digest('hex');
+  const { bytesToHex, sha1 } = loadNoble();
+  return bytesToHex(sha1(text));
 }
