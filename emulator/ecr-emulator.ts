@@ -10,7 +10,8 @@ import { createServiceAccountTokens, type ServiceAccountTokens } from './web-ide
  * A local stand-in for the AWS APIs the helper calls: ECR and ECR Public
  * `GetAuthorizationToken`, STS `AssumeRole`, `AssumeRoleWithWebIdentity` (tokens checked
  * against the emulator's own OIDC provider, web-identity.ts) and `GetCallerIdentity`, and EC2
- * instance metadata (instance-metadata.ts). Every signed request has its SigV4 signature
+ * instance metadata (instance-metadata.ts), and a registry's `GET /v2/` that accepts the tokens
+ * it issued. Every signed request has its SigV4 signature
  * verified against the known test keys and the sessions the emulator issued; every call is
  * recorded (with the Host it arrived for); faults can be switched on. Point the SDK at it with
  * AWS_ENDPOINT_URL_ECR / _ECR_PUBLIC / _STS and AWS_EC2_METADATA_SERVICE_ENDPOINT, or serve it
@@ -34,7 +35,8 @@ export const TEST_CREDENTIALS = {
   },
 } as const satisfies Record<string, KnownCredential>;
 
-export type ServiceName = 'ecr' | 'ecr-public' | 'sts' | 'imds';
+/** `registry`: the Docker registry API's version check, `GET /v2/` (what `doctor` probes). */
+export type ServiceName = 'ecr' | 'ecr-public' | 'sts' | 'imds' | 'registry';
 
 export interface RecordedCall {
   readonly service: ServiceName;
@@ -69,6 +71,8 @@ export interface EmulatorFaults {
   clockOffsetMs: number;
   /** When not 0, the emulator's clock stands still at this epoch time (ms). */
   clockFrozenMs: number;
+  /** The registry (`GET /v2/`) refuses every token, as a registry of another account would. */
+  registryRejectTokens: boolean;
 }
 
 export interface IssuedToken {
@@ -130,12 +134,18 @@ const DEFAULT_FAULTS: EmulatorFaults = {
   tokenLifetimeSeconds: 12 * 3600,
   clockOffsetMs: 0,
   clockFrozenMs: 0,
+  registryRejectTokens: false,
 };
 const ECR_TARGET = 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken';
 const ECR_PUBLIC_TARGET = 'SpencerFrontendService.GetAuthorizationToken';
 
 function xmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + separator.length)];
 }
 
 function requestId(): string {
@@ -236,8 +246,44 @@ export async function startEcrEmulator(options: EcrEmulatorOptions = {}): Promis
     sendJson(res, 404, { message: 'unknown emulator control path' });
   };
 
+  /**
+   * The registry's API version check, as ECR's registry answers it: 401 with a Basic challenge
+   * without credentials or with a password the emulator did not issue (or that expired),
+   * 200 `{}` with `AWS:<password>` of an issued, unexpired token.
+   */
+  const handleRegistry = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const basic = /^Basic\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+    const [user, password] = basic ? splitOnce(Buffer.from(basic, 'base64').toString('utf8'), ':') : [undefined, undefined];
+    const accepted =
+      !faults.registryRejectTokens &&
+      user === 'AWS' &&
+      issued.some((token) => token.password === password && token.expiresAt.getTime() > now());
+    const status = accepted ? 200 : 401;
+    calls.push({
+      service: 'registry',
+      action: 'Ping',
+      accessKeyId: undefined,
+      region: undefined,
+      host: req.headers.host,
+      registryIds: [],
+      status,
+      at: now(),
+    });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'docker-distribution-api-version': 'registry/2.0',
+      ...(accepted ? {} : { 'www-authenticate': `Basic realm="https://${req.headers.host ?? 'ecr'}/",service="ecr.amazonaws.com"` }),
+    });
+    res.end(
+      accepted
+        ? '{}'
+        : JSON.stringify({ errors: [{ code: 'DENIED', message: 'Your authorization token has expired. Reauthenticate and try again.' }] }),
+    );
+  };
+
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> => {
     if (req.url?.startsWith('/_emulator/')) return handleControl(req, res, body);
+    if ((req.method === 'GET' || req.method === 'HEAD') && (req.url === '/v2/' || req.url === '/v2')) return handleRegistry(req, res);
     if (instanceMetadata(req, res)) return;
     const target = String(req.headers['x-amz-target'] ?? '');
     const service: ServiceName = target === ECR_TARGET ? 'ecr' : target === ECR_PUBLIC_TARGET ? 'ecr-public' : 'sts';

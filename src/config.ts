@@ -27,6 +27,41 @@ const IDENTITY_ENV_VARS = [
 export type IdentityEnvVar = (typeof IDENTITY_ENV_VARS)[number];
 export type IdentityEnv = Readonly<Partial<Record<IdentityEnvVar, string>>>;
 
+/**
+ * Environment variables of the programs around the helper, for the commands that set them up
+ * (`configure`) and check them (`doctor`): where a shell finds programs (`PATH`, on Windows
+ * `PATHEXT`), where docker and podman/skopeo keep their configuration (`DOCKER_CONFIG`,
+ * `REGISTRY_AUTH_FILE`, `XDG_RUNTIME_DIR`, `XDG_CONFIG_HOME`), the per-registry settings file
+ * (`AWS_ECR_CONFIG`), the proxies, the default AWS region, and whether the terminal wants
+ * colour. Taken as they are: each command decides what an empty one means. Never part of the
+ * identity fingerprint.
+ */
+const CLIENT_ENV_VARS = [
+  'DOCKER_CONFIG',
+  'REGISTRY_AUTH_FILE',
+  'XDG_RUNTIME_DIR',
+  'XDG_CONFIG_HOME',
+  'AWS_ECR_CONFIG',
+  'PATH',
+  'PATHEXT',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'NO_COLOR',
+  'FORCE_COLOR',
+  'TERM',
+] as const;
+
+export type ClientEnvVar = (typeof CLIENT_ENV_VARS)[number];
+export type ClientEnv = Readonly<Partial<Record<ClientEnvVar, string>>>;
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
 export type CacheBackend = 'file' | 'keychain';
 
@@ -62,6 +97,8 @@ export interface Config {
   readonly logFile: string | undefined;
   readonly homeDir: string;
   readonly identityEnv: IdentityEnv;
+  /** See `CLIENT_ENV_VARS`. */
+  readonly clientEnv: ClientEnv;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'off'];
@@ -119,6 +156,11 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string): Config {
     const value = env[name];
     if (value !== undefined && value !== '') identityEnv[name] = value;
   }
+  const clientEnv: Partial<Record<ClientEnvVar, string>> = {};
+  for (const name of CLIENT_ENV_VARS) {
+    const value = env[name];
+    if (value !== undefined) clientEnv[name] = value;
+  }
   return {
     cacheDir,
     cacheDisabled: (env.AWS_ECR_DISABLE_CACHE ?? '') !== '',
@@ -131,5 +173,6 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string): Config {
     logFile: cacheDir === undefined ? undefined : join(cacheDir, 'log', 'ecr-login.log'),
     homeDir,
     identityEnv,
+    clientEnv,
   };
 }
