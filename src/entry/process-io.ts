@@ -11,7 +11,8 @@ import type { Io } from '../main';
  * writes nothing (`sleep 1000 | docker-credential-ecr-login get`) must not keep the helper
  * from its deadlines. fd 0 itself is usually blocking, and Node cannot change that, so stdin
  * is opened again through /dev/stdin with O_NONBLOCK (a new open file description of the same
- * pipe or file) and polled. Where that is impossible (a socket, Windows), the stream is used.
+ * pipe or file) and polled. Where that is impossible (a socket, macOS, Windows), the stream
+ * is used (see `openNonBlockingStdin`).
  */
 
 function errorCode(error: unknown): string | undefined {
@@ -23,9 +24,19 @@ function isWouldBlock(error: unknown): boolean {
   return code === 'EAGAIN' || code === 'EWOULDBLOCK';
 }
 
-function openNonBlockingStdin(): number | undefined {
+/**
+ * Standard input opened again without blocking, or undefined where that cannot be had. Only
+ * Linux opens /dev/stdin (/proc/self/fd/0) afresh, with the flags asked for. macOS and the
+ * BSDs make it a dup of fd 0 and ignore every flag but the access mode (fd(4)): the read would
+ * block, and with it the deadlines. Windows has neither /dev/stdin nor O_NONBLOCK.
+ */
+export function openNonBlockingStdin(
+  platform: NodeJS.Platform = process.platform,
+  flags: { readonly O_NONBLOCK?: number } = constants,
+): number | undefined {
+  if (platform !== 'linux' || flags.O_NONBLOCK === undefined) return undefined;
   try {
-    return openSync('/dev/stdin', constants.O_RDONLY | constants.O_NONBLOCK);
+    return openSync('/dev/stdin', constants.O_RDONLY | flags.O_NONBLOCK);
   } catch {
     return undefined;
   }
