@@ -6,6 +6,7 @@ import { createOsKeychain } from '../keychain/os-keychain';
 import { run } from '../main';
 import { locateProgram } from './locate-program';
 import { createProcessIo } from './process-io';
+import { resolveHomeDir } from './resolve-home-dir';
 
 /*
  * The process boundary: the only code that reads argv and the environment, owns the standard
@@ -22,10 +23,8 @@ const program = locateProgram(process.argv, process.argv0, __dirname);
 run(process.argv.slice(2), createProcessIo(), {
   env: process.env,
   programName: program.name,
-  // On Unix, Node's os.homedir() is $HOME whenever it is set, even empty (which config refuses:
-  // no cache rather than one below the working directory); Bun's falls back to the password
-  // database for an empty one. Read HOME here so both runtimes see the same.
-  homeDir: process.platform !== 'win32' && process.env.HOME !== undefined ? process.env.HOME : homedir(),
+  // HOME first, on Windows too, as the AWS SDK reads it (see resolveHomeDir).
+  homeDir: resolveHomeDir(process.env, process.platform, homedir),
   version,
   now: Date.now,
   createKeychain: (options) =>
@@ -45,7 +44,8 @@ run(process.argv.slice(2), createProcessIo(), {
     // keep the process (and the client waiting on it) alive. Output was written synchronously.
     // After a deadline, work may be stuck in libuv's thread pool (a FIFO some library opened,
     // a silent DNS server), and a normal exit waits for those threads: the process ends itself
-    // with SIGKILL instead — a failure status either way, which is all clients look at.
+    // with SIGKILL instead — a failure status either way, which is all clients look at. (On
+    // Windows, SIGKILL is TerminateProcess: exit status 1, at once, threads and all.)
     if (abandoned) process.kill(process.pid, 'SIGKILL');
     process.exit(code);
   },
