@@ -3,6 +3,7 @@ import { formatVersion } from '../protocol/docker/credentials';
 import { type DockerAction, handleDockerAction } from '../protocol/docker/handle-command';
 import { formatKubeletConfig, isProviderName } from '../protocol/kubelet/format-kubelet-config';
 import type { CommandContext } from './command-context';
+import type { ConfigureOptions } from './configure/run-configure';
 
 const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
   get: 'print the credentials for the server URL read from stdin',
@@ -59,6 +60,27 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
         );
       }
       ctx.output(formatKubeletConfig({ name: options.name, serviceAccount: options.serviceAccount === true }));
+    });
+
+  const collect = (value: string, previous: string[]): string[] => [...previous, value];
+  program
+    .command('configure')
+    .description(
+      'route registries to this helper in the docker config (or the containers auth file), and set a profile, role or alias per registry',
+    )
+    .option('--registry <host>', 'an ECR registry host (repeatable); with --profile/--role-arn also a glob', collect, [])
+    .option('--all-ecr', 'every ECR registry the file already names (docker login), and public.ecr.aws')
+    .option('--creds-store', 'set "credsStore": this helper for every registry without its own entry')
+    .option('--containers-auth', 'edit the auth file of podman, skopeo and buildah instead of the docker config')
+    .option('--profile <name>', 'the AWS profile for the --registry hosts (settings file)')
+    .option('--role-arn <arn>', 'a role to assume for the --registry hosts (settings file)')
+    .option('--alias <alias=host>', "another host name (CNAME, proxy) that takes an ECR registry's token (repeatable)", collect, [])
+    .option('--dry-run', 'print the changes as a diff and write nothing')
+    .option('--config <path>', 'the docker config or auth file to edit')
+    .helpOption('-h, --help', 'describe configure')
+    .action(async (options: ConfigureOptions) => {
+      const { runConfigure } = await import('./configure/run-configure');
+      runConfigure(options, { config: ctx.services.config, output: ctx.output, warn: (message) => ctx.services.logger.tell(message) });
     });
 
   try {

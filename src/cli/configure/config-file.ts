@@ -1,0 +1,130 @@
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ConfigError } from '../../errors';
+import {
+  checkPrivateDirectory,
+  createFileExclusive,
+  ensurePrivateDirectory,
+  readOwnFile,
+  UnsafePathError,
+  writeFileAtomic,
+} from '../../safe-fs';
+
+/**
+ * Reading and replacing the files `configure` edits, by the rules for files that decide which
+ * program gets run (a credential helper named in a docker config is a program docker runs):
+ * only a regular file of the current user, in a directory of theirs that nobody else can
+ * write to, is read and replaced; a new file is created 0600 (its directory 0700).
+ *
+ * Symbolic links: users keep dotfiles in a repository and link `~/.docker/config.json` to it,
+ * and docker follows that link. So where `followLink` is set, a link of the current user's is
+ * followed and the file it leads to is replaced (the link stays a link); a link owned by
+ * someone else is never written through. The settings file is not followed: the helper itself
+ * refuses to read a linked one.
+ */
+
+/** A file as read, to be replaced later. */
+export interface LoadedFile {
+  /** As given (and as shown to the user). */
+  readonly path: string;
+  /** The file that is written: `path`, or where its link leads. */
+  readonly target: string;
+  /** Undefined when there is no file yet. */
+  readonly text: string | undefined;
+  /** Permission bits to keep (0600 for a new file). */
+  readonly mode: number;
+}
+
+const MAX_BYTES = 4 * 1024 * 1024;
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? String(error);
+}
+
+function explainCode(code: string): string {
+  if (code === 'EACCES' || code === 'EPERM') return `permission denied (${code})`;
+  if (code === 'EROFS') return 'read-only file system (EROFS)';
+  if (code === 'ENOSPC') return 'no space left on the device (ENOSPC)';
+  return code;
+}
+
+function checkDirectory(path: string, dir: string): boolean {
+  try {
+    return checkPrivateDirectory(dir);
+  } catch (error) {
+    if (error instanceof UnsafePathError) throw new ConfigError(`not changing ${path}: ${error.path} ${error.why}`);
+    throw error;
+  }
+}
+
+/** Reads `path` for an edit; throws `ConfigError` saying why it cannot be used. */
+export function loadConfigFile(path: string, options: { readonly followLink: boolean }): LoadedFile {
+  let target = path;
+  try {
+    const link = lstatSync(path);
+    if (link.isSymbolicLink()) {
+      if (!options.followLink)
+        throw new ConfigError(`not changing ${path}: it is a symbolic link; edit the file it leads to, or replace the link with it`);
+      const uid = process.getuid?.();
+      if (uid !== undefined && link.uid !== uid) {
+        throw new ConfigError(`not changing ${path}: it is a symbolic link owned by uid ${link.uid}, not by you (uid ${uid})`);
+      }
+      try {
+        target = realpathSync(path);
+      } catch (error) {
+        throw new ConfigError(`not changing ${path}: it is a symbolic link to nothing (${explainCode(errorCode(error))})`);
+      }
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const code = errorCode(error);
+    if (code !== 'ENOENT') throw new ConfigError(`cannot read ${path}: ${explainCode(code)}`);
+  }
+  checkDirectory(path, dirname(target));
+  const read = readOwnFile(target, MAX_BYTES);
+  switch (read.status) {
+    case 'missing':
+      return { path, target, text: undefined, mode: 0o600 };
+    case 'ok':
+      return { path, target, text: read.text, mode: statSync(target).mode & 0o777 };
+    case 'unsafe':
+      throw new ConfigError(`not changing ${path}: ${read.why}`);
+    case 'too-large':
+      throw new ConfigError(`not changing ${path}: larger than ${MAX_BYTES / 1024 / 1024} MiB, which no configuration file is`);
+    case 'error':
+      throw new ConfigError(`cannot read ${path}: ${explainCode(read.code)}`);
+  }
+}
+
+/**
+ * Replaces the file with `text` atomically, after copying the old one to `<file>.bak` (0600,
+ * replaced on every change: it holds the file as it was before the latest change). Refuses
+ * when the file changed since it was read (a `docker login` in between): run again.
+ * Returns the backup's path (undefined for a new file).
+ */
+export function saveConfigFile(file: LoadedFile, text: string): string | undefined {
+  const { path, target } = file;
+  try {
+    ensurePrivateDirectory(dirname(target));
+  } catch (error) {
+    if (error instanceof UnsafePathError) throw new ConfigError(`not changing ${path}: ${error.path} ${error.why}`);
+    throw new ConfigError(`cannot create ${dirname(target)}: ${explainCode(errorCode(error))}`);
+  }
+  const changedMeanwhile = (): ConfigError => new ConfigError(`${path} changed while configure ran; nothing written: run configure again`);
+  try {
+    if (file.text === undefined) {
+      if (!createFileExclusive(target, text, 0o600)) throw changedMeanwhile();
+      return undefined;
+    }
+    const backup = `${target}.bak`;
+    writeFileAtomic(backup, file.text, 0o600);
+    writeFileAtomic(target, text, file.mode, () => {
+      const now = readOwnFile(target, MAX_BYTES);
+      if (now.status !== 'ok' || now.text !== file.text) throw changedMeanwhile();
+    });
+    return backup;
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`cannot write ${path}: ${explainCode(errorCode(error))}`);
+  }
+}

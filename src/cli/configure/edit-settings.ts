@@ -1,0 +1,116 @@
+import { UsageError } from '../../errors';
+import { parseRegistry } from '../../registry/parse-registry';
+import { layoutOf, objectAt, parseConfigObject } from './edit-client-config';
+import { findEntry, formatJsonDocument, jsonString, setEntry, stringValue } from './json-document';
+
+/**
+ * Entries of the per-registry settings file (`~/.ecr/config.json` or `AWS_ECR_CONFIG`):
+ *
+ * ```json
+ * { "registries": { "HOST-or-glob": { "profile": "NAME", "roleArn": "ARN" } }, "aliases": { "ALIAS": "ECR-HOST" } }
+ * ```
+ */
+export interface SettingsRequest {
+  /** A profile and/or role for each of these registry hosts or globs. */
+  readonly registries: readonly { readonly pattern: string; readonly profile?: string; readonly roleArn?: string }[];
+  readonly aliases: readonly { readonly alias: string; readonly target: string }[];
+}
+
+export interface SettingsEdit {
+  readonly text: string;
+  readonly changes: readonly string[];
+}
+
+const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
+const ROLE_ARN = new RegExp(`^arn:(?:${PARTITIONS.join('|')}):iam::\\d{12}:role/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}$`);
+/** What the AWS SDK's INI reader finds as a section name. */
+const PROFILE = /^[^\s[\]#;]{1,128}$/;
+/** A host name (labels of letters, digits, `-`, `_`) with an optional port; `*` inside labels for a glob. */
+const HOST_GLOB = /^(?:[a-z0-9*_-]{1,63}\.)*[a-z0-9*_-]{1,63}(?::\d{1,5})?$/;
+const HOST = /^(?:[a-z0-9_-]{1,63}\.)*[a-z0-9_-]{1,63}(?::\d{1,5})?$/;
+
+/** Checks a role ARN's shape; throws `UsageError` saying what one looks like. */
+export function checkRoleArn(arn: string): string {
+  if (!ROLE_ARN.test(arn)) {
+    throw new UsageError(`--role-arn ${JSON.stringify(arn)} is not an IAM role ARN: arn:aws:iam::<12-digit account>:role/<name>`);
+  }
+  return arn;
+}
+
+/** Checks a profile name's shape; throws `UsageError`. */
+export function checkProfile(profile: string): string {
+  if (!PROFILE.test(profile))
+    throw new UsageError(`--profile ${JSON.stringify(profile)} is not an AWS profile name (no spaces, brackets, # or ;)`);
+  return profile;
+}
+
+/** A `registries` key: a host name or glob, lower case. */
+export function checkRegistryPattern(pattern: string): string {
+  const lower = pattern.toLowerCase();
+  if (!HOST_GLOB.test(lower) || lower.length > 253) {
+    throw new UsageError(`--registry ${JSON.stringify(pattern)} is not a host name or glob such as *.dkr.ecr.us-east-1.amazonaws.com`);
+  }
+  return lower;
+}
+
+/**
+ * Parses `--alias ALIAS=HOST`: ALIAS a host name that is not ECR's, HOST an ECR registry host.
+ * Both are returned in lower case (HOST without scheme or path).
+ */
+export function parseAliasOption(value: string): { alias: string; target: string } {
+  const [alias = '', target = '', ...rest] = value.split('=');
+  const usage = `--alias ${JSON.stringify(value)}: write --alias ALIAS=ECR-HOST, e.g. --alias registry.example.com=123456789012.dkr.ecr.us-east-1.amazonaws.com`;
+  if (rest.length > 0 || alias === '' || target === '') throw new UsageError(usage);
+  const lowerAlias = alias.toLowerCase();
+  if (!HOST.test(lowerAlias) || lowerAlias.length > 253) throw new UsageError(`${usage} (${alias} is not a host name)`);
+  if (parseRegistry(lowerAlias))
+    throw new UsageError(`--alias ${alias}: that is an Amazon ECR host already; an alias is another name (a CNAME, a proxy)`);
+  const registry = parseRegistry(target);
+  if (!registry)
+    throw new UsageError(
+      `--alias ${alias}=${target}: ${target} is not an Amazon ECR registry host (<account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws)`,
+    );
+  return { alias: lowerAlias, target: registry.host };
+}
+
+/**
+ * Edits the settings file's text (undefined: no file yet). Pure. Existing fields of an entry
+ * that are not set now (`roleSessionName`, or a `profile` when only `--role-arn` is given) stay.
+ */
+export function editSettings(text: string | undefined, request: SettingsRequest, file: string): SettingsEdit {
+  const root = parseConfigObject(text, file);
+  const changes: string[] = [];
+  if (request.registries.length > 0) {
+    const registries = objectAt(root, 'registries', file);
+    for (const { pattern, profile, roleArn } of request.registries) {
+      const existing = findEntry(registries, pattern);
+      if (existing !== undefined && existing.value.kind !== 'object') {
+        throw new UsageError(
+          `cannot change ${file}: registries[${JSON.stringify(pattern)}] is not a JSON object; fix it or move the file away`,
+        );
+      }
+      const entry = objectAt(registries, pattern, file);
+      for (const [field, value] of [
+        ['profile', profile],
+        ['roleArn', roleArn],
+      ] as const) {
+        if (value === undefined) continue;
+        const was = stringValue(findEntry(entry, field)?.value);
+        if (was === value) continue;
+        setEntry(entry, field, jsonString(value));
+        changes.push(`registries["${pattern}"].${field}: ${was === undefined ? '' : `${was} -> `}${value}`);
+      }
+    }
+  }
+  if (request.aliases.length > 0) {
+    const aliases = objectAt(root, 'aliases', file);
+    for (const { alias, target } of request.aliases) {
+      const was = stringValue(findEntry(aliases, alias)?.value);
+      if (was === target) continue;
+      setEntry(aliases, alias, jsonString(target));
+      changes.push(`aliases["${alias}"]: ${was === undefined ? '' : `${was} -> `}${target}`);
+    }
+  }
+  if (changes.length === 0) return { text: text ?? '', changes };
+  return { text: formatJsonDocument(root, layoutOf(text)), changes };
+}

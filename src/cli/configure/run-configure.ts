@@ -1,0 +1,158 @@
+import type { Config } from '../../config';
+import { UsageError } from '../../errors';
+import { parseRegistry } from '../../registry/parse-registry';
+import { resolveContainersAuthFile, resolveDockerConfigFile, resolveSettingsFile } from './client-files';
+import { type LoadedFile, loadConfigFile, saveConfigFile } from './config-file';
+import { editClientConfig, HELPER_NAME } from './edit-client-config';
+import { checkProfile, checkRegistryPattern, checkRoleArn, editSettings, parseAliasOption, type SettingsRequest } from './edit-settings';
+import { DOCKER_HELPER_PROGRAM, findOnPath } from './find-on-path';
+import { formatUnifiedDiff } from './format-unified-diff';
+
+/** `configure`'s command line, as commander parsed it. */
+export interface ConfigureOptions {
+  readonly registry: readonly string[];
+  readonly allEcr?: boolean;
+  readonly credsStore?: boolean;
+  readonly containersAuth?: boolean;
+  readonly dryRun?: boolean;
+  readonly config?: string;
+  readonly profile?: string;
+  readonly roleArn?: string;
+  readonly alias: readonly string[];
+}
+
+/** What `configure` works with; tests pass their own platform and uid. */
+export interface ConfigureContext {
+  readonly config: Config;
+  /** Standard output (what was changed, or the diff). */
+  readonly output: (text: string) => void;
+  /** One line on standard error. */
+  readonly warn: (message: string) => void;
+  readonly platform?: NodeJS.Platform;
+  readonly uid?: number | undefined;
+}
+
+/** One file's planned change. */
+interface Plan {
+  readonly file: LoadedFile;
+  readonly text: string;
+  readonly changes: readonly string[];
+}
+
+/** `https://host/v2/` as people paste it: the host (and port), lower case. */
+function hostOf(value: string): string {
+  return value
+    .trim()
+    .replace(/^https?:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .toLowerCase();
+}
+
+/**
+ * Turns the options into the edits they ask for, refusing contradictions and anything the
+ * helper could not serve, before any file is read.
+ */
+function planRequest(options: ConfigureOptions): { hosts: string[]; settings: SettingsRequest } {
+  const withSettings = options.profile !== undefined || options.roleArn !== undefined;
+  if (options.containersAuth && options.credsStore) {
+    throw new UsageError(
+      '--creds-store and --containers-auth do not go together: podman, skopeo and buildah ignore credsStore; use --registry or --all-ecr',
+    );
+  }
+  if (withSettings && options.registry.length === 0) {
+    throw new UsageError(
+      '--profile and --role-arn say how to reach a registry: name it with --registry HOST (a host, or a glob such as *.dkr.ecr.us-east-1.amazonaws.com)',
+    );
+  }
+  if (options.registry.length === 0 && options.alias.length === 0 && !options.allEcr && !options.credsStore) {
+    throw new UsageError(
+      'nothing to configure: name registries with --registry HOST, or use --all-ecr, --creds-store or --alias ALIAS=HOST',
+    );
+  }
+  const profile = options.profile === undefined ? undefined : checkProfile(options.profile);
+  const roleArn = options.roleArn === undefined ? undefined : checkRoleArn(options.roleArn);
+  const hosts: string[] = [];
+  const registries: { pattern: string; profile?: string; roleArn?: string }[] = [];
+  for (const value of options.registry) {
+    const host = hostOf(value);
+    const isGlob = host.includes('*');
+    if (withSettings) {
+      registries.push({ pattern: checkRegistryPattern(host), ...(profile && { profile }), ...(roleArn && { roleArn }) });
+      // Docker matches credHelpers keys exactly: a glob gets its settings only.
+      if (!isGlob && parseRegistry(host)) hosts.push(host);
+      continue;
+    }
+    if (isGlob) {
+      throw new UsageError(
+        `--registry ${value}: docker matches credHelpers by exact host name, so a glob cannot go there; list the hosts, or use --creds-store (every registry) or --all-ecr`,
+      );
+    }
+    if (!parseRegistry(host)) {
+      throw new UsageError(
+        `--registry ${value} is not an Amazon ECR registry host (<account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws); for another name in front of one, use --alias ${host}=<ECR host>`,
+      );
+    }
+    hosts.push(host);
+  }
+  const aliases = options.alias.map(parseAliasOption);
+  hosts.push(...aliases.map((alias) => alias.alias));
+  return { hosts, settings: { registries, aliases } };
+}
+
+/**
+ * `configure`: routes registries to this helper in the docker config (or the containers auth
+ * file), and writes per-registry settings. Everything is checked and computed first; then
+ * each file that changes is written (or, with `--dry-run`, its diff shown), each with a
+ * backup. Run twice, the second run changes nothing.
+ */
+export function runConfigure(options: ConfigureOptions, ctx: ConfigureContext): void {
+  const { config } = ctx;
+  const platform = ctx.platform ?? process.platform;
+  const { hosts, settings } = planRequest(options);
+  const plans: Plan[] = [];
+
+  if (settings.registries.length > 0 || settings.aliases.length > 0) {
+    const file = loadConfigFile(resolveSettingsFile(config.clientEnv, config.cacheDir), { followLink: false });
+    const edit = editSettings(file.text, settings, file.path);
+    plans.push({ file, ...edit });
+  }
+  if (hosts.length > 0 || options.allEcr || options.credsStore) {
+    const path =
+      options.config ??
+      (options.containersAuth
+        ? resolveContainersAuthFile(config.clientEnv, config.homeDir, platform, ctx.uid ?? process.getuid?.())
+        : resolveDockerConfigFile(config.clientEnv, config.homeDir));
+    const file = loadConfigFile(path, { followLink: true });
+    const edit = editClientConfig(
+      file.text,
+      { hosts, allEcr: options.allEcr === true, credsStore: options.credsStore === true },
+      file.path,
+    );
+    for (const warning of edit.warnings) ctx.warn(warning);
+    plans.push({ file, text: edit.text, changes: edit.changes });
+  }
+
+  const lines: string[] = [];
+  for (const { file, text, changes } of plans) {
+    const shown = file.target === file.path ? file.path : `${file.path} (-> ${file.target})`;
+    if (changes.length === 0) {
+      lines.push(`${shown}: already configured`);
+      continue;
+    }
+    if (options.dryRun) {
+      lines.push(formatUnifiedDiff(file.text ?? '', text, file.text === undefined ? '/dev/null' : file.path, file.path).trimEnd());
+      continue;
+    }
+    const backup = saveConfigFile(file, text);
+    lines.push(`${shown}: ${file.text === undefined ? 'created' : `updated (the previous version is in ${backup})`}`);
+    lines.push(...changes.map((change) => `  ${change}`));
+  }
+  if (options.dryRun) lines.push('dry run: nothing written');
+  ctx.output(`${lines.join('\n')}\n`);
+
+  if (findOnPath(DOCKER_HELPER_PROGRAM, config.clientEnv, platform) === undefined) {
+    ctx.warn(
+      `${DOCKER_HELPER_PROGRAM} is not on PATH, so docker cannot run the "${HELPER_NAME}" helper configured here: put it (or a link to it) in a directory on PATH under that name`,
+    );
+  }
+}
