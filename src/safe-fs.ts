@@ -1,4 +1,5 @@
 import {
+  type BigIntStats,
   closeSync,
   constants,
   fstatSync,
@@ -24,7 +25,68 @@ import { randomHex } from './hash';
  * `O_NONBLOCK` (a FIFO at the path does not hang the open), and must then be regular files
  * owned by the current user. New files are written to a temp file with a random name,
  * created with `O_EXCL` (never an existing file or link), then renamed or linked into place.
+ *
+ * Windows has no POSIX owners or modes, no `O_NOFOLLOW` and no `O_NONBLOCK` (see `FsPlatform`):
+ * there, files and directories are not checked for owner and mode, and symlinks are refused
+ * by comparing what is at the path with what was opened.
  */
+
+/** What a file or directory check reads of a path's metadata. */
+export type PathStat = Pick<Stats, 'uid' | 'mode' | 'isDirectory' | 'isSymbolicLink'>;
+
+/**
+ * What the checks depend on, per platform; `HOST_FS` for this process. Tests pass another to
+ * exercise a platform's rules where they run (Windows' on Linux, a macOS tree of owners).
+ */
+export interface FsPlatform {
+  /**
+   * The current user's uid, or undefined where files have no POSIX owner and mode: on Windows
+   * (no `process.getuid`) Node reports uid 0 and modes 0o666/0o777 whatever the ACLs say, and
+   * `mkdir`/`open` ignore the mode asked for. Access there is decided by ACLs, which Node
+   * cannot read; the profile directory, where `~/.ecr` is by default, is private to its user.
+   * Owner and mode checks are then skipped; the rest (regular files, no symlinks, directories
+   * that are directories) still applies.
+   */
+  readonly uid: number | undefined;
+  /**
+   * `O_NOFOLLOW`, or 0 where the platform has none (Windows: Node leaves the constant
+   * undefined, and `flags | undefined` would silently be `flags`). With 0, a symlink is refused
+   * by an `lstat` before the open and an identity check (device and inode) after it.
+   */
+  readonly noFollow: number;
+  /** `O_NONBLOCK`, or 0 where there is none (Windows, whose file system has no FIFOs to block on). */
+  readonly nonBlock: number;
+  /**
+   * How long `writeFileAtomic` keeps retrying a rename that fails with EPERM, EACCES or EBUSY:
+   * on Windows, replacing a file fails so while another process has it open (a reader, for
+   * microseconds), where POSIX renames over it. 0 elsewhere. graceful-fs retries the same way.
+   */
+  readonly renameRetryMs: number;
+  /** The metadata calls of the directory checks (default: `node:fs`; tests: a pretend tree). */
+  readonly lstat: (path: string) => PathStat;
+  readonly stat: (path: string) => PathStat;
+  readonly realpath: (path: string) => string;
+}
+
+/** The `FsPlatform` of a platform, from its uid and `fs.constants` (defaults: this process's). */
+export function describeFsPlatform(
+  platform: NodeJS.Platform = process.platform,
+  uid: number | undefined = process.getuid?.(),
+  flags: { readonly O_NOFOLLOW?: number; readonly O_NONBLOCK?: number } = constants,
+): FsPlatform {
+  return {
+    uid: platform === 'win32' ? undefined : uid,
+    noFollow: flags.O_NOFOLLOW ?? 0,
+    nonBlock: flags.O_NONBLOCK ?? 0,
+    renameRetryMs: platform === 'win32' ? 1000 : 0,
+    lstat: lstatSync,
+    stat: statSync,
+    realpath: realpathSync,
+  };
+}
+
+/** This process's platform. */
+export const HOST_FS: FsPlatform = describeFsPlatform();
 
 export type OwnFileRead =
   | { readonly status: 'ok'; readonly text: string }
@@ -38,11 +100,44 @@ function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? String(error);
 }
 
+function symlinkError(file: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`ELOOP: ${file} is a symbolic link`), { code: 'ELOOP' });
+}
+
+/**
+ * `open` that does not follow a symlink at `file` (fails with ELOOP). Where there is no
+ * `O_NOFOLLOW` (Windows), the path is looked at before the open, and what was opened must be
+ * what was there: a symlink swapped in between leads to another file (device and inode differ).
+ * A file this open created (`O_CREAT`) must be what is at the path now. Left over there: a
+ * dangling symlink planted between the look and an `O_CREAT` open makes its target exist
+ * (empty; nothing is written to it) — creating symlinks takes a privilege on Windows.
+ */
+function openNoFollow(file: string, flags: number, platform: FsPlatform, mode?: number): number {
+  if (platform.noFollow !== 0) return openSync(file, flags | platform.noFollow, mode);
+  let seen: BigIntStats | undefined;
+  try {
+    seen = lstatSync(file, { bigint: true });
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
+  }
+  if (seen?.isSymbolicLink()) throw symlinkError(file);
+  const fd = openSync(file, flags, mode);
+  try {
+    const opened = fstatSync(fd, { bigint: true });
+    const there = seen ?? lstatSync(file, { bigint: true });
+    if (there.isSymbolicLink() || there.ino !== opened.ino || there.dev !== opened.dev) throw symlinkError(file);
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  return fd;
+}
+
 /** Reads a regular file owned by the current user, of at most `maxBytes`, as UTF-8. */
-export function readOwnFile(file: string, maxBytes: number): OwnFileRead {
+export function readOwnFile(file: string, maxBytes: number, platform: FsPlatform = HOST_FS): OwnFileRead {
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = openNoFollow(file, constants.O_RDONLY | platform.nonBlock, platform);
   } catch (error) {
     const code = errorCode(error);
     if (code === 'ENOENT') return { status: 'missing' };
@@ -52,7 +147,7 @@ export function readOwnFile(file: string, maxBytes: number): OwnFileRead {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { status: 'unsafe', why: `${file} is not a regular file` };
-    const uid = process.getuid?.();
+    const { uid } = platform;
     if (uid !== undefined && stat.uid !== uid) {
       return { status: 'unsafe', why: `${file} is owned by uid ${stat.uid}, not by you (uid ${uid})` };
     }
@@ -70,10 +165,10 @@ export function readOwnFile(file: string, maxBytes: number): OwnFileRead {
  * AWS shared files), but must be a regular file of at most `maxBytes`: `/dev/zero` or a FIFO
  * there would make a reader eat memory or wait forever.
  */
-export function readRegularFile(file: string, maxBytes: number): OwnFileRead {
+export function readRegularFile(file: string, maxBytes: number, platform: FsPlatform = HOST_FS): OwnFileRead {
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(file, constants.O_RDONLY | platform.nonBlock);
   } catch (error) {
     const code = errorCode(error);
     return code === 'ENOENT' || code === 'ENOTDIR' ? { status: 'missing' } : { status: 'error', code };
@@ -98,16 +193,17 @@ export function isTempFileOf(file: string, name: string): boolean {
 
 /**
  * Creates `file` for writing; fails with EEXIST if anything is there, a symlink included
- * (`O_EXCL` never follows one), so a name planted in advance cannot redirect the write.
+ * (`O_EXCL` never follows one; on Windows, `CREATE_NEW` fails on any existing name), so a name
+ * planted in advance cannot redirect the write.
  */
-export function openExclusive(file: string, mode: number): number {
-  return openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+export function openExclusive(file: string, mode: number, platform: FsPlatform = HOST_FS): number {
+  return openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | platform.noFollow, mode);
 }
 
 /** Writes `data` to a new temp file next to `file` (O_EXCL, random name), fsynced. */
-function writeTempFile(file: string, data: string, mode: number): string {
+function writeTempFile(file: string, data: string, mode: number, platform: FsPlatform): string {
   const temp = `${file}.${randomHex(8)}`;
-  const fd = openExclusive(temp, mode);
+  const fd = openExclusive(temp, mode, platform);
   try {
     const bytes = Buffer.from(data);
     let offset = 0;
@@ -127,15 +223,11 @@ function writeTempFile(file: string, data: string, mode: number): string {
  * file of ours: a symlink, FIFO or someone else's file at the path throws instead of being
  * written through, waited on, or appended to.
  */
-export function appendOwnFile(file: string, text: string, mode = 0o600): void {
-  const fd = openSync(
-    file,
-    constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK,
-    mode,
-  );
+export function appendOwnFile(file: string, text: string, mode = 0o600, platform: FsPlatform = HOST_FS): void {
+  const fd = openNoFollow(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | platform.nonBlock, platform, mode);
   try {
     const stat = fstatSync(fd);
-    const uid = process.getuid?.();
+    const { uid } = platform;
     if (!stat.isFile() || (uid !== undefined && stat.uid !== uid)) {
       throw Object.assign(new Error(`${file} is not a regular file of ours`), { code: 'EUNSAFE' });
     }
@@ -147,16 +239,31 @@ export function appendOwnFile(file: string, text: string, mode = 0o600): void {
   }
 }
 
+/** `renameSync`, retried for `platform.renameRetryMs` while the target is busy (Windows). */
+function renameReplacing(from: string, to: string, platform: FsPlatform): void {
+  const started = Date.now();
+  for (let pause = 1; ; pause = Math.min(pause * 2, 100)) {
+    try {
+      renameSync(from, to);
+      return;
+    } catch (error) {
+      const busy = ['EPERM', 'EACCES', 'EBUSY'].includes(errorCode(error));
+      if (!busy || Date.now() - started + pause > platform.renameRetryMs) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
+    }
+  }
+}
+
 /**
  * Replaces `file` with `data` atomically: readers see the old file or the new one, never
  * a part. A writer killed before the rename leaves only a temp file (see `isTempFileOf`).
  * `beforeRename` may throw to abandon the write (the temp file is removed).
  */
-export function writeFileAtomic(file: string, data: string, mode = 0o600, beforeRename?: () => void): void {
-  const temp = writeTempFile(file, data, mode);
+export function writeFileAtomic(file: string, data: string, mode = 0o600, beforeRename?: () => void, platform: FsPlatform = HOST_FS): void {
+  const temp = writeTempFile(file, data, mode, platform);
   try {
     beforeRename?.();
-    renameSync(temp, file);
+    renameReplacing(temp, file, platform);
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;
@@ -167,8 +274,8 @@ export function writeFileAtomic(file: string, data: string, mode = 0o600, before
  * Creates `file` with `data` unless it exists; true if this call created it. The file
  * appears complete or not at all (written to a temp file, then hard-linked into place).
  */
-export function createFileExclusive(file: string, data: string, mode = 0o600): boolean {
-  const temp = writeTempFile(file, data, mode);
+export function createFileExclusive(file: string, data: string, mode = 0o600, platform: FsPlatform = HOST_FS): boolean {
+  const temp = writeTempFile(file, data, mode, platform);
   try {
     linkSync(temp, file);
     return true;
@@ -192,7 +299,7 @@ export class UnsafePathError extends Error {
 }
 
 /** Group- or other-writable without the sticky bit (0o1000): others can rename or replace entries. */
-function isOpenToOthers(stat: Stats): boolean {
+function isOpenToOthers(stat: PathStat): boolean {
   return (stat.mode & 0o022) !== 0 && (stat.mode & 0o1000) === 0;
 }
 
@@ -200,27 +307,30 @@ function isOpenToOthers(stat: Stats): boolean {
  * Checks that `dir` is a private directory of the current user: a directory (a symlink to one
  * only if the link is ours), owned by us, not writable by group or others, below ancestors
  * owned by us or root that nobody else can write to (sticky directories such as /tmp
- * excepted). The rule OpenSSH applies to ~/.ssh. No-op where there are no POSIX owners.
- * Returns false when `dir` does not exist; throws `UnsafePathError` when it must not be used.
+ * excepted). The rule OpenSSH applies to ~/.ssh. It accepts a home directory below root-owned
+ * /Users or /home, and macOS's per-user temp directory (/var/folders/xx/…/T, ours, below
+ * root's /private/var/folders). Where there are no POSIX owners (Windows, see `FsPlatform`),
+ * only that it is a directory. Returns false when `dir` does not exist; throws
+ * `UnsafePathError` when it must not be used.
  */
-export function checkPrivateDirectory(dir: string): boolean {
-  const uid = process.getuid?.();
-  if (uid === undefined) return existsDirectory(dir);
-  let link: Stats;
+export function checkPrivateDirectory(dir: string, platform: FsPlatform = HOST_FS): boolean {
+  const { uid } = platform;
+  let link: PathStat;
   try {
-    link = lstatSync(dir);
+    link = platform.lstat(dir);
   } catch (error) {
     // Nothing there (or a file where a parent directory should be): nothing to use yet.
     if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return false;
     throw error;
   }
-  if (link.isSymbolicLink() && link.uid !== uid)
+  if (uid !== undefined && link.isSymbolicLink() && link.uid !== uid)
     throw new UnsafePathError(dir, `is a symbolic link owned by uid ${link.uid}, not by you (uid ${uid})`);
-  const stat = link.isSymbolicLink() ? statSync(dir) : link;
+  const stat = link.isSymbolicLink() ? platform.stat(dir) : link;
   if (!stat.isDirectory()) throw new UnsafePathError(dir, 'is not a directory');
+  if (uid === undefined) return true;
   if (stat.uid !== uid) throw new UnsafePathError(dir, `is owned by uid ${stat.uid}, not by you (uid ${uid})`);
   if ((stat.mode & 0o022) !== 0) throw new UnsafePathError(dir, `is writable by others (mode ${(stat.mode & 0o777).toString(8)})`);
-  checkAncestors(dirname(realpathSync(dir)), uid);
+  checkAncestors(dirname(platform.realpath(dir)), uid, platform);
   return true;
 }
 
@@ -230,20 +340,12 @@ export function checkPrivateDirectory(dir: string): boolean {
  * the path: a cache directory open to others is then one report, whether the cache, the locks
  * or the log (inside it) met it first.
  */
-function checkAncestors(dir: string, uid: number): void {
+function checkAncestors(dir: string, uid: number, platform: FsPlatform): void {
   for (let ancestor = dir; ; ancestor = dirname(ancestor)) {
-    const stat = statSync(ancestor);
+    const stat = platform.stat(ancestor);
     if (stat.uid !== uid && stat.uid !== 0) throw new UnsafePathError(ancestor, `is owned by uid ${stat.uid}, not by you or root`);
     if (isOpenToOthers(stat)) throw new UnsafePathError(ancestor, `is writable by others (mode ${(stat.mode & 0o777).toString(8)})`);
     if (ancestor === dirname(ancestor)) return;
-  }
-}
-
-function existsDirectory(dir: string): boolean {
-  try {
-    return statSync(dir).isDirectory();
-  } catch {
-    return false;
   }
 }
 
@@ -252,14 +354,14 @@ function existsDirectory(dir: string): boolean {
  * creating it and any missing parents 0700. An existing directory is never loosened or
  * tightened: one that fails the check throws `UnsafePathError`.
  */
-export function ensurePrivateDirectory(dir: string): void {
-  if (checkPrivateDirectory(dir)) return;
-  const uid = process.getuid?.();
+export function ensurePrivateDirectory(dir: string, platform: FsPlatform = HOST_FS): void {
+  if (checkPrivateDirectory(dir, platform)) return;
+  const { uid } = platform;
   if (uid !== undefined) {
     // Never create anything inside a directory someone else controls.
     let existing = dirname(dir);
-    while (existing !== dirname(existing) && !existsPath(existing)) existing = dirname(existing);
-    checkAncestors(realpathSync(existing), uid);
+    while (existing !== dirname(existing) && !existsPath(existing, platform)) existing = dirname(existing);
+    checkAncestors(platform.realpath(existing), uid, platform);
   }
   const make = (): void => {
     try {
@@ -277,12 +379,12 @@ export function ensurePrivateDirectory(dir: string): void {
     mkdirSync(dirname(dir), { recursive: true, mode: 0o700 });
     make();
   }
-  checkPrivateDirectory(dir);
+  checkPrivateDirectory(dir, platform);
 }
 
-function existsPath(path: string): boolean {
+function existsPath(path: string, platform: FsPlatform): boolean {
   try {
-    lstatSync(path);
+    platform.lstat(path);
     return true;
   } catch {
     return false;

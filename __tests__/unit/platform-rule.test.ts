@@ -99,3 +99,55 @@ describe('describeWithSecretService', () => {
     });
   }
 });
+
+function loadPlatform(): typeof import('../helpers/platform') {
+  let loaded: typeof import('../helpers/platform') | undefined;
+  jest.isolateModules(() => {
+    loaded = require('../helpers/platform');
+  });
+  if (!loaded) throw new Error('helpers/platform did not load');
+  return loaded;
+}
+
+describe('itOnUnix, eachOnUnix, describeOnUnix, describeOnLinux', () => {
+  it.each([
+    ['linux', 'true', 'it'],
+    ['darwin', 'true', 'it'],
+    ['win32', 'true', 'it.skip'],
+    ['win32', undefined, 'it.skip'],
+  ] as const)('on %s, CI=%s: %s', (platform, ci, kind) => {
+    pretend(platform, platform === 'win32' ? undefined : 501, ci);
+    const { itOnUnix, eachOnUnix, describeOnUnix, describeOnLinux } = loadPlatform();
+    const skipped = kind === 'it.skip';
+    expect(record(() => itOnUnix('a FIFO', 'mkfifo', body)).map(([k, n]) => [k, n])).toEqual([
+      [kind, skipped ? 'a FIFO [skipped: Unix only (mkfifo), this is win32]' : 'a FIFO'],
+    ]);
+    expect(record(() => describeOnUnix('modes', 'POSIX modes', () => undefined)).map(([k, n]) => [k, n])).toEqual([
+      [skipped ? 'describe.skip' : 'describe', skipped ? 'modes [skipped: Unix only (POSIX modes), this is win32]' : 'modes'],
+    ]);
+    expect(record(() => describeOnLinux('bus', 'D-Bus', () => undefined)).map(([k, n]) => [k, n])).toEqual([
+      platform === 'linux' ? ['describe', 'bus'] : ['describe.skip', `bus [skipped: D-Bus is Linux only, this is ${platform}]`],
+    ]);
+    // it.each is not recorded (the recorder has no .each): it must at least not run the rows here.
+    const each = jest.fn();
+    const saveIt = globalThis.it;
+    const eachRecorder = Object.assign(() => undefined, {
+      each: (rows: unknown[][]) => (name: string) => each('it', name, rows.length),
+      skip: { each: (rows: unknown[][]) => (name: string) => each('it.skip', name, rows.length) },
+    });
+    Object.assign(globalThis, { it: eachRecorder });
+    try {
+      eachOnUnix([['a'], ['b']], 'mkfifo')('%s', body);
+    } finally {
+      Object.assign(globalThis, { it: saveIt });
+    }
+    expect(each.mock.calls).toEqual([[kind, skipped ? '%s [skipped: Unix only (mkfifo), this is win32]' : '%s', 2]]);
+  });
+
+  it('SELF_KILLED: a signal on Unix, exit status 1 on Windows (TerminateProcess)', () => {
+    pretend('darwin', 501, 'true');
+    expect(loadPlatform().SELF_KILLED).toEqual({ code: null, signal: 'SIGKILL' });
+    pretend('win32', undefined, 'true');
+    expect(loadPlatform().SELF_KILLED).toEqual({ code: 1, signal: null });
+  });
+});

@@ -1,9 +1,26 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { appendOwnFile, createFileExclusive, isTempFileOf, openExclusive, readOwnFile, writeFileAtomic } from '../../src/safe-fs';
+import {
+  appendOwnFile,
+  checkPrivateDirectory,
+  createFileExclusive,
+  describeFsPlatform,
+  ensurePrivateDirectory,
+  type FsPlatform,
+  isTempFileOf,
+  openExclusive,
+  type PathStat,
+  readOwnFile,
+  UnsafePathError,
+  writeFileAtomic,
+} from '../../src/safe-fs';
+import { expectPosixMode, isWindows, itOnUnix, itWithSymlinks } from '../helpers/platform';
 import { itAsRoot } from '../helpers/root';
 import { makeTempDir } from '../helpers/temp-dir';
+
+const FIFO = 'mkfifo: the Windows file system has no FIFOs';
+const MODES = 'Windows has no POSIX modes';
 
 describe('readOwnFile', () => {
   it('reads a regular file of ours', () => {
@@ -14,14 +31,14 @@ describe('readOwnFile', () => {
     expect(readOwnFile(file, 3)).toEqual({ status: 'too-large' });
   });
 
-  it('does not follow a symlink', () => {
+  itWithSymlinks('does not follow a symlink', () => {
     const dir = makeTempDir();
     fs.writeFileSync(path.join(dir, 'target'), 'secret');
     fs.symlinkSync(path.join(dir, 'target'), path.join(dir, 'link'));
     expect(readOwnFile(path.join(dir, 'link'), 100)).toEqual({ status: 'unsafe', why: `${path.join(dir, 'link')} is a symbolic link` });
   });
 
-  it('returns at once for a FIFO with no writer, instead of hanging', () => {
+  itOnUnix('returns at once for a FIFO with no writer, instead of hanging', FIFO, () => {
     const fifo = path.join(makeTempDir(), 'fifo');
     execFileSync('mkfifo', [fifo]);
     expect(readOwnFile(fifo, 100)).toEqual({ status: 'unsafe', why: `${fifo} is not a regular file` });
@@ -42,11 +59,11 @@ describe('writeFileAtomic', () => {
     fs.writeFileSync(file, 'old', { mode: 0o644 });
     writeFileAtomic(file, 'new');
     expect(fs.readFileSync(file, 'utf8')).toBe('new');
-    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expectPosixMode(file, 0o600);
     expect(fs.readdirSync(dir)).toEqual(['cache.json']);
   });
 
-  it('replaces a symlink at the path instead of writing through it', () => {
+  itWithSymlinks('replaces a symlink at the path instead of writing through it', () => {
     const dir = makeTempDir();
     fs.writeFileSync(path.join(dir, 'precious'), 'keep');
     fs.symlinkSync(path.join(dir, 'precious'), path.join(dir, 'cache.json'));
@@ -59,13 +76,15 @@ describe('writeFileAtomic', () => {
     const dir = makeTempDir();
     fs.mkdirSync(path.join(dir, 'cache.json'));
     fs.writeFileSync(path.join(dir, 'cache.json', 'x'), '');
-    expect(() => writeFileAtomic(path.join(dir, 'cache.json'), 'new')).toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
+    expect(() => writeFileAtomic(path.join(dir, 'cache.json'), 'new')).toThrow(
+      isWindows ? /EPERM|EACCES|EISDIR|ENOTEMPTY|EEXIST/ : /EISDIR|ENOTEMPTY|EEXIST/,
+    );
     expect(fs.readdirSync(dir)).toEqual(['cache.json']);
   });
 });
 
 describe('openExclusive (how temp files are created)', () => {
-  it('refuses a name planted in advance: a symlink is not followed, an existing file not truncated', () => {
+  itWithSymlinks('refuses a name planted in advance: a symlink is not followed, an existing file not truncated', () => {
     const dir = makeTempDir();
     fs.writeFileSync(path.join(dir, 'victim'), 'keep');
     fs.symlinkSync(path.join(dir, 'victim'), path.join(dir, 'planted-link'));
@@ -76,7 +95,7 @@ describe('openExclusive (how temp files are created)', () => {
     expect(fs.readFileSync(path.join(dir, 'planted-file'), 'utf8')).toBe('keep too');
   });
 
-  it('creates a new file with the mode asked for', () => {
+  itOnUnix('creates a new file with the mode asked for', MODES, () => {
     const file = path.join(makeTempDir(), 'new');
     fs.closeSync(openExclusive(file, 0o600));
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
@@ -89,10 +108,10 @@ describe('appendOwnFile', () => {
     appendOwnFile(file, 'a\n');
     appendOwnFile(file, 'b\n');
     expect(fs.readFileSync(file, 'utf8')).toBe('a\nb\n');
-    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expectPosixMode(file, 0o600);
   });
 
-  it('does not write through a symlink', () => {
+  itWithSymlinks('does not write through a symlink', () => {
     const dir = makeTempDir();
     fs.writeFileSync(path.join(dir, 'victim'), 'keep');
     fs.symlinkSync(path.join(dir, 'victim'), path.join(dir, 'log'));
@@ -100,7 +119,7 @@ describe('appendOwnFile', () => {
     expect(fs.readFileSync(path.join(dir, 'victim'), 'utf8')).toBe('keep');
   });
 
-  it('fails at once on a FIFO instead of waiting for a reader', () => {
+  itOnUnix('fails at once on a FIFO instead of waiting for a reader', FIFO, () => {
     const fifo = path.join(makeTempDir(), 'log');
     execFileSync('mkfifo', [fifo]);
     expect(() => appendOwnFile(fifo, 'x')).toThrow(expect.objectContaining({ code: 'ENXIO' }));
@@ -126,5 +145,141 @@ describe('isTempFileOf', () => {
     ['other.json.0123456789abcdef', false],
   ])('%s -> %s', (name, expected) => {
     expect(isTempFileOf('cache.json', name)).toBe(expected);
+  });
+});
+
+describe('describeFsPlatform', () => {
+  it('on Windows: no owner, and no O_NOFOLLOW or O_NONBLOCK (undefined constants become an explicit 0)', () => {
+    expect(describeFsPlatform('win32', 0, {})).toMatchObject({ uid: undefined, noFollow: 0, nonBlock: 0, renameRetryMs: 1000 });
+  });
+
+  it('on Linux and macOS: the uid and the constants as they are', () => {
+    expect(describeFsPlatform('darwin', 501, { O_NOFOLLOW: 0x100, O_NONBLOCK: 0x4 })).toMatchObject({
+      uid: 501,
+      noFollow: 0x100,
+      nonBlock: 0x4,
+      renameRetryMs: 0,
+    });
+  });
+});
+
+/** Windows' rules, run wherever the tests run: no owners or modes, no O_NOFOLLOW, no O_NONBLOCK. */
+const WINDOWS: FsPlatform = describeFsPlatform('win32', undefined, {});
+
+describe("without O_NOFOLLOW (Windows' rules)", () => {
+  itWithSymlinks('readOwnFile still refuses a symlink, and reads a regular file', () => {
+    const dir = makeTempDir();
+    fs.writeFileSync(path.join(dir, 'target'), 'secret');
+    fs.symlinkSync(path.join(dir, 'target'), path.join(dir, 'link'));
+    expect(readOwnFile(path.join(dir, 'link'), 100, WINDOWS)).toEqual({
+      status: 'unsafe',
+      why: `${path.join(dir, 'link')} is a symbolic link`,
+    });
+    expect(readOwnFile(path.join(dir, 'target'), 100, WINDOWS)).toEqual({ status: 'ok', text: 'secret' });
+    expect(readOwnFile(path.join(dir, 'missing'), 100, WINDOWS)).toEqual({ status: 'missing' });
+  });
+
+  itWithSymlinks('appendOwnFile does not write through a symlink, even a dangling one, and appends to a file of its own', () => {
+    const dir = makeTempDir();
+    fs.writeFileSync(path.join(dir, 'victim'), 'keep');
+    fs.symlinkSync(path.join(dir, 'victim'), path.join(dir, 'log'));
+    fs.symlinkSync(path.join(dir, 'nothing-yet'), path.join(dir, 'dangling'));
+    expect(() => appendOwnFile(path.join(dir, 'log'), 'x', 0o600, WINDOWS)).toThrow(expect.objectContaining({ code: 'ELOOP' }));
+    expect(() => appendOwnFile(path.join(dir, 'dangling'), 'x', 0o600, WINDOWS)).toThrow(expect.objectContaining({ code: 'ELOOP' }));
+    expect(fs.readFileSync(path.join(dir, 'victim'), 'utf8')).toBe('keep');
+    expect(fs.existsSync(path.join(dir, 'nothing-yet'))).toBe(false);
+    appendOwnFile(path.join(dir, 'own'), 'a\n', 0o600, WINDOWS);
+    appendOwnFile(path.join(dir, 'own'), 'b\n', 0o600, WINDOWS);
+    expect(fs.readFileSync(path.join(dir, 'own'), 'utf8')).toBe('a\nb\n');
+  });
+
+  it('writeFileAtomic and createFileExclusive work as elsewhere', () => {
+    const file = path.join(makeTempDir(), 'cache.json');
+    expect(createFileExclusive(file, 'first', 0o600, WINDOWS)).toBe(true);
+    expect(createFileExclusive(file, 'second', 0o600, WINDOWS)).toBe(false);
+    writeFileAtomic(file, 'new', 0o600, undefined, WINDOWS);
+    expect(fs.readFileSync(file, 'utf8')).toBe('new');
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['cache.json']);
+  });
+});
+
+describe("private directories under Windows' rules (no owners or modes to check)", () => {
+  it('a directory is accepted whatever its mode; a missing one is made; a file there is refused', () => {
+    const base = makeTempDir();
+    const open = path.join(base, 'open');
+    fs.mkdirSync(open, { mode: 0o777 });
+    fs.chmodSync(open, 0o777);
+    expect(checkPrivateDirectory(open, WINDOWS)).toBe(true);
+    expect(checkPrivateDirectory(path.join(base, 'missing'), WINDOWS)).toBe(false);
+    ensurePrivateDirectory(path.join(open, 'a', 'cache'), WINDOWS);
+    expect(fs.statSync(path.join(open, 'a', 'cache')).isDirectory()).toBe(true);
+    fs.writeFileSync(path.join(base, 'file'), '');
+    expect(() => checkPrivateDirectory(path.join(base, 'file'), WINDOWS)).toThrow(
+      new UnsafePathError(path.join(base, 'file'), 'is not a directory'),
+    );
+  });
+});
+
+describe('private directories on a macOS file system (a pretend tree, uid 501)', () => {
+  const dir = (uid: number, mode: number): PathStat => ({ uid, mode, isDirectory: () => true, isSymbolicLink: () => false });
+  const link = (uid: number): PathStat => ({ uid, mode: 0o755, isDirectory: () => false, isSymbolicLink: () => true });
+  /** As macOS lays it out: /var and /tmp are root's links into /private; $TMPDIR is the user's, under /var/folders. */
+  function macos(changes: Record<string, PathStat> = {}): FsPlatform {
+    const tree: Record<string, PathStat> = {
+      '/': dir(0, 0o755),
+      '/private': dir(0, 0o755),
+      '/private/var': dir(0, 0o755),
+      '/private/var/folders': dir(0, 0o755),
+      '/private/var/folders/zz': dir(0, 0o755),
+      '/private/var/folders/zz/zyxvpxvq6csfxvn_n0000000000000': dir(501, 0o755),
+      '/private/var/folders/zz/zyxvpxvq6csfxvn_n0000000000000/T': dir(501, 0o700),
+      '/private/var/folders/zz/zyxvpxvq6csfxvn_n0000000000000/T/ecr': dir(501, 0o700),
+      '/private/tmp': dir(0, 0o1777),
+      '/private/tmp/ecr': dir(501, 0o700),
+      '/Users': dir(0, 0o755),
+      '/Users/me': dir(501, 0o750),
+      '/Users/me/.ecr': dir(501, 0o700),
+      ...changes,
+    };
+    const real = (p: string): string => p.replace(/^\/(var|tmp)(?=\/|$)/, '/private/$1');
+    const entry = (p: string): PathStat => {
+      const found = tree[p];
+      if (!found) throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
+      return found;
+    };
+    return {
+      ...describeFsPlatform('darwin', 501, { O_NOFOLLOW: 0x100, O_NONBLOCK: 0x4 }),
+      lstat: (p) => (p === '/var' || p === '/tmp' ? link(0) : entry(real(p))),
+      stat: (p) => entry(real(p)),
+      realpath: (p) => {
+        entry(real(p));
+        return real(p);
+      },
+    };
+  }
+
+  it.each([
+    ['the default cache directory', '/Users/me/.ecr'],
+    ['a directory in the per-user temp directory ($TMPDIR)', '/var/folders/zz/zyxvpxvq6csfxvn_n0000000000000/T/ecr'],
+    ['the same through its real path', '/private/var/folders/zz/zyxvpxvq6csfxvn_n0000000000000/T/ecr'],
+    ['a directory of ours in sticky /tmp', '/tmp/ecr'],
+  ])('accepts %s (%s)', (_what, path) => {
+    expect(checkPrivateDirectory(path, macos())).toBe(true);
+  });
+
+  it('accepts / as older macOS had it (root:admin, 1775: group-writable, but sticky)', () => {
+    expect(checkPrivateDirectory('/Users/me/.ecr', macos({ '/': dir(0, 0o1775) }))).toBe(true);
+  });
+
+  it.each([
+    ['/Users/me owned by someone else', { '/Users/me': dir(502, 0o750) }, '/Users/me is owned by uid 502, not by you or root'],
+    ['a group-writable home', { '/Users/me': dir(501, 0o770) }, '/Users/me is writable by others (mode 770)'],
+    [
+      'a cache directory of another user',
+      { '/Users/me/.ecr': dir(502, 0o700) },
+      '/Users/me/.ecr is owned by uid 502, not by you (uid 501)',
+    ],
+  ])('refuses %s', (_what, changes, message) => {
+    expect(() => checkPrivateDirectory('/Users/me/.ecr', macos(changes))).toThrow(message);
   });
 });
