@@ -105,12 +105,9 @@ export function editClientConfig(text: string | undefined, request: ClientConfig
       const current = findEntry(helpers, host);
       const was = stringValue(current?.value);
       if (was === HELPER_NAME) continue;
+      const before = current?.value.kind === 'scalar' ? current.value.raw : 'not a string';
       setEntry(helpers, host, jsonString(HELPER_NAME));
-      changes.push(
-        current === undefined
-          ? `credHelpers: added ${host}`
-          : `credHelpers: ${host} now uses ${HELPER_NAME} (was ${current.value.kind === 'scalar' ? current.value.raw : 'not a string'})`,
-      );
+      changes.push(current === undefined ? `credHelpers: added ${host}` : `credHelpers: ${host} now uses ${HELPER_NAME} (was ${before})`);
     }
   }
   if (request.credsStore) {

@@ -13,11 +13,14 @@ export type JsonNode = JsonObject | JsonArray | JsonScalar;
 export interface JsonObject {
   readonly kind: 'object';
   readonly entries: JsonEntry[];
+  /** The source text, when it was written on one line (`"numbers": [1, 2]`): kept as it was while unchanged. */
+  inline?: string;
 }
 
 export interface JsonArray {
   readonly kind: 'array';
   readonly items: JsonNode[];
+  inline?: string;
 }
 
 /** A string, number, `true`, `false` or `null`, as written in the file. */
@@ -110,12 +113,23 @@ export function parseJsonDocument(text: string): JsonNode {
     return text.slice(start, pos);
   };
 
+  // A file all on one line is laid out afresh as a whole; in a laid-out file, a container
+  // someone wrote on one line stays so.
+  const multiLine = text.trim().includes('\n');
+  /** Remembers a container's source text when it sits on one line. */
+  const withInline = <T extends JsonObject | JsonArray>(start: number, node: T): T => {
+    const source = text.slice(start, pos);
+    if (multiLine && !source.includes('\n')) node.inline = source;
+    return node;
+  };
+
   const parseValue = (depth: number): JsonNode => {
     if (depth > MAX_DEPTH) return fail('nested too deeply');
     skipSpace();
     const char = text[pos];
-    if (char === '{') return parseObject(depth);
-    if (char === '[') return parseArray(depth);
+    const start = pos;
+    if (char === '{') return withInline(start, parseObject(depth));
+    if (char === '[') return withInline(start, parseArray(depth));
     if (char === '"') return { kind: 'scalar', raw: parseString() };
     for (const literal of ['true', 'false', 'null']) {
       if (text.startsWith(literal, pos)) {
@@ -213,6 +227,8 @@ export function formatJsonDocument(node: JsonNode, layout: JsonLayout): string {
   const { indent, newline } = layout;
   const format = (value: JsonNode, depth: number): string => {
     if (value.kind === 'scalar') return value.raw;
+    // A one-line container nobody changed stays as it was written (but a whole file on one line is laid out).
+    if (depth > 0 && isPristine(value) && value.inline !== undefined) return value.inline;
     const inner = indent.repeat(depth + 1);
     const lines =
       value.kind === 'object'
@@ -223,6 +239,13 @@ export function formatJsonDocument(node: JsonNode, layout: JsonLayout): string {
     return `${open}${newline}${lines.join(`,${newline}`)}${newline}${indent.repeat(depth)}${close}`;
   };
   return format(node, 0) + (layout.finalNewline ? newline : '');
+}
+
+/** Unchanged since parsed: it and everything in it still have their source text. */
+function isPristine(node: JsonNode): boolean {
+  if (node.kind === 'scalar') return true;
+  if (node.inline === undefined) return false;
+  return node.kind === 'object' ? node.entries.every((entry) => isPristine(entry.value)) : node.items.every(isPristine);
 }
 
 /** A JSON string node for `value`. */
@@ -247,6 +270,7 @@ export function findEntry(object: JsonObject, key: string): JsonEntry | undefine
 
 /** Sets `key` to `value`: in place where it is, else appended at the end. */
 export function setEntry(object: JsonObject, key: string, value: JsonNode): void {
+  object.inline = undefined;
   const entry = findEntry(object, key);
   if (entry) entry.value = value;
   else object.entries.push({ key, rawKey: JSON.stringify(key), value });
