@@ -12,7 +12,23 @@ import * as path from 'node:path';
  */
 export const RUNTIME: 'node' | 'exe' = process.env.ECR_LOGIN_TEST_RUNTIME === 'exe' || process.env.ECR_LOGIN_TEST_EXE ? 'exe' : 'node';
 
-const EXE_SUFFIX = process.platform === 'win32' ? '.exe' : '';
+/** What an executable's file name ends with here: `.exe` on Windows, which starts no other. */
+export const EXE_SUFFIX = process.platform === 'win32' ? '.exe' : '';
+
+/**
+ * On Windows, the variables a child cannot do without: Winsock fails to start without
+ * SystemRoot (every socket, the emulator's included, errors with WSAEPROVIDERFAILEDINIT).
+ * Not USERPROFILE or APPDATA: HOME, which tests set, must decide where the helper's files go.
+ */
+const WINDOWS_ESSENTIALS: Record<string, string> =
+  process.platform === 'win32'
+    ? Object.fromEntries(
+        ['SystemRoot', 'SystemDrive', 'windir'].flatMap((name) => {
+          const value = process.env[name];
+          return value === undefined ? [] : [[name, value]];
+        }),
+      )
+    : {};
 
 function executablePath(): string {
   const file = path.resolve(process.env.ECR_LOGIN_TEST_EXE || path.join(__dirname, `../../dist/docker-credential-ecr-login${EXE_SUFFIX}`));
@@ -63,8 +79,9 @@ export interface HelperResult {
 
 /**
  * Starts the built helper as a real child process (asynchronously, so an emulator running in
- * the test process keeps answering). The environment is exactly `env` plus PATH: nothing
- * from the developer's machine (no ~/.aws) leaks in.
+ * the test process keeps answering). The environment is exactly `env` plus PATH (and on
+ * Windows the system variables it cannot run without): nothing from the developer's machine
+ * (no ~/.aws) leaks in.
  */
 export function startHelper(
   args: readonly string[],
@@ -77,7 +94,7 @@ export function startHelper(
   const started = Date.now();
   const [file = process.execPath, ...prefix] = command;
   const child = spawn(file, [...prefix, ...args], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    env: { ...WINDOWS_ESSENTIALS, PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
