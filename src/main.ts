@@ -10,7 +10,8 @@ import { createServices } from './services';
 
 export interface Io {
   readonly stdin: AsyncIterable<Buffer | string>;
-  readonly stdout: { write(chunk: string): unknown };
+  /** `isTerminal`: whether stdout is a terminal; called only by the commands that care. */
+  readonly stdout: { write(chunk: string): unknown; isTerminal?: () => boolean };
   readonly stderr: { write(chunk: string): unknown };
 }
 
@@ -73,6 +74,7 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
       stdout += text;
     },
     version: deps.version,
+    ...(io.stdout.isTerminal ? { isTerminal: io.stdout.isTerminal } : {}),
   };
 
   let deadline: NodeJS.Timeout | undefined;
@@ -92,6 +94,8 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
     const helperError = error instanceof HelperError ? error : unexpected(error, argv, logger);
     logger.debug(`${protocol} ${argv[0] ?? ''} failed: ${helperError.code}: ${helperError.message}`);
     if (protocol !== 'docker') {
+      // A command's report written before it failed (`doctor`'s) is still the answer.
+      if (protocol === 'command') io.stdout.write(stdout);
       logger.fail(helperError.hint ?? helperError.message);
       return helperError.exitCode;
     }

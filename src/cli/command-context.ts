@@ -5,4 +5,6 @@ import type { HelperServices } from '../services';
 export interface CommandContext extends ActionIo {
   readonly services: HelperServices;
   readonly version: string;
+  /** Whether stdout is a terminal (`doctor` colours its report only then); asked only when needed. */
+  readonly isTerminal?: () => boolean;
 }

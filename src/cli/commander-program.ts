@@ -83,6 +83,20 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
       runConfigure(options, { config: ctx.services.config, output: ctx.output, warn: (message) => ctx.services.logger.tell(message) });
     });
 
+  program
+    .command('doctor')
+    .argument('[host]', 'the registry to check, e.g. 123456789012.dkr.ecr.us-west-2.amazonaws.com')
+    .description(
+      'check the set-up for a registry, step by step (PATH, docker config, AWS credentials, IAM, registry, cache, proxy), and say how to fix what fails',
+    )
+    .option('--json', 'print the report as JSON: {"host","checks":[{"name","status","detail","fix"}],"ok"}')
+    .option('--registry-url <url>', "send the registry check's GET /v2/ here instead of https://<host>")
+    .helpOption('-h, --help', 'describe doctor')
+    .action(async (host: string | undefined, options: { json?: boolean; registryUrl?: string }) => {
+      const { runDoctorCommand } = await import('./doctor/doctor-command');
+      await runDoctorCommand(host, options, ctx, process.platform);
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

@@ -92,7 +92,7 @@ export function createProcessIo(): Io {
   return {
     stdin: readStdin(),
     // The stream only if a write would block: even reading `process.stdout` builds it.
-    stdout: { write: (text: string) => writeAll(1, text, () => process.stdout) },
+    stdout: { write: (text: string) => writeAll(1, text, () => process.stdout), isTerminal: () => process.stdout.isTTY === true },
     stderr: { write: (text: string) => writeAll(2, text, () => process.stderr) },
   };
 }

@@ -1,0 +1,281 @@
+import type * as http from 'node:http';
+import type { IdentityEnv } from '../config';
+import type { Logger } from '../log';
+import { createProxyAgent } from './create-proxy-agent';
+
+type SdkClients = typeof import('./sdk-clients');
+
+/** The token source's network timeouts, so that `doctor` sees what a `get` would see. */
+const TIMEOUTS = { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true };
+/** The token source's attempts per call (the SDK's standard retry). */
+const MAX_ATTEMPTS = 3;
+/** The token source's deadline for the whole credential chain. */
+const CREDENTIALS_DEADLINE_MS = 5000;
+
+/** Where the default chain found credentials, without any secret. */
+export interface CredentialSummary {
+  /** Which provider: `environment variables`, `SSO`, `EC2 instance metadata`, … */
+  readonly source: string;
+  /** The profile, when the source reads one from the shared files. */
+  readonly profile: string | undefined;
+  /** The access key id's last four characters. */
+  readonly keyIdEnd: string;
+  /** Temporary credentials: when they expire. */
+  readonly expiresAt: Date | undefined;
+}
+
+export interface CallerIdentity {
+  readonly arn: string;
+  readonly account: string;
+}
+
+/** What a registry's `GET /v2/` answered. */
+export interface RegistryAnswer {
+  readonly status: number;
+}
+
+/** A failed AWS call, said in one line, with what to do about it. */
+export class DiagnosticError extends Error {
+  readonly fix: string;
+  /** `network`: the endpoint did not answer (or not in time). */
+  readonly kind: 'no-credentials' | 'network' | 'rejected' | 'other';
+  constructor(kind: DiagnosticError['kind'], message: string, fix: string) {
+    super(message);
+    this.name = 'DiagnosticError';
+    this.kind = kind;
+    this.fix = fix;
+  }
+}
+
+/**
+ * The AWS side of `doctor`: which credentials the default chain finds, whose they are (STS
+ * `GetCallerIdentity`), which proxy an endpoint goes through, and what a registry answers.
+ * Loads the SDK chunk on first use. Every call has the token source's timeouts.
+ */
+export interface AwsDiagnostics {
+  resolveCredentials(): Promise<CredentialSummary>;
+  getCallerIdentity(region: string): Promise<CallerIdentity>;
+  /** `GET <registryUrl>/v2/`, with `Authorization: Basic …` when given, through the proxy the environment chooses. */
+  probeRegistry(registryUrl: string, authorization: string | undefined, timeoutMs: number): Promise<RegistryAnswer>;
+  /** The proxy URL the environment's HTTPS_PROXY/NO_PROXY choose for `url`; undefined: direct. */
+  proxyFor(url: string): Promise<string | undefined>;
+}
+
+export interface AwsDiagnosticsOptions {
+  readonly logger: Logger;
+  readonly identityEnv: IdentityEnv;
+  /** The profile configured for the registry, instead of AWS_PROFILE. */
+  readonly profile?: string;
+}
+
+/**
+ * The SDK's credential providers mark what they returned (`$source`, its feature ids); the
+ * first matching entry names the source. Ordered from the most to the least specific: a
+ * profile that assumes a role also carries CREDENTIALS_PROFILE.
+ */
+const SOURCES: readonly [feature: string, source: string, fromProfile: boolean][] = [
+  ['CREDENTIALS_ENV_VARS_STS_WEB_ID_TOKEN', 'web identity (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE)', false],
+  ['CREDENTIALS_PROFILE_STS_WEB_ID_TOKEN', 'web identity (web_identity_token_file in the profile)', true],
+  ['CREDENTIALS_PROFILE_SSO', 'SSO (IAM Identity Center)', true],
+  ['CREDENTIALS_PROFILE_SSO_LEGACY', 'SSO (IAM Identity Center)', true],
+  ['CREDENTIALS_SSO', 'SSO (IAM Identity Center)', true],
+  ['CREDENTIALS_SSO_LEGACY', 'SSO (IAM Identity Center)', true],
+  ['CREDENTIALS_PROFILE_LOGIN', 'aws login session', true],
+  ['CREDENTIALS_PROFILE_PROCESS', 'credential_process', true],
+  ['CREDENTIALS_PROFILE_SOURCE_PROFILE', 'assumed role (role_arn with source_profile)', true],
+  ['CREDENTIALS_PROFILE_NAMED_PROVIDER', 'assumed role (role_arn with credential_source)', true],
+  ['CREDENTIALS_PROFILE', 'shared credentials/config files', true],
+  ['CREDENTIALS_ENV_VARS', 'environment variables (AWS_ACCESS_KEY_ID)', false],
+  ['CREDENTIALS_HTTP', 'container credentials endpoint (AWS_CONTAINER_CREDENTIALS_…)', false],
+  ['CREDENTIALS_IMDS', 'EC2 instance metadata (instance profile)', false],
+];
+
+/**
+ * Names the source of credentials from the SDK's attribution, or — for an SDK that gives none
+ * — from the settings that select one, in the default chain's order. Pure; exported for tests.
+ */
+export function describeCredentialSource(
+  marks: Readonly<Record<string, unknown>> | undefined,
+  identityEnv: IdentityEnv,
+  profile: string | undefined,
+): { source: string; profile: string | undefined } {
+  const chosenProfile = profile ?? identityEnv.AWS_PROFILE ?? 'default';
+  for (const [feature, source, fromProfile] of SOURCES) {
+    if (marks?.[feature] !== undefined) return { source, profile: fromProfile ? chosenProfile : undefined };
+  }
+  if (profile === undefined && identityEnv.AWS_ACCESS_KEY_ID)
+    return { source: 'environment variables (AWS_ACCESS_KEY_ID)', profile: undefined };
+  if (profile === undefined && identityEnv.AWS_ROLE_ARN && identityEnv.AWS_WEB_IDENTITY_TOKEN_FILE) {
+    return { source: 'web identity (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE)', profile: undefined };
+  }
+  return { source: 'the default credential chain', profile: chosenProfile };
+}
+
+function field(error: unknown, key: string): string {
+  const value = typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'string' ? value : '';
+}
+
+const NETWORK =
+  /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|socket hang up|timed? ?out|TimeoutError/i;
+
+function isNetwork(error: unknown): boolean {
+  return NETWORK.test(`${field(error, 'name')} ${field(error, 'code')} ${field(error, 'message')}`);
+}
+
+/** Races `work` against a deadline; the deadline's error says what did not answer. */
+async function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Creates the diagnostics; nothing is loaded until a method is called. */
+export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnostics {
+  const { logger, identityEnv, profile } = options;
+  let loaded: Promise<{ sdk: SdkClients; agent: http.Agent }> | undefined;
+  const load = (): Promise<{ sdk: SdkClients; agent: http.Agent }> =>
+    (loaded ??= import('./sdk-clients').then((sdk) => ({ sdk, agent: createProxyAgent(sdk) })));
+  const sdkLogger = {
+    trace: () => undefined,
+    debug: (...parts: unknown[]) => logger.debug(`aws-sdk: ${parts.map(String).join(' ')}`),
+    info: () => undefined,
+    warn: (...parts: unknown[]) => logger.debug(`aws-sdk: ${parts.map(String).join(' ')}`),
+    error: (...parts: unknown[]) => logger.debug(`aws-sdk: ${parts.map(String).join(' ')}`),
+  };
+  const chain = async () => {
+    const { sdk } = await load();
+    const provider = sdk.defaultProvider({ logger: sdkLogger, ...(profile === undefined ? {} : { profile }) });
+    return withDeadline(
+      provider(),
+      CREDENTIALS_DEADLINE_MS,
+      () =>
+        new DiagnosticError(
+          'no-credentials',
+          `no AWS credentials within ${CREDENTIALS_DEADLINE_MS / 1000} s: a credentials endpoint (container credentials, instance metadata) or credential_process did not answer`,
+          'check that endpoint, or set AWS_PROFILE or AWS_ACCESS_KEY_ID',
+        ),
+    );
+  };
+
+  return {
+    async resolveCredentials() {
+      try {
+        const credentials = await chain();
+        const marks = (credentials as { $source?: Record<string, unknown> }).$source;
+        const named = describeCredentialSource(marks, identityEnv, profile);
+        return { ...named, keyIdEnd: credentials.accessKeyId.slice(-4), expiresAt: credentials.expiration };
+      } catch (error) {
+        if (error instanceof DiagnosticError) throw error;
+        const message = field(error, 'message').replace(/\s+/g, ' ').trim() || String(error);
+        logger.debug(`doctor: credentials: ${field(error, 'name')}: ${message}`);
+        throw new DiagnosticError(
+          'no-credentials',
+          `no AWS credentials found (${message})`,
+          profile === undefined
+            ? 'set AWS_PROFILE (and run `aws sso login` for an SSO profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an IAM role is attached'
+            : `define profile ${profile} in ~/.aws/config (and run \`aws sso login --profile ${profile}\` for an SSO profile)`,
+        );
+      }
+    },
+
+    async getCallerIdentity(region) {
+      const { sdk, agent } = await load();
+      const client = new sdk.STSClient({
+        region,
+        maxAttempts: MAX_ATTEMPTS,
+        logger: sdkLogger,
+        requestHandler: { ...TIMEOUTS, httpAgent: agent, httpsAgent: agent },
+        credentials: chain,
+      });
+      try {
+        const out = await client.send(new sdk.GetCallerIdentityCommand({}));
+        return { arn: out.Arn ?? '(no ARN in the answer)', account: out.Account ?? '' };
+      } catch (error) {
+        if (error instanceof DiagnosticError) throw error;
+        const name = field(error, 'name');
+        const message = field(error, 'message').replace(/\s+/g, ' ').trim() || String(error);
+        logger.debug(`doctor: GetCallerIdentity: ${name}: ${message}`);
+        if (isNetwork(error)) {
+          throw new DiagnosticError(
+            'network',
+            `could not reach AWS STS (${field(error, 'code') || name || 'network error'})`,
+            'check the network, the proxy (HTTPS_PROXY, NO_PROXY) or AWS_ENDPOINT_URL_STS',
+          );
+        }
+        if (/ExpiredToken|RequestExpired/.test(name)) {
+          throw new DiagnosticError(
+            'rejected',
+            `the AWS session credentials have expired (${name})`,
+            'refresh them (e.g. `aws sso login`)',
+          );
+        }
+        if (/InvalidClientTokenId|SignatureDoesNotMatch|UnrecognizedClient|IncompleteSignature/.test(name)) {
+          throw new DiagnosticError(
+            'rejected',
+            `AWS rejected the credentials (${name}: ${message})`,
+            'check that the access key is active and its secret matches (aws iam list-access-keys)',
+          );
+        }
+        throw new DiagnosticError('other', `GetCallerIdentity failed (${name ? `${name}: ` : ''}${message})`, 'see the log for details');
+      } finally {
+        client.destroy();
+      }
+    },
+
+    async probeRegistry(registryUrl, authorization, timeoutMs) {
+      const { agent } = await load();
+      const url = new URL('/v2/', registryUrl);
+      const send = url.protocol === 'http:' ? (await import('node:http')).request : (await import('node:https')).request;
+      return new Promise<RegistryAnswer>((resolve, reject) => {
+        const request = send(url, {
+          method: 'GET',
+          agent,
+          headers: { 'user-agent': 'docker-credential-ecr-login doctor', ...(authorization ? { authorization } : {}) },
+        });
+        const timer = setTimeout(() => {
+          request.destroy();
+          reject(
+            new DiagnosticError(
+              'network',
+              `${url.origin} did not answer within ${timeoutMs / 1000} s`,
+              'check the network and the proxy (HTTPS_PROXY, NO_PROXY) between here and the registry',
+            ),
+          );
+        }, timeoutMs);
+        request.on('response', (response) => {
+          clearTimeout(timer);
+          response.resume();
+          resolve({ status: response.statusCode ?? 0 });
+        });
+        request.on('error', (error) => {
+          clearTimeout(timer);
+          reject(
+            new DiagnosticError(
+              'network',
+              `could not reach ${url.origin} (${field(error, 'code') || error.message})`,
+              'check the host name, the network and the proxy (HTTPS_PROXY, NO_PROXY)',
+            ),
+          );
+        });
+        request.end();
+      });
+    },
+
+    async proxyFor(url) {
+      const { sdk } = await load();
+      const parsed = new URL(url);
+      const port = parsed.port || (parsed.protocol === 'http:' ? '80' : '443');
+      const proxy = sdk.getProxyForUrl({ protocol: parsed.protocol, host: `${parsed.hostname}:${port}`, port } as Parameters<
+        SdkClients['getProxyForUrl']
+      >[0]);
+      return proxy || undefined;
+    },
+  };
+}

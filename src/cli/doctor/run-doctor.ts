@@ -1,0 +1,429 @@
+import type { AwsDiagnostics, CallerIdentity, CredentialSummary } from '../../aws/create-aws-diagnostics';
+import type { AuthorizationToken } from '../../aws/token-source';
+import { HelperError, KeychainUnavailableError, TokenFetchError } from '../../errors';
+import { redact } from '../../log';
+import { parseRegistry, type Registry } from '../../registry/parse-registry';
+import { checkPrivateDirectory } from '../../safe-fs';
+import type { HelperServices } from '../../services';
+import { resolveContainersAuthFile, resolveDockerConfigFile } from '../configure/client-files';
+import { DOCKER_HELPER_PROGRAM, findOnPath } from '../configure/find-on-path';
+import {
+  checkContainersAuth,
+  checkDockerConfig,
+  formatHostKey,
+  type ReadJsonFile,
+  resolveContainersAuthFiles,
+} from './check-client-config';
+import { type CheckResult, fail, ok, skip } from './check-result';
+import { formatAttachCommand, formatIamPolicy, partitionOf } from './format-iam-policy';
+
+const HELPER_PROGRAM = DOCKER_HELPER_PROGRAM;
+
+export interface DoctorOptions {
+  /** The registry to check, as a client names it (`host`, `host:port`, `https://host`). */
+  readonly host?: string | undefined;
+  /**
+   * Where to send the registry's `GET /v2/`, instead of `https://<host>`: a registry reached
+   * through another address (a tunnel, split DNS, a local stand-in).
+   */
+  readonly registryUrl?: string | undefined;
+}
+
+export interface DoctorDeps {
+  readonly services: HelperServices;
+  readonly platform: NodeJS.Platform;
+  /** The current user's uid (POSIX), for the containers auth file's default place. */
+  readonly uid: number | undefined;
+  /** Tests: which files count as programs (default: the file system's answer). */
+  readonly isExecutable?: (file: string, platform: NodeJS.Platform) => boolean;
+  readonly readJsonFile: ReadJsonFile;
+  readonly diagnostics: AwsDiagnostics;
+}
+
+/** The longest any one network check may take, so that the report comes before the command's deadline. */
+const CHECK_DEADLINE_MS = 12_000;
+/** How long the registry may take to answer one `GET /v2/` (the token source's request timeout). */
+const REGISTRY_TIMEOUT_MS = 5000;
+
+function message(error: unknown): string {
+  if (error instanceof HelperError) return error.hint ?? error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function fixOf(error: unknown, fallback: string): string {
+  const fix = typeof error === 'object' && error !== null ? (error as { fix?: unknown }).fix : undefined;
+  return typeof fix === 'string' ? fix : fallback;
+}
+
+/** Races `work` against the check's deadline; the deadline resolves to `onTimeout()`. */
+async function withDeadline<T>(work: () => Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work(), new Promise<T>((resolve) => (timer = setTimeout(() => resolve(onTimeout()), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `11 h 52 min`, `4 min`, `40 s`. */
+export function formatDuration(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return `${Math.max(0, Math.floor(ms / 1000))} s`;
+  const hours = Math.floor(minutes / 60);
+  return hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+}
+
+/** The ECR API endpoint the token source calls for `registry` (or the configured override). */
+function ecrEndpoint(registry: Registry | undefined, region: string, services: HelperServices): string {
+  const env = services.config.identityEnv;
+  if (registry?.kind === 'ecr-public')
+    return env.AWS_ENDPOINT_URL_ECR_PUBLIC ?? env.AWS_ENDPOINT_URL ?? 'https://api.ecr-public.us-east-1.amazonaws.com';
+  const cn = registry !== undefined && partitionOf(registry.host, region) === 'aws-cn';
+  return env.AWS_ENDPOINT_URL_ECR ?? env.AWS_ENDPOINT_URL ?? `https://api.ecr.${region}.amazonaws.com${cn ? '.cn' : ''}`;
+}
+
+function stsEndpoint(region: string, services: HelperServices): string {
+  const env = services.config.identityEnv;
+  return env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL ?? `https://sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+}
+
+/**
+ * Runs every check of `doctor`, in the order of the report: the helper on PATH, the clients'
+ * configuration, AWS credentials, STS identity, an ECR token, the registry's answer to it,
+ * the cache, the keychain, the proxies. A check that depends on one that failed is skipped
+ * and says why. No check writes anything: the token fetched is not cached.
+ */
+export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promise<CheckResult[]> {
+  const { services, diagnostics } = deps;
+  const { config } = services;
+  const env = config.clientEnv;
+  const host = options.host?.trim() || undefined;
+  const hostKey = host === undefined ? undefined : formatHostKey(host);
+  const registry = host === undefined ? undefined : parseRegistry(host);
+  const region = registry?.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1');
+  const deadlineMs = Math.min(CHECK_DEADLINE_MS, Math.max(2000, Math.floor(config.commandTimeoutMs / 4)));
+  const results: CheckResult[] = [];
+
+  // 1. The program docker will run.
+  const found = findOnPath(HELPER_PROGRAM, env, deps.platform, ...(deps.isExecutable ? [deps.isExecutable] : []));
+  results.push(
+    found
+      ? ok('helper-on-path', found)
+      : fail(
+          'helper-on-path',
+          `${HELPER_PROGRAM} is not on PATH, so docker, podman and skopeo cannot run it`,
+          `put the directory that holds ${HELPER_PROGRAM} on PATH, or link it into one (e.g. /usr/local/bin)`,
+        ),
+  );
+
+  // 2. The clients' configuration.
+  if (host !== undefined && hostKey === undefined) {
+    results.push(
+      fail(
+        'docker-config',
+        `${JSON.stringify(host)} is not a registry host name`,
+        'give a host such as 123456789012.dkr.ecr.us-west-2.amazonaws.com',
+      ),
+    );
+    results.push(skip('containers-auth', 'no valid registry given'));
+  } else {
+    const dockerFile = resolveDockerConfigFile(env, config.homeDir);
+    results.push(checkDockerConfig(dockerFile, deps.readJsonFile(dockerFile), hostKey));
+    let primary: string | undefined;
+    try {
+      primary = resolveContainersAuthFile(env, config.homeDir, deps.platform, deps.uid);
+    } catch {
+      // XDG_RUNTIME_DIR names no directory: podman/skopeo have no primary auth file either.
+    }
+    results.push(checkContainersAuth(resolveContainersAuthFiles(env, config.homeDir, primary), deps.readJsonFile, hostKey));
+  }
+
+  // 3. AWS credentials.
+  let credentials: CredentialSummary | undefined;
+  results.push(
+    await withDeadline<CheckResult>(
+      async () => {
+        try {
+          credentials = await diagnostics.resolveCredentials();
+          const profile = credentials.profile === undefined ? '' : `, profile ${credentials.profile}`;
+          const expiry = credentials.expiresAt ? `, temporary, valid until ${credentials.expiresAt.toISOString()}` : '';
+          return ok('aws-credentials', `from ${credentials.source}${profile}; access key id …${credentials.keyIdEnd}${expiry}`);
+        } catch (error) {
+          return fail(
+            'aws-credentials',
+            message(error),
+            fixOf(error, 'set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run where an IAM role is attached'),
+          );
+        }
+      },
+      deadlineMs,
+      () =>
+        fail(
+          'aws-credentials',
+          `the AWS credential chain gave no credentials within ${deadlineMs / 1000} s`,
+          'check the credentials endpoint or credential_process of your profile, or set AWS_PROFILE or AWS_ACCESS_KEY_ID',
+        ),
+    ),
+  );
+  // A late answer after the deadline must not count.
+  if (results[results.length - 1]?.status !== 'OK') credentials = undefined;
+
+  // 4 and 5 (at once: different endpoints): who we are, and whether ECR gives us a token.
+  let identity: CallerIdentity | undefined;
+  let token: AuthorizationToken | undefined;
+  let accessDenied = false;
+  if (!credentials) {
+    results.push(skip('sts-identity', 'no AWS credentials (see aws-credentials)'));
+    results.push(skip('ecr-token', 'no AWS credentials (see aws-credentials)'));
+  } else {
+    const stsCheck = withDeadline<CheckResult>(
+      async () => {
+        try {
+          identity = await diagnostics.getCallerIdentity(region);
+          return ok('sts-identity', `${identity.arn} (account ${identity.account}, STS in ${region})`);
+        } catch (error) {
+          return fail('sts-identity', message(error), fixOf(error, 'see the log for details'));
+        }
+      },
+      deadlineMs,
+      () =>
+        fail(
+          'sts-identity',
+          `AWS STS (${stsEndpoint(region, services)}) did not answer within ${deadlineMs / 1000} s`,
+          'check the network, the proxy (HTTPS_PROXY, NO_PROXY) or AWS_ENDPOINT_URL_STS',
+        ),
+    );
+    const ecrCheck = async (): Promise<CheckResult> => {
+      if (host === undefined) return skip('ecr-token', 'no registry given');
+      if (registry === undefined) {
+        return fail(
+          'ecr-token',
+          `${host} is not an Amazon ECR registry host, so the helper answers "credentials not found" for it`,
+          'use the registry host as ECR names it: <account>.dkr.ecr.<region>.amazonaws.com (or public.ecr.aws)',
+        );
+      }
+      const source = await services.loadTokenSource();
+      return withDeadline<CheckResult>(
+        async () => {
+          try {
+            token = await source.getAuthorizationToken(registry);
+            const until = token.expiresAt ? `, valid until ${token.expiresAt.toISOString()}` : '';
+            return ok(
+              'ecr-token',
+              `${registry.kind === 'ecr-public' ? 'ecr-public' : 'ecr'}:GetAuthorizationToken in ${registry.region} gave a token${until}`,
+            );
+          } catch (error) {
+            accessDenied = error instanceof TokenFetchError && error.reason === 'access-denied';
+            return ecrFailure(error, registry);
+          }
+        },
+        deadlineMs,
+        () =>
+          fail(
+            'ecr-token',
+            `the ECR API (${ecrEndpoint(registry, region, services)}) did not answer within ${deadlineMs / 1000} s`,
+            'check the network, the proxy (HTTPS_PROXY, NO_PROXY) or AWS_ENDPOINT_URL_ECR',
+          ),
+      );
+    };
+    const [sts, ecr] = await Promise.all([stsCheck, ecrCheck()]);
+    results.push(sts);
+    results.push(accessDenied ? withAttachCommand(ecr, identity?.arn) : ecr);
+  }
+
+  // 6. The registry, with the token.
+  const registryUrl = options.registryUrl ?? (hostKey === undefined ? undefined : `https://${hostKey}`);
+  if (host === undefined || registryUrl === undefined) results.push(skip('registry', 'no registry given'));
+  else if (!token) results.push(skip('registry', 'no ECR token to try (see ecr-token)'));
+  else results.push(await checkRegistry(registryUrl, token, diagnostics, registry));
+
+  // 7. The cache and the keychain.
+  results.push(await checkCache(services, registry));
+  results.push(checkKeychain(services, deps.platform, results));
+
+  // 8. Proxies.
+  results.push(await checkProxy(services, diagnostics, registry, region, registryUrl));
+  return results;
+}
+
+/** Why ECR gave no token, and for access denied, the policy to add. */
+function ecrFailure(error: unknown, registry: Registry): CheckResult {
+  const detail = message(error);
+  if (error instanceof TokenFetchError) {
+    switch (error.reason) {
+      case 'access-denied':
+        return fail('ecr-token', detail, formatIamPolicy(registry));
+      case 'no-credentials':
+        return fail('ecr-token', detail, 'set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run where an IAM role is attached');
+      case 'network':
+        return fail('ecr-token', detail, 'check the network, the proxy (HTTPS_PROXY, NO_PROXY) or AWS_ENDPOINT_URL_ECR');
+      default:
+        return fail('ecr-token', detail, 'see the line above, and the log for details');
+    }
+  }
+  return fail('ecr-token', detail, 'see the log for details');
+}
+
+/** The policy fix, introduced: whom to give it to, and the command that does it. */
+function withAttachCommand(check: CheckResult, stsArn: string | undefined): CheckResult {
+  const principal = stsArn ?? /(arn:\S+) is not allowed/.exec(check.detail)?.[1];
+  const command = principal === undefined ? undefined : formatAttachCommand(principal);
+  const who = principal ?? 'the principal';
+  const fix = `allow ${who} to get tokens and pull, with this IAM policy (ecr-pull.json):\n${check.fix ?? ''}${command ? `\nfor example: ${command}\n(or attach the managed policy AmazonEC2ContainerRegistryReadOnly)` : ''}`;
+  return { ...check, fix };
+}
+
+async function checkRegistry(
+  url: string,
+  token: AuthorizationToken,
+  diagnostics: AwsDiagnostics,
+  registry: Registry | undefined,
+): Promise<CheckResult> {
+  const name = 'registry';
+  const target = `${new URL('/v2/', url).href}`;
+  try {
+    const anonymous = await diagnostics.probeRegistry(url, undefined, REGISTRY_TIMEOUT_MS);
+    const basic = `Basic ${Buffer.from(`${token.username}:${token.password}`).toString('base64')}`;
+    const authorized = await diagnostics.probeRegistry(url, basic, REGISTRY_TIMEOUT_MS);
+    const answers = `${anonymous.status} without credentials, ${authorized.status} with the token`;
+    if (authorized.status === 200) return ok(name, `GET ${target}: ${answers}`);
+    if (authorized.status === 401 || authorized.status === 403) {
+      const whose = registry?.kind === 'ecr' ? ` (a token for account ${registry.registryId} in ${registry.region})` : '';
+      return fail(
+        name,
+        `GET ${target}: ${answers}: the registry refused the token${whose}`,
+        'check that this address is the registry the token is for (a proxy or alias in front of another registry needs its own entry), and that the clock is right',
+      );
+    }
+    return fail(
+      name,
+      `GET ${target}: ${answers}, not 200: this is not a registry answering as ECR does`,
+      'check the host name (and --registry-url)',
+    );
+  } catch (error) {
+    return fail(name, message(error), fixOf(error, 'check the network'));
+  }
+}
+
+async function checkCache(services: HelperServices, registry: Registry | undefined): Promise<CheckResult> {
+  const name = 'cache';
+  const { config } = services;
+  if (config.cacheDisabled) return skip(name, 'AWS_ECR_DISABLE_CACHE is set: every get asks ECR');
+  if (config.cacheDir === undefined) {
+    return fail(name, 'no cache: the home directory is not an absolute path', 'set HOME, or AWS_ECR_CACHE_DIR to an absolute path');
+  }
+  let where: string;
+  try {
+    const exists = checkPrivateDirectory(config.cacheDir);
+    where = `${config.cacheDir}${exists ? '' : ' (created on the first get)'}`;
+  } catch (error) {
+    return fail(
+      name,
+      `${config.cacheDir} cannot be used: ${message(error)}`,
+      'make it a directory of yours that nobody else can write (chmod 700), or set AWS_ECR_CACHE_DIR',
+    );
+  }
+  const backend = config.cacheBackend === 'keychain' ? 'keychain backend' : 'file backend';
+  try {
+    const identity = services.identity();
+    if (registry !== undefined) {
+      const cached = await services.store.get(registry.host, identity);
+      const left = cached ? cached.expiresAt - services.now() : 0;
+      return ok(
+        name,
+        `${where}, ${backend}; ${cached && left > 0 ? `a token for ${registry.host} and this identity, ${formatDuration(left)} left` : `no cached token for ${registry.host} and this identity`}`,
+      );
+    }
+    const tokens = await services.store.list(identity);
+    return ok(
+      name,
+      `${where}, ${backend}; ${tokens.length} cached ${tokens.length === 1 ? 'token' : 'tokens'} for this identity${tokens.length > 0 ? `: ${tokens.map((t) => `${t.host} (${formatDuration(t.expiresAt - services.now())} left)`).join(', ')}` : ''}`,
+    );
+  } catch (error) {
+    return fail(name, message(error), fixOf(error, 'see the line above'));
+  }
+}
+
+const KEYCHAIN_NAMES: Partial<Record<NodeJS.Platform, string>> = { darwin: 'macOS Keychain', win32: 'Windows Credential Manager' };
+
+function checkKeychain(services: HelperServices, platform: NodeJS.Platform, earlier: readonly CheckResult[]): CheckResult {
+  const name = 'keychain';
+  const kind = KEYCHAIN_NAMES[platform] ?? 'Secret Service (D-Bus)';
+  const needed =
+    services.config.cacheBackend === 'keychain'
+      ? 'AWS_ECR_CACHE_BACKEND=keychain keeps tokens there'
+      : earlier.some((c) => c.name === 'docker-config' && /credsStore sends every registry/.test(c.detail))
+        ? 'credsStore keeps other registries’ logins there'
+        : undefined;
+  try {
+    const stored = services.credentials.list().size;
+    return ok(
+      name,
+      `${kind} usable; ${stored} stored ${stored === 1 ? 'login' : 'logins'} for registries that are not ECR${needed ? ` (${needed})` : ''}`,
+    );
+  } catch (error) {
+    if (!(error instanceof KeychainUnavailableError)) return fail(name, message(error), 'see the log for details');
+    if (needed)
+      return fail(
+        name,
+        message(error),
+        services.config.cacheBackend === 'keychain'
+          ? 'make the keychain usable, or set AWS_ECR_CACHE_BACKEND=file'
+          : 'make the keychain usable, or use credHelpers entries for the ECR registries instead of credsStore',
+      );
+    return skip(name, `${kind} not usable (${message(error)}); not needed: tokens are cached in a file and credsStore is not ecr-login`);
+  }
+}
+
+/** Which variable set `proxy`, for the report. */
+function proxyVariable(services: HelperServices, proxy: string): string {
+  const env = services.config.clientEnv;
+  const names = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY'] as const;
+  return names.find((n) => env[n] === proxy) ?? 'the environment';
+}
+
+async function checkProxy(
+  services: HelperServices,
+  diagnostics: AwsDiagnostics,
+  registry: Registry | undefined,
+  region: string,
+  registryUrl: string | undefined,
+): Promise<CheckResult> {
+  const name = 'proxy';
+  const env = services.config.clientEnv;
+  const noProxy = env.no_proxy ?? env.NO_PROXY;
+  const endpoints = [
+    ...new Set([ecrEndpoint(registry, region, services), stsEndpoint(region, services), ...(registryUrl ? [registryUrl] : [])]),
+  ];
+  const lines: string[] = [];
+  let bad: string | undefined;
+  for (const endpoint of endpoints) {
+    let proxy: string | undefined;
+    try {
+      proxy = await diagnostics.proxyFor(endpoint);
+    } catch (error) {
+      bad = message(error);
+      continue;
+    }
+    const origin = new URL(endpoint).host;
+    if (proxy === undefined) lines.push(`${origin}: direct${noProxy ? ` (NO_PROXY=${noProxy})` : ''}`);
+    else {
+      try {
+        new URL(proxy.includes('://') ? proxy : `http://${proxy}`);
+      } catch {
+        bad = `${proxyVariable(services, proxy)}=${redact(proxy)} is not a URL`;
+      }
+      lines.push(`${origin}: through ${redact(proxy)} (${proxyVariable(services, proxy)})`);
+    }
+  }
+  if (bad) return fail(name, `${bad}\n${lines.join('\n')}`, 'set HTTPS_PROXY to a URL such as http://proxy.example:3128');
+  const anySet = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'].some(
+    (n) => env[n as keyof typeof env],
+  );
+  return ok(
+    name,
+    anySet
+      ? lines.join('\n')
+      : `no proxy set (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY): ${endpoints.map((e) => new URL(e).host).join(', ')} direct`,
+  );
+}
