@@ -1,9 +1,12 @@
+import packageJson from '../../package.json';
 import { UsageError } from '../errors';
 import { formatVersion } from '../protocol/docker/credentials';
 import { type DockerAction, handleDockerAction } from '../protocol/docker/handle-command';
 import { formatKubeletConfig, isProviderName } from '../protocol/kubelet/format-kubelet-config';
+import { handleCredentialProviderRequest } from '../protocol/kubelet/handle-request';
 import type { CommandContext } from './command-context';
 import type { ConfigureOptions } from './configure/run-configure';
+import { formatHelpFooter } from './format-help';
 
 const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
   get: 'print the credentials for the server URL read from stdin',
@@ -13,7 +16,14 @@ const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
   version: 'print the version',
 };
 
-const USAGE = 'Usage: docker-credential-ecr-login <get|store|erase|list|version> | get-credentials | kubelet-config [options]';
+const USAGE =
+  'Usage: docker-credential-ecr-login <get|store|erase|list|version> | get-credentials | kubelet-config | configure | doctor [options]';
+
+/**
+ * Where `--help` sends the reader for more: the package's `homepage` when package.json names
+ * one, else the README that ships with it.
+ */
+const README_ADDRESS = (packageJson as { homepage?: string }).homepage ?? 'README.md in the package (npm) or in the project repository';
 
 /**
  * Everything beyond a bare protocol action — `--help`, `--version`, mistakes — goes through
@@ -35,10 +45,7 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
     .exitOverride()
     .configureOutput({ writeOut: (text) => ctx.output(text), writeErr: () => undefined })
     .showSuggestionAfterError(false)
-    .addHelpText(
-      'after',
-      '\nConfigure it in ~/.docker/config.json:\n  {"credHelpers": {"<account>.dkr.ecr.<region>.amazonaws.com": "ecr-login"}}\n',
-    );
+    .addHelpText('after', () => formatHelpFooter(ctx.services.config, README_ADDRESS));
   for (const [action, description] of Object.entries(DESCRIPTIONS) as [DockerAction, string][]) {
     program
       .command(action)
@@ -46,6 +53,12 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
       .helpOption('-h, --help', `describe ${action}`)
       .action(() => handleDockerAction(action, ctx, ctx.services, ctx.version));
   }
+
+  program
+    .command('get-credentials')
+    .description('answer a kubelet CredentialProviderRequest read from stdin (what kubelet runs; also the name ecr-credential-provider)')
+    .helpOption('-h, --help', 'describe get-credentials')
+    .action(async () => ctx.output(await handleCredentialProviderRequest(await ctx.readInput(), ctx.services)));
 
   program
     .command('kubelet-config')

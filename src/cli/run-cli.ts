@@ -25,7 +25,8 @@ const COMMAND_LINE_ONLY: ReadonlySet<string> = new Set(['--help', '-h', '--versi
  */
 export function selectProtocol(programName: string, argv: readonly string[]): Protocol {
   const [first] = argv;
-  if (first === 'get-credentials') return 'kubelet';
+  // `get-credentials --help` is a person asking; kubelet's own arguments are ignored.
+  if (first === 'get-credentials') return argv[1] === '--help' || argv[1] === '-h' ? 'command' : 'kubelet';
   if (first !== undefined && COMMANDS.has(first)) return 'command';
   if (programName === PROVIDER_PROGRAM && (first === undefined || !COMMAND_LINE_ONLY.has(first))) return 'kubelet';
   return 'docker';
