@@ -1,0 +1,294 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { itAsRoot } from '../helpers/root';
+import { HELPER_COMMAND, runHelper } from '../helpers/run-helper';
+import { makeTempDir } from '../helpers/temp-dir';
+
+/*
+ * `configure` run as the built helper, with a temp HOME (and DOCKER_CONFIG), against copies of
+ * real-world configs (__tests__/fixtures/configure).
+ */
+
+const FIXTURES = path.resolve(__dirname, '../fixtures/configure');
+const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+const ECR = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+const isWindows = process.platform === 'win32';
+const mode = (file: string): number => fs.statSync(file).mode & 0o777;
+
+/** No docker-credential-ecr-login on this PATH. */
+const BARE_PATH = isWindows ? (process.env.PATH ?? '') : '/usr/bin:/bin';
+const NOT_ON_PATH =
+  'ecr-login: docker-credential-ecr-login is not on PATH, so docker cannot run the "ecr-login" helper configured here: put it (or a link to it) in a directory on PATH under that name\n';
+
+function home(): { home: string; dockerDir: string; config: string } {
+  const dir = makeTempDir();
+  const dockerDir = path.join(dir, '.docker');
+  return { home: dir, dockerDir, config: path.join(dockerDir, 'config.json') };
+}
+
+function configure(args: readonly string[], env: Record<string, string>) {
+  return runHelper(['configure', ...args], '', { PATH: BARE_PATH, ...env });
+}
+
+describe('configure', () => {
+  it('creates a missing config (0600, in a new 0700 directory), and a second run changes nothing', async () => {
+    const { home: HOME, dockerDir, config } = home();
+    const first = await configure(['--registry', ECR], { HOME });
+    expect(first).toMatchObject({ code: 0, stdout: `${config}: created\n  credHelpers: added ${ECR}\n`, stderr: NOT_ON_PATH });
+    expect(fs.readFileSync(config, 'utf8')).toBe(`{\n\t"credHelpers": {\n\t\t"${ECR}": "ecr-login"\n\t}\n}\n`);
+    if (!isWindows) {
+      expect(mode(config)).toBe(0o600);
+      expect(mode(dockerDir)).toBe(0o700);
+    }
+    const mtime = fs.statSync(config).mtimeMs;
+    const second = await configure(['--registry', `https://${ECR}/v2/`], { HOME });
+    expect(second).toMatchObject({ code: 0, stdout: `${config}: already configured\n` });
+    expect(fs.statSync(config).mtimeMs).toBe(mtime);
+    expect(fs.readdirSync(dockerDir)).toEqual(['config.json']);
+  });
+
+  it('says nothing about PATH when docker can find docker-credential-ecr-login there', async () => {
+    const { home: HOME } = home();
+    const bin = makeTempDir();
+    const program = path.join(bin, isWindows ? 'docker-credential-ecr-login.exe' : 'docker-credential-ecr-login');
+    fs.writeFileSync(program, '#!/bin/sh\n', { mode: 0o755 });
+    const result = await configure(['--registry', ECR], { HOME, PATH: `${bin}${path.delimiter}${BARE_PATH}` });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('updates a real config in $DOCKER_CONFIG: every other key kept, the old file in config.json.bak (0600)', async () => {
+    const { home: HOME } = home();
+    const dockerConfig = makeTempDir();
+    const config = path.join(dockerConfig, 'config.json');
+    const original = fixture('ci-runner-linux.json');
+    fs.writeFileSync(config, original, { mode: 0o600 });
+    const result = await configure(['--all-ecr'], { HOME, DOCKER_CONFIG: dockerConfig });
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: `${config}: updated (the previous version is in ${config}.bak)\n  credHelpers: added 222233334444.dkr.ecr.eu-central-1.amazonaws.com\n  credHelpers: added public.ecr.aws\n`,
+    });
+    expect(fs.readFileSync(`${config}.bak`, 'utf8')).toBe(original);
+    if (!isWindows) expect(mode(`${config}.bak`)).toBe(0o600);
+    const updated = fs.readFileSync(config, 'utf8');
+    expect(updated).toBe(
+      original.replace(
+        '\t"experimental": "enabled"\n}\n',
+        '\t"experimental": "enabled",\n\t"credHelpers": {\n\t\t"222233334444.dkr.ecr.eu-central-1.amazonaws.com": "ecr-login",\n\t\t"public.ecr.aws": "ecr-login"\n\t}\n}\n',
+      ),
+    );
+    expect(fs.readdirSync(dockerConfig).sort()).toEqual(['config.json', 'config.json.bak']);
+  });
+
+  it('--dry-run prints a unified diff and writes nothing', async () => {
+    const { home: HOME, dockerDir, config } = home();
+    fs.mkdirSync(dockerDir, { mode: 0o700 });
+    fs.writeFileSync(config, '{\n\t"auths": {},\n\t"credsStore": "desktop"\n}', { mode: 0o600 });
+    const result = await configure(['--creds-store', '--registry', ECR, '--dry-run'], { HOME });
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: [
+        `--- ${config}`,
+        `+++ ${config}`,
+        '@@ -1,4 +1,7 @@',
+        ' {',
+        ' \t"auths": {},',
+        '-\t"credsStore": "desktop"',
+        '+\t"credsStore": "ecr-login",',
+        '+\t"credHelpers": {',
+        `+\t\t"${ECR}": "ecr-login"`,
+        '+\t}',
+        ' }',
+        '\\ No newline at end of file',
+        'dry run: nothing written',
+        '',
+      ].join('\n'),
+    });
+    expect(result.stderr).toContain('credsStore was "desktop"');
+    expect(fs.readFileSync(config, 'utf8')).toBe('{\n\t"auths": {},\n\t"credsStore": "desktop"\n}');
+    expect(fs.readdirSync(dockerDir)).toEqual(['config.json']);
+  });
+
+  it('refuses a file it cannot parse: one line on stderr naming the file, line and column; nothing written', async () => {
+    const { home: HOME, dockerDir, config } = home();
+    fs.mkdirSync(dockerDir, { mode: 0o700 });
+    fs.writeFileSync(config, fixture('malformed.json'), { mode: 0o600 });
+    const result = await configure(['--registry', ECR], { HOME });
+    expect(result).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `ecr-login: cannot parse ${config}: expected a key in double quotes, found "}" at line 4, column 1; fix the file (or move it away) and run configure again\n`,
+    });
+    expect(fs.readFileSync(config, 'utf8')).toBe(fixture('malformed.json'));
+    expect(fs.readdirSync(dockerDir)).toEqual(['config.json']);
+  });
+
+  it.each([
+    [['--containers-auth', '--creds-store'], '--creds-store and --containers-auth do not go together'],
+    [['--registry', 'ghcr.io'], '--registry ghcr.io is not an Amazon ECR registry host'],
+    [['--registry', '*.dkr.ecr.us-east-1.amazonaws.com'], 'docker matches credHelpers by exact host name'],
+    [['--role-arn', 'arn:aws:iam::123456789012:role/x'], 'name it with --registry HOST'],
+    [['--registry', ECR, '--role-arn', 'arn:aws:iam::123456789012:user/x'], 'is not an IAM role ARN'],
+    [[], 'nothing to configure'],
+  ])('usage errors exit 1 with one line and write nothing: %j', async (args, message) => {
+    const { home: HOME } = home();
+    const result = await configure(args, { HOME });
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toMatch(/^ecr-login: [^\n]+\n$/);
+    expect(result.stderr).toContain(message);
+    // Only the log (~/.ecr/log) may have been written.
+    expect(fs.readdirSync(HOME).filter((name) => name !== '.ecr')).toEqual([]);
+    expect(fs.existsSync(path.join(HOME, '.ecr', 'config.json'))).toBe(false);
+  });
+
+  describe('a symlinked config.json (dotfiles)', () => {
+    (isWindows ? it.skip : it)('follows a link of ours: the file it leads to is replaced, the link stays', async () => {
+      const { home: HOME, dockerDir, config } = home();
+      const dotfiles = path.join(HOME, 'dotfiles');
+      fs.mkdirSync(dotfiles, { mode: 0o700 });
+      fs.mkdirSync(dockerDir, { mode: 0o700 });
+      const target = path.join(dotfiles, 'docker-config.json');
+      fs.writeFileSync(target, fixture('docker-desktop-mac.json'), { mode: 0o600 });
+      fs.symlinkSync(target, config);
+      const result = await configure(['--registry', ECR], { HOME });
+      expect(result).toMatchObject({
+        code: 0,
+        stdout: `${config} (-> ${target}): updated (the previous version is in ${target}.bak)\n  credHelpers: added ${ECR}\n`,
+      });
+      expect(fs.lstatSync(config).isSymbolicLink()).toBe(true);
+      expect(JSON.parse(fs.readFileSync(target, 'utf8')).credHelpers).toEqual({ [ECR]: 'ecr-login' });
+      expect(fs.readFileSync(`${target}.bak`, 'utf8')).toBe(fixture('docker-desktop-mac.json'));
+    });
+
+    itAsRoot('never writes through a link owned by someone else', async () => {
+      const { home: HOME, dockerDir, config } = home();
+      fs.mkdirSync(dockerDir, { mode: 0o700 });
+      const target = path.join(HOME, 'real.json');
+      fs.writeFileSync(target, '{}', { mode: 0o600 });
+      fs.symlinkSync(target, config);
+      fs.lchownSync(config, 65534, 65534);
+      const result = await configure(['--registry', ECR], { HOME });
+      expect(result).toMatchObject({
+        code: 1,
+        stdout: '',
+        stderr: `ecr-login: not changing ${config}: it is a symbolic link owned by uid 65534, not by you (uid 0)\n`,
+      });
+      expect(fs.readFileSync(target, 'utf8')).toBe('{}');
+    });
+  });
+
+  (isWindows ? it.skip : it)('refuses a directory it cannot write to, and leaves the file as it was', () => {
+    const { home: HOME, dockerDir, config } = home();
+    fs.mkdirSync(dockerDir, { mode: 0o700 });
+    fs.writeFileSync(config, '{}', { mode: 0o600 });
+    // Root writes anywhere: run as nobody then, in a home of nobody's.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) for (const p of [HOME, dockerDir, config]) fs.chownSync(p, 65534, 65534);
+    fs.chmodSync(dockerDir, 0o500);
+    const [file = process.execPath, ...prefix] = HELPER_COMMAND;
+    const run = spawnSync(file, [...prefix, 'configure', '--registry', ECR], {
+      env: { PATH: BARE_PATH, HOME },
+      encoding: 'utf8',
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    expect({ code: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `ecr-login: cannot write ${config}: permission denied (EACCES)\n`,
+    });
+    fs.chmodSync(dockerDir, 0o700);
+    expect(fs.readdirSync(dockerDir)).toEqual(['config.json']);
+    expect(fs.readFileSync(config, 'utf8')).toBe('{}');
+  });
+
+  describe('--containers-auth', () => {
+    it('edits $REGISTRY_AUTH_FILE (podman, skopeo, buildah), with --all-ecr finding the ECR logins there', async () => {
+      const { home: HOME } = home();
+      const authFile = path.join(makeTempDir(), 'auth.json');
+      fs.writeFileSync(authFile, fixture('containers-auth.json'), { mode: 0o600 });
+      const result = await configure(['--containers-auth', '--all-ecr'], { HOME, REGISTRY_AUTH_FILE: authFile });
+      expect(result).toMatchObject({ code: 0 });
+      expect(JSON.parse(fs.readFileSync(authFile, 'utf8'))).toEqual({
+        ...JSON.parse(fixture('containers-auth.json')),
+        credHelpers: { '666677778888.dkr.ecr.eu-west-1.amazonaws.com': 'ecr-login', 'public.ecr.aws': 'ecr-login' },
+      });
+    });
+
+    (process.platform === 'linux' ? it : it.skip)('on Linux, else $XDG_RUNTIME_DIR/containers/auth.json', async () => {
+      const { home: HOME } = home();
+      const runtime = makeTempDir();
+      const result = await configure(['--containers-auth', '--registry', ECR], { HOME, XDG_RUNTIME_DIR: runtime });
+      expect(result).toMatchObject({
+        code: 0,
+        stdout: `${path.join(runtime, 'containers/auth.json')}: created\n  credHelpers: added ${ECR}\n`,
+      });
+    });
+  });
+
+  it('--registry with --profile/--role-arn and --alias: the settings file, and credHelpers for the hosts and the alias', async () => {
+    const { home: HOME, config } = home();
+    const settings = path.join(HOME, '.ecr', 'config.json');
+    const args = [
+      '--registry',
+      ECR,
+      '--registry',
+      '*.dkr.ecr.eu-west-1.amazonaws.com',
+      '--profile',
+      'prod',
+      '--role-arn',
+      'arn:aws:iam::123456789012:role/puller',
+    ];
+    const result = await configure([...args, '--alias', `registry.example.com=${ECR}`], { HOME });
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toBe(
+      [
+        `${settings}: created`,
+        `  registries["${ECR}"].profile: prod`,
+        `  registries["${ECR}"].roleArn: arn:aws:iam::123456789012:role/puller`,
+        '  registries["*.dkr.ecr.eu-west-1.amazonaws.com"].profile: prod',
+        '  registries["*.dkr.ecr.eu-west-1.amazonaws.com"].roleArn: arn:aws:iam::123456789012:role/puller',
+        `  aliases["registry.example.com"]: ${ECR}`,
+        `${config}: created`,
+        `  credHelpers: added ${ECR}`,
+        '  credHelpers: added registry.example.com',
+        '',
+      ].join('\n'),
+    );
+    expect(JSON.parse(fs.readFileSync(settings, 'utf8'))).toEqual({
+      registries: {
+        [ECR]: { profile: 'prod', roleArn: 'arn:aws:iam::123456789012:role/puller' },
+        '*.dkr.ecr.eu-west-1.amazonaws.com': { profile: 'prod', roleArn: 'arn:aws:iam::123456789012:role/puller' },
+      },
+      aliases: { 'registry.example.com': ECR },
+    });
+    if (!isWindows) expect(mode(settings)).toBe(0o600);
+    const again = await configure([...args, '--alias', `registry.example.com=${ECR}`], { HOME });
+    expect(again.stdout).toBe(`${settings}: already configured\n${config}: already configured\n`);
+  });
+
+  it('--config names the file to edit', async () => {
+    const { home: HOME } = home();
+    const file = path.join(makeTempDir(), 'other.json');
+    const result = await configure(['--creds-store', '--config', file], { HOME });
+    expect(result).toMatchObject({ code: 0, stdout: `${file}: created\n  credsStore: set to ecr-login\n` });
+    expect(fs.existsSync(path.join(HOME, '.docker'))).toBe(false);
+  });
+
+  it('has its own --help', async () => {
+    const result = await configure(['--help'], { HOME: makeTempDir() });
+    expect(result.code).toBe(0);
+    for (const option of [
+      '--registry <host>',
+      '--all-ecr',
+      '--creds-store',
+      '--containers-auth',
+      '--profile <name>',
+      '--role-arn <arn>',
+      '--alias <alias=host>',
+      '--dry-run',
+      '--config <path>',
+    ]) {
+      expect(result.stdout).toContain(option);
+    }
+  });
+});
