@@ -9,11 +9,12 @@
  *   - 24 concurrent cold `get`s: wall time and GetAuthorizationToken calls counted by the
  *     emulator, against 24 concurrent `node -e 0`, beside the same burst with the cache
  *     disabled (every process calls ECR)
+ *   - a compiled Bun program that does nothing (the executable's floor), when Bun is installed
  *   - which of our files a cache hit loads on Node (the AWS SDK chunk must not be among them)
  * Children get only PATH, HOME and the emulator's settings: NODE_EXTRA_CA_CERTS, which adds
  * tens of milliseconds to every Node start, never reaches them.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -31,21 +32,44 @@ const BURST = 24;
 type Command = readonly string[];
 const BASELINE: Command = [process.execPath, '-e', '0'];
 
+/**
+ * Standard input as docker, skopeo and kubelet give it: a file descriptor the helper can read
+ * without blocking (they pass a pipe). Not Node's `stdio: 'pipe'`, which is a socket: the
+ * helper then falls back to the `process.stdin` stream (src/entry/process-io.ts), a few
+ * milliseconds on Node and more on Bun, that no real client makes it pay. A file holding the
+ * request takes the same path as a pipe.
+ */
+const inputFiles = new Map<string, string>();
+let inputDir: string | undefined;
+function inputFile(input: string): string {
+  let file = inputFiles.get(input);
+  if (!file) {
+    inputDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-login-bench-input-'));
+    file = path.join(inputDir, String(inputFiles.size));
+    fs.writeFileSync(file, input);
+    inputFiles.set(input, file);
+  }
+  return file;
+}
+
 function timeRun(
   command: Command,
   args: string[],
   input: string,
   env: Record<string, string>,
-): Promise<{ ms: number; code: number | null; stdout: string }> {
+): Promise<{ ms: number; code: number | null; stdout: string; stderr: string }> {
   const [file = process.execPath, ...prefix] = command;
+  const stdin = fs.openSync(inputFile(input), 'r');
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(file, [...prefix, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(file, [...prefix, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: [stdin, 'pipe', 'pipe'] });
+    fs.closeSync(stdin);
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, code, stdout }));
-    child.stdin.end(input);
+    child.on('close', (code) => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, code, stdout, stderr }));
   });
 }
 
@@ -66,6 +90,31 @@ async function interleave(rounds: number, steps: (() => Promise<unknown>)[]): Pr
   }
 }
 
+/**
+ * The floor of the executable: a Bun program compiled as `npm run package` compiles the helper
+ * (scripts/package.mjs), that does nothing. What a cache hit costs beyond Bun's own start-up
+ * is the difference. Undefined without the pinned Bun.
+ */
+function compileBunFloor(dir: string): Command | undefined {
+  const oven = path.join(ROOT, 'node_modules', '@oven');
+  const bun = (fs.existsSync(oven) ? fs.readdirSync(oven) : [])
+    .map((pkg) => path.join(oven, pkg, 'bin', process.platform === 'win32' ? 'bun.exe' : 'bun'))
+    .find((file) => fs.existsSync(file));
+  if (!bun) return undefined;
+  fs.writeFileSync(path.join(dir, 'floor.js'), '0;\n');
+  const out = path.join(dir, 'bun-floor');
+  const flags = [
+    '--compile',
+    '--bytecode',
+    '--compile-jit-policy=100',
+    '--format=cjs',
+    '--no-compile-autoload-dotenv',
+    '--no-compile-autoload-bunfig',
+  ];
+  const build = spawnSync(bun, ['build', ...flags, path.join(dir, 'floor.js'), `--outfile=${out}`], { stdio: 'ignore' });
+  return build.status === 0 ? [out] : undefined;
+}
+
 async function main(): Promise<void> {
   const emulator = await startEcrEmulator();
   const homes: string[] = [];
@@ -76,6 +125,7 @@ async function main(): Promise<void> {
   };
   const builds: { name: string; command: Command }[] = [{ name: 'Node entry', command: [process.execPath, BIN] }];
   if (fs.existsSync(EXE)) builds.push({ name: 'executable', command: [EXE] });
+  const floor = builds.length > 1 ? compileBunFloor(home()) : undefined;
   try {
     const hitEnv = { HOME: home(), ...emulator.env() };
     for (const build of builds) {
@@ -86,9 +136,11 @@ async function main(): Promise<void> {
 
     // 1. Cache hit vs node -e 0, interleaved.
     const base: number[] = [];
+    const floorRuns: number[] = [];
     const hit = builds.map(() => [] as number[]);
     await interleave(ROUNDS, [
       () => timeRun(BASELINE, [], '', hitEnv).then((r) => base.push(r.ms)),
+      ...(floor ? [() => timeRun(floor, [], '', hitEnv).then((r) => floorRuns.push(r.ms))] : []),
       ...builds.map((build, b) => () => timeRun(build.command, ['get'], HOST, hitEnv).then((r) => hit[b]?.push(r.ms))),
     ]);
     const callsDuringHits = emulator.calls.length - callsBefore;
@@ -112,6 +164,8 @@ async function main(): Promise<void> {
       const results = await Promise.all(Array.from({ length: BURST }, () => timeRun(command, args, HOST, env)));
       const wall = Number(process.hrtime.bigint() - started) / 1e6;
       const ok = results.filter((r) => r.code === 0).length;
+      const failed = results.find((r) => r.code !== 0);
+      if (failed && command !== BASELINE) console.error(`a get of a burst failed (exit ${failed.code}): ${failed.stdout}${failed.stderr}`);
       return { wall, ok, calls: emulator.calls.filter((c) => c.action === 'GetAuthorizationToken').length };
     };
     type Burst = Awaited<ReturnType<typeof burst>>;
@@ -139,12 +193,21 @@ async function main(): Promise<void> {
     const baseBurstWall = median(baseBursts.map((r) => r.wall));
     console.log(`docker-credential-ecr-login benchmark — node ${process.version}, ${os.cpus().length} cores, ${ROUNDS} interleaved rounds`);
     console.log(`node -e 0: median ${f(median(base))} ms (beside the hits), ${f(median(coldBase))} ms (beside the cold gets)`);
-    console.log(`24 concurrent node -e 0: wall median ${f(baseBurstWall)} ms\n`);
+    console.log(`24 concurrent node -e 0: wall median ${f(baseBurstWall)} ms`);
+    if (floor) {
+      console.log(
+        `a compiled Bun program that does nothing: median ${f(median(floorRuns))} ms, ratio ${ratio(median(floorRuns), median(base))} node -e 0`,
+      );
+    }
+    console.log('');
     builds.forEach((build, b) => {
       const hits = hit[b] ?? [];
       const colds = cold[b] ?? [];
       console.log(`${build.name} (${build.command.map((part) => path.relative(ROOT, part) || part).join(' ')})`);
       console.log(`  cache-hit get         median ${f(median(hits))} ms   ratio ${ratio(median(hits), median(base))} node -e 0`);
+      if (build.command[0] === EXE && floor) {
+        console.log(`                        ${f(median(hits) - median(floorRuns))} ms over the compiled Bun program that does nothing`);
+      }
       console.log(`  cold get (1 ECR call) median ${f(median(colds))} ms   ratio ${ratio(median(colds), median(coldBase))} node -e 0`);
       const fmtBurst = (runs: Burst[]) =>
         `wall median ${f(median(runs.map((r) => r.wall)))} ms (${ratio(median(runs.map((r) => r.wall)), baseBurstWall)} 24 x node -e 0), GetAuthorizationToken calls ${runs.map((r) => r.calls).join('/')}, succeeded ${runs.map((r) => r.ok).join('/')} of ${BURST}`;
@@ -159,7 +222,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await emulator.close();
-    for (const h of homes) fs.rmSync(h, { recursive: true, force: true });
+    for (const h of [...homes, ...(inputDir ? [inputDir] : [])]) fs.rmSync(h, { recursive: true, force: true });
   }
 }
 
