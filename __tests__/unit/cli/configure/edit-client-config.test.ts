@@ -103,6 +103,13 @@ describe('editClientConfig on real-world configs', () => {
     expect(edit.text).toContain('\t"credsStore": "ecr-login",\n\t"currentContext"');
   });
 
+  it('lays out a one-line credHelpers it adds to; other one-line values stay one line', () => {
+    const before = '{\n  "credHelpers": {"gcr.io": "gcloud"},\n  "cliPluginsExtraDirs": ["/a", "/b"]\n}\n';
+    expect(editClientConfig(before, hostsOnly, 'f').text).toBe(
+      `{\n  "credHelpers": {\n    "gcr.io": "gcloud",\n    "${ECR}": "ecr-login"\n  },\n  "cliPluginsExtraDirs": ["/a", "/b"]\n}\n`,
+    );
+  });
+
   it('a missing or empty file becomes a tab-indented one with a final newline', () => {
     const expected = `{\n\t"credHelpers": {\n\t\t"${ECR}": "ecr-login"\n\t}\n}\n`;
     expect(editClientConfig(undefined, hostsOnly, 'f').text).toBe(expected);
