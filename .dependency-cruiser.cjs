@@ -17,6 +17,8 @@ const LAYERS = [
   // Below the token store, which keeps tokens in the keychain and takes locks.
   { name: 'keychain', path: '^src/keychain/', rank: 7 },
   { name: 'lock', path: '^src/lock/', rank: 7 },
+  // The per-registry settings file: read by the protocols (aliases), the resolver and services.
+  { name: 'settings', path: '^src/settings/', rank: 7 },
   // Shared by everything above; they import only each other.
   { name: 'leaves', path: '^src/(errors|log|config|hash|json-shape|safe-fs)\\.ts$|^src/registry/', rank: 8 },
 ].map((layer, index) => ({ rank: index, ...layer }));
@@ -27,7 +29,7 @@ const upwardOrSideways = LAYERS.flatMap((from) => {
   return [
     {
       name: `${from.name}-imports-down-only`,
-      comment: `${from.name} may import only layers below it (entry → main → cli → protocol → services → resolver → aws | store → keychain | lock → leaves)`,
+      comment: `${from.name} may import only layers below it (entry → main → cli → protocol → services → resolver → aws | store → keychain | lock | settings → leaves)`,
       severity: 'error',
       from: { path: from.path },
       to: { path: forbidden.map((to) => `(${to.path})`).join('|') },

@@ -99,6 +99,11 @@ export interface Config {
   readonly identityEnv: IdentityEnv;
   /** See `CLIENT_ENV_VARS`. */
   readonly clientEnv: ClientEnv;
+  /**
+   * The per-registry settings file (src/settings): `AWS_ECR_CONFIG` (a leading `~` expanded),
+   * else `<cacheDir>/config.json`; `fromEnv` when the variable chose it. Undefined without either.
+   */
+  readonly settingsFile: { readonly path: string; readonly fromEnv: boolean } | undefined;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'off'];
@@ -174,5 +179,12 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string): Config {
     homeDir,
     identityEnv,
     clientEnv,
+    settingsFile: settingsFileOf(env.AWS_ECR_CONFIG?.trim(), cacheDir, homeDir),
   };
+}
+
+/** See `Config.settingsFile`. A relative `AWS_ECR_CONFIG` is kept as given: loading it is an error, not a guess. */
+function settingsFileOf(chosen: string | undefined, cacheDir: string | undefined, homeDir: string): Config['settingsFile'] {
+  if (chosen) return { path: expandHome(chosen, homeDir), fromEnv: true };
+  return cacheDir === undefined ? undefined : { path: join(cacheDir, 'config.json'), fromEnv: false };
 }

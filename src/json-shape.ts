@@ -19,13 +19,22 @@ export class ShapeError extends Error {
   constructor(
     readonly path: string,
     readonly expected: string,
+    /** What is wrong, when it is not "must be `expected`" (an unknown field). */
+    readonly problem = `must be ${expected}`,
   ) {
-    super(`${path === '' ? 'the value' : `"${path}"`} must be ${expected}`);
+    super(`${path === '' ? 'the value' : `"${path}"`} ${problem}`);
     this.name = 'ShapeError';
   }
 }
 
-const child = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
+/**
+ * The path of `key` inside `path`: `a.b` for names, `a["x.example.com"]` for keys that are not
+ * (host names, annotations), so that a path says unambiguously where a value sits.
+ */
+const child = (path: string, key: string): string => {
+  if (!/^[A-Za-z_$][\w$]*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
+  return path === '' ? key : `${path}.${key}`;
+};
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -71,6 +80,23 @@ export function object<F extends Record<string, Shape<unknown>>>(fields: F): Sha
     return Object.fromEntries(entries.map(([key, shape]) => [key, shape(value[key], child(path, key))])) as {
       [K in keyof F]: ShapeOf<F[K]>;
     };
+  };
+}
+
+/**
+ * A JSON object with these fields and no others: for files people write by hand, where a
+ * misspelt field must be an error rather than silently do nothing.
+ */
+export function exactObject<F extends Record<string, Shape<unknown>>>(fields: F): Shape<{ [K in keyof F]: ShapeOf<F[K]> }> {
+  const loose = object(fields);
+  const known = Object.keys(fields);
+  return (value, path) => {
+    const parsed = loose(value, path);
+    const unknown = Object.keys(value as Record<string, unknown>).find((key) => !Object.hasOwn(fields, key));
+    if (unknown !== undefined) {
+      throw new ShapeError(child(path, unknown), 'absent', `is not a known field (known: ${known.join(', ')})`);
+    }
+    return parsed;
   };
 }
 

@@ -5,6 +5,8 @@ import { type CredentialStore, createCredentialStore } from './keychain/credenti
 import type { Keychain } from './keychain/os-keychain';
 import type { Locker } from './lock/locker';
 import type { Logger } from './log';
+import { loadSettings } from './settings/load-settings';
+import type { Settings } from './settings/parse-settings';
 import { createTokenStore } from './store/create-token-store';
 import type { TokenStore } from './store/token-store';
 
@@ -19,8 +21,13 @@ export interface HelperServices {
   readonly locker: Locker;
   /** Credentials for registries that are not ECR (credsStore mode), in the OS keychain. */
   readonly credentials: CredentialStore;
-  /** Local identity fingerprint material; computed on first use. */
-  readonly identity: () => string;
+  /**
+   * Local identity fingerprint material of the default chain — with `profile` instead of
+   * `AWS_PROFILE` when given (a registry's settings); computed on first use.
+   */
+  readonly identity: (profile?: string) => string;
+  /** The per-registry settings file, read on first use; throws `ConfigError` when it is invalid. */
+  readonly settings: () => Settings;
   /** The AWS side; only called on a cache miss. */
   readonly loadTokenSource: () => Promise<TokenSource>;
 }
@@ -37,14 +44,24 @@ export interface ServiceParts {
 /** Builds the services for one invocation. Builds nothing heavy: stores open files lazily. */
 export function createServices(parts: ServiceParts): HelperServices {
   const { config, logger, now, keychain } = parts;
-  let identity: string | undefined;
+  const identities = new Map<string | undefined, string>();
+  let settings: Settings | undefined;
   return {
     config,
     logger,
     now,
     ...createTokenStore({ config, logger, now, keychain }),
     credentials: createCredentialStore(keychain),
-    identity: () => (identity ??= resolveIdentityMaterial(config.identityEnv, config.homeDir)),
+    identity: (profile) => {
+      let identity = identities.get(profile);
+      if (identity === undefined) {
+        const env = profile === undefined ? config.identityEnv : { ...config.identityEnv, AWS_PROFILE: profile };
+        identity = resolveIdentityMaterial(env, config.homeDir);
+        identities.set(profile, identity);
+      }
+      return identity;
+    },
+    settings: () => (settings ??= loadSettings(config.settingsFile)),
     loadTokenSource: () => parts.loadTokenSource(logger),
   };
 }

@@ -1,4 +1,15 @@
-import { finiteNumber, literal, matching, object, optional, parseJsonShape, recordOf, ShapeError, string } from '../../src/json-shape';
+import {
+  exactObject,
+  finiteNumber,
+  literal,
+  matching,
+  object,
+  optional,
+  parseJsonShape,
+  recordOf,
+  ShapeError,
+  string,
+} from '../../src/json-shape';
 
 const POINT = object({ name: string, x: finiteNumber, tag: optional(string, 'none') });
 
@@ -42,5 +53,19 @@ describe('json shapes', () => {
     const parsed = parseJsonShape(recordOf(string), '{"__proto__":"x","k":"v"}');
     expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
     expect(Object.keys(parsed ?? {}).sort()).toEqual(['__proto__', 'k']);
+  });
+});
+
+describe('exactObject and paths of keys that are not names', () => {
+  const SHAPE = exactObject({ hosts: recordOf(exactObject({ name: string })) });
+
+  it('names a key that is not an identifier in brackets', () => {
+    expect(() => SHAPE({ hosts: { 'a.example.com': { name: 1 } } }, '')).toThrow('"hosts["a.example.com"].name" must be a string');
+  });
+
+  it('rejects a field it does not know, naming it and the known ones', () => {
+    expect(() => SHAPE({ hosts: {}, host: 1 }, '')).toThrow('"host" is not a known field (known: hosts)');
+    expect(() => SHAPE({ hosts: { x: { name: 'n', nmae: 'n' } } }, '')).toThrow('"hosts.x.nmae" is not a known field (known: name)');
+    expect(SHAPE({ hosts: { x: { name: 'n' } } }, '')).toEqual({ hosts: { x: { name: 'n' } } });
   });
 });

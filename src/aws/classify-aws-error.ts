@@ -25,10 +25,15 @@ function isNetworkError(name: string, code: string, message: string): boolean {
 }
 
 /**
- * Why assuming a role with a service account token (kubelet's service-account mode) failed:
- * one line naming the role and what to check.
+ * Why assuming a role failed: one line naming the role, the principal that asked (when STS
+ * says) and what to fix. `web-identity`: with a service account token (kubelet's
+ * service-account mode); `assume-role`: STS `AssumeRole` for a registry's `roleArn` setting.
  */
-export function classifyAssumeRoleError(error: unknown, roleArn: string): TokenFetchError {
+export function classifyAssumeRoleError(
+  error: unknown,
+  roleArn: string,
+  mode: 'web-identity' | 'assume-role' = 'web-identity',
+): TokenFetchError {
   if (error instanceof TokenFetchError) return error;
   const name = text(field(error, 'name'));
   const message = (text(field(error, 'message')) || String(error)).replace(/\s+/g, ' ').trim();
@@ -40,14 +45,29 @@ export function classifyAssumeRoleError(error: unknown, roleArn: string): TokenF
       { cause: error },
     );
   }
+  const what = `${name ? `${name}: ` : ''}${message}`;
+  if (mode === 'assume-role') {
+    if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+      return new TokenFetchError(
+        'no-credentials',
+        `no AWS credentials to assume ${roleArn} with: set the registry's "profile" in the settings file, AWS_PROFILE or AWS_ACCESS_KEY_ID`,
+        { cause: error },
+      );
+    }
+    const principal = /User: (\S+) is not authorized/.exec(message)?.[1] ?? 'the source credentials';
+    return new TokenFetchError(
+      'assume-role-failed',
+      `${principal} cannot assume ${roleArn} (${what}): allow sts:AssumeRole on ${roleArn} for ${principal} in its IAM policy, ` +
+        "and trust it in the role's trust policy (with sts:ExternalId if the role requires one); or fix roleArn in the settings file",
+      { cause: error },
+    );
+  }
   const check = /InvalidIdentityToken/.test(name)
     ? "check that the cluster's OIDC provider is registered in IAM and the token's audience is sts.amazonaws.com"
     : "check that the role's trust policy allows sts:AssumeRoleWithWebIdentity for this service account and audience sts.amazonaws.com";
-  return new TokenFetchError(
-    'assume-role-failed',
-    `cannot assume ${roleArn} with the pod's service account token (${name ? `${name}: ` : ''}${message}): ${check}`,
-    { cause: error },
-  );
+  return new TokenFetchError('assume-role-failed', `cannot assume ${roleArn} with the pod's service account token (${what}): ${check}`, {
+    cause: error,
+  });
 }
 
 /**

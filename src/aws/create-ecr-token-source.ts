@@ -4,7 +4,7 @@ import type { Logger } from '../log';
 import type { Registry } from '../registry/parse-registry';
 import { classifyAssumeRoleError, classifyAwsError } from './classify-aws-error';
 import { createProxyAgent } from './create-proxy-agent';
-import type { AuthorizationToken, TokenRequestOptions, TokenSource } from './token-source';
+import type { AssumeRole, AuthorizationToken, RoleCredentials, TokenRequestOptions, TokenSource } from './token-source';
 
 export interface EcrTokenSourceOptions {
   readonly logger: Logger;
@@ -86,8 +86,10 @@ function createSdkLogger(logger: Logger) {
  * Fetches tokens with `GetAuthorizationToken`: ECR for private registries (signed for the
  * registry's region, FIPS endpoint for `-fips` hosts), ECR Public in us-east-1. Credentials
  * come from the SDK's default chain (env, shared files and profiles, SSO, web identity,
- * container and instance metadata), or, with `webIdentity`, from STS
- * `AssumeRoleWithWebIdentity` in the registry's region (kubelet's service-account mode).
+ * container and instance metadata) — with `profile`, for that profile — or, with `webIdentity`,
+ * from STS `AssumeRoleWithWebIdentity` in the registry's region (kubelet's service-account
+ * mode), or, with `assumeRole`, from STS `AssumeRole` with the chain's credentials (the
+ * per-registry settings), through the role credential cache.
  */
 export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSource {
   const { logger } = options;
@@ -100,8 +102,9 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
   };
 
   /** The default chain, with our logger and one deadline (see `CREDENTIALS_DEADLINE_MS`). */
-  const defaultChain = (sdk: SdkClients, registry: Registry): ECRClientConfig['credentials'] => {
-    const chain = sdk.defaultProvider({ logger: sdkLogger });
+  const defaultChain = (sdk: SdkClients, registry: Registry, profile?: string): ECRClientConfig['credentials'] => {
+    // With a profile the SDK's chain skips AWS_ACCESS_KEY_ID & co., as with AWS_PROFILE.
+    const chain = sdk.defaultProvider({ logger: sdkLogger, ...(profile === undefined ? {} : { profile }) });
     return async (properties) => {
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<never>((_, reject) => {
@@ -124,6 +127,51 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
     };
   };
 
+  /**
+   * A role's credentials (per-registry `roleArn`): from the role credential cache while they
+   * have time left, else from STS `AssumeRole` in the registry's region (so China and GovCloud
+   * registries reach their partition's STS), signed with the source credentials.
+   */
+  const assumedRole = (
+    sdk: SdkClients,
+    registry: Registry,
+    role: AssumeRole,
+    source: ECRClientConfig['credentials'],
+    requestHandler: ECRClientConfig['requestHandler'],
+  ): ECRClientConfig['credentials'] => {
+    const assume = async (): Promise<RoleCredentials> => {
+      logger.info(`assuming ${role.roleArn} (session ${role.sessionName}) for ${registry.host}`);
+      const sts = new sdk.STSClient({
+        region: registry.region,
+        requestHandler,
+        maxAttempts: MAX_ATTEMPTS,
+        logger: sdkLogger,
+        ...(source ? { credentials: source } : {}),
+      });
+      try {
+        const out = await sts.send(
+          new sdk.AssumeRoleCommand({
+            RoleArn: role.roleArn,
+            RoleSessionName: role.sessionName,
+            ...(role.externalId === undefined ? {} : { ExternalId: role.externalId }),
+          }),
+        );
+        const c = out.Credentials;
+        if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !(c.Expiration instanceof Date)) {
+          throw new TokenFetchError('invalid-response', `STS AssumeRole for ${role.roleArn} returned no complete credentials`);
+        }
+        logger.addSecret(c.SecretAccessKey);
+        logger.addSecret(c.SessionToken);
+        return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+      } catch (error) {
+        throw classifyAssumeRoleError(error, role.roleArn, 'assume-role');
+      } finally {
+        sts.destroy();
+      }
+    };
+    return async () => role.cached(assume);
+  };
+
   /** Credentials for one call: the test's, the role's, or the default chain. */
   const credentialsFor = (
     sdk: SdkClients,
@@ -131,8 +179,11 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
     request: TokenRequestOptions,
     requestHandler: ECRClientConfig['requestHandler'],
   ): ECRClientConfig['credentials'] => {
-    const { webIdentity } = request;
-    if (!webIdentity) return options.credentials ?? defaultChain(sdk, registry);
+    const { webIdentity, assumeRole } = request;
+    if (!webIdentity) {
+      const source = options.credentials ?? defaultChain(sdk, registry, request.profile);
+      return assumeRole ? assumedRole(sdk, registry, assumeRole, source, requestHandler) : source;
+    }
     const assume = sdk.fromWebToken({
       roleArn: webIdentity.roleArn,
       webIdentityToken: webIdentity.token,
@@ -151,7 +202,8 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
 
   return {
     async getAuthorizationToken(registry: Registry, request: TokenRequestOptions = {}): Promise<AuthorizationToken> {
-      const as = request.webIdentity ? ` as ${request.webIdentity.roleArn}` : '';
+      const role = request.webIdentity?.roleArn ?? request.assumeRole?.roleArn;
+      const as = `${role ? ` as ${role}` : ''}${request.profile ? ` (profile ${request.profile})` : ''}`;
       logger.info(`requesting a token for ${registry.host} (${registry.kind}, ${registry.region})${as}`);
       try {
         const sdk = await import('./sdk-clients');

@@ -9,8 +9,8 @@ export { globalAgent as httpGlobalAgent } from 'node:http';
 export { globalAgent as httpsGlobalAgent } from 'node:https';
 export { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 export { ECRPUBLICClient, GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand } from '@aws-sdk/client-ecr-public';
-// `doctor`: who the credentials belong to.
-export { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+// `doctor`: who the credentials belong to; AssumeRole: a registry's `roleArn` setting.
+export { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 // The default credential chain, called explicitly so that it gets our logger and a deadline.
 export { defaultProvider } from '@aws-sdk/credential-provider-node';
 // What @aws-sdk/credential-providers' fromWebToken is built on; the default credential chain

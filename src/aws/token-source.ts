@@ -17,9 +17,34 @@ export interface WebIdentity {
   readonly token: string;
 }
 
+/** Temporary credentials of an assumed role, as STS `AssumeRole` returns them. */
+export interface RoleCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration: Date;
+}
+
+/** A role to assume with STS `AssumeRole` for one registry (the per-registry settings). */
+export interface AssumeRole {
+  readonly roleArn: string;
+  readonly sessionName: string;
+  readonly externalId?: string;
+  /**
+   * Returns the role's cached credentials if they have time left, else calls `assume` (STS)
+   * and caches what it returns: an assumed role's credentials serve every registry with
+   * the same role and source identity until they expire.
+   */
+  readonly cached: (assume: () => Promise<RoleCredentials>) => Promise<RoleCredentials>;
+}
+
 export interface TokenRequestOptions {
   /** Call ECR as this role instead of the identity of the default credential chain. */
   readonly webIdentity?: WebIdentity;
+  /** The default credential chain with this AWS profile (for the token, or as `assumeRole`'s source). */
+  readonly profile?: string;
+  /** Call ECR as this role, assumed with the credentials of `profile` or the default chain. */
+  readonly assumeRole?: AssumeRole;
 }
 
 /**

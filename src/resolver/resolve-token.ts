@@ -1,4 +1,4 @@
-import type { TokenSource, WebIdentity } from '../aws/token-source';
+import type { TokenRequestOptions, TokenSource, WebIdentity } from '../aws/token-source';
 import { HelperError, TokenFetchError } from '../errors';
 import { type Locker, NO_LOCKER } from '../lock/locker';
 import { withLock } from '../lock/with-lock';
@@ -14,8 +14,10 @@ export interface ResolveTokenDeps {
   readonly locker: Locker;
   /** Loaded only on a cache miss: the AWS SDK is heavy and the hit path must stay light. */
   readonly loadTokenSource: () => Promise<TokenSource>;
-  /** Local identity fingerprint material (see `aws/identity-fingerprint`). */
+  /** Local identity fingerprint material (see `aws/identity-fingerprint`, `registry-credentials`). */
   readonly identity: string;
+  /** How a miss fetches the token (the registry's profile or role); default the default chain. */
+  readonly request?: TokenRequestOptions;
   readonly now: () => number;
   /** Lock waits; default real time. */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -86,7 +88,7 @@ type Fetched = { readonly cacheable: true; readonly token: CachedToken } | { rea
 async function fetchToken(registry: Registry, deps: ResolveTokenDeps): Promise<Fetched> {
   const source = await deps.loadTokenSource();
   const issuedAt = deps.now();
-  const fetched = await source.getAuthorizationToken(registry);
+  const fetched = await source.getAuthorizationToken(registry, deps.request);
   deps.logger.addSecret(fetched.password);
   const { username, password, expiresAt } = fetched;
   if (!expiresAt) {

@@ -1,8 +1,11 @@
-import { CredentialsNotFoundError, HelperError, KeychainUnavailableError, UnsupportedOperationError } from '../../errors';
+import { ConfigError, CredentialsNotFoundError, HelperError, KeychainUnavailableError, UnsupportedOperationError } from '../../errors';
 import type { RegistryCredentials } from '../../keychain/credential-store';
 import { parseRegistry } from '../../registry/parse-registry';
+import { resolveRegistryCredentials } from '../../resolver/registry-credentials';
 import { resolveToken } from '../../resolver/resolve-token';
 import type { HelperServices } from '../../services';
+import { NO_SETTINGS, type Settings } from '../../settings/parse-settings';
+import { type RegistryTarget, selectRegistrySettings, selectRegistryTarget } from '../../settings/select-registry-settings';
 import { formatCredentialList, formatCredentials, parseServerUrlInput, parseStorePayload } from './credentials';
 
 /**
@@ -14,17 +17,31 @@ import { formatCredentialList, formatCredentials, parseServerUrlInput, parseStor
 
 export async function getCredentials(input: string, services: HelperServices): Promise<string> {
   const serverUrl = parseServerUrlInput(input);
-  const registry = parseRegistry(serverUrl);
-  if (!registry) return formatCredentials(getStoredCredentials(serverUrl, services));
+  let target: RegistryTarget | undefined;
   try {
-    const token = await resolveToken(registry, { ...services, identity: services.identity() });
+    // An invalid settings file answers not-found for every host: it may define the alias asked for.
+    target = selectRegistryTarget(serverUrl, services.settings());
+  } catch (error) {
+    throw asNotFound(error);
+  }
+  if (!target) return formatCredentials(getStoredCredentials(serverUrl, services));
+  if (target.alias) services.logger.debug(`${serverUrl} is an alias of ${target.registry.host}`);
+  try {
+    const { identity, request } = resolveRegistryCredentials(target.settings, services);
+    const token = await resolveToken(target.registry, { ...services, identity, request });
+    // An alias answers with the alias as asked: the client looks the credentials up by it.
     return formatCredentials({ ServerURL: serverUrl, Username: token.username, Secret: token.password });
   } catch (error) {
-    // Every failure for an ECR host answers not-found so clients fall back to anonymous
-    // access (public images still pull); the hint on stderr says what went wrong.
-    if (error instanceof HelperError) throw new CredentialsNotFoundError(error.hint ?? error.message, { cause: error });
-    throw error;
+    throw asNotFound(error);
   }
+}
+
+/**
+ * Every failure for an ECR host (or an alias) answers not-found so clients fall back to
+ * anonymous access (public images still pull); the hint on stderr says what went wrong.
+ */
+function asNotFound(error: unknown): unknown {
+  return error instanceof HelperError ? new CredentialsNotFoundError(error.hint ?? error.message, { cause: error }) : error;
 }
 
 /** A registry that is not ECR: what `store` kept in the keychain, or not-found. */
@@ -42,6 +59,11 @@ function getStoredCredentials(serverUrl: string, services: HelperServices): Regi
   }
 }
 
+/** An ECR host or an alias of one (the settings file is read only for other hosts). */
+function isEcrOrAlias(serverUrl: string, services: HelperServices): boolean {
+  return parseRegistry(serverUrl) !== undefined || selectRegistryTarget(serverUrl, services.settings()) !== undefined;
+}
+
 /** Store, erase: a keychain that cannot be used fails the command with the reason. */
 function keychainFailure(action: string, serverUrl: string, error: KeychainUnavailableError): UnsupportedOperationError {
   return new UnsupportedOperationError(`ecr-login cannot ${action} credentials for ${serverUrl}: ${error.message}`);
@@ -54,7 +76,7 @@ function keychainFailure(action: string, serverUrl: string, error: KeychainUnava
  */
 export async function storeCredentials(input: string, services: HelperServices): Promise<string> {
   const credentials = parseStorePayload(input);
-  if (services.config.ignoreCredsStorage || parseRegistry(credentials.ServerURL)) {
+  if (services.config.ignoreCredsStorage || isEcrOrAlias(credentials.ServerURL, services)) {
     services.logger.info(`store for ${credentials.ServerURL}: nothing to keep (tokens are fetched on demand)`);
     return '';
   }
@@ -71,7 +93,7 @@ export async function storeCredentials(input: string, services: HelperServices):
 /** `docker logout`: nothing to do for ECR; for other registries, remove what was stored. */
 export async function eraseCredentials(input: string, services: HelperServices): Promise<string> {
   const serverUrl = parseServerUrlInput(input);
-  if (services.config.ignoreCredsStorage || parseRegistry(serverUrl)) return '';
+  if (services.config.ignoreCredsStorage || isEcrOrAlias(serverUrl, services)) return '';
   let erased: boolean;
   try {
     erased = services.credentials.erase(serverUrl);
@@ -84,12 +106,12 @@ export async function eraseCredentials(input: string, services: HelperServices):
 }
 
 /**
- * ECR registries with a cached, unexpired token for the current identity, and the registries
- * with credentials in the keychain. No network calls. Without a keychain, only the former:
- * `list` runs at every start of some clients (regclient), so that goes to the log only.
+ * ECR registries with a cached, unexpired token for the identity their settings choose, their
+ * aliases, and the registries with credentials in the keychain. No network calls. Without a
+ * keychain or with an invalid settings file, what remains: `list` runs at every start of some
+ * clients (regclient), so those go to the log (the settings problem to stderr too).
  */
 export async function listCredentials(services: HelperServices): Promise<string> {
-  const tokens = await services.store.list(services.identity());
   const entries = new Map<string, string>();
   try {
     for (const [url, user] of services.credentials.list()) entries.set(url, user);
@@ -97,6 +119,25 @@ export async function listCredentials(services: HelperServices): Promise<string>
     if (!(error instanceof KeychainUnavailableError)) throw error;
     services.logger.info(`list: keychain not available: ${error.message}`);
   }
-  for (const t of tokens) entries.set(`https://${t.host}`, t.username);
+  let settings: Settings = NO_SETTINGS;
+  try {
+    settings = services.settings();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    services.logger.tell(`list: ${error.message}`);
+  }
+  // Each identity the settings choose lists the tokens of the registries it is chosen for.
+  const choices = [undefined, ...settings.registries.map((rule) => rule.settings)];
+  const tokens = new Map<string, string>();
+  for (const choice of new Set(choices)) {
+    for (const t of await services.store.list(resolveRegistryCredentials(choice, services).identity)) {
+      if (selectRegistrySettings(settings, { hostname: t.host, port: undefined }) === choice) tokens.set(t.host, t.username);
+    }
+  }
+  for (const [host, user] of tokens) entries.set(`https://${host}`, user);
+  for (const alias of settings.aliases) {
+    const user = tokens.get(alias.target);
+    if (user !== undefined) entries.set(`https://${alias.host}${alias.port === undefined ? '' : `:${alias.port}`}`, user);
+  }
   return formatCredentialList(entries);
 }

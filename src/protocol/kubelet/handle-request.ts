@@ -1,7 +1,9 @@
 import { InvalidInputError } from '../../errors';
 import { parseImageRegistry } from '../../registry/parse-image-registry';
+import { resolveRegistryCredentials } from '../../resolver/registry-credentials';
 import { type ResolvedToken, resolveToken, resolveTokenWithWebIdentity } from '../../resolver/resolve-token';
 import type { HelperServices } from '../../services';
+import { selectRegistryTarget } from '../../settings/select-registry-settings';
 import { type CredentialProviderRequest, parseCredentialProviderRequest } from './credential-provider-request';
 import { formatCredentialProviderResponse, halfRemainingSeconds } from './format-credential-provider-response';
 
@@ -21,7 +23,8 @@ function selectRoleArn(request: CredentialProviderRequest, envRoleArn: string | 
 
 /**
  * Answers one CredentialProviderRequest (kubelet's image credential provider protocol):
- * request JSON in, response JSON out. Without a service account token — or without a role for
+ * request JSON in, response JSON out. An image on an alias host (the settings file) gets the
+ * target registry's token under the alias host; the registry's profile or role applies. Without a service account token — or without a role for
  * it — the token comes from the node's identity through the shared cache, locks and single
  * flight, as in docker mode; with both, from the assumed role, never through the cache.
  * Problems are thrown as `HelperError`s; `main` writes them on stderr, nothing on stdout.
@@ -31,21 +34,24 @@ export async function handleCredentialProviderRequest(input: string, services: H
   const image = parseImageRegistry(request.image);
   if (!image)
     throw new InvalidInputError(`invalid CredentialProviderRequest: image ${JSON.stringify(request.image)} names no registry host`);
-  if (!image.registry) {
+  // An image on an alias host gets its target registry's token, keyed by the alias host in `auth`.
+  const target = selectRegistryTarget(request.image, services.settings());
+  if (!target) {
     throw new InvalidInputError(
       `image ${JSON.stringify(request.image)} is not on an Amazon ECR registry host: check matchImages in the kubelet's CredentialProviderConfig`,
     );
   }
   // Also checks the shared AWS files, before the SDK reads them in either mode (see aws/identity-fingerprint).
-  const identity = services.identity();
+  const { identity, request: tokenRequest } = resolveRegistryCredentials(target.settings, services);
   const roleArn = request.serviceAccountToken ? selectRoleArn(request, services.config.ecrRoleArn) : undefined;
   let token: ResolvedToken;
   if (request.serviceAccountToken && roleArn) {
+    // The pod's role, not the node's per-registry settings: the token belongs to that service account.
     services.logger.info(`kubelet: ${image.host} as ${roleArn} (service account token)`);
-    token = await resolveTokenWithWebIdentity(image.registry, { roleArn, token: request.serviceAccountToken }, services);
+    token = await resolveTokenWithWebIdentity(target.registry, { roleArn, token: request.serviceAccountToken }, services);
   } else {
     if (request.serviceAccountToken) services.logger.info(`kubelet: no role for the service account token; using the node's identity`);
-    token = await resolveToken(image.registry, { ...services, identity });
+    token = await resolveToken(target.registry, { ...services, identity, request: tokenRequest });
   }
   return formatCredentialProviderResponse(request.apiVersion, {
     host: image.host,

@@ -1,0 +1,252 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfigError } from '../../../src/errors';
+import { loadSettings } from '../../../src/settings/load-settings';
+import { parseSettings } from '../../../src/settings/parse-settings';
+import {
+  matchesHostPattern,
+  selectAlias,
+  selectRegistrySettings,
+  selectRegistryTarget,
+} from '../../../src/settings/select-registry-settings';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+const FILE = '/home/u/.ecr/config.json';
+const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+const ROLE = 'arn:aws:iam::123456789012:role/puller';
+
+/** The one line the user sees for `text`. */
+function problem(text: string): string {
+  try {
+    parseSettings(text, FILE);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).hint ?? '';
+  }
+  throw new Error('parsed without an error');
+}
+
+const json = (value: unknown): string => JSON.stringify(value);
+const prefix = `invalid settings file ${FILE}: `;
+
+describe('parseSettings', () => {
+  it('reads the documented example', () => {
+    const settings = parseSettings(
+      json({
+        registries: {
+          [HOST]: { profile: 'prod' },
+          '*.dkr.ecr.eu-west-1.amazonaws.com': { roleArn: ROLE, profile: 'base' },
+        },
+        aliases: { 'registry.example.com': HOST },
+      }),
+      FILE,
+    );
+    expect(settings.file).toBe(FILE);
+    expect(settings.registries.map((r) => [r.pattern.key, r.pattern.isGlob, r.settings])).toEqual([
+      [HOST, false, { profile: 'prod' }],
+      ['*.dkr.ecr.eu-west-1.amazonaws.com', true, { roleArn: ROLE, profile: 'base' }],
+    ]);
+    expect(settings.aliases).toEqual([{ host: 'registry.example.com', port: undefined, target: HOST }]);
+  });
+
+  it.each([
+    ['{}', 'no sections'],
+    [json({ registries: {}, aliases: {} }), 'empty sections'],
+    [
+      json({
+        registries: {
+          [`${HOST}:5000`]: { roleArn: 'arn:aws-cn:iam::123456789012:role/path/to/r', roleSessionName: 'ci-run', externalId: 'x-1' },
+        },
+      }),
+      'port, China partition, role path, session name, external id',
+    ],
+    [json({ registries: { [HOST]: { roleArn: 'arn:aws-us-gov:iam::123456789012:role/r' } } }), 'GovCloud'],
+    [json({ aliases: { 'Registry.Example.com:8443': 'public.ecr.aws' } }), 'ECR Public target, alias with a port'],
+  ])('accepts %s (%s)', (text) => {
+    expect(() => parseSettings(text, FILE)).not.toThrow();
+  });
+
+  it.each([
+    ['{', `the text is not JSON (`],
+    ['[]', 'the file must be a JSON object'],
+    ['null', 'the file must be a JSON object'],
+    [json({ registry: {} }), 'registry is not a known field (known: registries, aliases)'],
+    [json({ registries: [] }), 'registries must be a JSON object'],
+    [json({ registries: { [HOST]: 'prod' } }), `registries["${HOST}"] must be a JSON object`],
+    [
+      json({ registries: { [HOST]: { rolearn: ROLE } } }),
+      `registries["${HOST}"].rolearn is not a known field (known: profile, roleArn, roleSessionName, externalId)`,
+    ],
+    [
+      json({ registries: { '*.foo': { roleArn: 'arn:aws:iam::123456789012:user/me' } } }),
+      'registries["*.foo"].roleArn must be an IAM role ARN, arn:<partition>:iam::<12-digit account>:role/<name> (partition aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc)',
+    ],
+    [
+      json({ registries: { [HOST]: { roleArn: 'arn:aws-xx:iam::123456789012:role/r' } } }),
+      `registries["${HOST}"].roleArn must be an IAM role ARN`,
+    ],
+    [json({ registries: { [HOST]: { roleArn: 'arn:aws:iam::1234:role/r' } } }), `registries["${HOST}"].roleArn must be an IAM role ARN`],
+    [
+      json({ registries: { [HOST]: { profile: 'my profile' } } }),
+      `registries["${HOST}"].profile must be an AWS profile name (no spaces, brackets, # or ;)`,
+    ],
+    [json({ registries: { [HOST]: { profile: 7 } } }), `registries["${HOST}"].profile must be an AWS profile name`],
+    [
+      json({ registries: { [HOST]: { roleArn: ROLE, roleSessionName: 'a b' } } }),
+      `registries["${HOST}"].roleSessionName must be 2 to 64 characters of letters, digits and +=,.@_-`,
+    ],
+    [json({ registries: { [HOST]: {} } }), `registries["${HOST}"] must have "profile", "roleArn" or both`],
+    [
+      json({ registries: { [HOST]: { profile: 'p', externalId: 'abc' } } }),
+      `registries["${HOST}"] has roleSessionName or externalId without roleArn`,
+    ],
+    [
+      json({ registries: { 'https://x.example.com': { profile: 'p' } } }),
+      'registries["https://x.example.com"] is not a host name with an optional :port (`*` may stand for any part of a label)',
+    ],
+    [json({ registries: { 'x.example.com:99999': { profile: 'p' } } }), 'registries["x.example.com:99999"] is not a host name'],
+    [json({ registries: { 'x..example.com': { profile: 'p' } } }), 'registries["x..example.com"] is not a host name'],
+    [
+      json({ registries: { 'A.example.com': { profile: 'p' }, 'a.example.com': { profile: 'q' } } }),
+      'registries["a.example.com"] repeats registries["A.example.com"] (host names ignore letter case)',
+    ],
+    [json({ aliases: { 'registry.example.com': 7 } }), 'aliases["registry.example.com"] must be a string'],
+    [json({ aliases: { '*.example.com': HOST } }), 'aliases["*.example.com"] is not a host name with an optional :port'],
+    [
+      json({ aliases: { [HOST]: '123456789012.dkr.ecr.us-west-2.amazonaws.com' } }),
+      `aliases["${HOST}"] is an Amazon ECR registry host itself: only other host names can be aliases`,
+    ],
+    [
+      json({ aliases: { 'registry.example.com': 'registry.example.org' } }),
+      'aliases["registry.example.com"] must be an Amazon ECR registry host such as 123456789012.dkr.ecr.us-east-1.amazonaws.com, not "registry.example.org"',
+    ],
+    [
+      json({ aliases: { 'registry.example.com': `https://${HOST}/v2/` } }),
+      'aliases["registry.example.com"] must be an Amazon ECR registry host',
+    ],
+    [
+      json({ aliases: { 'a.example.com': 'b.example.com', 'b.example.com': HOST } }),
+      'aliases["a.example.com"] names another alias (b.example.com): an alias must name an Amazon ECR registry host',
+    ],
+  ])('rejects %s with one line naming the file and the field', (text, expected) => {
+    expect(problem(text)).toContain(prefix + expected);
+    expect(problem(text)).not.toContain('\n');
+  });
+});
+
+describe('glob matching (kubelet matchImages rules)', () => {
+  const pattern = (key: string) => {
+    const rule = parseSettings(json({ registries: { [key]: { profile: 'p' } } }), FILE).registries[0];
+    if (!rule) throw new Error('no rule');
+    return rule.pattern;
+  };
+  it.each([
+    ['*.dkr.ecr.*.amazonaws.com', HOST, undefined, true],
+    ['*.dkr.ecr.*.amazonaws.com', '123456789012.dkr.ecr.us-east-1.amazonaws.com.cn', undefined, false],
+    ['*.dkr.ecr.*.amazonaws.com', 'a.123456789012.dkr.ecr.us-east-1.amazonaws.com', undefined, false],
+    ['*.dkr.ecr.us-*-1.amazonaws.com', '123456789012.dkr.ecr.us-east-1.amazonaws.com', undefined, true],
+    ['*.dkr.ecr.us-*-1.amazonaws.com', '123456789012.dkr.ecr.us-east-2.amazonaws.com', undefined, false],
+    ['1234*.dkr.ecr.us-east-1.amazonaws.com', HOST, undefined, true],
+    ['*.DKR.ecr.us-east-1.amazonaws.com', HOST.toUpperCase(), undefined, true],
+    [`${HOST}:5000`, HOST, 5000, true],
+    [`${HOST}:5000`, HOST, undefined, false],
+    [HOST, HOST, 5000, false],
+    ['*.dkr.ecr.us-east-1.amazonaws.com', HOST.replace('.', 'x'), undefined, false],
+  ])('%s against %s port %s: %s', (key, hostname, port, expected) => {
+    expect(matchesHostPattern(pattern(key), { hostname, port })).toBe(expected);
+  });
+
+  it('prefers the exact key, then the first matching glob in file order', () => {
+    const settings = parseSettings(
+      json({
+        registries: {
+          '*.dkr.ecr.*.amazonaws.com': { profile: 'any-region' },
+          '*.dkr.ecr.us-east-1.amazonaws.com': { profile: 'us-east-1' },
+          [HOST]: { profile: 'exact' },
+        },
+      }),
+      FILE,
+    );
+    expect(selectRegistrySettings(settings, { hostname: HOST, port: undefined })).toEqual({ profile: 'exact' });
+    const other = '999999999999.dkr.ecr.us-east-1.amazonaws.com';
+    expect(selectRegistrySettings(settings, { hostname: other, port: undefined })).toEqual({ profile: 'any-region' });
+    expect(selectRegistrySettings(settings, { hostname: 'registry.example.com', port: undefined })).toBeUndefined();
+  });
+});
+
+describe('aliases', () => {
+  const settings = parseSettings(
+    json({
+      registries: { [HOST]: { roleArn: ROLE } },
+      aliases: { 'registry.example.com': HOST, 'proxy.example.com:5000': HOST.toUpperCase() },
+    }),
+    FILE,
+  );
+
+  it.each([
+    'registry.example.com',
+    'Registry.Example.COM',
+    'https://registry.example.com',
+    'https://registry.example.com/v2/',
+    'registry.example.com:443',
+    'https://user@registry.example.com:443/repo/x',
+    'registry.example.com/team/app',
+    'proxy.example.com:5000',
+    'https://proxy.example.com:5000/v2/',
+  ])('%s names the alias, with the target registry and its settings', (input) => {
+    const target = selectRegistryTarget(input, settings);
+    expect(target?.registry).toEqual({ kind: 'ecr', host: HOST, registryId: '123456789012', region: 'us-east-1', fips: false });
+    expect(target?.alias).toBeDefined();
+    expect(target?.settings).toEqual({ roleArn: ROLE });
+  });
+
+  it.each(['http://registry.example.com', 'registry.example.com:5000', 'proxy.example.com', 'other.example.com', 'example.com'])(
+    '%s names no alias',
+    (input) => {
+      expect(selectRegistryTarget(input, settings)).toBeUndefined();
+    },
+  );
+
+  it('an ECR host is its own target, never an alias', () => {
+    expect(selectRegistryTarget(`https://${HOST}`, settings)).toEqual(
+      expect.objectContaining({ alias: undefined, settings: { roleArn: ROLE } }),
+    );
+    expect(selectAlias(settings, { hostname: HOST, port: undefined })).toBeUndefined();
+  });
+});
+
+describe('loadSettings', () => {
+  it('a missing file is no settings, also when AWS_ECR_CONFIG names it', () => {
+    const dir = makeTempDir();
+    expect(loadSettings({ path: path.join(dir, 'config.json'), fromEnv: false }).registries).toEqual([]);
+    expect(loadSettings({ path: path.join(dir, 'config.json'), fromEnv: true }).aliases).toEqual([]);
+    expect(loadSettings(undefined).registries).toEqual([]);
+  });
+
+  it('refuses a relative AWS_ECR_CONFIG, a symlink, a directory and a huge file', () => {
+    const dir = makeTempDir();
+    const file = path.join(dir, 'config.json');
+    fs.writeFileSync(path.join(dir, 'real.json'), '{}');
+    fs.symlinkSync(path.join(dir, 'real.json'), file);
+    expect(() => loadSettings({ path: 'config.json', fromEnv: true })).toThrow(
+      'settings file config.json (AWS_ECR_CONFIG) is not an absolute path: set AWS_ECR_CONFIG to an absolute path',
+    );
+    expect(() => loadSettings({ path: file, fromEnv: false })).toThrow(
+      `settings file ${file} cannot be used: ${file} is a symbolic link; it must be a regular file of yours`,
+    );
+    expect(() => loadSettings({ path: dir, fromEnv: false })).toThrow(`settings file ${dir} cannot be used: ${dir} is not a regular file`);
+    const big = path.join(dir, 'big.json');
+    fs.writeFileSync(big, ' '.repeat(300 * 1024));
+    expect(() => loadSettings({ path: big, fromEnv: false })).toThrow(`settings file ${big} is larger than 256 KiB`);
+  });
+
+  it('reads and validates a file of ours', () => {
+    const file = path.join(makeTempDir(), 'config.json');
+    fs.writeFileSync(file, json({ aliases: { 'registry.example.com': HOST } }));
+    expect(loadSettings({ path: file, fromEnv: false }).aliases).toHaveLength(1);
+    fs.writeFileSync(file, json({ aliases: { 'registry.example.com': 'nope' } }));
+    expect(() => loadSettings({ path: file, fromEnv: false })).toThrow(
+      `invalid settings file ${file}: aliases["registry.example.com"] must be`,
+    );
+  });
+});

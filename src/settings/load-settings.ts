@@ -1,0 +1,43 @@
+import { isAbsolute } from 'node:path';
+import { ConfigError } from '../errors';
+import { readOwnFile } from '../safe-fs';
+import { NO_SETTINGS, parseSettings, type Settings } from './parse-settings';
+
+/** Where the settings file is, and whether the user chose it (`AWS_ECR_CONFIG`). */
+export interface SettingsLocation {
+  readonly path: string;
+  readonly fromEnv: boolean;
+}
+
+/** Far larger than any hand-written settings file. */
+const MAX_SETTINGS_BYTES = 256 * 1024;
+
+/**
+ * Reads the settings file by the rules for files that decide whose credentials are used: a
+ * regular file (no symlink, FIFO or device), owned by the current user, at most 256 KiB —
+ * someone else's file must not choose the role a token is fetched as. A missing file (also one
+ * `AWS_ECR_CONFIG` names) is no settings; anything else wrong is a `ConfigError` naming the file.
+ */
+export function loadSettings(location: SettingsLocation | undefined): Settings {
+  if (!location) return NO_SETTINGS;
+  const { path } = location;
+  const fail = (problem: string): never => {
+    const message = `settings file ${path}${location.fromEnv ? ' (AWS_ECR_CONFIG)' : ''} ${problem}`;
+    throw new ConfigError(message, message);
+  };
+  if (!isAbsolute(path)) fail('is not an absolute path: set AWS_ECR_CONFIG to an absolute path');
+  const read = readOwnFile(path, MAX_SETTINGS_BYTES);
+  switch (read.status) {
+    case 'ok':
+      return parseSettings(read.text, path);
+    case 'missing':
+      // Also when AWS_ECR_CONFIG names it: `configure` creates it there on first use.
+      return NO_SETTINGS;
+    case 'unsafe':
+      return fail(`cannot be used: ${read.why}; it must be a regular file of yours`);
+    case 'too-large':
+      return fail(`is larger than ${MAX_SETTINGS_BYTES / 1024} KiB`);
+    case 'error':
+      return fail(`cannot be read (${read.code})`);
+  }
+}

@@ -1,0 +1,177 @@
+import { ConfigError } from '../errors';
+import { exactObject, matching, optional, recordOf, ShapeError, string } from '../json-shape';
+import { parseRegistry } from '../registry/parse-registry';
+
+/**
+ * The per-registry settings file (`<cacheDir>/config.json`, or `AWS_ECR_CONFIG`), written by
+ * people and by `configure`:
+ *
+ * ```json
+ * {
+ *   "registries": {
+ *     "123456789012.dkr.ecr.us-east-1.amazonaws.com": { "profile": "prod" },
+ *     "*.dkr.ecr.eu-west-1.amazonaws.com": { "roleArn": "arn:aws:iam::123456789012:role/puller", "profile": "base" }
+ *   },
+ *   "aliases": { "registry.example.com": "123456789012.dkr.ecr.us-east-1.amazonaws.com" }
+ * }
+ * ```
+ *
+ * Both sections are optional. Keys of `registries` are host names with an optional port, where
+ * `*` matches within one DNS label as in kubelet's `matchImages` (see `selectRegistrySettings`
+ * for precedence). Every field is checked and unknown fields are errors: a misspelt `rolearn`
+ * must not silently fall back to the default identity. An invalid file is one `ConfigError`
+ * naming the file, the field (`registries["*.foo"].roleArn`) and the problem.
+ */
+
+/** What one registry's tokens are fetched as. */
+export interface RegistrySettings {
+  /** An AWS profile (the SDK's credential chain with this profile) for the token, or for the role's source credentials. */
+  readonly profile?: string;
+  /** A role to assume with STS `AssumeRole` (source credentials: `profile`, else the default chain). */
+  readonly roleArn?: string;
+  /** `RoleSessionName` for `AssumeRole`; default `ecr-login`. */
+  readonly roleSessionName?: string;
+  /** `ExternalId` for `AssumeRole`, when the role's trust policy asks for one. */
+  readonly externalId?: string;
+}
+
+/** A `registries` key, parsed: host labels (each a glob where it has `*`) and the port. */
+export interface HostPattern {
+  /** As written in the file, for messages. */
+  readonly key: string;
+  /** Lower-case labels. */
+  readonly labels: readonly string[];
+  readonly port: number | undefined;
+  readonly isGlob: boolean;
+}
+
+export interface RegistryRule {
+  readonly pattern: HostPattern;
+  readonly settings: RegistrySettings;
+}
+
+export interface Alias {
+  /** Lower-case host name of the alias. */
+  readonly host: string;
+  readonly port: number | undefined;
+  /** The ECR registry host (lower case, no port) whose token the alias gets. */
+  readonly target: string;
+}
+
+export interface Settings {
+  /** The file they came from; undefined when there is none. */
+  readonly file: string | undefined;
+  /** In file order: the order decides between globs. */
+  readonly registries: readonly RegistryRule[];
+  readonly aliases: readonly Alias[];
+}
+
+export const NO_SETTINGS: Settings = { file: undefined, registries: [], aliases: [] };
+
+/**
+ * AWS partitions (IAM ARNs use them): commercial, China, GovCloud, the isolated regions and the
+ * European Sovereign Cloud — each has ECR registry host names (registry/parse-registry).
+ */
+const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
+
+/** IAM's own limits: role path and name of `[\w+=,.@-]`, a path of `/…/`, 64-character names. */
+const ROLE_ARN = new RegExp(`^arn:(?:${PARTITIONS.join('|')}):iam::\\d{12}:role/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}$`);
+
+const SETTINGS_SHAPE = exactObject({
+  registries: optional(
+    recordOf(
+      exactObject({
+        profile: optional(
+          // What the SDK's INI reader would find as a section name: no blanks, brackets or comment characters.
+          matching(/^[^\s[\]#;]{1,128}$/, 'an AWS profile name (no spaces, brackets, # or ;)'),
+          undefined,
+        ),
+        roleArn: optional(
+          matching(ROLE_ARN, `an IAM role ARN, arn:<partition>:iam::<12-digit account>:role/<name> (partition ${PARTITIONS.join(', ')})`),
+          undefined,
+        ),
+        roleSessionName: optional(matching(/^[\w+=,.@-]{2,64}$/, '2 to 64 characters of letters, digits and +=,.@_-'), undefined),
+        externalId: optional(matching(/^[\w+=,.@:/-]{2,1224}$/, '2 to 1224 characters of letters, digits and +=,.@:/_-'), undefined),
+      }),
+    ),
+    {},
+  ),
+  aliases: optional(recordOf(string), {}),
+});
+
+/**
+ * A host name with an optional port, `*` allowed inside labels when `glob`. Undefined when it
+ * is not one. Host names are compared in lower case; ports must be 1–65535.
+ */
+function parseHostKey(key: string, glob: boolean): HostPattern | undefined {
+  const match = /^([^:]+)(?::(\d{1,5}))?$/.exec(key);
+  const host = match?.[1]?.toLowerCase();
+  if (!match || host === undefined) return undefined;
+  const port = match[2] === undefined ? undefined : Number(match[2]);
+  if (port !== undefined && (port < 1 || port > 65535)) return undefined;
+  const labels = host.split('.');
+  const label = glob ? /^[a-z0-9*_-]{1,63}$/ : /^[a-z0-9_-]{1,63}$/;
+  if (host.length > 253 || !labels.every((l) => label.test(l))) return undefined;
+  return { key, labels, port, isGlob: host.includes('*') };
+}
+
+/** The file's text as settings; throws `ConfigError` naming `file`, the field and the problem. */
+export function parseSettings(text: string, file: string): Settings {
+  const fail = (where: string, problem: string): never => {
+    const message = `invalid settings file ${file}: ${where} ${problem}`;
+    throw new ConfigError(message, message);
+  };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return fail('the text', `is not JSON (${why})`);
+  }
+  let parsed: ReturnType<typeof SETTINGS_SHAPE>;
+  try {
+    parsed = SETTINGS_SHAPE(json, '');
+  } catch (error) {
+    if (!(error instanceof ShapeError)) throw error;
+    return fail(error.path === '' ? 'the file' : error.path, error.problem);
+  }
+
+  const registries: RegistryRule[] = [];
+  const seen = new Map<string, string>();
+  for (const [key, value] of Object.entries(parsed.registries)) {
+    const where = `registries[${JSON.stringify(key)}]`;
+    const pattern = parseHostKey(key, true);
+    if (!pattern) fail(where, 'is not a host name with an optional :port (`*` may stand for any part of a label)');
+    const normal = key.toLowerCase();
+    const earlier = seen.get(normal);
+    if (earlier !== undefined) fail(where, `repeats registries[${JSON.stringify(earlier)}] (host names ignore letter case)`);
+    seen.set(normal, key);
+    if (value.profile === undefined && value.roleArn === undefined) fail(where, 'must have "profile", "roleArn" or both');
+    if (value.roleArn === undefined && (value.roleSessionName !== undefined || value.externalId !== undefined)) {
+      fail(where, 'has roleSessionName or externalId without roleArn');
+    }
+    const settings: RegistrySettings = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+    registries.push({ pattern: pattern as HostPattern, settings });
+  }
+
+  const aliases: Alias[] = [];
+  for (const [key, target] of Object.entries(parsed.aliases)) {
+    const where = `aliases[${JSON.stringify(key)}]`;
+    const alias = parseHostKey(key, false);
+    if (!alias) fail(where, 'is not a host name with an optional :port');
+    if (parseRegistry(key)) fail(where, 'is an Amazon ECR registry host itself: only other host names can be aliases');
+    const registry = parseRegistry(target);
+    if (Object.keys(parsed.aliases).some((k) => k.toLowerCase() === target.toLowerCase())) {
+      fail(where, `names another alias (${target}): an alias must name an Amazon ECR registry host`);
+    }
+    if (!registry || !/^[a-z0-9.-]+$/i.test(target)) {
+      fail(
+        where,
+        `must be an Amazon ECR registry host such as 123456789012.dkr.ecr.us-east-1.amazonaws.com, not ${JSON.stringify(target)}`,
+      );
+    }
+    const { labels, port } = alias as HostPattern;
+    aliases.push({ host: labels.join('.'), port, target: (registry as NonNullable<typeof registry>).host });
+  }
+  return { file, registries, aliases };
+}

@@ -1,0 +1,68 @@
+import { parseRegistry, type Registry } from '../registry/parse-registry';
+import { parseServerUrl, type ServerUrl } from '../registry/parse-server-url';
+import type { Alias, HostPattern, RegistrySettings, Settings } from './parse-settings';
+
+/** Where a request is sent: a host name and the port given (undefined: the scheme's default). */
+export type HostAndPort = Pick<ServerUrl, 'hostname' | 'port'>;
+
+/** One label against one glob label: `*` stands for any run of characters, as in Go's path.Match. */
+function matchesLabel(glob: string, label: string): boolean {
+  if (!glob.includes('*')) return glob === label;
+  const parts = glob.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('[^.]*')}$`).test(label);
+}
+
+/**
+ * Whether a host matches a `registries` key, by kubelet's `matchImages` rule: the same number of
+ * labels, each matched as a glob (so `*.dkr.ecr.*.amazonaws.com` never matches
+ * `a.b.dkr.ecr.us-east-1.amazonaws.com`), and the same port (a key without one matches only
+ * requests without one).
+ */
+export function matchesHostPattern(pattern: HostPattern, target: HostAndPort): boolean {
+  const labels = target.hostname.toLowerCase().split('.');
+  if (pattern.port !== target.port || labels.length !== pattern.labels.length) return false;
+  return pattern.labels.every((glob, i) => matchesLabel(glob, labels[i] ?? ''));
+}
+
+/**
+ * The settings for a registry host: the key without `*` that names the host (letter case
+ * ignored) first; otherwise the first glob key that matches, in file order. Undefined: no
+ * entry, so the default credential chain as without a settings file.
+ */
+export function selectRegistrySettings(settings: Settings, target: HostAndPort): RegistrySettings | undefined {
+  const rules = settings.registries;
+  const exact = rules.find((rule) => !rule.pattern.isGlob && matchesHostPattern(rule.pattern, target));
+  return (exact ?? rules.find((rule) => rule.pattern.isGlob && matchesHostPattern(rule.pattern, target)))?.settings;
+}
+
+/** The alias a request's host and port name, if any (host names compared in lower case, ports exactly). */
+export function selectAlias(settings: Settings, target: HostAndPort): Alias | undefined {
+  const host = target.hostname.toLowerCase();
+  return settings.aliases.find((alias) => alias.host === host && alias.port === target.port);
+}
+
+/** The ECR registry a request is for, the alias it came through, and the settings that apply. */
+export interface RegistryTarget {
+  readonly registry: Registry;
+  /** Set when the request named an alias (its host, not ECR's, is what the client asked for). */
+  readonly alias: Alias | undefined;
+  /** The registry's entry in `registries`; undefined: the default credential chain. */
+  readonly settings: RegistrySettings | undefined;
+}
+
+/**
+ * What a server URL or image reference names: an ECR registry directly, or an alias of one
+ * (any spelling `parseServerUrl` reads; never over plain `http://`, as for ECR hosts). An
+ * alias takes the settings of its target registry. Undefined: neither, so not ours to answer
+ * with a token.
+ */
+export function selectRegistryTarget(input: string, settings: Settings): RegistryTarget | undefined {
+  const url = parseServerUrl(input);
+  if (!url || url.scheme === 'http') return undefined;
+  const registry = parseRegistry(input);
+  if (registry) return { registry, alias: undefined, settings: selectRegistrySettings(settings, url) };
+  const alias = selectAlias(settings, url);
+  const target = alias && parseRegistry(alias.target);
+  if (!alias || !target) return undefined;
+  return { registry: target, alias, settings: selectRegistrySettings(settings, { hostname: target.host, port: undefined }) };
+}
