@@ -266,6 +266,22 @@ describe('configure', () => {
     expect(again.stdout).toBe(`${settings}: already configured\n${config}: already configured\n`);
   });
 
+  it("refuses to write a settings file the helper's reader would refuse, naming the field", async () => {
+    const { home: HOME } = home();
+    const settings = path.join(HOME, 'settings.json');
+    const original =
+      '{\n  "registries": {\n    "*.dkr.ecr.us-east-1.amazonaws.com": { "rolearn": "arn:aws:iam::123456789012:role/x" }\n  }\n}\n';
+    fs.writeFileSync(settings, original, { mode: 0o600 });
+    const result = await configure(['--alias', `registry.example.com=${ECR}`], { HOME, AWS_ECR_CONFIG: settings });
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toMatch(/^ecr-login: [^\n]+\n$/);
+    expect(result.stderr).toContain(
+      `invalid settings file ${settings}: registries["*.dkr.ecr.us-east-1.amazonaws.com"].rolearn is not a known field`,
+    );
+    expect(fs.readFileSync(settings, 'utf8')).toBe(original);
+    expect(fs.existsSync(path.join(HOME, '.docker'))).toBe(false);
+  });
+
   it('--config names the file to edit', async () => {
     const { home: HOME } = home();
     const file = path.join(makeTempDir(), 'other.json');

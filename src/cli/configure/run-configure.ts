@@ -1,7 +1,9 @@
+import { isAbsolute, resolve } from 'node:path';
 import type { Config } from '../../config';
-import { UsageError } from '../../errors';
+import { ConfigError, UsageError } from '../../errors';
 import { parseRegistry } from '../../registry/parse-registry';
-import { resolveContainersAuthFile, resolveDockerConfigFile, resolveSettingsFile } from './client-files';
+import { parseSettings } from '../../settings/parse-settings';
+import { resolveContainersAuthFile, resolveDockerConfigFile } from './client-files';
 import { type LoadedFile, loadConfigFile, saveConfigFile } from './config-file';
 import { editClientConfig, HELPER_NAME } from './edit-client-config';
 import { checkProfile, checkRegistryPattern, checkRoleArn, editSettings, parseAliasOption, type SettingsRequest } from './edit-settings';
@@ -30,6 +32,16 @@ export interface ConfigureContext {
   readonly warn: (message: string) => void;
   readonly platform?: NodeJS.Platform;
   readonly uid?: number | undefined;
+}
+
+/** The settings file (`Config.settingsFile`: `AWS_ECR_CONFIG`, else `<cache dir>/config.json`), absolute. */
+function settingsFileOf(config: Config): string {
+  const location = config.settingsFile;
+  if (location === undefined) {
+    throw new ConfigError('no place for the settings file: set HOME, AWS_ECR_CACHE_DIR or AWS_ECR_CONFIG to an absolute path');
+  }
+  if (!isAbsolute(location.path)) throw new ConfigError(`AWS_ECR_CONFIG=${location.path} is not an absolute path: set it to one`);
+  return location.path;
 }
 
 /** One file's planned change. */
@@ -112,13 +124,16 @@ export function runConfigure(options: ConfigureOptions, ctx: ConfigureContext): 
   const plans: Plan[] = [];
 
   if (settings.registries.length > 0 || settings.aliases.length > 0) {
-    const file = loadConfigFile(resolveSettingsFile(config.clientEnv, config.cacheDir), { followLink: false });
+    const file = loadConfigFile(settingsFileOf(config), { followLink: false });
     const edit = editSettings(file.text, settings, file.path);
+    // The helper's own reader judges the result (unknown fields, a glob and a host that differ
+    // only in case, …): a file it would refuse is never written.
+    if (edit.changes.length > 0) parseSettings(edit.text, file.path);
     plans.push({ file, ...edit });
   }
   if (hosts.length > 0 || options.allEcr || options.credsStore) {
     const path =
-      options.config ??
+      (options.config === undefined ? undefined : resolve(options.config)) ??
       (options.containersAuth
         ? resolveContainersAuthFile(config.clientEnv, config.homeDir, platform, ctx.uid ?? process.getuid?.())
         : resolveDockerConfigFile(config.clientEnv, config.homeDir));
