@@ -53,6 +53,8 @@ export interface RecordedCall {
   readonly roleArn?: string;
   readonly roleSessionName?: string;
   readonly subject?: string;
+  /** AssumeRole: the ExternalId sent, if any. */
+  readonly externalId?: string;
 }
 
 export interface EmulatorFaults {
@@ -73,6 +75,8 @@ export interface EmulatorFaults {
   clockFrozenMs: number;
   /** The registry (`GET /v2/`) refuses every token, as a registry of another account would. */
   registryRejectTokens: boolean;
+  /** Answer `AssumeRole` with AccessDenied, as STS does when the trust policy leaves the caller out. */
+  denyAssumeRole: boolean;
 }
 
 export interface IssuedToken {
@@ -135,6 +139,7 @@ const DEFAULT_FAULTS: EmulatorFaults = {
   clockOffsetMs: 0,
   clockFrozenMs: 0,
   registryRejectTokens: false,
+  denyAssumeRole: false,
 };
 const ECR_TARGET = 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken';
 const ECR_PUBLIC_TARGET = 'SpencerFrontendService.GetAuthorizationToken';
@@ -368,13 +373,26 @@ export async function startEcrEmulator(options: EcrEmulatorOptions = {}): Promis
       if (action === 'AssumeRole') {
         const roleArn = form?.get('RoleArn') ?? '';
         const session = form?.get('RoleSessionName') ?? 'session';
+        const externalId = form?.get('ExternalId') ?? undefined;
+        const asked = { roleArn, roleSessionName: session, ...(externalId === undefined ? {} : { externalId }) };
         if (!/^arn:aws:iam::\d{12}:role\/.+/.test(roleArn)) {
-          record(400, credential.accessKeyId, region);
+          record(400, credential.accessKeyId, region, asked);
           return sendXml(res, 400, stsError('ValidationError', 'RoleArn is not a role ARN'));
+        }
+        if (faults.denyAssumeRole) {
+          record(403, credential.accessKeyId, region, asked);
+          return sendXml(
+            res,
+            403,
+            stsError(
+              'AccessDenied',
+              `User: ${credential.principalArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+            ),
+          );
         }
         const arn = `${roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/')}/${session}`;
         const issuedCredential = issueSession(arn);
-        record(200, credential.accessKeyId, region);
+        record(200, credential.accessKeyId, region, asked);
         return sendXml(
           res,
           200,

@@ -11,7 +11,7 @@ const USAGE = `usage: ecr-emulator [port] [--listen <address>:<port>] [--tls-cer
  * `--tls-cert`/`--tls-key` serve HTTPS (the end-to-end tests reach it by the real AWS host
  * names), `--registry-password-file` fixes the password of every issued token (so that a real
  * registry's htpasswd accepts them), `--control-socket` serves on a Unix socket too.
- * Control: POST /_emulator/faults {"deny","throttleNext","delayMs","tokenLifetimeSeconds","registryRejectTokens"},
+ * Control: POST /_emulator/faults {"deny","throttleNext","delayMs","tokenLifetimeSeconds","registryRejectTokens","denyAssumeRole"},
  * GET /_emulator/calls, POST /_emulator/reset, POST /_emulator/service-account {"subject","roleArn"}.
  */
 async function main(): Promise<void> {
