@@ -1,4 +1,4 @@
-import { classifyAwsError } from '../../../src/aws/classify-aws-error';
+import { classifyAssumeRoleError, classifyAwsError } from '../../../src/aws/classify-aws-error';
 import { parseRegistry, type Registry } from '../../../src/registry/parse-registry';
 
 const privateRegistry = parseRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com') as Registry;
@@ -48,5 +48,36 @@ describe('classifyAwsError', () => {
     expect(classified.reason).toBe(reason);
     expect(classified.hint).toMatch(hint);
     expect(classified.hint).not.toContain('\n');
+  });
+});
+
+describe("classifyAssumeRoleError for a registry's roleArn (STS AssumeRole)", () => {
+  const ROLE = 'arn:aws:iam::123456789012:role/puller';
+  it.each([
+    [
+      awsError('AccessDenied', `User: arn:aws:iam::111122223333:user/ci is not authorized to perform: sts:AssumeRole on resource: ${ROLE}`),
+      'assume-role-failed',
+      `arn:aws:iam::111122223333:user/ci cannot assume ${ROLE} (AccessDenied: User: arn:aws:iam::111122223333:user/ci is not authorized to perform: sts:AssumeRole on resource: ${ROLE}): allow sts:AssumeRole on ${ROLE} for arn:aws:iam::111122223333:user/ci in its IAM policy, and trust it in the role's trust policy (with sts:ExternalId if the role requires one); or fix roleArn in the settings file`,
+    ],
+    [
+      awsError('AccessDenied', 'Not authorized'),
+      'assume-role-failed',
+      `the source credentials cannot assume ${ROLE} (AccessDenied: Not authorized): allow sts:AssumeRole on ${ROLE} for the source credentials in its IAM policy, and trust it in the role's trust policy (with sts:ExternalId if the role requires one); or fix roleArn in the settings file`,
+    ],
+    [
+      awsError('CredentialsProviderError', 'Could not load credentials from any providers'),
+      'no-credentials',
+      `no AWS credentials to assume ${ROLE} with: set the registry's "profile" in the settings file, AWS_PROFILE or AWS_ACCESS_KEY_ID`,
+    ],
+    [
+      awsError('Error', 'connect ECONNREFUSED 127.0.0.1:1', { code: 'ECONNREFUSED' }),
+      'network',
+      `could not reach AWS STS to assume ${ROLE} (ECONNREFUSED): check the network, proxy (HTTPS_PROXY) or AWS_ENDPOINT_URL_STS`,
+    ],
+  ])('%s', (error, reason, hint) => {
+    const classified = classifyAssumeRoleError(error, ROLE, 'assume-role');
+    expect(classified.reason).toBe(reason);
+    expect(classified.hint).toBe(hint);
+    expect(classified.protocolMessage).toBe('credentials not found in native keychain');
   });
 });

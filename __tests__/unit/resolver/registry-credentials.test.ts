@@ -128,3 +128,35 @@ describe('per-registry credentials through the resolver', () => {
     expect(passwords.size).toBe(variants.length);
   });
 });
+
+describe('aliases in store and erase', () => {
+  it('docker login/logout for an alias succeed with nothing kept, as for ECR hosts; other hosts still reach the keychain', async () => {
+    const { cacheDir, keychain } = setup({ aliases: { 'registry.example.com': HOST_A } });
+    const home = path.dirname(cacheDir);
+    const invoke = async (action: string, input: string) => {
+      const stdout = createSink();
+      const code = await run(
+        [action],
+        { stdin: stdinOf(input), stdout, stderr: createSink() },
+        {
+          env: { AWS_ECR_CACHE_DIR: cacheDir },
+          programName: 'docker-credential-ecr-login',
+          homeDir: home,
+          version: '0',
+          now: () => 0,
+          loadTokenSource: async () => {
+            throw new Error('no token source for store/erase');
+          },
+          createKeychain: () => keychain,
+        },
+      );
+      return { code, stdout: stdout.text() };
+    };
+    const login = (url: string) => JSON.stringify({ ServerURL: url, Username: 'u', Secret: 's' });
+    expect(await invoke('store', login('https://registry.example.com'))).toEqual({ code: 0, stdout: '' });
+    expect(await invoke('erase', 'registry.example.com')).toEqual({ code: 0, stdout: '' });
+    expect(keychain.items.size).toBe(0);
+    expect(await invoke('store', login('ghcr.io'))).toEqual({ code: 0, stdout: '' });
+    expect(keychain.items.size).toBe(1);
+  });
+});
