@@ -1,0 +1,448 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
+import { startConnectProxy } from '../helpers/connect-proxy';
+import { useEmulator } from '../helpers/emulator-fixture';
+import { HELPER_BIN, HELPER_COMMAND, runHelper } from '../helpers/run-helper';
+import { startSilentServer } from '../helpers/silent-server';
+import { makeTempDir } from '../helpers/temp-dir';
+
+/*
+ * `doctor` as a user runs it: the built helper against the emulator (STS, ECR and a registry's
+ * GET /v2/), in a private HOME, with every branch of every check — OK, FAIL and SKIP.
+ */
+
+const HOST = '111122223333.dkr.ecr.us-east-1.amazonaws.com';
+const emulator = useEmulator();
+
+interface Check {
+  name: string;
+  status: 'OK' | 'FAIL' | 'SKIP';
+  detail: string;
+  fix: string | null;
+}
+interface Report {
+  host: string | null;
+  checks: Check[];
+  ok: boolean;
+}
+
+/** A HOME whose docker config routes HOST to the helper (or holds `dockerConfig`; null: no docker config). */
+function makeHome(dockerConfig: unknown = { credHelpers: { [HOST]: 'ecr-login' } }): string {
+  const home = makeTempDir();
+  if (dockerConfig !== null) {
+    fs.mkdirSync(path.join(home, '.docker'));
+    fs.writeFileSync(
+      path.join(home, '.docker', 'config.json'),
+      typeof dockerConfig === 'string' ? dockerConfig : JSON.stringify(dockerConfig),
+    );
+  }
+  return home;
+}
+
+/** A PATH directory with the helper in it under the name docker runs. */
+function pathWithHelper(): string {
+  const dir = makeTempDir();
+  fs.symlinkSync(HELPER_BIN, path.join(dir, 'docker-credential-ecr-login'));
+  return `${dir}${path.delimiter}${process.env.PATH ?? '/usr/bin:/bin'}`;
+}
+
+async function doctor(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; report: Report; stderr: string; ms: number }> {
+  const out = await runHelper(['doctor', ...args, '--json'], '', env);
+  let report: Report;
+  try {
+    report = JSON.parse(out.stdout) as Report;
+  } catch {
+    throw new Error(`doctor printed no JSON (exit ${out.code}):\n${out.stdout}\n${out.stderr}`);
+  }
+  return { code: out.code, report, stderr: out.stderr, ms: out.ms };
+}
+
+function check(report: Report, name: string): Check {
+  const found = report.checks.find((c) => c.name === name);
+  if (!found) throw new Error(`no check ${name} in ${JSON.stringify(report)}`);
+  return found;
+}
+
+const statuses = (report: Report): Record<string, string> => Object.fromEntries(report.checks.map((c) => [c.name, c.status]));
+
+describe('doctor HOST', () => {
+  it('everything in order: every check OK but the keychain (not needed), exit 0, the registry accepted the token it refused without', async () => {
+    const home = makeHome();
+    const { code, report, stderr } = await doctor([HOST, '--registry-url', emulator.url], {
+      HOME: home,
+      PATH: pathWithHelper(),
+      ...emulator.env(),
+    });
+    expect(report.ok).toBe(true);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(report.checks.map((c) => c.name)).toEqual([
+      'helper-on-path',
+      'docker-config',
+      'containers-auth',
+      'aws-credentials',
+      'sts-identity',
+      'ecr-token',
+      'registry',
+      'cache',
+      'keychain',
+      'proxy',
+    ]);
+    expect(statuses(report)).toMatchObject({
+      'helper-on-path': 'OK',
+      'docker-config': 'OK',
+      'containers-auth': 'OK',
+      'aws-credentials': 'OK',
+      'sts-identity': 'OK',
+      'ecr-token': 'OK',
+      registry: 'OK',
+      cache: 'OK',
+      proxy: 'OK',
+    });
+    expect(check(report, 'aws-credentials').detail).toBe('from environment variables (AWS_ACCESS_KEY_ID); access key id …WED1');
+    expect(check(report, 'sts-identity').detail).toContain(TEST_CREDENTIALS.allowed.principalArn);
+    expect(check(report, 'registry').detail).toBe(`GET ${emulator.url}/v2/: 401 without credentials, 200 with the token`);
+    expect(emulator.calls.filter((c) => c.service === 'registry').map((c) => c.status)).toEqual([401, 200]);
+    // No secret in the report: not the secret key, not the whole access key id, not the token.
+    const text = JSON.stringify(report);
+    expect(text).not.toContain(TEST_CREDENTIALS.allowed.secretAccessKey);
+    expect(text).not.toContain(TEST_CREDENTIALS.allowed.accessKeyId);
+    expect(text).not.toContain(emulator.issued[0]?.password ?? 'never');
+    // Doctor writes nothing: no token cached.
+    expect(check(report, 'cache').detail).toContain(`no cached token for ${HOST}`);
+    expect(fs.existsSync(path.join(home, '.ecr', 'tokens.json'))).toBe(false);
+  });
+
+  it('denied keys: ecr-token FAIL with the IAM policy to add, as JSON, for that principal; the registry check is skipped; exit 1', async () => {
+    const { code, report, stderr } = await doctor([HOST, '--registry-url', emulator.url], {
+      HOME: makeHome(),
+      PATH: pathWithHelper(),
+      ...emulator.env(TEST_CREDENTIALS.denied),
+    });
+    expect(code).toBe(1);
+    expect(report.ok).toBe(false);
+    expect(stderr).toBe('ecr-login: doctor: 1 check failed (ecr-token)\n');
+    const ecr = check(report, 'ecr-token');
+    expect(ecr.status).toBe('FAIL');
+    expect(ecr.detail).toBe(
+      `access denied for ${HOST}: ${TEST_CREDENTIALS.denied.principalArn} is not allowed to call ecr:GetAuthorizationToken; grant it in an IAM policy (resource "*") or use another profile`,
+    );
+    const fix = ecr.fix ?? '';
+    expect(fix.split('\n')[0]).toBe(
+      `allow ${TEST_CREDENTIALS.denied.principalArn} to get tokens and pull, with this IAM policy (ecr-pull.json):`,
+    );
+    const policy = JSON.parse(fix.slice(fix.indexOf('{'), fix.lastIndexOf('}') + 1));
+    expect(policy).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+        {
+          Effect: 'Allow',
+          Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+          Resource: 'arn:aws:ecr:us-east-1:111122223333:repository/*',
+        },
+      ],
+    });
+    expect(fix).toContain('aws iam put-user-policy --user-name no-ecr-user --policy-name ecr-pull --policy-document file://ecr-pull.json');
+    expect(check(report, 'sts-identity')).toMatchObject({ status: 'OK' });
+    expect(check(report, 'registry')).toEqual({
+      name: 'registry',
+      status: 'SKIP',
+      detail: 'no ECR token to try (see ecr-token)',
+      fix: null,
+    });
+  });
+
+  it('no AWS credentials: aws-credentials FAIL with what to set, STS and ECR skipped', async () => {
+    const home = makeHome();
+    const { code, report } = await doctor([HOST, '--registry-url', emulator.url], {
+      HOME: home,
+      PATH: pathWithHelper(),
+      AWS_ENDPOINT_URL_ECR: emulator.url,
+      AWS_ENDPOINT_URL_STS: emulator.url,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    expect(code).toBe(1);
+    const credentials = check(report, 'aws-credentials');
+    expect(credentials.status).toBe('FAIL');
+    expect(credentials.detail).toMatch(/^no AWS credentials found/);
+    expect(credentials.fix).toContain('AWS_PROFILE');
+    expect(statuses(report)).toMatchObject({ 'sts-identity': 'SKIP', 'ecr-token': 'SKIP', registry: 'SKIP' });
+    expect(check(report, 'sts-identity').detail).toBe('no AWS credentials (see aws-credentials)');
+    expect(emulator.calls.filter((c) => c.service !== 'imds')).toEqual([]);
+  });
+
+  it('silent STS and ECR endpoints: both FAIL within the deadline, naming the endpoint and what to check', async () => {
+    const silent = await startSilentServer();
+    try {
+      const { code, report, ms } = await doctor([HOST, '--registry-url', emulator.url], {
+        HOME: makeHome(),
+        PATH: pathWithHelper(),
+        ...emulator.env(),
+        AWS_ENDPOINT_URL_ECR: silent.url,
+        AWS_ENDPOINT_URL_STS: silent.url,
+        // A quarter of the command's 8 s for each network check: 2 s.
+        AWS_ECR_COMMAND_TIMEOUT: '8',
+      });
+      expect(code).toBe(1);
+      expect(check(report, 'sts-identity')).toEqual({
+        name: 'sts-identity',
+        status: 'FAIL',
+        detail: `AWS STS (${silent.url}) did not answer within 2 s`,
+        fix: 'check the network, the proxy (HTTPS_PROXY, NO_PROXY) or AWS_ENDPOINT_URL_STS',
+      });
+      expect(check(report, 'ecr-token')).toMatchObject({ status: 'FAIL', detail: `the ECR API (${silent.url}) did not answer within 2 s` });
+      expect(check(report, 'registry').status).toBe('SKIP');
+      expect(ms).toBeLessThan(7000);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('the registry refuses the token (401 with it too): registry FAIL', async () => {
+    emulator.faults.registryRejectTokens = true;
+    const { code, report } = await doctor([HOST, '--registry-url', emulator.url], {
+      HOME: makeHome(),
+      PATH: pathWithHelper(),
+      ...emulator.env(),
+    });
+    expect(code).toBe(1);
+    const registry = check(report, 'registry');
+    expect(registry.status).toBe('FAIL');
+    expect(registry.detail).toBe(
+      `GET ${emulator.url}/v2/: 401 without credentials, 401 with the token: the registry refused the token (a token for account 111122223333 in us-east-1)`,
+    );
+    expect(registry.fix).toContain('the registry the token is for');
+  });
+
+  it('an unreachable registry: registry FAIL with the address', async () => {
+    const { report } = await doctor([HOST, '--registry-url', 'http://127.0.0.1:9'], {
+      HOME: makeHome(),
+      PATH: pathWithHelper(),
+      ...emulator.env(),
+    });
+    expect(check(report, 'registry')).toMatchObject({ status: 'FAIL', detail: 'could not reach http://127.0.0.1:9 (ECONNREFUSED)' });
+  });
+
+  it('no docker config: docker-config FAIL with the configure command; podman/skopeo SKIP (no auth file of theirs)', async () => {
+    const home = makeHome(null);
+    const { code, report } = await doctor([HOST, '--registry-url', emulator.url], {
+      HOME: home,
+      PATH: pathWithHelper(),
+      ...emulator.env(),
+    });
+    expect(code).toBe(1);
+    expect(check(report, 'docker-config')).toEqual({
+      name: 'docker-config',
+      status: 'FAIL',
+      detail: `${path.join(home, '.docker', 'config.json')} does not exist, so docker does not use this helper for ${HOST}`,
+      fix: `run \`docker-credential-ecr-login configure --registry ${HOST}\`, or add {"credHelpers":{"${HOST}":"ecr-login"}}`,
+    });
+    expect(check(report, 'containers-auth').status).toBe('SKIP');
+  });
+
+  it.each([
+    [
+      'credHelpers sends it to another helper',
+      { credHelpers: { [HOST]: 'desktop' } },
+      'FAIL',
+      'credHelpers sends 111122223333.dkr.ecr.us-east-1.amazonaws.com to docker-credential-desktop',
+    ],
+    ['credsStore is another helper', { credsStore: 'osxkeychain' }, 'FAIL', 'so docker asks credsStore docker-credential-osxkeychain'],
+    ['credsStore is this helper', { credsStore: 'ecr-login' }, 'OK', 'credsStore sends every registry'],
+    ['a key docker does not match', { credHelpers: { [`https://${HOST}`]: 'ecr-login' } }, 'FAIL', 'which docker does not match'],
+    [
+      'only a docker login password',
+      { auths: { [HOST]: { auth: 'QVdTOnNlY3JldA==' } } },
+      'FAIL',
+      'docker uses the password a `docker login` left in auths',
+    ],
+    ['not JSON', '{"credHelpers": {', 'FAIL', 'cannot be read as JSON'],
+  ])('docker config where %s: %s', async (_what, config, status, detail) => {
+    const { report } = await doctor([HOST, '--registry-url', emulator.url], {
+      HOME: makeHome(config),
+      PATH: pathWithHelper(),
+      ...emulator.env(),
+    });
+    const docker = check(report, 'docker-config');
+    expect(docker.status).toBe(status);
+    expect(docker.detail).toContain(detail);
+    if (status === 'FAIL') expect(docker.fix).not.toBeNull();
+  });
+
+  it('podman/skopeo: a podman login in REGISTRY_AUTH_FILE shadows the docker config’s credHelpers', async () => {
+    const authFile = path.join(makeTempDir(), 'auth.json');
+    fs.writeFileSync(authFile, JSON.stringify({ auths: { [HOST]: { auth: 'QVdTOnN0YWxl' } } }));
+    const env = { HOME: makeHome(), PATH: pathWithHelper(), REGISTRY_AUTH_FILE: authFile, ...emulator.env() };
+    const { report } = await doctor([HOST, '--registry-url', emulator.url], env);
+    expect(check(report, 'containers-auth')).toMatchObject({
+      status: 'FAIL',
+      detail: expect.stringContaining(`${authFile} has an auths entry "${HOST}"`),
+      fix: expect.stringContaining(`podman logout ${HOST}`),
+    });
+    expect(check(report, 'docker-config').status).toBe('OK');
+  });
+
+  it('podman/skopeo: credHelpers in the containers auth file under XDG_RUNTIME_DIR (Linux) routes it, though docker config has nothing', async () => {
+    const runtime = makeTempDir();
+    fs.mkdirSync(path.join(runtime, 'containers'));
+    const authFile = path.join(runtime, 'containers', 'auth.json');
+    fs.writeFileSync(authFile, JSON.stringify({ credHelpers: { [HOST]: 'ecr-login' } }));
+    const env = { HOME: makeHome({}), PATH: pathWithHelper(), XDG_RUNTIME_DIR: runtime, ...emulator.env() };
+    const { report } = await doctor([HOST, '--registry-url', emulator.url], env);
+    if (process.platform === 'linux') {
+      expect(check(report, 'containers-auth')).toMatchObject({
+        status: 'OK',
+        detail: `${authFile}: credHelpers sends ${HOST} to docker-credential-ecr-login`,
+      });
+    }
+    expect(check(report, 'docker-config').status).toBe('FAIL');
+  });
+
+  it('the helper not on PATH: helper-on-path FAIL', async () => {
+    const { report } = await doctor([HOST, '--registry-url', emulator.url], { HOME: makeHome(), PATH: makeTempDir(), ...emulator.env() });
+    expect(check(report, 'helper-on-path')).toMatchObject({ status: 'FAIL', detail: expect.stringContaining('is not on PATH') });
+  });
+
+  it('a host that is not ECR: ecr-token FAIL, registry skipped', async () => {
+    const { report } = await doctor(['ghcr.io'], { HOME: makeHome(), PATH: pathWithHelper(), ...emulator.env() });
+    expect(check(report, 'ecr-token')).toMatchObject({
+      status: 'FAIL',
+      detail: expect.stringContaining('ghcr.io is not an Amazon ECR registry host'),
+    });
+    expect(check(report, 'registry').status).toBe('SKIP');
+  });
+
+  it('a proxy in effect: the AWS calls and the registry go through it, and the proxy check says which variable chose it', async () => {
+    const proxy = await startConnectProxy();
+    try {
+      const { code, report } = await doctor([HOST, '--registry-url', emulator.url], {
+        HOME: makeHome(),
+        PATH: pathWithHelper(),
+        ...emulator.env(),
+        HTTP_PROXY: proxy.url,
+      });
+      expect(code).toBe(0);
+      const host = new URL(emulator.url).host;
+      expect(check(report, 'proxy')).toEqual({
+        name: 'proxy',
+        status: 'OK',
+        detail: `${host}: through ${proxy.url} (HTTP_PROXY)`,
+        fix: null,
+      });
+      expect(proxy.tunnels.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(proxy.tunnels)).toEqual(new Set([host]));
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('NO_PROXY naming the endpoints: direct, and the check says so', async () => {
+    const { report } = await doctor([HOST, '--registry-url', emulator.url], {
+      HOME: makeHome(),
+      PATH: pathWithHelper(),
+      ...emulator.env(),
+      HTTP_PROXY: 'http://127.0.0.1:9',
+      NO_PROXY: '127.0.0.1',
+    });
+    expect(check(report, 'proxy')).toMatchObject({ status: 'OK', detail: `${new URL(emulator.url).host}: direct (NO_PROXY=127.0.0.1)` });
+    expect(report.ok).toBe(true);
+  });
+
+  it('no proxy set: says so', async () => {
+    const { report } = await doctor([HOST, '--registry-url', emulator.url], {
+      HOME: makeHome(),
+      PATH: pathWithHelper(),
+      ...emulator.env(),
+    });
+    expect(check(report, 'proxy').detail).toMatch(/^no proxy set/);
+  });
+
+  it('cache: a cached token and its remaining lifetime; the cache off: SKIP', async () => {
+    const home = makeHome();
+    const env = { HOME: home, PATH: pathWithHelper(), ...emulator.env() };
+    expect((await runHelper(['get'], HOST, env)).code).toBe(0);
+    const { report } = await doctor([HOST, '--registry-url', emulator.url], env);
+    expect(check(report, 'cache').detail).toMatch(
+      new RegExp(`a token for ${HOST.replace(/\./g, '\\.')} and this identity, 11 h 5\\d min left$`),
+    );
+    const off = await doctor([HOST, '--registry-url', emulator.url], { ...env, AWS_ECR_DISABLE_CACHE: '1' });
+    expect(check(off.report, 'cache')).toMatchObject({ status: 'SKIP', detail: 'AWS_ECR_DISABLE_CACHE is set: every get asks ECR' });
+  });
+
+  it('keychain backend without a Secret Service: keychain FAIL with the way out', async () => {
+    const { report } = await doctor([HOST, '--registry-url', emulator.url], {
+      HOME: makeHome(),
+      PATH: pathWithHelper(),
+      ...emulator.env(),
+      AWS_ECR_CACHE_BACKEND: 'keychain',
+      DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(makeTempDir(), 'no-bus')}`,
+    });
+    if (process.platform !== 'linux') return;
+    expect(check(report, 'keychain')).toMatchObject({ status: 'FAIL', fix: 'make the keychain usable, or set AWS_ECR_CACHE_BACKEND=file' });
+  });
+});
+
+describe('doctor without a host', () => {
+  it('runs what needs no registry and skips the rest, saying why; exit 0', async () => {
+    const { code, report } = await doctor([], { HOME: makeHome(), PATH: pathWithHelper(), ...emulator.env() });
+    expect(report.host).toBeNull();
+    expect(statuses(report)).toMatchObject({
+      'helper-on-path': 'OK',
+      'docker-config': 'SKIP',
+      'containers-auth': 'SKIP',
+      'aws-credentials': 'OK',
+      'sts-identity': 'OK',
+      'ecr-token': 'SKIP',
+      registry: 'SKIP',
+      cache: 'OK',
+      proxy: 'OK',
+    });
+    expect(check(report, 'docker-config').detail).toContain(`routes to ecr-login: ${HOST}`);
+    expect(check(report, 'ecr-token').detail).toBe('no registry given');
+    expect(code).toBe(0);
+  });
+});
+
+describe('doctor for a terminal', () => {
+  const env = () => ({ HOME: makeHome(), PATH: pathWithHelper(), ...emulator.env() });
+
+  it('without --json: one line per check, the fix under a failure, a summary; no colour when stdout is not a terminal', async () => {
+    const out = await runHelper(['doctor', HOST, '--registry-url', emulator.url], '', {
+      ...env(),
+      ...emulator.env(TEST_CREDENTIALS.denied),
+    });
+    expect(out.code).toBe(1);
+    expect(out.stdout).not.toContain('\u001b[');
+    expect(out.stdout.split('\n')[0]).toBe(`docker-credential-ecr-login doctor ${HOST}`);
+    expect(out.stdout).toMatch(/^ {2}OK {4}AWS credentials {5}from environment variables/m);
+    expect(out.stdout).toMatch(/^ {2}FAIL {2}ECR token {11}access denied for/m);
+    expect(out.stdout).toMatch(/^ {28}fix: allow arn:aws:iam::111122223333:user\/no-ecr-user to get tokens and pull/m);
+    expect(out.stdout).toMatch(/^ {36}"Action": "ecr:GetAuthorizationToken",$/m);
+    expect(out.stdout.trimEnd().split('\n').pop()).toBe('1 check failed: ecr-token');
+  });
+
+  const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
+  const haveScript = script.status === 0 && process.platform === 'linux';
+  (haveScript ? it : it.skip).each([
+    ['a terminal', {}, true],
+    ['a terminal with NO_COLOR=1', { NO_COLOR: '1' }, false],
+  ])('on %s (script(1) gives it a pseudo-terminal): colour %s', async (_what, extra, coloured) => {
+    const command = [...HELPER_COMMAND, 'doctor', HOST, '--registry-url', emulator.url].map((a) => `'${a}'`).join(' ');
+    const { spawn } = await import('node:child_process');
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env(), ...extra },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    await new Promise((resolve) => child.on('close', resolve));
+    expect(stdout).toContain('AWS credentials');
+    expect(stdout.includes('\u001b[32mOK  \u001b[0m')).toBe(coloured);
+  });
+});

@@ -1,0 +1,113 @@
+import * as path from 'node:path';
+import { run } from '../../../src/main';
+import { createFakeClock, createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+async function help(args: string[], env: Record<string, string> = {}, programName = 'docker-credential-ecr-login') {
+  const home = makeTempDir();
+  const clock = createFakeClock();
+  const stdout = createSink();
+  const stderr = createSink();
+  const code = await run(
+    args,
+    { stdin: stdinOf(''), stdout, stderr },
+    {
+      env,
+      programName,
+      homeDir: home,
+      version: '9.8.7',
+      now: clock.now,
+      loadTokenSource: async () => createFakeTokenSource(clock.now),
+      createKeychain: () => createFakeKeychain(),
+    },
+  );
+  return { code, stdout: stdout.text(), stderr: stderr.text(), home };
+}
+
+const COMMANDS = ['get', 'store', 'erase', 'list', 'version', 'get-credentials', 'kubelet-config', 'configure', 'doctor'];
+
+describe('--help', () => {
+  it('lists every command', async () => {
+    const out = await help(['--help']);
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    const commands = out.stdout.slice(out.stdout.indexOf('Commands:'), out.stdout.indexOf('Environment:'));
+    for (const command of COMMANDS) expect(commands).toMatch(new RegExp(`^ {2}${command}\\b`, 'm'));
+  });
+
+  it('lists the environment variables the helper reads', async () => {
+    const { stdout } = await help(['--help']);
+    for (const variable of [
+      'AWS_ECR_CACHE_DIR',
+      'AWS_ECR_DISABLE_CACHE',
+      'AWS_ECR_CACHE_BACKEND',
+      'AWS_ECR_LOG_LEVEL',
+      'AWS_ECR_IGNORE_CREDS_STORAGE',
+      'AWS_ECR_COMMAND_TIMEOUT',
+      'AWS_ECR_ROLE_ARN',
+      'AWS_ECR_CONFIG',
+      'AWS_PROFILE',
+      'AWS_ENDPOINT_URL_ECR',
+      'HTTPS_PROXY',
+      'NO_PROXY',
+      'DOCKER_CONFIG',
+      'REGISTRY_AUTH_FILE',
+    ]) {
+      expect(stdout).toMatch(new RegExp(`^ {2}(\\S+, )*${variable}\\b`, 'm'));
+    }
+  });
+
+  it('shows the cache, log, settings and docker config paths as they resolve for this user', async () => {
+    const { stdout, home } = await help(['--help']);
+    expect(stdout).toContain(`  token cache    ${path.join(home, '.ecr', 'tokens.json')}\n`);
+    expect(stdout).toContain(`  log            ${path.join(home, '.ecr', 'log', 'ecr-login.log')}\n`);
+    expect(stdout).toContain(`  settings       ${path.join(home, '.ecr', 'config.json')}\n`);
+    expect(stdout).toContain(`  docker config  ${path.join(home, '.docker', 'config.json')}\n`);
+  });
+
+  it('follows the environment: AWS_ECR_CACHE_DIR, DOCKER_CONFIG, the keychain backend', async () => {
+    const dir = makeTempDir();
+    const { stdout } = await help(['--help'], {
+      AWS_ECR_CACHE_DIR: dir,
+      DOCKER_CONFIG: '/etc/docker-ci',
+      AWS_ECR_CACHE_BACKEND: 'keychain',
+    });
+    expect(stdout).toContain('  token cache    the OS keychain (AWS_ECR_CACHE_BACKEND=keychain)\n');
+    expect(stdout).toContain(`  log            ${path.join(dir, 'log', 'ecr-login.log')}\n`);
+    expect(stdout).toContain(`  docker config  ${path.join('/etc/docker-ci', 'config.json')}\n`);
+  });
+
+  it('says how to configure, how to diagnose, and where to read more', async () => {
+    const { stdout } = await help(['--help']);
+    expect(stdout).toContain('docker-credential-ecr-login configure --registry <account>.dkr.ecr.<region>.amazonaws.com');
+    expect(stdout).toContain('docker-credential-ecr-login doctor <registry host>');
+    expect(stdout).toMatch(/^Each command has its own --help\. More: .*README/m);
+  });
+
+  it('as ecr-credential-provider, the same help', async () => {
+    const { stdout, code } = await help(['--help'], {}, 'ecr-credential-provider');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Environment:');
+  });
+});
+
+describe('each command has its own --help', () => {
+  it.each(COMMANDS.map((c) => [c]))('%s --help', async (command) => {
+    const out = await help([command, '--help']);
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    expect(out.stdout).toMatch(new RegExp(`^Usage: docker-credential-ecr-login ${command}\\b`));
+    expect(out.stdout).not.toContain('Environment:');
+  });
+
+  it('doctor --help names its argument and options', async () => {
+    const { stdout } = await help(['doctor', '--help']);
+    expect(stdout).toContain('Usage: docker-credential-ecr-login doctor [options] [host]');
+    expect(stdout).toContain('--json');
+    expect(stdout).toContain('--registry-url <url>');
+  });
+
+  it('get-credentials -h as ecr-credential-provider is help, not a kubelet request', async () => {
+    const out = await help(['get-credentials', '-h'], {}, 'ecr-credential-provider');
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    expect(out.stdout).toMatch(/^Usage: docker-credential-ecr-login get-credentials/);
+  });
+});
