@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
@@ -434,9 +434,8 @@ describe('doctor for a terminal', () => {
     ['a terminal with NO_COLOR=1', { NO_COLOR: '1' }, false],
   ])('on %s (script(1) gives it a pseudo-terminal): colour %s', async (_what, extra, coloured) => {
     const command = [...HELPER_COMMAND, 'doctor', HOST, '--registry-url', emulator.url].map((a) => `'${a}'`).join(' ');
-    const { spawn } = await import('node:child_process');
     const child = spawn('script', ['-qec', command, '/dev/null'], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env(), ...extra },
+      env: { ...env(), ...extra },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
