@@ -85,6 +85,7 @@ describe('doctor HOST', () => {
       'helper-on-path',
       'docker-config',
       'containers-auth',
+      'settings',
       'aws-credentials',
       'sts-identity',
       'ecr-token',
@@ -97,6 +98,7 @@ describe('doctor HOST', () => {
       'helper-on-path': 'OK',
       'docker-config': 'OK',
       'containers-auth': 'OK',
+      settings: 'SKIP',
       'aws-credentials': 'OK',
       'sts-identity': 'OK',
       'ecr-token': 'OK',
@@ -388,6 +390,73 @@ describe('doctor HOST', () => {
   });
 });
 
+describe('doctor with per-registry settings (~/.ecr/config.json)', () => {
+  const ROLE = 'arn:aws:iam::111122223333:role/ecr-pull';
+  /** Denied keys in the environment, allowed ones in profile `prod`: what succeeds used the settings. */
+  function homeWith(settings: unknown): string {
+    const home = makeHome();
+    fs.mkdirSync(path.join(home, '.aws'));
+    fs.writeFileSync(
+      path.join(home, '.aws', 'credentials'),
+      `[prod]\naws_access_key_id = ${TEST_CREDENTIALS.allowed.accessKeyId}\naws_secret_access_key = ${TEST_CREDENTIALS.allowed.secretAccessKey}\n`,
+    );
+    fs.mkdirSync(path.join(home, '.ecr'), { mode: 0o700 });
+    fs.writeFileSync(path.join(home, '.ecr', 'config.json'), typeof settings === 'string' ? settings : JSON.stringify(settings), {
+      mode: 0o600,
+    });
+    return home;
+  }
+  const env = (home: string) => ({ HOME: home, PATH: pathWithHelper(), ...emulator.env(TEST_CREDENTIALS.denied) });
+
+  it("the registry's profile: credentials, STS and the token as that profile", async () => {
+    const home = homeWith({ registries: { [HOST]: { profile: 'prod' } } });
+    const { code, report } = await doctor([HOST, '--registry-url', emulator.url], env(home));
+    expect(check(report, 'settings')).toMatchObject({ status: 'OK', detail: `${path.join(home, '.ecr', 'config.json')}: profile prod` });
+    expect(check(report, 'aws-credentials').detail).toBe('from shared credentials/config files, profile prod; access key id …WED1');
+    expect(check(report, 'sts-identity').detail).toContain(TEST_CREDENTIALS.allowed.principalArn);
+    expect(check(report, 'ecr-token').status).toBe('OK');
+    expect(code).toBe(0);
+  });
+
+  it("the registry's role: the token as the assumed role, and nothing cached", async () => {
+    const home = homeWith({ registries: { [HOST]: { profile: 'prod', roleArn: ROLE } } });
+    const { code, report } = await doctor([HOST, '--registry-url', emulator.url], env(home));
+    expect(check(report, 'settings').detail).toContain(`profile prod; role ${ROLE}`);
+    expect(check(report, 'ecr-token').detail).toContain(`in us-east-1 as ${ROLE} gave a token`);
+    expect(emulator.calls.filter((c) => c.action === 'AssumeRole').map((c) => c.roleArn)).toEqual([ROLE]);
+    expect(code).toBe(0);
+    expect(fs.readdirSync(path.join(home, '.ecr')).filter((f) => f.startsWith('tokens'))).toEqual([]);
+  });
+
+  it('the role denied: the policy goes to the assumed role, not to the source identity', async () => {
+    const home = homeWith({ registries: { [HOST]: { roleArn: ROLE } } });
+    emulator.faults.deny = true;
+    const { report } = await doctor([HOST, '--registry-url', emulator.url], { ...env(home), ...emulator.env() });
+    const fix = check(report, 'ecr-token').fix ?? '';
+    expect(fix).toMatch(/^allow arn:aws:sts::111122223333:assumed-role\/ecr-pull\/ecr-login to get tokens and pull/);
+    expect(fix).toContain('aws iam put-role-policy --role-name ecr-pull');
+  });
+
+  it('an alias: routing is checked for the alias, the token comes from the registry it stands for', async () => {
+    const alias = 'registry.example.com';
+    const home = homeWith({ aliases: { [alias]: HOST }, registries: { [HOST]: { profile: 'prod' } } });
+    fs.writeFileSync(path.join(home, '.docker', 'config.json'), JSON.stringify({ credHelpers: { [alias]: 'ecr-login' } }));
+    const { code, report } = await doctor([alias, '--registry-url', emulator.url], env(home));
+    expect(check(report, 'docker-config').detail).toContain(`credHelpers sends ${alias} to docker-credential-ecr-login`);
+    expect(check(report, 'settings').detail).toContain(`${alias} is an alias of ${HOST}; profile prod`);
+    expect(check(report, 'ecr-token').status).toBe('OK');
+    expect(check(report, 'registry').status).toBe('OK');
+    expect(code).toBe(0);
+  });
+
+  it('an invalid settings file: settings FAIL with the reader’s message', async () => {
+    const home = homeWith({ registries: { [HOST]: { rolearn: ROLE } } });
+    const { code, report } = await doctor([HOST, '--registry-url', emulator.url], env(home));
+    expect(check(report, 'settings')).toMatchObject({ status: 'FAIL', detail: expect.stringContaining('rolearn') });
+    expect(code).toBe(1);
+  });
+});
+
 describe('doctor without a host', () => {
   it('runs what needs no registry and skips the rest, saying why; exit 0', async () => {
     const { code, report } = await doctor([], { HOME: makeHome(), PATH: pathWithHelper(), ...emulator.env() });
@@ -396,6 +465,7 @@ describe('doctor without a host', () => {
       'helper-on-path': 'OK',
       'docker-config': 'SKIP',
       'containers-auth': 'SKIP',
+      settings: 'SKIP',
       'aws-credentials': 'OK',
       'sts-identity': 'OK',
       'ecr-token': 'SKIP',
@@ -430,9 +500,9 @@ describe('doctor for a terminal', () => {
   const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
   const haveScript = script.status === 0 && process.platform === 'linux';
   (haveScript ? it : it.skip).each([
-    ['a terminal', {}, true],
-    ['a terminal with NO_COLOR=1', { NO_COLOR: '1' }, false],
-  ])('on %s (script(1) gives it a pseudo-terminal): colour %s', async (_what, extra, coloured) => {
+    ['a terminal', true, {}],
+    ['a terminal with NO_COLOR=1', false, { NO_COLOR: '1' }],
+  ])('on %s (script(1) gives it a pseudo-terminal): colour %s', async (_what, coloured, extra) => {
     const command = [...HELPER_COMMAND, 'doctor', HOST, '--registry-url', emulator.url].map((a) => `'${a}'`).join(' ');
     const child = spawn('script', ['-qec', command, '/dev/null'], {
       env: { ...env(), ...extra },

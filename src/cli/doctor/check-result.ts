@@ -6,6 +6,7 @@ export const CHECK_TITLES = {
   'helper-on-path': 'helper on PATH',
   'docker-config': 'docker config',
   'containers-auth': 'podman/skopeo auth',
+  settings: 'registry settings',
   'aws-credentials': 'AWS credentials',
   'sts-identity': 'STS identity',
   'ecr-token': 'ECR token',

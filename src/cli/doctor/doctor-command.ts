@@ -59,7 +59,8 @@ export async function runDoctorCommand(
       platform,
       uid: process.getuid?.(),
       readJsonFile: readClientJson,
-      diagnostics: createAwsDiagnostics({ logger: services.logger, identityEnv: config.identityEnv }),
+      createDiagnostics: (profile) =>
+        createAwsDiagnostics({ logger: services.logger, identityEnv: config.identityEnv, ...(profile === undefined ? {} : { profile }) }),
     },
   );
   const shown = host?.trim() || undefined;

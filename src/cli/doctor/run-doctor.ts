@@ -1,10 +1,13 @@
 import type { AwsDiagnostics, CallerIdentity, CredentialSummary } from '../../aws/create-aws-diagnostics';
-import type { AuthorizationToken } from '../../aws/token-source';
+import type { AuthorizationToken, TokenRequestOptions } from '../../aws/token-source';
 import { HelperError, KeychainUnavailableError, TokenFetchError } from '../../errors';
 import { redact } from '../../log';
 import { parseRegistry, type Registry } from '../../registry/parse-registry';
+import { type RegistryCredentials, resolveRegistryCredentials } from '../../resolver/registry-credentials';
 import { checkPrivateDirectory } from '../../safe-fs';
 import type { HelperServices } from '../../services';
+import type { Settings } from '../../settings/parse-settings';
+import { type RegistryTarget, selectRegistryTarget } from '../../settings/select-registry-settings';
 import { resolveContainersAuthFile, resolveDockerConfigFile } from '../configure/client-files';
 import { DOCKER_HELPER_PROGRAM, findOnPath } from '../configure/find-on-path';
 import {
@@ -37,7 +40,8 @@ export interface DoctorDeps {
   /** Tests: which files count as programs (default: the file system's answer). */
   readonly isExecutable?: (file: string, platform: NodeJS.Platform) => boolean;
   readonly readJsonFile: ReadJsonFile;
-  readonly diagnostics: AwsDiagnostics;
+  /** The AWS side, for the default chain or, with `profile`, that profile's chain. */
+  readonly createDiagnostics: (profile: string | undefined) => AwsDiagnostics;
 }
 
 /** The longest any one network check may take, so that the report comes before the command's deadline. */
@@ -94,12 +98,45 @@ function stsEndpoint(region: string, services: HelperServices): string {
  * and says why. No check writes anything: the token fetched is not cached.
  */
 export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promise<CheckResult[]> {
-  const { services, diagnostics } = deps;
+  const { services } = deps;
   const { config } = services;
   const env = config.clientEnv;
   const host = options.host?.trim() || undefined;
   const hostKey = host === undefined ? undefined : formatHostKey(host);
-  const registry = host === undefined ? undefined : parseRegistry(host);
+  // The per-registry settings decide which ECR registry an alias takes its token from, and
+  // the profile and role a registry's token is fetched as.
+  let settingsCheck: CheckResult;
+  let target: RegistryTarget | undefined;
+  try {
+    const settings = services.settings();
+    target = host === undefined ? undefined : selectRegistryTarget(host, settings);
+    settingsCheck = describeSettings(settings, target, host);
+  } catch (error) {
+    settingsCheck = fail(
+      'settings',
+      message(error),
+      'fix the file as the message says, or move it away; until then every get for an ECR host fails',
+    );
+    // `get` refuses every host until the file is fixed; the checks below go on without it.
+    const direct = host === undefined ? undefined : parseRegistry(host);
+    target = direct && { registry: direct, alias: undefined, settings: undefined };
+  }
+  const registry = target?.registry;
+  const registrySettings = target?.settings;
+  const diagnostics = deps.createDiagnostics(registrySettings?.profile);
+  // The identity the cache keys tokens by, and how the token is fetched (profile, role).
+  let credentialsFor: RegistryCredentials | undefined;
+  let identityError: unknown;
+  try {
+    credentialsFor = resolveRegistryCredentials(registrySettings, services);
+  } catch (error) {
+    identityError = error;
+  }
+  const chosen = credentialsFor?.request ?? {};
+  // Doctor writes nothing: an assumed role's credentials are fetched, never cached.
+  const request: TokenRequestOptions = chosen.assumeRole
+    ? { ...chosen, assumeRole: { ...chosen.assumeRole, cached: (assume) => assume() } }
+    : chosen;
   const region = registry?.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1');
   const deadlineMs = Math.min(CHECK_DEADLINE_MS, Math.max(2000, Math.floor(config.commandTimeoutMs / 4)));
   const results: CheckResult[] = [];
@@ -137,6 +174,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
     }
     results.push(checkContainersAuth(resolveContainersAuthFiles(env, config.homeDir, primary), deps.readJsonFile, hostKey));
   }
+  results.push(settingsCheck);
 
   // 3. AWS credentials.
   let credentials: CredentialSummary | undefined;
@@ -198,19 +236,20 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
       if (registry === undefined) {
         return fail(
           'ecr-token',
-          `${host} is not an Amazon ECR registry host, so the helper answers "credentials not found" for it`,
-          'use the registry host as ECR names it: <account>.dkr.ecr.<region>.amazonaws.com (or public.ecr.aws)',
+          `${host} is not an Amazon ECR registry host, nor an alias of one, so the helper answers "credentials not found" for it`,
+          `use the registry host as ECR names it (<account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws), or, if ${hostKey ?? host} fronts one, make it an alias: docker-credential-ecr-login configure --alias ${hostKey ?? host}=<registry host>`,
         );
       }
       const source = await services.loadTokenSource();
       return withDeadline<CheckResult>(
         async () => {
           try {
-            token = await source.getAuthorizationToken(registry);
+            token = await source.getAuthorizationToken(registry, request);
             const until = token.expiresAt ? `, valid until ${token.expiresAt.toISOString()}` : '';
+            const as = request.assumeRole ? ` as ${request.assumeRole.roleArn}` : '';
             return ok(
               'ecr-token',
-              `${registry.kind === 'ecr-public' ? 'ecr-public' : 'ecr'}:GetAuthorizationToken in ${registry.region} gave a token${until}`,
+              `${registry.kind === 'ecr-public' ? 'ecr-public' : 'ecr'}:GetAuthorizationToken in ${registry.region}${as} gave a token${until}`,
             );
           } catch (error) {
             accessDenied = error instanceof TokenFetchError && error.reason === 'access-denied';
@@ -238,12 +277,37 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
   else results.push(await checkRegistry(registryUrl, token, diagnostics, registry));
 
   // 7. The cache and the keychain.
-  results.push(await checkCache(services, registry));
+  results.push(
+    await checkCache(services, registry, () => {
+      if (!credentialsFor) throw identityError;
+      return credentialsFor.identity;
+    }),
+  );
   results.push(checkKeychain(services, deps.platform, results));
 
   // 8. Proxies.
   results.push(await checkProxy(services, diagnostics, registry, region, registryUrl));
   return results;
+}
+
+/** What the settings file says about the registry: its profile, role, or the registry an alias stands for. */
+function describeSettings(settings: Settings, target: RegistryTarget | undefined, host: string | undefined): CheckResult {
+  const name = 'settings';
+  if (settings.file === undefined) return skip(name, 'no per-registry settings file: the default AWS credential chain for every registry');
+  if (host === undefined) {
+    return ok(
+      name,
+      `${settings.file}: ${settings.registries.length} registry ${settings.registries.length === 1 ? 'entry' : 'entries'}, ${settings.aliases.length} ${settings.aliases.length === 1 ? 'alias' : 'aliases'}`,
+    );
+  }
+  if (!target) return ok(name, `${settings.file}: no entry for ${host}`);
+  const parts: string[] = [];
+  if (target.alias) parts.push(`${host} is an alias of ${target.registry.host}`);
+  const chosen = target.settings;
+  if (chosen?.profile !== undefined) parts.push(`profile ${chosen.profile}`);
+  if (chosen?.roleArn !== undefined) parts.push(`role ${chosen.roleArn}`);
+  if (!chosen) parts.push('no profile or role: the default AWS credential chain');
+  return ok(name, `${settings.file}: ${parts.join('; ')}`);
 }
 
 /** Why ECR gave no token, and for access denied, the policy to add. */
@@ -257,6 +321,12 @@ function ecrFailure(error: unknown, registry: Registry): CheckResult {
         return fail('ecr-token', detail, 'set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run where an IAM role is attached');
       case 'network':
         return fail('ecr-token', detail, 'check the network, the proxy (HTTPS_PROXY, NO_PROXY) or AWS_ENDPOINT_URL_ECR');
+      case 'assume-role-failed':
+        return fail(
+          'ecr-token',
+          detail,
+          "check the role's trust policy: it must allow sts:AssumeRole by the identity shown under sts-identity",
+        );
       default:
         return fail('ecr-token', detail, 'see the line above, and the log for details');
     }
@@ -266,7 +336,8 @@ function ecrFailure(error: unknown, registry: Registry): CheckResult {
 
 /** The policy fix, introduced: whom to give it to, and the command that does it. */
 function withAttachCommand(check: CheckResult, stsArn: string | undefined): CheckResult {
-  const principal = stsArn ?? /(arn:\S+) is not allowed/.exec(check.detail)?.[1];
+  // Who ECR refused (an assumed role, with a role per registry), else who STS says we are.
+  const principal = /(arn:\S+) is not allowed/.exec(check.detail)?.[1] ?? stsArn;
   const command = principal === undefined ? undefined : formatAttachCommand(principal);
   const who = principal ?? 'the principal';
   const fix = `allow ${who} to get tokens and pull, with this IAM policy (ecr-pull.json):\n${check.fix ?? ''}${command ? `\nfor example: ${command}\n(or attach the managed policy AmazonEC2ContainerRegistryReadOnly)` : ''}`;
@@ -305,7 +376,7 @@ async function checkRegistry(
   }
 }
 
-async function checkCache(services: HelperServices, registry: Registry | undefined): Promise<CheckResult> {
+async function checkCache(services: HelperServices, registry: Registry | undefined, identityOf: () => string): Promise<CheckResult> {
   const name = 'cache';
   const { config } = services;
   if (config.cacheDisabled) return skip(name, 'AWS_ECR_DISABLE_CACHE is set: every get asks ECR');
@@ -325,7 +396,7 @@ async function checkCache(services: HelperServices, registry: Registry | undefin
   }
   const backend = config.cacheBackend === 'keychain' ? 'keychain backend' : 'file backend';
   try {
-    const identity = services.identity();
+    const identity = identityOf();
     if (registry !== undefined) {
       const cached = await services.store.get(registry.host, identity);
       const left = cached ? cached.expiresAt - services.now() : 0;
