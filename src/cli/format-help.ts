@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { formatCacheFilePath } from '../store/file-store';
-import { resolveDockerConfigFile, resolveSettingsFile } from './configure/client-files';
+import { resolveDockerConfigFile } from './configure/client-files';
 
 /** The settings the helper reads, as `--help` lists them (README, "Environment variables"). */
 const ENVIRONMENT: readonly [name: string, effect: string][] = [
@@ -34,16 +34,10 @@ export function formatHelpFooter(config: Config, readmeAddress: string): string 
         : config.cacheBackend === 'keychain'
           ? 'the OS keychain (AWS_ECR_CACHE_BACKEND=keychain)'
           : formatCacheFilePath(config.cacheDir);
-  let settings: string;
-  try {
-    settings = resolveSettingsFile(config.clientEnv, config.cacheDir);
-  } catch (error) {
-    settings = `(none: ${error instanceof Error ? error.message : String(error)})`;
-  }
   const files: [string, string][] = [
     ['token cache', cache],
     ['log', config.logFile ?? unset],
-    ['settings', settings],
+    ['settings', config.settingsFile?.path ?? unset],
     ['docker config', resolveDockerConfigFile(config.clientEnv, config.homeDir)],
   ];
   const fileWidth = Math.max(...files.map(([name]) => name.length));
