@@ -38,6 +38,8 @@ export function loadSettings(location: SettingsLocation | undefined): Settings {
     case 'too-large':
       return fail(`is larger than ${MAX_SETTINGS_BYTES / 1024} KiB`);
     case 'error':
+      // A file where a directory of the path should be: no settings file can be there.
+      if (read.code === 'ENOTDIR') return NO_SETTINGS;
       return fail(`cannot be read (${read.code})`);
   }
 }

@@ -221,6 +221,9 @@ describe('loadSettings', () => {
     expect(loadSettings({ path: path.join(dir, 'config.json'), fromEnv: false }).registries).toEqual([]);
     expect(loadSettings({ path: path.join(dir, 'config.json'), fromEnv: true }).aliases).toEqual([]);
     expect(loadSettings(undefined).registries).toEqual([]);
+    // A file where the cache directory should be: no settings there either.
+    fs.writeFileSync(path.join(dir, 'blocker'), '');
+    expect(loadSettings({ path: path.join(dir, 'blocker', 'config.json'), fromEnv: false }).registries).toEqual([]);
   });
 
   it('refuses a relative AWS_ECR_CONFIG, a symlink, a directory and a huge file', () => {
