@@ -1,0 +1,105 @@
+import type { AwsDiagnostics } from '../../../../src/aws/create-aws-diagnostics';
+import type { TokenSource } from '../../../../src/aws/token-source';
+import { runDoctor } from '../../../../src/cli/doctor/run-doctor';
+import { parseConfig } from '../../../../src/config';
+import { createServices } from '../../../../src/services';
+import { createFakeClock, createFakeKeychain, createFakeTokenSource, createMemoryLogger } from '../../../helpers/fakes';
+import { makeTempDir } from '../../../helpers/temp-dir';
+
+const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
+const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
+
+/** Diagnostics that answer well unless a test overrides one method. */
+function fakeDiagnostics(overrides: Partial<AwsDiagnostics> = {}): AwsDiagnostics {
+  return {
+    resolveCredentials: async () => ({
+      source: 'environment variables (AWS_ACCESS_KEY_ID)',
+      profile: undefined,
+      keyIdEnd: 'ABCD',
+      expiresAt: undefined,
+    }),
+    getCallerIdentity: async () => ({ arn: 'arn:aws:iam::123456789012:user/ci', account: '123456789012' }),
+    probeRegistry: async (_url, authorization) => ({ status: authorization ? 200 : 401 }),
+    proxyFor: async () => undefined,
+    ...overrides,
+  };
+}
+
+function setup(env: Record<string, string>, diagnostics: AwsDiagnostics, source?: TokenSource) {
+  const home = makeTempDir();
+  const clock = createFakeClock();
+  const config = parseConfig({ AWS_ECR_DISABLE_CACHE: '1', ...env }, home);
+  const services = createServices({
+    config,
+    logger: createMemoryLogger(),
+    now: clock.now,
+    keychain: createFakeKeychain(),
+    loadTokenSource: async () => source ?? createFakeTokenSource(clock.now),
+  });
+  const deps = {
+    services,
+    platform: 'linux' as const,
+    uid: 1000,
+    readJsonFile: () => ({ status: 'missing' as const }),
+    createDiagnostics: () => diagnostics,
+  };
+  return (host?: string) => runDoctor({ host }, deps);
+}
+
+const byName = (checks: Awaited<ReturnType<ReturnType<typeof setup>>>) => Object.fromEntries(checks.map((c) => [c.name, c]));
+
+describe('runDoctor deadlines (a quarter of AWS_ECR_COMMAND_TIMEOUT, at least 2 s)', () => {
+  it('a credential chain that never answers: aws-credentials FAIL at the deadline, STS and ECR skipped', async () => {
+    const run = setup({ AWS_ECR_COMMAND_TIMEOUT: '4' }, fakeDiagnostics({ resolveCredentials: never }));
+    const started = Date.now();
+    const checks = byName(await run(HOST));
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(checks['aws-credentials']).toMatchObject({ status: 'FAIL', detail: 'the AWS credential chain gave no credentials within 2 s' });
+    expect(checks['sts-identity']?.status).toBe('SKIP');
+    expect(checks['ecr-token']?.status).toBe('SKIP');
+  });
+
+  it('a token source that never answers: ecr-token FAIL naming the ECR endpoint', async () => {
+    const stuck: TokenSource = { getAuthorizationToken: never };
+    const run = setup({ AWS_ECR_COMMAND_TIMEOUT: '4' }, fakeDiagnostics(), stuck);
+    const checks = byName(await run(HOST));
+    expect(checks['ecr-token']).toMatchObject({
+      status: 'FAIL',
+      detail: 'the ECR API (https://api.ecr.us-west-2.amazonaws.com) did not answer within 2 s',
+    });
+    expect(checks['sts-identity']?.status).toBe('OK');
+  });
+});
+
+describe('runDoctor registry answers', () => {
+  it.each([
+    [200, 'OK', `GET https://${HOST}/v2/: 401 without credentials, 200 with the token`],
+    [401, 'FAIL', 'the registry refused the token (a token for account 123456789012 in us-west-2)'],
+    [403, 'FAIL', 'the registry refused the token'],
+    [500, 'FAIL', '500 with the token, not 200: this is not a registry answering as ECR does'],
+  ])('%s with the token: %s', async (status, expected, detail) => {
+    const run = setup({}, fakeDiagnostics({ probeRegistry: async (_url, authorization) => ({ status: authorization ? status : 401 }) }));
+    const registry = byName(await run(HOST)).registry;
+    expect(registry?.status).toBe(expected);
+    expect(registry?.detail).toContain(detail);
+  });
+});
+
+describe('runDoctor proxy', () => {
+  it('names the variable that chose the proxy, with its password masked', async () => {
+    const proxy = 'http://user:hunter2@proxy.example:3128';
+    const run = setup({ HTTPS_PROXY: proxy }, fakeDiagnostics({ proxyFor: async () => proxy }));
+    const check = byName(await run(HOST)).proxy;
+    expect(check?.status).toBe('OK');
+    expect(check?.detail).toContain('api.ecr.us-west-2.amazonaws.com: through http://[REDACTED]@proxy.example:3128 (HTTPS_PROXY)');
+    expect(check?.detail).not.toContain('hunter2');
+  });
+
+  it('a proxy setting that is not a URL: FAIL', async () => {
+    const run = setup({ HTTPS_PROXY: 'http://[bad' }, fakeDiagnostics({ proxyFor: async () => 'http://[bad' }));
+    expect(byName(await run(HOST)).proxy).toMatchObject({
+      status: 'FAIL',
+      detail: expect.stringContaining('HTTPS_PROXY=http://[bad is not a URL'),
+    });
+  });
+});
