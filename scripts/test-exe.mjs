@@ -33,6 +33,7 @@ const FILES = [
   'deadlines',
   'proxy',
   'keychain',
+  'doctor',
 ].map((name) => `__tests__/integration/${name}.test.ts`);
 
 const args = process.argv.slice(2);
