@@ -211,6 +211,22 @@ describe('aliases', () => {
   });
 });
 
+describe('kubelet-config', () => {
+  it("lists the alias hosts in matchImages after EKS's patterns; an invalid file is refused", async () => {
+    const { env, write, file } = setup({ aliases: { 'registry.example.com': HOST_A, 'proxy.example.com:5000': HOST_A } });
+    const out = await runHelper(['kubelet-config'], '', env);
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    expect(out.stdout).toContain('      - "*.dkr.ecr.*.amazonaws.eu"\n      - "registry.example.com"\n      - "proxy.example.com:5000"\n');
+    write({ aliases: { 'registry.example.com': 'nope' } });
+    const bad = await runHelper(['kubelet-config'], '', env);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toContain(
+      `ecr-login: invalid settings file ${file}: aliases["registry.example.com"] must be an Amazon ECR registry host`,
+    );
+  });
+});
+
 describe('an invalid settings file', () => {
   it('get answers not-found with one line naming the file, the field and the problem, and makes no AWS call', async () => {
     const { get, file } = setup({ registries: { '*.dkr.ecr.us-east-2.amazonaws.com': { rolearn: PULL } } });

@@ -72,7 +72,8 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
           `--name ${JSON.stringify(options.name)} is not a file name kubelet can run: use letters, digits, ".", "_" and "-"`,
         );
       }
-      ctx.output(formatKubeletConfig({ name: options.name, serviceAccount: options.serviceAccount === true }));
+      const aliases = ctx.services.settings().aliases.map((a) => (a.port === undefined ? a.host : `${a.host}:${a.port}`));
+      ctx.output(formatKubeletConfig({ name: options.name, serviceAccount: options.serviceAccount === true, aliases }));
     });
 
   const collect = (value: string, previous: string[]): string[] => [...previous, value];

@@ -157,6 +157,13 @@ describe('kubelet-config', () => {
     );
   });
 
+  it('adds the alias hosts of the settings file after the EKS patterns', () => {
+    const text = formatKubeletConfig({ name: 'ecr', serviceAccount: false, aliases: ['registry.example.com', 'proxy.example.com:5000'] });
+    expect(text).toContain(
+      '      - "*.dkr.ecr.*.amazonaws.eu"\n      - "registry.example.com"\n      - "proxy.example.com:5000"\n    defaultCacheDuration',
+    );
+  });
+
   it('--service-account adds tokenAttributes (field names of kubelet.config.k8s.io/v1)', () => {
     const text = formatKubeletConfig({ name: 'ecr', serviceAccount: true });
     expect(text).toContain('  - name: ecr\n');

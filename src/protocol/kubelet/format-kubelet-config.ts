@@ -29,11 +29,14 @@ export interface KubeletConfigOptions {
   readonly name: string;
   /** Add `tokenAttributes` so kubelet sends the pod's service account token (service-account mode). */
   readonly serviceAccount: boolean;
+  /** Alias hosts (`host[:port]`) of the settings file: kubelet must send their images too. */
+  readonly aliases?: readonly string[];
 }
 
 /**
  * A ready CredentialProviderConfig (`kubelet.config.k8s.io/v1`, k8s.io/kubelet config/v1
- * types.go) for `--image-credential-provider-config`, as YAML. With `serviceAccount`, the
+ * types.go) for `--image-credential-provider-config`, as YAML: EKS's matchImages, then the
+ * settings file's alias hosts (host names and ports only, so nothing needs YAML quoting). With `serviceAccount`, the
  * `tokenAttributes` block: the token's audience is STS's, credentials are the same for every
  * pod of a service account (`cacheType: ServiceAccount`), pods without a service account
  * (static pods) still get the node's credentials, and the role annotation is passed on.
@@ -45,7 +48,7 @@ export function formatKubeletConfig(options: KubeletConfigOptions): string {
     'providers:',
     `  - name: ${options.name}`,
     '    matchImages:',
-    ...EKS_MATCH_IMAGES.map((pattern) => `      - "${pattern}"`),
+    ...[...EKS_MATCH_IMAGES, ...(options.aliases ?? [])].map((pattern) => `      - "${pattern}"`),
     '    defaultCacheDuration: "12h"',
     '    apiVersion: credentialprovider.kubelet.k8s.io/v1',
     '    args:',
