@@ -2,11 +2,14 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
+import { itOnUnix, itWithSymlinks } from '../helpers/platform';
 import { itAsRoot } from '../helpers/root';
 import { HELPER_COMMAND, runHelper, startHelper } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const HOST = '123456789012.dkr.ecr.sa-east-1.amazonaws.com';
+const FIFO = 'mkfifo: the Windows file system has no FIFOs';
+const MODES = 'Windows has no POSIX modes';
 
 const emulator = useEmulator();
 
@@ -63,7 +66,7 @@ describe('cache directory faults: the call still succeeds, with one warning', ()
 });
 
 describe('cache file faults', () => {
-  it('a symlink at the cache path is not followed: one warning, the token still comes', async () => {
+  itWithSymlinks('a symlink at the cache path is not followed: one warning, the token still comes', async () => {
     const { cacheDir, env } = environment();
     fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
     const target = path.join(path.dirname(cacheDir), 'precious.txt');
@@ -77,7 +80,7 @@ describe('cache file faults', () => {
     ]);
   });
 
-  it('a FIFO at the cache path does not hang the call: one warning, the token still comes', async () => {
+  itOnUnix('a FIFO at the cache path does not hang the call: one warning, the token still comes', FIFO, async () => {
     const { cacheDir, env } = environment();
     fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
     execFileSync('mkfifo', [path.join(cacheDir, 'tokens.json')]);
@@ -167,7 +170,7 @@ describe('a cache directory that is not privately ours is not used: one warning,
     expect(fs.readdirSync(planted)).toEqual([]);
   });
 
-  it('a cache directory anyone can write to (0777) is refused and left as it is', async () => {
+  itOnUnix('a cache directory anyone can write to (0777) is refused and left as it is', MODES, async () => {
     const dir = path.join(makeTempDir(), 'cache');
     fs.mkdirSync(dir);
     fs.chmodSync(dir, 0o777);
@@ -179,7 +182,7 @@ describe('a cache directory that is not privately ours is not used: one warning,
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
-  it('a cache directory inside a directory anyone can write to (no sticky bit) is refused', async () => {
+  itOnUnix('a cache directory inside a directory anyone can write to (no sticky bit) is refused', MODES, async () => {
     const open = path.join(makeTempDir(), 'open');
     fs.mkdirSync(open);
     fs.chmodSync(open, 0o777);
@@ -192,7 +195,7 @@ describe('a cache directory that is not privately ours is not used: one warning,
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
-  it('a new cache directory is made 0700, its parents too', async () => {
+  itOnUnix('a new cache directory is made 0700, its parents too', MODES, async () => {
     const base = makeTempDir();
     const dir = path.join(base, 'a', 'b', 'cache');
     const out = await runHelper(['get'], HOST, { HOME: makeTempDir(), AWS_ECR_CACHE_DIR: dir, ...emulator.env() });
@@ -202,20 +205,25 @@ describe('a cache directory that is not privately ours is not used: one warning,
     }
   });
 
-  it.each([
-    [
-      'empty',
-      '',
-      'ecr-login: the home directory ("") is not an absolute path: not caching tokens or writing a log; set HOME or AWS_ECR_CACHE_DIR',
-    ],
-    [
-      'relative',
-      'rel',
-      'ecr-login: the home directory ("rel") is not an absolute path: not caching tokens or writing a log; set HOME or AWS_ECR_CACHE_DIR',
-    ],
-  ])('HOME %s: nothing is written below the working directory', async (_what, home, warning) => {
+  const homeNotAbsolute = async (home: string, warning: string) => {
     const cwd = makeTempDir();
     await expectRefused({ HOME: home, ...emulator.env() }, warning, { cwd });
     expect(fs.readdirSync(cwd)).toEqual([]);
-  });
+  };
+
+  itOnUnix(
+    'HOME empty: nothing is written below the working directory',
+    'Windows passes over an empty HOME for USERPROFILE, as the AWS SDK does',
+    () =>
+      homeNotAbsolute(
+        '',
+        'ecr-login: the home directory ("") is not an absolute path: not caching tokens or writing a log; set HOME or AWS_ECR_CACHE_DIR',
+      ),
+  );
+
+  it('HOME relative: nothing is written below the working directory', () =>
+    homeNotAbsolute(
+      'rel',
+      'ecr-login: the home directory ("rel") is not an absolute path: not caching tokens or writing a log; set HOME or AWS_ECR_CACHE_DIR',
+    ));
 });

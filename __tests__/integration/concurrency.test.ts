@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
+import { expectPosixMode } from '../helpers/platform';
 import { withPreload } from '../helpers/preload/env';
 import { runHelper, startHelper } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -80,7 +81,7 @@ describe('a writer killed at each point of a cache write', () => {
 
     // The file is exactly what it was: whole, parseable, 0600, with every served entry.
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
-    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expectPosixMode(file, 0o600);
     const listed = await runHelper(['list'], '', env);
     expect(Object.keys(JSON.parse(listed.stdout)).sort()).toEqual(SERVED.map((h) => `https://${h}`).sort());
 

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
+import { eachOnUnix, itOnUnix, SELF_KILLED } from '../helpers/platform';
 import { runHelper, startHelper } from '../helpers/run-helper';
 import { startSilentServer, startTricklingServer } from '../helpers/silent-server';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -15,6 +16,7 @@ import { makeTempDir } from '../helpers/temp-dir';
 
 const HOST = '123456789012.dkr.ecr.eu-west-3.amazonaws.com';
 const NOT_FOUND = 'credentials not found in native keychain\n';
+const FIFO = 'mkfifo: the Windows file system has no FIFOs';
 
 const emulator = useEmulator();
 
@@ -58,8 +60,7 @@ describe('one deadline for the whole command', () => {
       const out = await runHelper(['get'], HOST, environment({ AWS_ENDPOINT_URL_ECR: silent.url, AWS_ECR_COMMAND_TIMEOUT: '2' }));
       expect(out).toMatchObject({
         // Answered, then ended without waiting for the abandoned work (see the entry point).
-        code: null,
-        signal: 'SIGKILL',
+        ...SELF_KILLED,
         stdout: NOT_FOUND,
         stderr: 'ecr-login: gave up after 2 s without an answer (AWS_ECR_COMMAND_TIMEOUT=2); details in the log\n',
       });
@@ -74,8 +75,7 @@ describe('one deadline for the whole command', () => {
       const out = await runHelper(['get'], HOST, environment({ AWS_ENDPOINT_URL_ECR: trickling.url, AWS_ECR_COMMAND_TIMEOUT: '8' }));
       expect(out).toMatchObject({
         // Answered, then ended without waiting for the abandoned work (see the entry point).
-        code: null,
-        signal: 'SIGKILL',
+        ...SELF_KILLED,
         stdout: NOT_FOUND,
         stderr: 'ecr-login: gave up after 8 s without an answer (AWS_ECR_COMMAND_TIMEOUT=8); details in the log\n',
       });
@@ -109,17 +109,20 @@ describe('one deadline for the whole command', () => {
 });
 
 describe('AWS shared files that would hang or exhaust the SDK are refused before it loads', () => {
-  it.each([
-    ['/dev/zero', () => '/dev/zero'],
+  eachOnUnix(
     [
-      'a FIFO',
-      () => {
-        const fifo = path.join(makeTempDir(), 'config');
-        execFileSync('mkfifo', [fifo]);
-        return fifo;
-      },
-    ],
-  ])('AWS_CONFIG_FILE is %s', async (_what, make) => {
+      ['/dev/zero', () => '/dev/zero'],
+      [
+        'a FIFO',
+        () => {
+          const fifo = path.join(makeTempDir(), 'config');
+          execFileSync('mkfifo', [fifo]);
+          return fifo;
+        },
+      ],
+    ] as [string, () => string][],
+    '/dev/zero and mkfifo',
+  )('AWS_CONFIG_FILE is %s', async (_what, make) => {
     const file = make();
     const out = await runHelper(['get'], HOST, environment({ AWS_CONFIG_FILE: file }));
     expect(out).toMatchObject({
@@ -130,7 +133,7 @@ describe('AWS shared files that would hang or exhaust the SDK are refused before
     expect(emulator.calls).toEqual([]);
   });
 
-  it('AWS_CONFIG_FILE spelled ~/…, as the SDK expands it', async () => {
+  itOnUnix('AWS_CONFIG_FILE spelled ~/…, as the SDK expands it', FIFO, async () => {
     const home = makeTempDir();
     execFileSync('mkfifo', [path.join(home, 'fifo')]);
     const out = await runHelper(['get'], HOST, { ...environment(), HOME: home, AWS_CONFIG_FILE: '~/fifo' });
@@ -141,18 +144,21 @@ describe('AWS shared files that would hang or exhaust the SDK are refused before
     });
   });
 
-  it.each([
+  eachOnUnix(
     [
-      'AWS_WEB_IDENTITY_TOKEN_FILE',
-      (fifo: string) => ({ AWS_WEB_IDENTITY_TOKEN_FILE: fifo, AWS_ROLE_ARN: 'arn:aws:iam::111122223333:role/x' }),
-      'AWS_WEB_IDENTITY_TOKEN_FILE',
-    ],
-    [
-      'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
-      (fifo: string) => ({ AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: fifo }),
-      'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
-    ],
-  ])('a token file the SDK would read (%s) that is a FIFO is refused at once', async (_what, variables, what) => {
+      [
+        'AWS_WEB_IDENTITY_TOKEN_FILE',
+        (fifo: string) => ({ AWS_WEB_IDENTITY_TOKEN_FILE: fifo, AWS_ROLE_ARN: 'arn:aws:iam::111122223333:role/x' }),
+        'AWS_WEB_IDENTITY_TOKEN_FILE',
+      ],
+      [
+        'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+        (fifo: string) => ({ AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: fifo }),
+        'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+      ],
+    ] as [string, (fifo: string) => Record<string, string>, string][],
+    FIFO,
+  )('a token file the SDK would read (%s) that is a FIFO is refused at once', async (_what, variables, what) => {
     const fifo = path.join(makeTempDir(), 'token');
     execFileSync('mkfifo', [fifo]);
     const out = await runHelper(['get'], HOST, environment(variables(fifo)));
@@ -163,7 +169,7 @@ describe('AWS shared files that would hang or exhaust the SDK are refused before
     });
   });
 
-  it('an SSO token cache file that is a FIFO is refused at once', async () => {
+  itOnUnix('an SSO token cache file that is a FIFO is refused at once', FIFO, async () => {
     const home = makeTempDir();
     fs.mkdirSync(path.join(home, '.aws', 'sso', 'cache'), { recursive: true });
     fs.writeFileSync(

@@ -4,7 +4,16 @@ import * as path from 'node:path';
 import { TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
 import { version } from '../../package.json';
 import { useEmulator } from '../helpers/emulator-fixture';
-import { describeExeOnly, HELPER_BIN, HELPER_COMMAND, type HelperResult, PROVIDER_BIN, startHelper } from '../helpers/run-helper';
+import { itWithSymlinks } from '../helpers/platform';
+import {
+  describeExeOnly,
+  EXE_SUFFIX,
+  HELPER_BIN,
+  HELPER_COMMAND,
+  type HelperResult,
+  PROVIDER_BIN,
+  startHelper,
+} from '../helpers/run-helper';
 import { describeWithSecretService, startTestSession, type TestSession } from '../helpers/secret-service';
 import { makeTempDir } from '../helpers/temp-dir';
 
@@ -165,13 +174,19 @@ describeExeOnly('the single-file executable', () => {
       expect(await startHelper([], '{}', { HOME: makeTempDir() }, [PROVIDER_BIN]).result).toMatchObject(kubeletAnswer);
     });
 
-    it.each(['symlink', 'copy'])('a %s named ecr-credential-provider speaks kubelet', async (how) => {
+    /** `make` puts the program at `provider` (named with `.exe` on Windows, which starts no other). */
+    async function expectKubeletFrom(make: (provider: string) => void) {
       const binDir = makeTempDir();
-      const provider = path.join(binDir, 'ecr-credential-provider');
-      if (how === 'symlink') fs.symlinkSync(HELPER_BIN, provider);
-      else fs.copyFileSync(HELPER_BIN, provider);
+      const provider = path.join(binDir, `ecr-credential-provider${EXE_SUFFIX}`);
+      make(provider);
       expect(await startHelper([], '{}', { HOME: binDir }, [provider]).result).toMatchObject(kubeletAnswer);
-    });
+    }
+
+    itWithSymlinks('a symlink named ecr-credential-provider speaks kubelet', () =>
+      expectKubeletFrom((provider) => fs.symlinkSync(HELPER_BIN, provider)),
+    );
+
+    it('a copy named ecr-credential-provider speaks kubelet', () => expectKubeletFrom((provider) => fs.copyFileSync(HELPER_BIN, provider)));
 
     it('under its own name it speaks docker', async () => {
       const out = await startHelper(['get'], 'registry.example.com', { HOME: makeTempDir() }, [HELPER_BIN]).result;

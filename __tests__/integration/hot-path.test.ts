@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
+import { itWithSymlinks } from '../helpers/platform';
 import { describeNodeOnly, HELPER_BIN, PROVIDER_BIN, runHelper, startHelper } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
 
@@ -65,7 +66,7 @@ describeNodeOnly('the provider launcher', 'it tests the bin/ launcher of the npm
     });
   });
 
-  it('linked into a bin dir, answers kubelet', async () => {
+  itWithSymlinks('linked into a bin dir, answers kubelet', async () => {
     const binDir = makeTempDir();
     fs.symlinkSync(PROVIDER_BIN, path.join(binDir, 'ecr-credential-provider'));
     const out = await startHelper([], '{}', { HOME: binDir }, [process.execPath, path.join(binDir, 'ecr-credential-provider')]).result;

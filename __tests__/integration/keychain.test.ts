@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { runLoadScenario } from '../helpers/load-scenario';
+import { describeOnLinux } from '../helpers/platform';
 import { runHelper } from '../helpers/run-helper';
 import { describeWithSecretService, startTestSession, type TestSession } from '../helpers/secret-service';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -227,7 +228,7 @@ describeWithSecretService('the keychain backend under load (its own Secret Servi
   }, 180_000);
 });
 
-describe('a keychain that never answers (a D-Bus peer that accepts and stays silent)', () => {
+describeOnLinux('a keychain that never answers (a D-Bus peer that accepts and stays silent)', 'the D-Bus Secret Service', () => {
   let bus: { path: string; close: () => Promise<void> };
   beforeAll(async () => {
     const socketPath = path.join(makeTempDir(), 'silent-bus');

@@ -16,9 +16,12 @@ function cruiseWith(plant: (src: string) => void): { status: number | null; outp
   fs.cpSync(path.join(ROOT, 'src'), path.join(dir, 'src'), { recursive: true });
   for (const file of ['tsconfig.json', '.dependency-cruiser.cjs', 'package.json'])
     fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  // A junction on Windows, which needs no privilege (the type is ignored elsewhere).
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'junction');
   plant(path.join(dir, 'src'));
-  const run = spawnSync(path.join(ROOT, 'node_modules/.bin/depcruise'), ['src', '--config', '.dependency-cruiser.cjs'], {
+  // Its script run by this Node: node_modules/.bin/depcruise is a shell script, depcruise.cmd on Windows.
+  const depcruise = path.join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
+  const run = spawnSync(process.execPath, [depcruise, 'src', '--config', '.dependency-cruiser.cjs'], {
     cwd: dir,
     encoding: 'utf8',
   });

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLogger, redact } from '../../src/log';
 import { createSink } from '../helpers/fakes';
+import { expectPosixMode } from '../helpers/platform';
 import { makeTempDir } from '../helpers/temp-dir';
 
 describe('redact', () => {
@@ -49,7 +50,7 @@ describe('createLogger', () => {
     expect(text).toContain('got [REDACTED] for a registry');
     expect(text).not.toContain('the-password-value');
     expect(text).not.toContain('not at info level');
-    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expectPosixMode(file, 0o600);
     expect(stderr.text()).toBe('ecr-login: something to fix\n');
   });
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createFileLocker } from '../../../src/lock/file-locker';
 import { createMemoryLogger } from '../../helpers/fakes';
+import { expectPosixMode, itWithSymlinks } from '../../helpers/platform';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 /** The lock directories proper-lockfile made in `<dir>/locks`. */
@@ -22,7 +23,7 @@ describe('file locker', () => {
     if (first.status === 'acquired') await first.release();
     if (other.status === 'acquired') await other.release();
     expect((await b.tryLock('token-x')).status).toBe('acquired');
-    expect(fs.statSync(path.join(dir, 'locks')).mode & 0o777).toBe(0o700);
+    expectPosixMode(path.join(dir, 'locks'), 0o700);
   });
 
   it('names lock files by a salted hash: no registry or identity in them, different in every directory', async () => {
@@ -35,7 +36,7 @@ describe('file locker', () => {
       expect(lock).toMatch(/^[0-9a-f]{32}\.lock$/);
       names.push(lock ?? '');
       expect(fs.readFileSync(path.join(dir, 'locks', 'salt'), 'utf8')).toMatch(/^[0-9a-f]{32}\n$/);
-      expect(fs.statSync(path.join(dir, 'locks', 'salt')).mode & 0o777).toBe(0o600);
+      expectPosixMode(path.join(dir, 'locks', 'salt'), 0o600);
       if (attempt.status === 'acquired') await attempt.release();
     }
     expect(names[0]).not.toBe(names[1]);
@@ -49,7 +50,7 @@ describe('file locker', () => {
     expect(attempts.filter((a) => a.status === 'busy')).toHaveLength(7);
   });
 
-  it('replaces a salt file that is not ours (a symlink) instead of following it', async () => {
+  itWithSymlinks('replaces a salt file that is not ours (a symlink) instead of following it', async () => {
     const dir = makeTempDir();
     fs.mkdirSync(path.join(dir, 'locks'), { mode: 0o700 });
     const target = path.join(dir, 'elsewhere');

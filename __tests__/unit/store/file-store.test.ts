@@ -5,6 +5,7 @@ import { createFileStore, formatCacheFilePath } from '../../../src/store/file-st
 import { MAX_ENTRIES } from '../../../src/store/token-entries';
 import type { CachedToken } from '../../../src/store/token-store';
 import { createFakeClock, createMemoryLocker, createMemoryLogger, createTokenFactory } from '../../helpers/fakes';
+import { itOnUnix, itWithSymlinks } from '../../helpers/platform';
 import { itAsRoot } from '../../helpers/root';
 import { makeTempDir } from '../../helpers/temp-dir';
 
@@ -29,7 +30,7 @@ describe('file store', () => {
     expect(await store.get('b.example', 'id-1')).toBeUndefined();
   });
 
-  it('creates the directory 0700 and the file 0600', async () => {
+  itOnUnix('creates the directory 0700 and the file 0600', 'Windows has no POSIX modes', async () => {
     const { store, token, dir, file } = setup();
     await store.put('id-1', token('a.example'));
     expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
@@ -88,7 +89,7 @@ describe('file store', () => {
     expect(await store.get('a.example', 'id')).toMatchObject({ host: 'a.example' });
   });
 
-  it('refuses to follow a symlink at the cache path, warns, and leaves the target alone', async () => {
+  itWithSymlinks('refuses to follow a symlink at the cache path, warns, and leaves the target alone', async () => {
     const { store, token, file, dir, logger } = setup();
     fs.mkdirSync(dir, { recursive: true });
     const target = path.join(path.dirname(dir), 'target.txt');
