@@ -106,6 +106,7 @@ describe('doctor HOST', () => {
       cache: 'OK',
       proxy: 'OK',
     });
+    expect(check(report, 'helper-on-path').detail).toMatch(/docker-credential-ecr-login \(\d+\.\d+\.\d+\S*, this version\)$/);
     expect(check(report, 'aws-credentials').detail).toBe('from environment variables (AWS_ACCESS_KEY_ID); access key id …WED1');
     expect(check(report, 'sts-identity').detail).toContain(TEST_CREDENTIALS.allowed.principalArn);
     expect(check(report, 'registry').detail).toBe(`GET ${emulator.url}/v2/: 401 without credentials, 200 with the token`);
@@ -304,6 +305,22 @@ describe('doctor HOST', () => {
       });
     }
     expect(check(report, 'docker-config').status).toBe('FAIL');
+  });
+
+  it('another program under the helper’s name first on PATH (the Go helper): helper-on-path FAIL', async () => {
+    const dir = makeTempDir();
+    const impostor = path.join(dir, 'docker-credential-ecr-login');
+    fs.writeFileSync(impostor, '#!/bin/sh\necho 0.7.1\n', { mode: 0o755 });
+    const { report } = await doctor([HOST, '--registry-url', emulator.url], {
+      HOME: makeHome(),
+      PATH: `${dir}${path.delimiter}${pathWithHelper()}`,
+      ...emulator.env(),
+    });
+    expect(check(report, 'helper-on-path')).toMatchObject({
+      status: 'FAIL',
+      detail: `${impostor} is another program: \`docker-credential-ecr-login version\` answered "0.7.1" (the Go amazon-ecr-credential-helper answers a bare version), so docker runs that one`,
+      fix: `remove or rename it, or put the directory of this helper before ${dir} on PATH`,
+    });
   });
 
   it('the helper not on PATH: helper-on-path FAIL', async () => {

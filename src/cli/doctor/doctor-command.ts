@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createAwsDiagnostics } from '../../aws/create-aws-diagnostics';
 import { HelperError } from '../../errors';
 import { readRegularFile } from '../../safe-fs';
@@ -35,6 +36,14 @@ export function readClientJson(file: string): JsonFileRead {
   }
 }
 
+/** `<file> version`, first line, within 5 s; undefined when it cannot be run (a .cmd on Windows needs a shell: not asked). */
+function askVersion(file: string): string | undefined {
+  if (/\.(cmd|bat)$/i.test(file)) return undefined;
+  const run = spawnSync(file, ['version'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'], windowsHide: true });
+  if (run.error || typeof run.stdout !== 'string') return undefined;
+  return run.stdout.split('\n')[0]?.trim() || undefined;
+}
+
 export interface DoctorCommandOptions {
   readonly json?: boolean;
   readonly registryUrl?: string;
@@ -58,6 +67,8 @@ export async function runDoctorCommand(
       services,
       platform,
       uid: process.getuid?.(),
+      version: ctx.version,
+      askVersion,
       readJsonFile: readClientJson,
       createDiagnostics: (profile) =>
         createAwsDiagnostics({ logger: services.logger, identityEnv: config.identityEnv, ...(profile === undefined ? {} : { profile }) }),

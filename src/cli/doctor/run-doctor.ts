@@ -37,6 +37,13 @@ export interface DoctorDeps {
   readonly platform: NodeJS.Platform;
   /** The current user's uid (POSIX), for the containers auth file's default place. */
   readonly uid: number | undefined;
+  /** This program's version, to recognise it on PATH. */
+  readonly version: string;
+  /**
+   * Runs `<file> version` and returns its first line of output (undefined: it could not be
+   * run, or said nothing in time).
+   */
+  readonly askVersion?: (file: string) => string | undefined;
   /** Tests: which files count as programs (default: the file system's answer). */
   readonly isExecutable?: (file: string, platform: NodeJS.Platform) => boolean;
   readonly readJsonFile: ReadJsonFile;
@@ -145,7 +152,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
   const found = findOnPath(HELPER_PROGRAM, env, deps.platform, ...(deps.isExecutable ? [deps.isExecutable] : []));
   results.push(
     found
-      ? ok('helper-on-path', found)
+      ? checkFoundHelper(found, deps)
       : fail(
           'helper-on-path',
           `${HELPER_PROGRAM} is not on PATH, so docker, podman and skopeo cannot run it`,
@@ -288,6 +295,25 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
   // 8. Proxies.
   results.push(await checkProxy(services, diagnostics, registry, region, registryUrl));
   return results;
+}
+
+/**
+ * The program on PATH under the helper's name, asked its version: this helper answers
+ * `docker-credential-ecr-login <version>`; anything else (the Go amazon-ecr-credential-helper
+ * answers a bare version number) is another program, which docker would run instead.
+ */
+function checkFoundHelper(found: string, deps: DoctorDeps): CheckResult {
+  const answer = deps.askVersion?.(found);
+  if (answer === undefined) return ok('helper-on-path', found);
+  const ours = `${HELPER_PROGRAM} ${deps.version}`;
+  if (answer === ours) return ok('helper-on-path', `${found} (${deps.version}, this version)`);
+  if (answer.startsWith(`${HELPER_PROGRAM} `))
+    return ok('helper-on-path', `${found} (${answer.slice(HELPER_PROGRAM.length + 1)}; this one is ${deps.version})`);
+  return fail(
+    'helper-on-path',
+    `${found} is another program: \`${HELPER_PROGRAM} version\` answered ${JSON.stringify(answer.slice(0, 80))} (the Go amazon-ecr-credential-helper answers a bare version), so docker runs that one`,
+    `remove or rename it, or put the directory of this helper before ${found.replace(/[\\/][^\\/]*$/, '')} on PATH`,
+  );
 }
 
 /** What the settings file says about the registry: its profile, role, or the registry an alias stands for. */

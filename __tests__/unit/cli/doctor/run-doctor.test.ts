@@ -40,6 +40,7 @@ function setup(env: Record<string, string>, diagnostics: AwsDiagnostics, source?
     services,
     platform: 'linux' as const,
     uid: 1000,
+    version: '9.8.7',
     readJsonFile: () => ({ status: 'missing' as const }),
     createDiagnostics: () => diagnostics,
   };
