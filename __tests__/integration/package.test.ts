@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, execSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import * as path from 'node:path';
@@ -87,7 +87,12 @@ describe('the bundles', () => {
 
 describe('npm pack', () => {
   it('ships what a user runs and nothing else', () => {
-    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
+    // npm is npm.cmd on Windows, which Node starts only through a shell (CVE-2024-27980).
+    const command = ['npm', 'pack', '--dry-run', '--json', '--ignore-scripts'];
+    const out =
+      process.platform === 'win32'
+        ? execSync(command.join(' '), { cwd: ROOT, encoding: 'utf8' })
+        : execFileSync('npm', command.slice(1), { cwd: ROOT, encoding: 'utf8' });
     const [packed] = JSON.parse(out) as { files: { path: string }[] }[];
     const files = (packed?.files ?? []).map((f) => f.path).sort();
     expect(files).toEqual(['LICENSE', 'README.md', ...Object.values(pkg.bin), ...shipped, 'package.json'].sort());

@@ -18,7 +18,9 @@ function pause() {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(process.env.TEST_PAUSE_MS || 60_000));
 }
 
-const TEMP = /\/tokens\.json\.[0-9a-f]{16}$/;
+// Either separator: the paths are Windows' own there.
+const TEMP = /[\\/]tokens\.json\.[0-9a-f]{16}$/;
+const CACHE = /[\\/]tokens\.json$/;
 
 if (point === 'temp-created') {
   const openSync = fs.openSync;
@@ -32,7 +34,7 @@ if (point === 'temp-created') {
 if (point === 'before-rename') {
   const renameSync = fs.renameSync;
   fs.renameSync = function (from, to) {
-    if (TEMP.test(String(from)) && String(to).endsWith('/tokens.json')) pause();
+    if (TEMP.test(String(from)) && CACHE.test(String(to))) pause();
     return renameSync.call(this, from, to);
   };
 }
