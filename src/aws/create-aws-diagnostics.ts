@@ -29,10 +29,16 @@ export interface CallerIdentity {
   readonly account: string;
 }
 
-/** What a registry's `GET /v2/` answered. */
-export interface RegistryAnswer {
+/** What an HTTP GET answered: the status, the `WWW-Authenticate` challenge, the start of the body. */
+export interface HttpAnswer {
   readonly status: number;
+  readonly challenge: string | undefined;
+  /** At most 64 KiB. */
+  readonly body: string;
 }
+
+/** More than any registry's token service answers. */
+const MAX_BODY_BYTES = 64 * 1024;
 
 /** A failed AWS call, said in one line, with what to do about it. */
 export class DiagnosticError extends Error {
@@ -55,8 +61,11 @@ export class DiagnosticError extends Error {
 export interface AwsDiagnostics {
   resolveCredentials(): Promise<CredentialSummary>;
   getCallerIdentity(region: string): Promise<CallerIdentity>;
-  /** `GET <registryUrl>/v2/`, with `Authorization: Basic …` when given, through the proxy the environment chooses. */
-  probeRegistry(registryUrl: string, authorization: string | undefined, timeoutMs: number): Promise<RegistryAnswer>;
+  /**
+   * `GET url` (a registry's `/v2/`, its token service), with `authorization` when given, through
+   * the proxy the environment chooses; a `DiagnosticError` when nothing answers within `timeoutMs`.
+   */
+  httpGet(url: string, authorization: string | undefined, timeoutMs: number): Promise<HttpAnswer>;
   /** The proxy URL the environment's HTTPS_PROXY/NO_PROXY choose for `url`; undefined: direct. */
   proxyFor(url: string): Promise<string | undefined>;
 }
@@ -229,11 +238,11 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
       }
     },
 
-    async probeRegistry(registryUrl, authorization, timeoutMs) {
+    async httpGet(address, authorization, timeoutMs) {
       const { agent } = await load();
-      const url = new URL('/v2/', registryUrl);
+      const url = new URL(address);
       const send = url.protocol === 'http:' ? (await import('node:http')).request : (await import('node:https')).request;
-      return new Promise<RegistryAnswer>((resolve, reject) => {
+      return new Promise<HttpAnswer>((resolve, reject) => {
         const request = send(url, {
           method: 'GET',
           agent,
@@ -250,9 +259,21 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
           );
         }, timeoutMs);
         request.on('response', (response) => {
-          clearTimeout(timer);
-          response.resume();
-          resolve({ status: response.statusCode ?? 0 });
+          const chunks: Buffer[] = [];
+          let size = 0;
+          response.on('data', (chunk: Buffer) => {
+            if (size < MAX_BODY_BYTES) chunks.push(chunk);
+            size += chunk.length;
+          });
+          response.on('end', () => {
+            clearTimeout(timer);
+            const challenge = response.headers['www-authenticate'];
+            resolve({
+              status: response.statusCode ?? 0,
+              challenge: Array.isArray(challenge) ? challenge[0] : challenge,
+              body: Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8'),
+            });
+          });
         });
         request.on('error', (error) => {
           clearTimeout(timer);

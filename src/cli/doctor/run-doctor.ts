@@ -370,6 +370,21 @@ function withAttachCommand(check: CheckResult, stsArn: string | undefined): Chec
   return { ...check, fix };
 }
 
+/** The parameters of a `WWW-Authenticate` challenge (`Bearer realm="…",service="…"`). */
+export function parseChallenge(challenge: string): { scheme: string; params: Record<string, string> } {
+  const scheme = /^\s*(\S+)/.exec(challenge)?.[1]?.toLowerCase() ?? '';
+  const params: Record<string, string> = {};
+  for (const [, key, value] of challenge.matchAll(/(\w+)="([^"]*)"/g))
+    if (key !== undefined && value !== undefined) params[key.toLowerCase()] = value;
+  return { scheme, params };
+}
+
+/**
+ * The registry's `GET /v2/` without credentials (a registry answers 401) and with the token,
+ * as a client sends it: Basic auth, which ECR's private registries take directly; a registry
+ * that challenges with `Bearer` (ECR Public) first gets the token at its token service, in
+ * exchange for a bearer token, as docker does.
+ */
 async function checkRegistry(
   url: string,
   token: AuthorizationToken,
@@ -377,12 +392,39 @@ async function checkRegistry(
   registry: Registry | undefined,
 ): Promise<CheckResult> {
   const name = 'registry';
-  const target = `${new URL('/v2/', url).href}`;
+  const target = new URL('/v2/', url).href;
   try {
-    const anonymous = await diagnostics.probeRegistry(url, undefined, REGISTRY_TIMEOUT_MS);
+    const anonymous = await diagnostics.httpGet(target, undefined, REGISTRY_TIMEOUT_MS);
     const basic = `Basic ${Buffer.from(`${token.username}:${token.password}`).toString('base64')}`;
-    const authorized = await diagnostics.probeRegistry(url, basic, REGISTRY_TIMEOUT_MS);
-    const answers = `${anonymous.status} without credentials, ${authorized.status} with the token`;
+    let authorized = await diagnostics.httpGet(target, basic, REGISTRY_TIMEOUT_MS);
+    let how = 'with the token';
+    const challenge = parseChallenge(authorized.challenge ?? anonymous.challenge ?? '');
+    const realm = challenge.params.realm;
+    if (authorized.status === 401 && challenge.scheme === 'bearer' && realm !== undefined) {
+      const service = new URL(realm, target);
+      if (challenge.params.service !== undefined) service.searchParams.set('service', challenge.params.service);
+      const exchange = await diagnostics.httpGet(service.href, basic, REGISTRY_TIMEOUT_MS);
+      let bearer: unknown;
+      try {
+        const answer: unknown = JSON.parse(exchange.body);
+        bearer =
+          typeof answer === 'object' && answer !== null
+            ? ((answer as Record<string, unknown>).token ?? (answer as Record<string, unknown>).access_token)
+            : undefined;
+      } catch {
+        bearer = undefined;
+      }
+      if (exchange.status !== 200 || typeof bearer !== 'string') {
+        return fail(
+          name,
+          `GET ${target}: ${anonymous.status} without credentials; its token service ${service.origin}${service.pathname} answered ${exchange.status} to the token${exchange.status === 200 ? ' without a bearer token' : ''}`,
+          'check that this address is the registry the token is for, and that the clock is right',
+        );
+      }
+      authorized = await diagnostics.httpGet(target, `Bearer ${bearer}`, REGISTRY_TIMEOUT_MS);
+      how = "with the token (through the registry's token service)";
+    }
+    const answers = `${anonymous.status} without credentials, ${authorized.status} ${how}`;
     if (authorized.status === 200) return ok(name, `GET ${target}: ${answers}`);
     if (authorized.status === 401 || authorized.status === 403) {
       const whose = registry?.kind === 'ecr' ? ` (a token for account ${registry.registryId} in ${registry.region})` : '';

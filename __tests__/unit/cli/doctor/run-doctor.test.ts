@@ -19,7 +19,7 @@ function fakeDiagnostics(overrides: Partial<AwsDiagnostics> = {}): AwsDiagnostic
       expiresAt: undefined,
     }),
     getCallerIdentity: async () => ({ arn: 'arn:aws:iam::123456789012:user/ci', account: '123456789012' }),
-    probeRegistry: async (_url, authorization) => ({ status: authorization ? 200 : 401 }),
+    httpGet: async (_url, authorization) => ({ status: authorization ? 200 : 401, challenge: 'Basic realm="x"', body: '' }),
     proxyFor: async () => undefined,
     ...overrides,
   };
@@ -79,10 +79,57 @@ describe('runDoctor registry answers', () => {
     [403, 'FAIL', 'the registry refused the token'],
     [500, 'FAIL', '500 with the token, not 200: this is not a registry answering as ECR does'],
   ])('%s with the token: %s', async (status, expected, detail) => {
-    const run = setup({}, fakeDiagnostics({ probeRegistry: async (_url, authorization) => ({ status: authorization ? status : 401 }) }));
+    const run = setup(
+      {},
+      fakeDiagnostics({
+        httpGet: async (_url, authorization) => ({ status: authorization ? status : 401, challenge: 'Basic realm="x"', body: '' }),
+      }),
+    );
     const registry = byName(await run(HOST)).registry;
     expect(registry?.status).toBe(expected);
     expect(registry?.detail).toContain(detail);
+  });
+});
+
+describe('runDoctor with a registry that challenges with Bearer (ECR Public)', () => {
+  const PUBLIC = 'public.ecr.aws';
+  const challenge = 'Bearer realm="https://public.ecr.aws/token/",service="public.ecr.aws",scope="aws"';
+
+  function bearerRegistry(tokenService: (authorization: string | undefined) => { status: number; body: string }) {
+    const asked: string[] = [];
+    const httpGet: AwsDiagnostics['httpGet'] = async (url, authorization) => {
+      asked.push(`${url} ${authorization?.split(' ')[0] ?? '-'}`);
+      if (url.startsWith('https://public.ecr.aws/token/')) return { ...tokenService(authorization), challenge: undefined };
+      return authorization === 'Bearer bearer-1' ? { status: 200, challenge: undefined, body: '{}' } : { status: 401, challenge, body: '' };
+    };
+    return { asked, httpGet };
+  }
+
+  it('exchanges the token at the token service (Basic), then GET /v2/ with the bearer token: OK', async () => {
+    const { asked, httpGet } = bearerRegistry((auth) =>
+      auth?.startsWith('Basic ') ? { status: 200, body: '{"token":"bearer-1"}' } : { status: 401, body: '' },
+    );
+    const registry = byName(await setup({}, fakeDiagnostics({ httpGet }))(PUBLIC)).registry;
+    expect(registry).toMatchObject({
+      status: 'OK',
+      detail: "GET https://public.ecr.aws/v2/: 401 without credentials, 200 with the token (through the registry's token service)",
+    });
+    expect(asked).toEqual([
+      'https://public.ecr.aws/v2/ -',
+      'https://public.ecr.aws/v2/ Basic',
+      'https://public.ecr.aws/token/?service=public.ecr.aws Basic',
+      'https://public.ecr.aws/v2/ Bearer',
+    ]);
+  });
+
+  it('the token service refuses the token: FAIL naming it', async () => {
+    const { httpGet } = bearerRegistry(() => ({ status: 401, body: '' }));
+    const registry = byName(await setup({}, fakeDiagnostics({ httpGet }))(PUBLIC)).registry;
+    expect(registry).toMatchObject({
+      status: 'FAIL',
+      detail:
+        'GET https://public.ecr.aws/v2/: 401 without credentials; its token service https://public.ecr.aws/token/ answered 401 to the token',
+    });
   });
 });
 
