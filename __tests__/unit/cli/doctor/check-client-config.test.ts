@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import {
   checkContainersAuth,
   checkDockerConfig,
@@ -158,21 +159,23 @@ describe('checkContainersAuth (containers/image: first file with an entry decide
 
 describe('resolveContainersAuthFiles', () => {
   it('the primary file, then ~/.config (XDG_CONFIG_HOME), then the docker config', () => {
-    expect(resolveContainersAuthFiles({}, '/home/u', '/run/user/1000/containers/auth.json')).toEqual([
-      '/run/user/1000/containers/auth.json',
-      '/home/u/.config/containers/auth.json',
-      '/home/u/.docker/config.json',
+    const home = path.resolve('/home/u');
+    const primary = path.resolve('/run/user/1000/containers/auth.json');
+    expect(resolveContainersAuthFiles({}, home, primary)).toEqual([
+      primary,
+      path.join(home, '.config', 'containers', 'auth.json'),
+      path.join(home, '.docker', 'config.json'),
     ]);
-    expect(resolveContainersAuthFiles({ XDG_CONFIG_HOME: '/cfg' }, '/home/u', undefined)).toEqual([
-      '/cfg/containers/auth.json',
-      '/home/u/.docker/config.json',
+    expect(resolveContainersAuthFiles({ XDG_CONFIG_HOME: path.resolve('/cfg') }, home, undefined)).toEqual([
+      path.join(path.resolve('/cfg'), 'containers', 'auth.json'),
+      path.join(home, '.docker', 'config.json'),
     ]);
   });
 
   it('REGISTRY_AUTH_FILE: that file, then the docker config, not ~/.config', () => {
-    expect(resolveContainersAuthFiles({ REGISTRY_AUTH_FILE: '/a.json', DOCKER_CONFIG: '/d' }, '/home/u', '/a.json')).toEqual([
-      '/a.json',
-      '/d/config.json',
-    ]);
+    const file = path.resolve('/a.json');
+    expect(
+      resolveContainersAuthFiles({ REGISTRY_AUTH_FILE: file, DOCKER_CONFIG: path.resolve('/d') }, path.resolve('/home/u'), file),
+    ).toEqual([file, path.join(path.resolve('/d'), 'config.json')]);
   });
 });
