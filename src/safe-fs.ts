@@ -134,7 +134,13 @@ function openNoFollow(file: string, flags: number, platform: FsPlatform, mode?: 
 }
 
 /** Reads a regular file owned by the current user, of at most `maxBytes`, as UTF-8. */
-export function readOwnFile(file: string, maxBytes: number, platform: FsPlatform = HOST_FS): OwnFileRead {
+export function readOwnFile(
+  file: string,
+  maxBytes: number,
+  platform: FsPlatform = HOST_FS,
+  /** Also refuse a file that group or others may write (a file that decides whose credentials are used). */
+  options: { readonly notWritableByOthers?: boolean } = {},
+): OwnFileRead {
   let fd: number;
   try {
     fd = openNoFollow(file, constants.O_RDONLY | platform.nonBlock, platform);
@@ -150,6 +156,11 @@ export function readOwnFile(file: string, maxBytes: number, platform: FsPlatform
     const { uid } = platform;
     if (uid !== undefined && stat.uid !== uid) {
       return { status: 'unsafe', why: `${file} is owned by uid ${stat.uid}, not by you (uid ${uid})` };
+    }
+    // No POSIX modes on Windows (uid undefined there): ACLs decide.
+    if (options.notWritableByOthers && uid !== undefined && (stat.mode & 0o022) !== 0) {
+      const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
+      return { status: 'unsafe', why: `${file} can be written by group or others (mode ${mode}; chmod go-w it)` };
     }
     if (stat.size > maxBytes) return { status: 'too-large' };
     return { status: 'ok', text: readFileSync(fd, 'utf8') };

@@ -14,7 +14,8 @@ const MAX_SETTINGS_BYTES = 256 * 1024;
 
 /**
  * Reads the settings file by the rules for files that decide whose credentials are used: a
- * regular file (no symlink, FIFO or device), owned by the current user, at most 256 KiB —
+ * regular file (no symlink, FIFO or device), owned by the current user, not writable by group
+ * or others, at most 256 KiB —
  * someone else's file must not choose the role a token is fetched as. A missing file (also one
  * `AWS_ECR_CONFIG` names) is no settings; anything else wrong is a `ConfigError` naming the file.
  */
@@ -26,7 +27,7 @@ export function loadSettings(location: SettingsLocation | undefined): Settings {
     throw new ConfigError(message, message);
   };
   if (!isAbsolute(path)) fail('is not an absolute path: set AWS_ECR_CONFIG to an absolute path');
-  const read = readOwnFile(path, MAX_SETTINGS_BYTES);
+  const read = readOwnFile(path, MAX_SETTINGS_BYTES, undefined, { notWritableByOthers: true });
   switch (read.status) {
     case 'ok':
       return parseSettings(read.text, path);
@@ -34,7 +35,7 @@ export function loadSettings(location: SettingsLocation | undefined): Settings {
       // Also when AWS_ECR_CONFIG names it: `configure` creates it there on first use.
       return NO_SETTINGS;
     case 'unsafe':
-      return fail(`cannot be used: ${read.why}; it must be a regular file of yours`);
+      return fail(`cannot be used: ${read.why}; it must be a regular file of yours that only you can write`);
     case 'too-large':
       return fail(`is larger than ${MAX_SETTINGS_BYTES / 1024} KiB`);
     case 'error':

@@ -9,6 +9,7 @@ import {
   selectRegistrySettings,
   selectRegistryTarget,
 } from '../../../src/settings/select-registry-settings';
+import { itOnUnix } from '../../helpers/platform';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const FILE = '/home/u/.ecr/config.json';
@@ -235,12 +236,25 @@ describe('loadSettings', () => {
       'settings file config.json (AWS_ECR_CONFIG) is not an absolute path: set AWS_ECR_CONFIG to an absolute path',
     );
     expect(() => loadSettings({ path: file, fromEnv: false })).toThrow(
-      `settings file ${file} cannot be used: ${file} is a symbolic link; it must be a regular file of yours`,
+      `settings file ${file} cannot be used: ${file} is a symbolic link; it must be a regular file of yours that only you can write`,
     );
     expect(() => loadSettings({ path: dir, fromEnv: false })).toThrow(`settings file ${dir} cannot be used: ${dir} is not a regular file`);
     const big = path.join(dir, 'big.json');
     fs.writeFileSync(big, ' '.repeat(300 * 1024));
     expect(() => loadSettings({ path: big, fromEnv: false })).toThrow(`settings file ${big} is larger than 256 KiB`);
+  });
+
+  itOnUnix('refuses a file that group or others may write, and reads it once it is not', 'POSIX modes', () => {
+    const file = path.join(makeTempDir(), 'config.json');
+    fs.writeFileSync(file, json({ aliases: { 'registry.example.com': HOST } }));
+    for (const mode of [0o664, 0o646]) {
+      fs.chmodSync(file, mode);
+      expect(() => loadSettings({ path: file, fromEnv: true })).toThrow(
+        `settings file ${file} (AWS_ECR_CONFIG) cannot be used: ${file} can be written by group or others (mode 0${mode.toString(8)}; chmod go-w it); it must be a regular file of yours that only you can write`,
+      );
+    }
+    fs.chmodSync(file, 0o644);
+    expect(loadSettings({ path: file, fromEnv: true }).aliases).toHaveLength(1);
   });
 
   it('reads and validates a file of ours', () => {
