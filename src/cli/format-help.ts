@@ -16,6 +16,7 @@ const ENVIRONMENT: readonly [name: string, effect: string][] = [
   ['AWS_ENDPOINT_URL_ECR, _ECR_PUBLIC, _STS', 'custom AWS API endpoints'],
   ['HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY', 'proxies for the AWS calls'],
   ['DOCKER_CONFIG, REGISTRY_AUTH_FILE', 'the client files configure edits and doctor reads'],
+  ['NO_COLOR, FORCE_COLOR', "doctor's colours (only on a terminal unless forced)"],
 ];
 
 /**

@@ -51,6 +51,7 @@ describe('--help', () => {
       'NO_PROXY',
       'DOCKER_CONFIG',
       'REGISTRY_AUTH_FILE',
+      'NO_COLOR',
     ]) {
       expect(stdout).toMatch(new RegExp(`^ {2}(\\S+, )*${variable}\\b`, 'm'));
     }
