@@ -75,17 +75,16 @@ export const NO_SETTINGS: Settings = { file: undefined, registries: [], aliases:
 const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
 
 /** IAM's own limits: role path and name of `[\w+=,.@-]`, a path of `/…/`, 64-character names. */
-const ROLE_ARN = new RegExp(`^arn:(?:${PARTITIONS.join('|')}):iam::\\d{12}:role/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}$`);
+export const ROLE_ARN = new RegExp(`^arn:(?:${PARTITIONS.join('|')}):iam::\\d{12}:role/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}$`);
+
+/** What the AWS SDK's INI reader would find as a section name: no blanks, brackets or comment characters. */
+export const PROFILE_NAME = /^[^\s[\]#;]{1,128}$/;
 
 const SETTINGS_SHAPE = exactObject({
   registries: optional(
     recordOf(
       exactObject({
-        profile: optional(
-          // What the SDK's INI reader would find as a section name: no blanks, brackets or comment characters.
-          matching(/^[^\s[\]#;]{1,128}$/, 'an AWS profile name (no spaces, brackets, # or ;)'),
-          undefined,
-        ),
+        profile: optional(matching(PROFILE_NAME, 'an AWS profile name (no spaces, brackets, # or ;)'), undefined),
         roleArn: optional(
           matching(ROLE_ARN, `an IAM role ARN, arn:<partition>:iam::<12-digit account>:role/<name> (partition ${PARTITIONS.join(', ')})`),
           undefined,
@@ -103,7 +102,7 @@ const SETTINGS_SHAPE = exactObject({
  * A host name with an optional port, `*` allowed inside labels when `glob`. Undefined when it
  * is not one. Host names are compared in lower case; ports must be 1–65535.
  */
-function parseHostKey(key: string, glob: boolean): HostPattern | undefined {
+export function parseHostKey(key: string, glob: boolean): HostPattern | undefined {
   const match = /^([^:]+)(?::(\d{1,5}))?$/.exec(key);
   const host = match?.[1]?.toLowerCase();
   if (!match || host === undefined) return undefined;

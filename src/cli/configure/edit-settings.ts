@@ -1,5 +1,6 @@
 import { UsageError } from '../../errors';
 import { parseRegistry } from '../../registry/parse-registry';
+import { PROFILE_NAME, parseHostKey, ROLE_ARN } from '../../settings/parse-settings';
 import { layoutOf, objectAt, parseConfigObject } from './edit-client-config';
 import { findEntry, formatJsonDocument, jsonString, setEntry, stringValue } from './json-document';
 
@@ -21,14 +22,6 @@ export interface SettingsEdit {
   readonly changes: readonly string[];
 }
 
-const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
-const ROLE_ARN = new RegExp(`^arn:(?:${PARTITIONS.join('|')}):iam::\\d{12}:role/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}$`);
-/** What the AWS SDK's INI reader finds as a section name. */
-const PROFILE = /^[^\s[\]#;]{1,128}$/;
-/** A host name (labels of letters, digits, `-`, `_`) with an optional port; `*` inside labels for a glob. */
-const HOST_GLOB = /^(?:[a-z0-9*_-]{1,63}\.)*[a-z0-9*_-]{1,63}(?::\d{1,5})?$/;
-const HOST = /^(?:[a-z0-9_-]{1,63}\.)*[a-z0-9_-]{1,63}(?::\d{1,5})?$/;
-
 /** Checks a role ARN's shape; throws `UsageError` saying what one looks like. */
 export function checkRoleArn(arn: string): string {
   if (!ROLE_ARN.test(arn)) {
@@ -39,7 +32,7 @@ export function checkRoleArn(arn: string): string {
 
 /** Checks a profile name's shape; throws `UsageError`. */
 export function checkProfile(profile: string): string {
-  if (!PROFILE.test(profile))
+  if (!PROFILE_NAME.test(profile))
     throw new UsageError(`--profile ${JSON.stringify(profile)} is not an AWS profile name (no spaces, brackets, # or ;)`);
   return profile;
 }
@@ -47,7 +40,7 @@ export function checkProfile(profile: string): string {
 /** A `registries` key: a host name or glob, lower case. */
 export function checkRegistryPattern(pattern: string): string {
   const lower = pattern.toLowerCase();
-  if (!HOST_GLOB.test(lower) || lower.length > 253) {
+  if (!parseHostKey(lower, true)) {
     throw new UsageError(`--registry ${JSON.stringify(pattern)} is not a host name or glob such as *.dkr.ecr.us-east-1.amazonaws.com`);
   }
   return lower;
@@ -62,7 +55,7 @@ export function parseAliasOption(value: string): { alias: string; target: string
   const usage = `--alias ${JSON.stringify(value)}: write --alias ALIAS=ECR-HOST, e.g. --alias registry.example.com=123456789012.dkr.ecr.us-east-1.amazonaws.com`;
   if (rest.length > 0 || alias === '' || target === '') throw new UsageError(usage);
   const lowerAlias = alias.toLowerCase();
-  if (!HOST.test(lowerAlias) || lowerAlias.length > 253) throw new UsageError(`${usage} (${alias} is not a host name)`);
+  if (!parseHostKey(lowerAlias, false)) throw new UsageError(`${usage} (${alias} is not a host name)`);
   if (parseRegistry(lowerAlias))
     throw new UsageError(`--alias ${alias}: that is an Amazon ECR host already; an alias is another name (a CNAME, a proxy)`);
   const registry = parseRegistry(target);
