@@ -56,13 +56,13 @@ export async function runLoadScenario(emulator: EcrEmulator, scenario: LoadScena
   // One process after another, letting each one's request reach its stdin before the next
   // spawn: a hundred spawns in one synchronous loop hold every write back until the loop ends,
   // which on a loaded machine can outlast a child's 10 s wait for its request.
-  const runs: { i: number; run: ReturnType<typeof startHelper>; kill: boolean }[] = [];
+  const runs: { i: number; run: ReturnType<typeof startHelper> }[] = [];
   for (const i of indices) {
-    runs.push({ i, run: startHelper(['get'], registryOf(i), envOf(i)), kill: next() < 0.2 });
+    const run = startHelper(['get'], registryOf(i), envOf(i));
+    // A fifth are killed at a random moment of their first 600 ms.
+    if (next() < 0.2) setTimeout(() => run.child.kill('SIGKILL'), Math.floor(next() * 600));
+    runs.push({ i, run });
     await new Promise((resolve) => setImmediate(resolve));
-  }
-  for (const { run, kill } of runs) {
-    if (kill) setTimeout(() => run.child.kill('SIGKILL'), Math.floor(next() * 600));
   }
   const first = await Promise.all(runs.map(async ({ i, run }) => ({ i, out: await run.result })));
   const served = new Set(first.filter(({ out }) => out.code === 0).map(({ i }) => `${profileOf(i)} ${registryOf(i)}`));
