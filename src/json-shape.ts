@@ -139,3 +139,37 @@ export function parseJsonShape<T>(shape: Shape<T>, text: string): T | undefined 
   }
   return parseShape(shape, value);
 }
+
+/**
+ * The path of the first key that occurs twice in one object of `text` (valid JSON), or
+ * undefined. `JSON.parse` keeps the last of the two without a word; a file that decides
+ * whose credentials are used must not have an entry that silently does nothing.
+ */
+export function findDuplicateKey(text: string): string | undefined {
+  /** One open container: its path, and for an object the keys seen so far. */
+  const open: { path: string; keys: Set<string> | undefined }[] = [];
+  let key: string | undefined;
+  for (let pos = 0; pos < text.length; pos++) {
+    const char = text[pos];
+    if (char === '"') {
+      const start = pos;
+      for (pos++; text[pos] !== '"'; pos++) if (text[pos] === '\\') pos++;
+      const value = JSON.parse(text.slice(start, pos + 1)) as string;
+      let next = pos + 1;
+      while (' \t\n\r'.includes(text.charAt(next)) && next < text.length) next++;
+      const container = open[open.length - 1];
+      if (text[next] === ':' && container?.keys) {
+        if (container.keys.has(value)) return child(container.path, value);
+        container.keys.add(value);
+        key = value;
+      }
+    } else if (char === '{' || char === '[') {
+      const parent = open[open.length - 1];
+      const path = parent === undefined ? '' : parent.keys && key !== undefined ? child(parent.path, key) : `${parent.path}[]`;
+      open.push({ path, keys: char === '{' ? new Set() : undefined });
+    } else if (char === '}' || char === ']') {
+      open.pop();
+    }
+  }
+  return undefined;
+}

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors';
-import { exactObject, matching, optional, recordOf, ShapeError, string } from '../json-shape';
+import { exactObject, findDuplicateKey, matching, optional, recordOf, ShapeError, string } from '../json-shape';
 import { parseRegistry } from '../registry/parse-registry';
 
 /**
@@ -111,7 +111,15 @@ export function parseHostKey(key: string, glob: boolean): HostPattern | undefine
   const labels = host.split('.');
   const label = glob ? /^[a-z0-9*_-]{1,63}$/ : /^[a-z0-9_-]{1,63}$/;
   if (host.length > 253 || !labels.every((l) => label.test(l))) return undefined;
-  return { key, labels, port, isGlob: host.includes('*') };
+  // 443 is HTTPS's own port: clients send `host:443` and `host` alike, and both reach the
+  // registry as `host` (parseServerUrl drops a default port), so the key means `host`.
+  return { key, labels, port: port === 443 ? undefined : port, isGlob: host.includes('*') };
+}
+
+/** A host key as requests reach it: lower case, `:port` only when not 443. */
+function canonicalHost(pattern: HostPattern): string {
+  const host = pattern.labels.join('.');
+  return pattern.port === undefined ? host : `${host}:${pattern.port}`;
 }
 
 /** The file's text as settings; throws `ConfigError` naming `file`, the field and the problem. */
@@ -127,6 +135,9 @@ export function parseSettings(text: string, file: string): Settings {
     const why = error instanceof Error ? error.message : String(error);
     return fail('the text', `is not JSON (${why})`);
   }
+  // JSON.parse keeps the last of two equal keys without a word: the first would silently do nothing.
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== undefined) fail(duplicate, 'appears twice in the same object: keep one');
   let parsed: ReturnType<typeof SETTINGS_SHAPE>;
   try {
     parsed = SETTINGS_SHAPE(json, '');
@@ -141,9 +152,10 @@ export function parseSettings(text: string, file: string): Settings {
     const where = `registries[${JSON.stringify(key)}]`;
     const pattern = parseHostKey(key, true);
     if (!pattern) fail(where, 'is not a host name with an optional :port (`*` may stand for any part of a label)');
-    const normal = key.toLowerCase();
+    const normal = canonicalHost(pattern as HostPattern);
     const earlier = seen.get(normal);
-    if (earlier !== undefined) fail(where, `repeats registries[${JSON.stringify(earlier)}] (host names ignore letter case)`);
+    if (earlier !== undefined)
+      fail(where, `repeats registries[${JSON.stringify(earlier)}] (host names ignore letter case; :443 is no port)`);
     seen.set(normal, key);
     if (value.profile === undefined && value.roleArn === undefined) fail(where, 'must have "profile", "roleArn" or both');
     if (value.roleArn === undefined && (value.roleSessionName !== undefined || value.externalId !== undefined)) {
@@ -154,10 +166,23 @@ export function parseSettings(text: string, file: string): Settings {
   }
 
   const aliases: Alias[] = [];
+  const seenAliases = new Map<string, string>();
   for (const [key, target] of Object.entries(parsed.aliases)) {
     const where = `aliases[${JSON.stringify(key)}]`;
     const alias = parseHostKey(key, false);
     if (!alias) fail(where, 'is not a host name with an optional :port');
+    const normal = canonicalHost(alias as HostPattern);
+    const earlier = seenAliases.get(normal);
+    if (earlier !== undefined) fail(where, `repeats aliases[${JSON.stringify(earlier)}] (host names ignore letter case; :443 is no port)`);
+    seenAliases.set(normal, key);
+    // An alias takes its target's entry: an entry of its own would silently never be used.
+    const shadowed = seen.get(normal);
+    if (shadowed !== undefined) {
+      fail(
+        `registries[${JSON.stringify(shadowed)}]`,
+        `names the alias ${key}, which takes the entry of the registry it names (${target}): put the profile or role there`,
+      );
+    }
     if (parseRegistry(key)) fail(where, 'is an Amazon ECR registry host itself: only other host names can be aliases');
     const registry = parseRegistry(target);
     if (Object.keys(parsed.aliases).some((k) => k.toLowerCase() === target.toLowerCase())) {

@@ -109,7 +109,7 @@ describe('parseSettings', () => {
     [json({ registries: { 'x..example.com': { profile: 'p' } } }), 'registries["x..example.com"] is not a host name'],
     [
       json({ registries: { 'A.example.com': { profile: 'p' }, 'a.example.com': { profile: 'q' } } }),
-      'registries["a.example.com"] repeats registries["A.example.com"] (host names ignore letter case)',
+      'registries["a.example.com"] repeats registries["A.example.com"] (host names ignore letter case; :443 is no port)',
     ],
     [json({ aliases: { 'registry.example.com': 7 } }), 'aliases["registry.example.com"] must be a string'],
     [json({ aliases: { '*.example.com': HOST } }), 'aliases["*.example.com"] is not a host name with an optional :port'],
@@ -128,6 +128,32 @@ describe('parseSettings', () => {
     [
       json({ aliases: { 'a.example.com': 'b.example.com', 'b.example.com': HOST } }),
       'aliases["a.example.com"] names another alias (b.example.com): an alias must name an Amazon ECR registry host',
+    ],
+    // Duplicate keys: JSON.parse keeps the last without a word, so the first would silently do nothing.
+    [
+      `{"registries": {"${HOST}": {"roleArn": "${ROLE}"}, "${HOST}": {"profile": "other"}}}`,
+      `registries["${HOST}"] appears twice in the same object: keep one`,
+    ],
+    [`{"registries": {"${HOST}": {"profile": "a"}}, "registries": {}}`, 'registries appears twice in the same object: keep one'],
+    [`{"aliases": {"r.example.com": "${HOST}", "r.example.com": "public.ecr.aws"}}`, 'aliases["r.example.com"] appears twice'],
+    [`{"registries": {"${HOST}": {"profile": "a", "profile": "b"}}}`, `registries["${HOST}"].profile appears twice`],
+    // Aliases that one request would match twice (letter case, the default port).
+    [
+      json({ aliases: { 'R.example.com': HOST, 'r.example.com': 'public.ecr.aws' } }),
+      'aliases["r.example.com"] repeats aliases["R.example.com"] (host names ignore letter case; :443 is no port)',
+    ],
+    [
+      json({ aliases: { 'r.example.com': HOST, 'r.example.com:443': HOST } }),
+      'aliases["r.example.com:443"] repeats aliases["r.example.com"]',
+    ],
+    [
+      json({ registries: { [HOST]: { profile: 'a' }, [`${HOST}:443`]: { profile: 'b' } } }),
+      `registries["${HOST}:443"] repeats registries["${HOST}"]`,
+    ],
+    // An entry for an alias host would never be used: the alias takes its target's entry.
+    [
+      json({ registries: { 'registry.example.com': { profile: 'prod' } }, aliases: { 'registry.example.com': HOST } }),
+      `registries["registry.example.com"] names the alias registry.example.com, which takes the entry of the registry it names (${HOST}): put the profile or role there`,
     ],
   ])('rejects %s with one line naming the file and the field', (text, expected) => {
     expect(problem(text)).toContain(prefix + expected);
@@ -199,6 +225,26 @@ describe('aliases', () => {
     expect(target?.registry).toEqual({ kind: 'ecr', host: HOST, registryId: '123456789012', region: 'us-east-1', fips: false });
     expect(target?.alias).toBeDefined();
     expect(target?.settings).toEqual({ roleArn: ROLE });
+  });
+
+  it('an alias or a registry key written with :443 matches the host as clients send it (the default port dropped)', () => {
+    const written = parseSettings(
+      json({ registries: { [`${HOST}:443`]: { profile: 'p' } }, aliases: { 'registry.example.com:443': HOST } }),
+      FILE,
+    );
+    for (const input of ['registry.example.com', 'registry.example.com:443', 'https://registry.example.com:443/v2/']) {
+      expect(selectRegistryTarget(input, written)).toEqual(expect.objectContaining({ settings: { profile: 'p' } }));
+    }
+  });
+
+  it('a __proto__ key is an unknown field or a plain host name, never a prototype', () => {
+    expect(problem('{"__proto__": {"registries": {}}}')).toContain(`${prefix}__proto__ is not a known field`);
+    expect(problem(`{"registries": {"${HOST}": {"__proto__": {"roleArn": "${ROLE}"}}}}`)).toContain(
+      `registries["${HOST}"].__proto__ is not a known field`,
+    );
+    const settings = parseSettings(`{"aliases": {"__proto__": "${HOST}"}}`, FILE);
+    expect(settings.aliases).toEqual([{ host: '__proto__', port: undefined, target: HOST }]);
+    expect(({} as Record<string, unknown>).roleArn).toBeUndefined();
   });
 
   it.each(['http://registry.example.com', 'registry.example.com:5000', 'proxy.example.com', 'other.example.com', 'example.com'])(
