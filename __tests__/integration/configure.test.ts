@@ -282,6 +282,25 @@ describe('configure', () => {
     expect(fs.existsSync(path.join(HOME, '.docker'))).toBe(false);
   });
 
+  it('concurrent runs take turns: every one exits 0 and every change is in the file (none lost, none told to run again)', async () => {
+    const { home: HOME, dockerDir, config } = home();
+    fs.mkdirSync(dockerDir, { mode: 0o700 });
+    fs.writeFileSync(config, '{\n\t"auths": {}\n}\n', { mode: 0o600 });
+    const hosts = Array.from({ length: 6 }, (_, i) => `12345678901${i}.dkr.ecr.us-east-1.amazonaws.com`);
+    for (let round = 0; round < 2; round++) {
+      const results = await Promise.all(
+        hosts.map((host, i) => configure(['--registry', host, '--alias', `r${round}-${i}.example.com=${host}`], { HOME })),
+      );
+      for (const result of results) expect(result).toMatchObject({ code: 0, stderr: NOT_ON_PATH });
+    }
+    const written = JSON.parse(fs.readFileSync(config, 'utf8')) as { credHelpers: Record<string, string> };
+    expect(Object.keys(written.credHelpers).sort()).toEqual(
+      [...hosts, ...[0, 1].flatMap((round) => hosts.map((_, i) => `r${round}-${i}.example.com`))].sort(),
+    );
+    const settings = JSON.parse(fs.readFileSync(path.join(HOME, '.ecr', 'config.json'), 'utf8')) as { aliases: object };
+    expect(Object.keys(settings.aliases)).toHaveLength(12);
+  });
+
   it('--config names the file to edit', async () => {
     const { home: HOME } = home();
     const file = path.join(makeTempDir(), 'other.json');

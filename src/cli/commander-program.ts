@@ -94,7 +94,13 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
     .helpOption('-h, --help', 'describe configure')
     .action(async (options: ConfigureOptions) => {
       const { runConfigure } = await import('./configure/run-configure');
-      runConfigure(options, { config: ctx.services.config, output: ctx.output, warn: (message) => ctx.services.logger.tell(message) });
+      const { services } = ctx;
+      await runConfigure(options, {
+        config: services.config,
+        output: ctx.output,
+        warn: (message) => services.logger.tell(message),
+        lock: { locker: services.locker, logger: services.logger, now: services.now },
+      });
     });
 
   program

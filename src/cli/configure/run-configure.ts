@@ -1,6 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Config } from '../../config';
 import { ConfigError, UsageError } from '../../errors';
+import type { Locker } from '../../lock/locker';
+import { withLock } from '../../lock/with-lock';
+import type { Logger } from '../../log';
 import { parseRegistry } from '../../registry/parse-registry';
 import { parseSettings } from '../../settings/parse-settings';
 import { resolveContainersAuthFile, resolveDockerConfigFile } from './client-files';
@@ -32,7 +35,16 @@ export interface ConfigureContext {
   readonly warn: (message: string) => void;
   readonly platform?: NodeJS.Platform;
   readonly uid?: number | undefined;
+  /**
+   * The helper's cross-process locks (in the cache directory): concurrent `configure` runs of
+   * this user take turns, each reading the files as the one before left them, so that none
+   * loses its change or fails with "changed while configure ran". Without one (tests), no lock.
+   */
+  readonly lock?: { readonly locker: Locker; readonly logger: Logger; readonly now: () => number };
 }
+
+/** Longer than any configure run takes; a lock held longer is given up on (the change check still guards the write). */
+const CONFIGURE_LOCK_WAIT_MS = 10_000;
 
 /** The settings file (`Config.settingsFile`: `AWS_ECR_CONFIG`, else `<cache dir>/config.json`), absolute. */
 function settingsFileOf(config: Config): string {
@@ -117,10 +129,36 @@ function planRequest(options: ConfigureOptions): { hosts: string[]; settings: Se
  * each file that changes is written (or, with `--dry-run`, its diff shown), each with a
  * backup. Run twice, the second run changes nothing.
  */
-export function runConfigure(options: ConfigureOptions, ctx: ConfigureContext): void {
+export async function runConfigure(options: ConfigureOptions, ctx: ConfigureContext): Promise<void> {
   const { config } = ctx;
   const platform = ctx.platform ?? process.platform;
-  const { hosts, settings } = planRequest(options);
+  const request = planRequest(options);
+  const { lock } = ctx;
+  if (lock === undefined || options.dryRun) applyConfigure(options, request, ctx, platform);
+  else {
+    await withLock(
+      lock.locker,
+      'configure',
+      { logger: lock.logger, now: lock.now, label: 'configure lock', maxWaitMs: CONFIGURE_LOCK_WAIT_MS },
+      async () => applyConfigure(options, request, ctx, platform),
+    );
+  }
+
+  if (findOnPath(DOCKER_HELPER_PROGRAM, config.clientEnv, platform) === undefined) {
+    ctx.warn(
+      `${DOCKER_HELPER_PROGRAM} is not on PATH, so docker cannot run the "${HELPER_NAME}" helper configured here: put it (or a link to it) in a directory on PATH under that name`,
+    );
+  }
+}
+
+/** Reads the files, computes each change, and writes (or with `--dry-run` shows) it. */
+function applyConfigure(
+  options: ConfigureOptions,
+  { hosts, settings }: ReturnType<typeof planRequest>,
+  ctx: ConfigureContext,
+  platform: NodeJS.Platform,
+): void {
+  const { config } = ctx;
   const plans: Plan[] = [];
 
   if (settings.registries.length > 0 || settings.aliases.length > 0) {
@@ -164,10 +202,4 @@ export function runConfigure(options: ConfigureOptions, ctx: ConfigureContext): 
   }
   if (options.dryRun) lines.push('dry run: nothing written');
   ctx.output(`${lines.join('\n')}\n`);
-
-  if (findOnPath(DOCKER_HELPER_PROGRAM, config.clientEnv, platform) === undefined) {
-    ctx.warn(
-      `${DOCKER_HELPER_PROGRAM} is not on PATH, so docker cannot run the "${HELPER_NAME}" helper configured here: put it (or a link to it) in a directory on PATH under that name`,
-    );
-  }
 }
