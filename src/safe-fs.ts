@@ -94,7 +94,27 @@ export type OwnFileRead =
   /** A symlink, not a regular file, or someone else's file: not read. */
   | { readonly status: 'unsafe'; readonly why: string }
   | { readonly status: 'too-large' }
-  | { readonly status: 'error'; readonly code: string };
+  /** `EILSEQ`: not UTF-8 (with `strictUtf8`); `where` says where the first bad byte is. */
+  | { readonly status: 'error'; readonly code: string; readonly where?: string };
+
+/**
+ * Where the first byte of `bytes` that is not UTF-8 is (`line 3, column 12`, counting bytes
+ * from 1), or undefined for valid UTF-8. The decoder replaces each bad sequence with U+FFFD;
+ * a U+FFFD that is not spelt EF BF BD in the bytes marks it.
+ */
+export function findInvalidUtf8(bytes: Buffer): string | undefined {
+  const text = bytes.toString('utf8');
+  let offset = 0;
+  for (const char of text) {
+    if (char === '\uFFFD' && !(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) {
+      const before = bytes.subarray(0, offset);
+      const lineStart = before.lastIndexOf(0x0a) + 1;
+      return `line ${before.filter((byte) => byte === 0x0a).length + 1}, column ${offset - lineStart + 1}`;
+    }
+    offset += Buffer.byteLength(char);
+  }
+  return undefined;
+}
 
 function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? String(error);
@@ -139,7 +159,14 @@ export function readOwnFile(
   maxBytes: number,
   platform: FsPlatform = HOST_FS,
   /** Also refuse a file that group or others may write (a file that decides whose credentials are used). */
-  options: { readonly notWritableByOthers?: boolean } = {},
+  options: {
+    readonly notWritableByOthers?: boolean;
+    /**
+     * Refuse text that is not UTF-8 (`error`, `EILSEQ`) instead of reading bad bytes as U+FFFD:
+     * for a file that is written back, where that would change bytes nobody asked to change.
+     */
+    readonly strictUtf8?: boolean;
+  } = {},
 ): OwnFileRead {
   let fd: number;
   try {
@@ -163,7 +190,10 @@ export function readOwnFile(
       return { status: 'unsafe', why: `${file} can be written by group or others (mode ${mode}; chmod go-w it)` };
     }
     if (stat.size > maxBytes) return { status: 'too-large' };
-    return { status: 'ok', text: readFileSync(fd, 'utf8') };
+    if (!options.strictUtf8) return { status: 'ok', text: readFileSync(fd, 'utf8') };
+    const bytes = readFileSync(fd);
+    const where = findInvalidUtf8(bytes);
+    return where === undefined ? { status: 'ok', text: bytes.toString('utf8') } : { status: 'error', code: 'EILSEQ', where };
   } catch (error) {
     return { status: 'error', code: errorCode(error) };
   } finally {

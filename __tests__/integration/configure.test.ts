@@ -123,6 +123,21 @@ describe('configure', () => {
     expect(fs.readdirSync(dockerDir)).toEqual(['config.json']);
   });
 
+  it('refuses a file that is not UTF-8, naming where, rather than write its bytes back changed', async () => {
+    const { home: HOME, dockerDir, config } = home();
+    fs.mkdirSync(dockerDir, { mode: 0o700 });
+    const original = Buffer.concat([Buffer.from('{\n\t"auths": {},\n\t"note": "caf'), Buffer.from([0xe9]), Buffer.from('"\n}\n')]);
+    fs.writeFileSync(config, original, { mode: 0o600 });
+    const result = await configure(['--registry', ECR], { HOME });
+    expect(result).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `ecr-login: cannot parse ${config}: not UTF-8 text (a byte that is not UTF-8 at line 3, column 14); fix the file (or move it away) and run configure again\n`,
+    });
+    expect(fs.readFileSync(config).equals(original)).toBe(true);
+    expect(fs.readdirSync(dockerDir)).toEqual(['config.json']);
+  });
+
   it.each([
     [['--containers-auth', '--creds-store'], '--creds-store and --containers-auth do not go together'],
     [['--registry', 'ghcr.io'], '--registry ghcr.io is not an Amazon ECR registry host'],

@@ -8,6 +8,7 @@ import {
   describeFsPlatform,
   ensurePrivateDirectory,
   type FsPlatform,
+  findInvalidUtf8,
   isTempFileOf,
   openExclusive,
   type PathStat,
@@ -49,6 +50,19 @@ describe('readOwnFile', () => {
     fs.writeFileSync(file, 'x');
     fs.chownSync(file, 4242, 4242);
     expect(readOwnFile(file, 100)).toEqual({ status: 'unsafe', why: `${file} is owned by uid 4242, not by you (uid 0)` });
+  });
+});
+
+describe('findInvalidUtf8', () => {
+  it.each([
+    [Buffer.from('{"a": "café €𝄞"}\n'), undefined],
+    [Buffer.from('a\uFFFDb'), undefined],
+    [Buffer.from([0x61, 0x0a, 0x62, 0x62, 0xff]), 'line 2, column 3'],
+    [Buffer.from([0xc3]), 'line 1, column 1'],
+    [Buffer.from([0x61, 0xed, 0xa0, 0x80]), 'line 1, column 2'],
+    [Buffer.concat([Buffer.from('\uFFFD\n'), Buffer.from([0x80])]), 'line 2, column 1'],
+  ])('%j: %s', (bytes, where) => {
+    expect(findInvalidUtf8(bytes)).toBe(where);
   });
 });
 

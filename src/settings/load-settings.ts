@@ -27,7 +27,7 @@ export function loadSettings(location: SettingsLocation | undefined): Settings {
     throw new ConfigError(message, message);
   };
   if (!isAbsolute(path)) fail('is not an absolute path: set AWS_ECR_CONFIG to an absolute path');
-  const read = readOwnFile(path, MAX_SETTINGS_BYTES, undefined, { notWritableByOthers: true });
+  const read = readOwnFile(path, MAX_SETTINGS_BYTES, undefined, { notWritableByOthers: true, strictUtf8: true });
   switch (read.status) {
     case 'ok':
       return parseSettings(read.text, path);
@@ -41,6 +41,8 @@ export function loadSettings(location: SettingsLocation | undefined): Settings {
     case 'error':
       // A file where a directory of the path should be: no settings file can be there.
       if (read.code === 'ENOTDIR') return NO_SETTINGS;
+      // Bad bytes read as U+FFFD could make a profile name that is not the one written.
+      if (read.code === 'EILSEQ') return fail(`is not UTF-8 text (a byte that is not UTF-8 at ${read.where})`);
       return fail(`cannot be read (${read.code})`);
   }
 }

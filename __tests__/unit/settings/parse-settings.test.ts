@@ -303,6 +303,20 @@ describe('loadSettings', () => {
     expect(loadSettings({ path: file, fromEnv: true }).aliases).toHaveLength(1);
   });
 
+  it('refuses text that is not UTF-8, naming where (a bad byte must not become a U+FFFD profile name)', () => {
+    const file = path.join(makeTempDir(), 'config.json');
+    fs.writeFileSync(
+      file,
+      Buffer.concat([Buffer.from(`{\n  "registries": {"${HOST}": {"profile": "caf`), Buffer.from([0xe9]), Buffer.from('"}}}')]),
+    );
+    expect(() => loadSettings({ path: file, fromEnv: false })).toThrow(
+      `settings file ${file} is not UTF-8 text (a byte that is not UTF-8 at line 2, column ${`  "registries": {"${HOST}": {"profile": "caf`.length + 1})`,
+    );
+    // A U+FFFD written as such is text like any other.
+    fs.writeFileSync(file, `{"registries": {"${HOST}": {"profile": "caf\uFFFD"}}}`);
+    expect(loadSettings({ path: file, fromEnv: false }).registries[0]?.settings).toEqual({ profile: 'caf\uFFFD' });
+  });
+
   it('reads and validates a file of ours', () => {
     const file = path.join(makeTempDir(), 'config.json');
     fs.writeFileSync(file, json({ aliases: { 'registry.example.com': HOST } }));

@@ -81,7 +81,7 @@ export function loadConfigFile(path: string, options: { readonly followLink: boo
     if (code !== 'ENOENT') throw new ConfigError(`cannot read ${path}: ${explainCode(code)}`);
   }
   checkDirectory(path, dirname(target));
-  const read = readOwnFile(target, MAX_BYTES);
+  const read = readOwnFile(target, MAX_BYTES, undefined, { strictUtf8: true });
   switch (read.status) {
     case 'missing':
       return { path, target, text: undefined, mode: 0o600 };
@@ -92,6 +92,11 @@ export function loadConfigFile(path: string, options: { readonly followLink: boo
     case 'too-large':
       throw new ConfigError(`not changing ${path}: larger than ${MAX_BYTES / 1024 / 1024} MiB, which no configuration file is`);
     case 'error':
+      // Read as U+FFFD, bad bytes would be written back changed: the file must stay as it is.
+      if (read.code === 'EILSEQ')
+        throw new ConfigError(
+          `cannot parse ${path}: not UTF-8 text (a byte that is not UTF-8 at ${read.where}); fix the file (or move it away) and run configure again`,
+        );
       throw new ConfigError(`cannot read ${path}: ${explainCode(read.code)}`);
   }
 }
