@@ -281,7 +281,23 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
   const registryUrl = options.registryUrl ?? (hostKey === undefined ? undefined : `https://${hostKey}`);
   if (host === undefined || registryUrl === undefined) results.push(skip('registry', 'no registry given'));
   else if (!token) results.push(skip('registry', 'no ECR token to try (see ecr-token)'));
-  else results.push(await checkRegistry(registryUrl, token, diagnostics, registry));
+  else {
+    // One deadline for the whole exchange (up to four requests with a Bearer token service), as for every network check.
+    const probe = new URL('/v2/', registryUrl).href;
+    const got = token;
+    results.push(
+      await withDeadline<CheckResult>(
+        () => checkRegistry(registryUrl, got, diagnostics, registry, Math.min(REGISTRY_TIMEOUT_MS, deadlineMs)),
+        deadlineMs,
+        () =>
+          fail(
+            'registry',
+            `GET ${probe} (and its token service, if it has one) did not answer within ${deadlineMs / 1000} s`,
+            'check the network and the proxy (HTTPS_PROXY, NO_PROXY) between here and the registry, or give its address with --registry-url',
+          ),
+      ),
+    );
+  }
 
   // 7. The cache and the keychain.
   results.push(
@@ -390,20 +406,21 @@ async function checkRegistry(
   token: AuthorizationToken,
   diagnostics: AwsDiagnostics,
   registry: Registry | undefined,
+  timeoutMs: number,
 ): Promise<CheckResult> {
   const name = 'registry';
   const target = new URL('/v2/', url).href;
   try {
-    const anonymous = await diagnostics.httpGet(target, undefined, REGISTRY_TIMEOUT_MS);
+    const anonymous = await diagnostics.httpGet(target, undefined, timeoutMs);
     const basic = `Basic ${Buffer.from(`${token.username}:${token.password}`).toString('base64')}`;
-    let authorized = await diagnostics.httpGet(target, basic, REGISTRY_TIMEOUT_MS);
+    let authorized = await diagnostics.httpGet(target, basic, timeoutMs);
     let how = 'with the token';
     const challenge = parseChallenge(authorized.challenge ?? anonymous.challenge ?? '');
     const realm = challenge.params.realm;
     if (authorized.status === 401 && challenge.scheme === 'bearer' && realm !== undefined) {
       const service = new URL(realm, target);
       if (challenge.params.service !== undefined) service.searchParams.set('service', challenge.params.service);
-      const exchange = await diagnostics.httpGet(service.href, basic, REGISTRY_TIMEOUT_MS);
+      const exchange = await diagnostics.httpGet(service.href, basic, timeoutMs);
       let bearer: unknown;
       try {
         const answer: unknown = JSON.parse(exchange.body);
@@ -421,7 +438,7 @@ async function checkRegistry(
           'check that this address is the registry the token is for, and that the clock is right',
         );
       }
-      authorized = await diagnostics.httpGet(target, `Bearer ${bearer}`, REGISTRY_TIMEOUT_MS);
+      authorized = await diagnostics.httpGet(target, `Bearer ${bearer}`, timeoutMs);
       how = "with the token (through the registry's token service)";
     }
     const answers = `${anonymous.status} without credentials, ${authorized.status} ${how}`;

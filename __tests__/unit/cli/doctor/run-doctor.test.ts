@@ -72,6 +72,35 @@ describe('runDoctor deadlines (a quarter of AWS_ECR_COMMAND_TIMEOUT, at least 2 
   });
 });
 
+describe('runDoctor: the registry check has the deadline too', () => {
+  it('a registry that never answers: registry FAIL at the deadline, and the report comes before the command deadline', async () => {
+    const run = setup({ AWS_ECR_COMMAND_TIMEOUT: '4' }, fakeDiagnostics({ httpGet: never }));
+    const started = Date.now();
+    const checks = byName(await run(HOST));
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(checks.registry).toMatchObject({
+      status: 'FAIL',
+      detail: `GET https://${HOST}/v2/ (and its token service, if it has one) did not answer within 2 s`,
+    });
+    expect(checks.proxy?.status).toBe('OK');
+  });
+
+  it('each request is given at most the deadline: four slow answers of a Bearer exchange still end in time', async () => {
+    const timeouts: number[] = [];
+    const httpGet: AwsDiagnostics['httpGet'] = async (_url, _authorization, timeoutMs) => {
+      timeouts.push(timeoutMs);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      return { status: 401, challenge: 'Bearer realm="https://auth.example/token"', body: '' };
+    };
+    const run = setup({ AWS_ECR_COMMAND_TIMEOUT: '4' }, fakeDiagnostics({ httpGet }));
+    const started = Date.now();
+    const checks = byName(await run(HOST));
+    expect(Date.now() - started).toBeLessThan(3500);
+    expect(checks.registry?.status).toBe('FAIL');
+    expect(Math.max(...timeouts)).toBeLessThanOrEqual(2000);
+  });
+});
+
 describe('runDoctor registry answers', () => {
   it.each([
     [200, 'OK', `GET https://${HOST}/v2/: 401 without credentials, 200 with the token`],
