@@ -2,8 +2,12 @@ import type { Config } from '../config';
 import { formatCacheFilePath } from '../store/file-store';
 import { resolveDockerConfigFile } from './configure/client-files';
 
-/** The settings the helper reads, as `--help` lists them (README, "Environment variables"). */
-const ENVIRONMENT: readonly [name: string, effect: string][] = [
+/**
+ * The settings the helper reads, as `--help` lists them (README, "Environment variables"):
+ * every variable `src/config.ts` reads, by its full name, and no other (a test holds the two
+ * together). The lower-case proxy variables go with the upper-case ones.
+ */
+const ENVIRONMENT: readonly [names: string, effect: string][] = [
   ['AWS_ECR_CACHE_DIR', 'cache directory (default ~/.ecr): tokens, log, locks, settings'],
   ['AWS_ECR_DISABLE_CACHE', 'any non-empty value: no token cache, every get asks ECR'],
   ['AWS_ECR_CACHE_BACKEND', 'file (default) or keychain: where tokens are cached'],
@@ -12,20 +16,55 @@ const ENVIRONMENT: readonly [name: string, effect: string][] = [
   ['AWS_ECR_LOG_LEVEL', 'debug, info (default), warn, error or off, for the log file'],
   ['AWS_ECR_CONFIG', 'the per-registry settings file (profile, role, aliases)'],
   ['AWS_ECR_ROLE_ARN', "kubelet: the role for pods' service account tokens without an annotation"],
-  ['AWS_PROFILE, AWS_ACCESS_KEY_ID, …', "the AWS SDK's credential settings"],
-  ['AWS_ENDPOINT_URL_ECR, _ECR_PUBLIC, _STS', 'custom AWS API endpoints'],
-  ['HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY', 'proxies for the AWS calls'],
-  ['DOCKER_CONFIG, REGISTRY_AUTH_FILE', 'the client files configure edits and doctor reads'],
-  ['NO_COLOR, FORCE_COLOR', "doctor's colours (only on a terminal unless forced)"],
+  [
+    'AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE',
+    "the AWS SDK's credentials (and its other settings); they key the token cache",
+  ],
+  ['AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME, AWS_WEB_IDENTITY_TOKEN_FILE', 'web identity (IRSA): the role and its token file'],
+  [
+    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, AWS_CONTAINER_CREDENTIALS_FULL_URI, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+    'container credentials (ECS, EKS Pod Identity)',
+  ],
+  ['AWS_EC2_METADATA_SERVICE_ENDPOINT', 'instance metadata (an instance profile)'],
+  ['AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_ECR_PUBLIC, AWS_ENDPOINT_URL_STS', 'custom AWS API endpoints'],
+  ['AWS_USE_FIPS_ENDPOINT', "true: the AWS SDK's FIPS endpoints"],
+  ['AWS_REGION, AWS_DEFAULT_REGION', "doctor without a registry: STS's region (default us-east-1)"],
+  ['HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY', 'proxies for the AWS calls and doctor (lower case too)'],
+  ['DOCKER_CONFIG, REGISTRY_AUTH_FILE, XDG_RUNTIME_DIR, XDG_CONFIG_HOME', 'where the client files configure edits and doctor reads are'],
+  ['PATH, PATHEXT', 'where docker finds the helper (configure warns, doctor checks)'],
+  ['NO_COLOR, FORCE_COLOR, TERM', "doctor's colours (only on a terminal unless forced; none with TERM=dumb)"],
 ];
+
+/** Names longer than this get their effect on the next line. */
+const NAME_WIDTH = 30;
+
+/** `A, B, C` in lines of at most 76 characters, each but the last ending with a comma. */
+function wrapNames(names: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const name of names.split(', ')) {
+    if (line !== '' && line.length + 2 + name.length > 76) {
+      lines.push(`${line},`);
+      line = name;
+    } else line = line === '' ? name : `${line}, ${name}`;
+  }
+  return [...lines, line];
+}
 
 /**
  * The end of `--help`: the environment variables, the files as they resolve for this user and
  * environment, how to configure and diagnose, and where the documentation is.
  */
 export function formatHelpFooter(config: Config, readmeAddress: string): string {
-  const width = Math.max(...ENVIRONMENT.map(([name]) => name.length));
-  const lines = ['', 'Environment:', ...ENVIRONMENT.map(([name, effect]) => `  ${name.padEnd(width)}  ${effect}`)];
+  const lines = [
+    '',
+    'Environment:',
+    ...ENVIRONMENT.flatMap(([names, effect]) =>
+      names.length <= NAME_WIDTH
+        ? [`  ${names.padEnd(NAME_WIDTH)}  ${effect}`]
+        : [...wrapNames(names).map((line) => `  ${line}`), `  ${' '.repeat(NAME_WIDTH)}  ${effect}`],
+    ),
+  ];
   const unset = '(none: HOME is not an absolute path)';
   const cache =
     config.cacheDir === undefined
