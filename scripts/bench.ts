@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEcrEmulator } from '../emulator/ecr-emulator';
+import { findBun } from './find-bun';
 
 // Runs as dist/dev/bench.js.
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -96,11 +97,9 @@ async function interleave(rounds: number, steps: (() => Promise<unknown>)[]): Pr
  * is the difference. Undefined without the pinned Bun.
  */
 function compileBunFloor(dir: string): Command | undefined {
-  const oven = path.join(ROOT, 'node_modules', '@oven');
-  const bun = (fs.existsSync(oven) ? fs.readdirSync(oven) : [])
-    .map((pkg) => path.join(oven, pkg, 'bin', process.platform === 'win32' ? 'bun.exe' : 'bun'))
-    .find((file) => fs.existsSync(file));
-  if (!bun) return undefined;
+  const found = findBun(ROOT);
+  if ('error' in found) return undefined;
+  const { bun } = found;
   fs.writeFileSync(path.join(dir, 'floor.js'), '0;\n');
   const out = path.join(dir, 'bun-floor');
   const flags = [

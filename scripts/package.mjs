@@ -4,9 +4,7 @@
 // are impossible): the program speaks kubelet's protocol when started by that name.
 //
 // - Bun is the devDependency `bun`, whose platform package (@oven/bun-<os>-<arch>[-musl])
-//   carries the binary: nothing is downloaded here. The `bun` package's own postinstall (which
-//   would put that binary in node_modules/.bin) does not run under npm 11, so the binary is
-//   taken from the platform package directly.
+//   carries the binary: nothing is downloaded here (scripts/find-bun.js finds it).
 // - Embedded: the bundle with its lazy chunks (vendor-*.js, required by relative path, so Bun
 //   compiles them in; `require` stays lazy), the keychain worker (a second entry point: Bun
 //   serves it to `new Worker` from /$bunfs/root/, see src/entry/locate-program.ts) and the
@@ -21,10 +19,13 @@
 //   __tests__/integration/executable.test.ts plants both and proves they are ignored.
 
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, linkSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import findBunModule from './find-bun.js';
+
+const { findBun } = findBunModule;
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,34 +38,11 @@ function fail(message) {
   process.exit(1);
 }
 
-/** musl (Alpine) or glibc: Bun ships a build for each. */
-function isMusl() {
-  if (process.platform !== 'linux') return false;
-  const report = process.report?.getReport();
-  return !(report && typeof report === 'object' && report.header?.glibcVersionRuntime);
-}
-
-/** The Bun binary of the pinned version, from its platform package. */
-function findBun() {
-  const os = { linux: 'linux', darwin: 'darwin', win32: 'windows', freebsd: 'freebsd' }[process.platform];
-  const arch = { x64: 'x64', arm64: 'aarch64' }[process.arch];
-  if (!os || !arch) fail(`Bun has no build for ${process.platform}-${process.arch}`);
-  const name = `@oven/bun-${os}-${arch}${isMusl() ? '-musl' : ''}`;
-  const pinned = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies?.bun;
-  let dir;
-  try {
-    dir = path.dirname(require.resolve(`${name}/package.json`));
-  } catch {
-    fail(`${name} is not installed (the platform package of the devDependency bun@${pinned}): run \`npm ci\``);
-  }
-  const bun = path.join(dir, 'bin', `bun${EXE}`);
-  if (!existsSync(bun)) {
-    // Seen once: npm unpacked the package but left bin/ empty; installing it again fixed it.
-    fail(`${bun} is missing, though ${name} is installed: remove node_modules/${name} and run \`npm ci\` again`);
-  }
-  const version = execFileSync(bun, ['--version'], { encoding: 'utf8' }).trim();
-  if (version !== pinned) fail(`${bun} is Bun ${version}, but package.json pins ${pinned}: run \`npm ci\``);
-  return { bun, version };
+/** The Bun binary of the pinned version (scripts/find-bun.js). */
+function findPinnedBun() {
+  const found = findBun(ROOT);
+  if ('error' in found) fail(found.error);
+  return found;
 }
 
 const entry = path.join(ROOT, 'dist', 'docker-credential-ecr-login.js');
@@ -80,7 +58,7 @@ try {
   fail(`@napi-rs/keyring does not load here, so the executable would have no keychain: ${error.message}`);
 }
 
-const { bun, version } = findBun();
+const { bun, version } = findPinnedBun();
 rmSync(HELPER, { force: true });
 rmSync(PROVIDER, { force: true });
 execFileSync(

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
 import { version } from '../../package.json';
+import { findBun } from '../../scripts/find-bun';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { itWithSymlinks } from '../helpers/platform';
 import {
@@ -32,13 +33,9 @@ const emulator = useEmulator();
 
 /** The pinned Bun (the devDependency's platform package), for the control runs. */
 function pinnedBun(): string {
-  const oven = path.resolve(__dirname, '../../node_modules/@oven');
-  const candidates = fs.existsSync(oven)
-    ? fs.readdirSync(oven).map((dir) => path.join(oven, dir, 'bin', process.platform === 'win32' ? 'bun.exe' : 'bun'))
-    : [];
-  const bun = candidates.find((file) => fs.existsSync(file));
-  if (!bun) throw new Error(`the control run needs the pinned Bun in ${oven}: run \`npm ci\``);
-  return bun;
+  const found = findBun();
+  if ('error' in found) throw new Error(`the control run needs the pinned Bun: ${found.error}`);
+  return found.bun;
 }
 
 describeExeOnly('the single-file executable', () => {
