@@ -54,8 +54,10 @@ export function parseAliasOption(value: string): { alias: string; target: string
   const [alias = '', target = '', ...rest] = value.split('=');
   const usage = `--alias ${JSON.stringify(value)}: write --alias ALIAS=ECR-HOST, e.g. --alias registry.example.com=123456789012.dkr.ecr.us-east-1.amazonaws.com`;
   if (rest.length > 0 || alias === '' || target === '') throw new UsageError(usage);
-  const lowerAlias = alias.toLowerCase();
-  if (!parseHostKey(lowerAlias, false)) throw new UsageError(`${usage} (${alias} is not a host name)`);
+  const parsed = parseHostKey(alias.toLowerCase(), false);
+  if (!parsed) throw new UsageError(`${usage} (${alias} is not a host name)`);
+  // `host:443` is `host` as clients send it (and as docker looks up credHelpers for `host/app`).
+  const lowerAlias = parsed.port === undefined ? parsed.labels.join('.') : `${parsed.labels.join('.')}:${parsed.port}`;
   if (parseRegistry(lowerAlias))
     throw new UsageError(`--alias ${alias}: that is an Amazon ECR host already; an alias is another name (a CNAME, a proxy)`);
   const registry = parseRegistry(target);

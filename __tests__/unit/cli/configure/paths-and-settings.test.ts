@@ -76,6 +76,8 @@ describe('settings entries', () => {
   it.each([
     ['reg.example.com=123456789012.dkr.ecr.us-east-1.amazonaws.com', { alias: 'reg.example.com', target: ECR }],
     ['Proxy.Example.com:5000=https://123456789012.dkr.ecr.us-east-1.amazonaws.com/', { alias: 'proxy.example.com:5000', target: ECR }],
+    // HTTPS's own port is no port: the entry and its credHelpers key are the bare host, which docker looks up for reg.example.com/app.
+    [`reg.example.com:443=${ECR}`, { alias: 'reg.example.com', target: ECR }],
   ])('--alias %s', (value, expected) => {
     expect(parseAliasOption(value)).toEqual(expected);
   });
