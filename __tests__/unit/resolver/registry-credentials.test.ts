@@ -43,11 +43,11 @@ function setup(settings: unknown, env: Record<string, string> = {}) {
       return { username: 'AWS', password: `password-${requests.length}`, expiresAt: new Date(clock.now() + 12 * 3600_000) };
     },
   };
-  const get = async (serverUrl: string) => {
+  const get = async (serverUrl: string, action = 'get') => {
     const stdout = createSink();
     const stderr = createSink();
     const code = await run(
-      ['get'],
+      [action],
       { stdin: stdinOf(serverUrl), stdout, stderr },
       {
         env: { AWS_ECR_CACHE_DIR: cacheDir, ...env },
@@ -98,6 +98,15 @@ describe('per-registry credentials through the resolver', () => {
       const full = path.join(cacheDir, file);
       if (fs.statSync(full).isFile()) expect(fs.readFileSync(full, 'utf8')).not.toContain('secret-1');
     }
+  });
+
+  it('list never shows cached role credentials, even under a glob that matches their entry key', async () => {
+    // `*` matches any one-label name, and the role entry's key (`sts-role:<arn>`) has no dot.
+    const { get } = setup({ registries: { '*': { roleArn: PULL }, [HOST_A]: { roleArn: PULL } } });
+    expect((await get(HOST_A)).code).toBe(0);
+    const listed = await get('', 'list');
+    expect(listed).toMatchObject({ code: 0 });
+    expect(JSON.parse(listed.stdout)).toEqual({ [`https://${HOST_A}`]: 'AWS' });
   });
 
   it('role credentials are used until 10 minutes before they expire, then assumed again', async () => {

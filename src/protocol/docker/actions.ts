@@ -131,6 +131,8 @@ export async function listCredentials(services: HelperServices): Promise<string>
   const tokens = new Map<string, string>();
   for (const choice of new Set(choices)) {
     for (const t of await services.store.list(resolveRegistryCredentials(choice, services).identity)) {
+      // Registry tokens only: a role's cached credentials share the identity (entry `sts-role:<arn>`).
+      if (!parseRegistry(t.host)) continue;
       if (selectRegistrySettings(settings, { hostname: t.host, port: undefined }) === choice) tokens.set(t.host, t.username);
     }
   }
