@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { itAsRoot } from '../helpers/root';
-import { HELPER_COMMAND, runHelper } from '../helpers/run-helper';
+import { HELPER_COMMAND, RUNTIME, runHelper } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
 
 /*
@@ -322,6 +322,15 @@ describe('configure', () => {
     const result = await configure(['--creds-store', '--config', file], { HOME });
     expect(result).toMatchObject({ code: 0, stdout: `${file}: created\n  credsStore: set to ecr-login\n` });
     expect(fs.existsSync(path.join(HOME, '.docker'))).toBe(false);
+  });
+
+  it("the helper's --help ends with where to read more: the README the npm package ships beside dist/", async () => {
+    const result = await runHelper(['--help'], '', { HOME: makeTempDir(), PATH: BARE_PATH });
+    expect(result.code).toBe(0);
+    const more = /^Each command has its own --help\. More: (.+)$/m.exec(result.stdout)?.[1];
+    // The single-file executable carries no README: it names where one is.
+    if (RUNTIME === 'node') expect(more).toBe(path.resolve(__dirname, '../../README.md'));
+    else expect(more).toBe('README.md in the package (npm) or in the project repository');
   });
 
   it('has its own --help', async () => {

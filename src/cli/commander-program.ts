@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import packageJson from '../../package.json';
 import { UsageError } from '../errors';
 import { formatVersion } from '../protocol/docker/credentials';
@@ -23,7 +25,13 @@ const USAGE =
  * Where `--help` sends the reader for more: the package's `homepage` when package.json names
  * one, else the README that ships with it.
  */
-const README_ADDRESS = (packageJson as { homepage?: string }).homepage ?? 'README.md in the package (npm) or in the project repository';
+function readmeAddress(): string {
+  const homepage = (packageJson as { homepage?: string }).homepage;
+  if (homepage !== undefined) return homepage;
+  // The npm package ships README.md beside dist/, where this bundle runs from.
+  const shipped = join(__dirname, '..', 'README.md');
+  return existsSync(shipped) ? shipped : 'README.md in the package (npm) or in the project repository';
+}
 
 /**
  * Everything beyond a bare protocol action — `--help`, `--version`, mistakes — goes through
@@ -45,7 +53,7 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
     .exitOverride()
     .configureOutput({ writeOut: (text) => ctx.output(text), writeErr: () => undefined })
     .showSuggestionAfterError(false)
-    .addHelpText('after', () => formatHelpFooter(ctx.services.config, README_ADDRESS));
+    .addHelpText('after', () => formatHelpFooter(ctx.services.config, readmeAddress()));
   for (const [action, description] of Object.entries(DESCRIPTIONS) as [DockerAction, string][]) {
     program
       .command(action)
