@@ -144,6 +144,7 @@ describe('configure', () => {
     [['--registry', '*.dkr.ecr.us-east-1.amazonaws.com'], 'docker matches credHelpers by exact host name'],
     [['--role-arn', 'arn:aws:iam::123456789012:role/x'], 'name it with --registry HOST'],
     [['--registry', ECR, '--role-arn', 'arn:aws:iam::123456789012:user/x'], 'is not an IAM role ARN'],
+    [['--registry', 'registry.example.com', '--profile', 'prod'], 'so a profile or role for it would never be used'],
     [[], 'nothing to configure'],
   ])('usage errors exit 1 with one line and write nothing: %j', async (args, message) => {
     const { home: HOME } = home();

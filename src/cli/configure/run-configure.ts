@@ -100,6 +100,12 @@ function planRequest(options: ConfigureOptions): { hosts: string[]; settings: Se
   for (const value of options.registry) {
     const host = hostOf(value);
     const isGlob = host.includes('*');
+    if (withSettings && !isGlob && !parseRegistry(host)) {
+      // Such an entry would never be used: only ECR hosts get tokens, and an alias takes its target's entry.
+      throw new UsageError(
+        `--registry ${value} is not an Amazon ECR registry host, so a profile or role for it would never be used; for another name in front of one, use --alias ${host}=<ECR host> and give the profile or role to the ECR host`,
+      );
+    }
     if (withSettings) {
       registries.push({ pattern: checkRegistryPattern(host), ...(profile && { profile }), ...(roleArn && { roleArn }) });
       // Docker matches credHelpers keys exactly: a glob gets its settings only.
