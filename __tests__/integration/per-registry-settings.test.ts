@@ -241,6 +241,32 @@ describe('an invalid settings file', () => {
     expect(emulator.calls).toEqual([]);
   });
 
+  (process.platform === 'win32' ? it.skip : it)(
+    'a refused file (group-writable, a symlink) defines no alias: the alias gets not-found, no AWS call, in docker and kubelet mode',
+    async () => {
+      const { get, file, env, home } = setup({ aliases: { 'registry.example.com': HOST_A } });
+      const request = JSON.stringify({
+        kind: 'CredentialProviderRequest',
+        apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+        image: 'registry.example.com/team/app',
+      });
+      fs.chmodSync(file, 0o664);
+      const writable = await get('registry.example.com');
+      expect(writable).toMatchObject({ code: 1, stdout: NOT_FOUND });
+      expect(writable.stderr).toContain(`settings file ${file} cannot be used: ${file} can be written by group or others (mode 0664`);
+      expect((await runProvider(['get-credentials'], request, env)).stdout).toBe('');
+      // A symlink to a file of ours that is fine in itself: still refused, never followed.
+      const real = path.join(home, 'real.json');
+      fs.renameSync(file, real);
+      fs.chmodSync(real, 0o600);
+      fs.symlinkSync(real, file);
+      const linked = await get('https://registry.example.com/v2/');
+      expect(linked).toMatchObject({ code: 1, stdout: NOT_FOUND });
+      expect(linked.stderr).toContain(`${file} is a symbolic link`);
+      expect(emulator.calls).toEqual([]);
+    },
+  );
+
   it('AWS_ECR_CONFIG names the file; kubelet mode fails with the line on stderr', async () => {
     const { env, home } = setup();
     const file = path.join(home, 'elsewhere.json');
