@@ -116,6 +116,14 @@ export function parseHostKey(key: string, glob: boolean): HostPattern | undefine
   return { key, labels, port: port === 443 ? undefined : port, isGlob: host.includes('*') };
 }
 
+/** `… at position 77` (V8's JSON.parse message) with the line and column a person can find. */
+function withLineAndColumn(why: string, text: string): string {
+  return why.replace(/\bposition (\d+)(?: \(line \d+ column \d+\))?/, (_, at: string) => {
+    const before = text.slice(0, Number(at));
+    return `line ${before.split('\n').length}, column ${Number(at) - before.lastIndexOf('\n')}`;
+  });
+}
+
 /** A host key as requests reach it: lower case, `:port` only when not 443. */
 function canonicalHost(pattern: HostPattern): string {
   const host = pattern.labels.join('.');
@@ -132,8 +140,10 @@ export function parseSettings(text: string, file: string): Settings {
   try {
     json = JSON.parse(text);
   } catch (error) {
+    // Notepad and PowerShell 5 write UTF-8 with a byte order mark, which JSON does not allow.
+    if (text.startsWith('\uFEFF')) return fail('the text', 'starts with a byte order mark (U+FEFF): save it as UTF-8 without one');
     const why = error instanceof Error ? error.message : String(error);
-    return fail('the text', `is not JSON (${why})`);
+    return fail('the text', `is not JSON (${withLineAndColumn(why, text)})`);
   }
   // JSON.parse keeps the last of two equal keys without a word: the first would silently do nothing.
   const duplicate = findDuplicateKey(text);

@@ -50,6 +50,13 @@ describe('parseSettings', () => {
     expect(settings.aliases).toEqual([{ host: 'registry.example.com', port: undefined, target: HOST }]);
   });
 
+  it('a syntax error names the line and column, not an offset', () => {
+    const message = problem('{\n  "aliases": {\n    "a.example.com": "public.ecr.aws",\n  }\n}');
+    expect(message.startsWith(`${prefix}the text is not JSON (`)).toBe(true);
+    expect(message).toMatch(/ at line 4, column 3\)$/);
+    expect(message).not.toContain('position');
+  });
+
   it.each([
     ['{}', 'no sections'],
     [json({ registries: {}, aliases: {} }), 'empty sections'],
@@ -69,6 +76,7 @@ describe('parseSettings', () => {
 
   it.each([
     ['{', `the text is not JSON (`],
+    ['\uFEFF{}', 'the text starts with a byte order mark (U+FEFF): save it as UTF-8 without one'],
     ['[]', 'the file must be a JSON object'],
     ['null', 'the file must be a JSON object'],
     [json({ registry: {} }), 'registry is not a known field (known: registries, aliases)'],
