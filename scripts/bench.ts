@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEcrEmulator } from '../emulator/ecr-emulator';
-import { findBun } from './find-bun';
+import { COMPILE_FLAGS, findBun } from './find-bun';
 
 // Runs as dist/dev/bench.js.
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -102,15 +102,7 @@ function compileBunFloor(dir: string): Command | undefined {
   const { bun } = found;
   fs.writeFileSync(path.join(dir, 'floor.js'), '0;\n');
   const out = path.join(dir, 'bun-floor');
-  const flags = [
-    '--compile',
-    '--bytecode',
-    '--compile-jit-policy=100',
-    '--format=cjs',
-    '--no-compile-autoload-dotenv',
-    '--no-compile-autoload-bunfig',
-  ];
-  const build = spawnSync(bun, ['build', ...flags, path.join(dir, 'floor.js'), `--outfile=${out}`], { stdio: 'ignore' });
+  const build = spawnSync(bun, ['build', ...COMPILE_FLAGS, path.join(dir, 'floor.js'), `--outfile=${out}`], { stdio: 'ignore' });
   return build.status === 0 ? [out] : undefined;
 }
 

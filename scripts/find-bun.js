@@ -54,4 +54,17 @@ function findBun(root = ROOT) {
   return found;
 }
 
-module.exports = { findBun };
+/**
+ * How the helper is compiled (scripts/package.mjs says why each flag), and so also the
+ * benchmark's do-nothing program it is measured against.
+ */
+const COMPILE_FLAGS = [
+  '--compile',
+  '--bytecode',
+  '--compile-jit-policy=100',
+  '--format=cjs',
+  '--no-compile-autoload-dotenv',
+  '--no-compile-autoload-bunfig',
+];
+
+module.exports = { findBun, COMPILE_FLAGS };

@@ -25,7 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import findBunModule from './find-bun.js';
 
-const { findBun } = findBunModule;
+const { findBun, COMPILE_FLAGS } = findBunModule;
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -61,22 +61,7 @@ try {
 const { bun, version } = findPinnedBun();
 rmSync(HELPER, { force: true });
 rmSync(PROVIDER, { force: true });
-execFileSync(
-  bun,
-  [
-    'build',
-    '--compile',
-    '--bytecode',
-    '--compile-jit-policy=100',
-    '--format=cjs',
-    '--no-compile-autoload-dotenv',
-    '--no-compile-autoload-bunfig',
-    entry,
-    worker,
-    `--outfile=${HELPER}`,
-  ],
-  { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
-);
+execFileSync(bun, ['build', ...COMPILE_FLAGS, entry, worker, `--outfile=${HELPER}`], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 try {
   linkSync(HELPER, PROVIDER);
 } catch {
