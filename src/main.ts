@@ -61,8 +61,11 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
     tellToStderr,
   });
   for (const warning of config.warnings) logger.tell(warning);
-  // A keychain call (an unlock prompt included) gets at most 15 s, and always less than the command.
-  const keychain = deps.createKeychain({ timeoutMs: Math.min(KEYCHAIN_TIMEOUT_MS, Math.max(500, config.commandTimeoutMs - 1000)) });
+  // A keychain call (an unlock prompt included) gets at most 15 s, and always less than the
+  // command. `doctor` runs its network checks first (each up to a quarter of the command's
+  // time): a keychain that never answers gets an eighth, so the report still comes in time.
+  const keychainBudgetMs = argv[0] === 'doctor' ? Math.floor(config.commandTimeoutMs / 8) : config.commandTimeoutMs - 1000;
+  const keychain = deps.createKeychain({ timeoutMs: Math.min(KEYCHAIN_TIMEOUT_MS, Math.max(500, keychainBudgetMs)) });
   const services = createServices({ config, logger, now: deps.now, keychain, loadTokenSource: deps.loadTokenSource });
   let stdout = '';
   const ctx: CommandContext = {

@@ -6,6 +6,7 @@ import { runLoadScenario } from '../helpers/load-scenario';
 import { describeOnLinux } from '../helpers/platform';
 import { runHelper } from '../helpers/run-helper';
 import { describeWithSecretService, startTestSession, type TestSession } from '../helpers/secret-service';
+import { startSilentServer } from '../helpers/silent-server';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const HOST = '123456789012.dkr.ecr.ca-central-1.amazonaws.com';
@@ -268,6 +269,27 @@ describeOnLinux('a keychain that never answers (a D-Bus peer that accepts and st
   it('get for another registry answers not-found, with the reason', async () => {
     const out = await runHelper(['get'], 'ghcr.io', env());
     expect(out).toMatchObject({ stdout: NOT_FOUND, stderr: `ecr-login: ${SILENT}\n`, signal: 'SIGKILL' });
+  });
+
+  it('doctor with a silent STS too: the report, keychain FAIL included, comes within AWS_ECR_COMMAND_TIMEOUT', async () => {
+    const silent = await startSilentServer();
+    try {
+      const started = Date.now();
+      const out = await runHelper(['doctor', HOST, '--json', '--registry-url', silent.url], '', {
+        ...env(),
+        AWS_ENDPOINT_URL_STS: silent.url,
+        AWS_ECR_CACHE_BACKEND: 'keychain',
+        AWS_ECR_COMMAND_TIMEOUT: '8',
+      });
+      expect(Date.now() - started).toBeLessThan(8000);
+      const report = JSON.parse(out.stdout) as { checks: { name: string; status: string; detail: string }[] };
+      const check = (name: string) => report.checks.find((c) => c.name === name);
+      expect(check('sts-identity')?.status).toBe('FAIL');
+      expect(check('registry')?.status).toBe('FAIL');
+      expect(check('keychain')).toMatchObject({ status: 'FAIL', detail: expect.stringContaining('it did not answer within 1 s') });
+    } finally {
+      await silent.close();
+    }
   });
 
   it('an ECR get with the keychain backend still gets its token', async () => {

@@ -36,10 +36,15 @@ export function readClientJson(file: string): JsonFileRead {
   }
 }
 
-/** `<file> version`, first line, within 5 s; undefined when it cannot be run (a .cmd on Windows needs a shell: not asked). */
-function askVersion(file: string): string | undefined {
+/** `<file> version`, first line, within `timeoutMs`; undefined when it cannot be run (a .cmd on Windows needs a shell: not asked). */
+function askVersion(file: string, timeoutMs: number): string | undefined {
   if (/\.(cmd|bat)$/i.test(file)) return undefined;
-  const run = spawnSync(file, ['version'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'], windowsHide: true });
+  const run = spawnSync(file, ['version'], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    stdio: ['ignore', 'pipe', 'ignore'],
+    windowsHide: true,
+  });
   if (run.error || typeof run.stdout !== 'string') return undefined;
   return run.stdout.split('\n')[0]?.trim() || undefined;
 }

@@ -43,7 +43,7 @@ export interface DoctorDeps {
    * Runs `<file> version` and returns its first line of output (undefined: it could not be
    * run, or said nothing in time).
    */
-  readonly askVersion?: (file: string) => string | undefined;
+  readonly askVersion?: (file: string, timeoutMs: number) => string | undefined;
   /** Tests: which files count as programs (default: the file system's answer). */
   readonly isExecutable?: (file: string, platform: NodeJS.Platform) => boolean;
   readonly readJsonFile: ReadJsonFile;
@@ -53,6 +53,8 @@ export interface DoctorDeps {
 
 /** The longest any one network check may take, so that the report comes before the command's deadline. */
 const CHECK_DEADLINE_MS = 12_000;
+/** How long the program on PATH may take to say its version. */
+const VERSION_TIMEOUT_MS = 5000;
 /** How long the registry may take to answer one `GET /v2/` (the token source's request timeout). */
 const REGISTRY_TIMEOUT_MS = 5000;
 
@@ -152,7 +154,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
   const found = findOnPath(HELPER_PROGRAM, env, deps.platform, ...(deps.isExecutable ? [deps.isExecutable] : []));
   results.push(
     found
-      ? checkFoundHelper(found, deps)
+      ? checkFoundHelper(found, deps, Math.min(VERSION_TIMEOUT_MS, deadlineMs))
       : fail(
           'helper-on-path',
           `${HELPER_PROGRAM} is not on PATH, so docker, podman and skopeo cannot run it`,
@@ -318,8 +320,9 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
  * `docker-credential-ecr-login <version>`; anything else (the Go amazon-ecr-credential-helper
  * answers a bare version number) is another program, which docker would run instead.
  */
-function checkFoundHelper(found: string, deps: DoctorDeps): CheckResult {
-  const answer = deps.askVersion?.(found);
+function checkFoundHelper(found: string, deps: DoctorDeps, timeoutMs: number): CheckResult {
+  // Within a check's deadline: a program that never answers must not hold up the report.
+  const answer = deps.askVersion?.(found, timeoutMs);
   if (answer === undefined) return ok('helper-on-path', found);
   const ours = `${HELPER_PROGRAM} ${deps.version}`;
   if (answer === ours) return ok('helper-on-path', `${found} (${deps.version}, this version)`);
