@@ -282,6 +282,21 @@ describe('configure', () => {
     expect(again.stdout).toBe(`${settings}: already configured\n${config}: already configured\n`);
   });
 
+  (isWindows ? it.skip : it)('refuses a settings file group or others can write, as the helper does, and leaves it as it was', async () => {
+    const { home: HOME } = home();
+    const settings = path.join(HOME, 'settings.json');
+    fs.writeFileSync(settings, '{}\n');
+    fs.chmodSync(settings, 0o664);
+    const result = await configure(['--alias', `registry.example.com=${ECR}`], { HOME, AWS_ECR_CONFIG: settings });
+    expect(result).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `ecr-login: not changing ${settings}: ${settings} can be written by group or others (mode 0664; chmod go-w it)\n`,
+    });
+    expect(fs.readFileSync(settings, 'utf8')).toBe('{}\n');
+    expect(fs.existsSync(path.join(HOME, '.docker'))).toBe(false);
+  });
+
   it("refuses to write a settings file the helper's reader would refuse, naming the field", async () => {
     const { home: HOME } = home();
     const settings = path.join(HOME, 'settings.json');

@@ -58,7 +58,14 @@ function checkDirectory(path: string, dir: string): boolean {
 }
 
 /** Reads `path` for an edit; throws `ConfigError` saying why it cannot be used. */
-export function loadConfigFile(path: string, options: { readonly followLink: boolean }): LoadedFile {
+export function loadConfigFile(
+  path: string,
+  options: {
+    readonly followLink: boolean;
+    /** The settings file: the helper refuses one that group or others can write, so configure does too. */
+    readonly notWritableByOthers?: boolean;
+  },
+): LoadedFile {
   let target = path;
   try {
     const link = lstatSync(path);
@@ -81,7 +88,7 @@ export function loadConfigFile(path: string, options: { readonly followLink: boo
     if (code !== 'ENOENT') throw new ConfigError(`cannot read ${path}: ${explainCode(code)}`);
   }
   checkDirectory(path, dirname(target));
-  const read = readOwnFile(target, MAX_BYTES, undefined, { strictUtf8: true });
+  const read = readOwnFile(target, MAX_BYTES, undefined, { strictUtf8: true, notWritableByOthers: options.notWritableByOthers === true });
   switch (read.status) {
     case 'missing':
       return { path, target, text: undefined, mode: 0o600 };

@@ -168,7 +168,7 @@ function applyConfigure(
   const plans: Plan[] = [];
 
   if (settings.registries.length > 0 || settings.aliases.length > 0) {
-    const file = loadConfigFile(settingsFileOf(config), { followLink: false });
+    const file = loadConfigFile(settingsFileOf(config), { followLink: false, notWritableByOthers: true });
     const edit = editSettings(file.text, settings, file.path);
     // The helper's own reader judges the result (unknown fields, a glob and a host that differ
     // only in case, …): a file it would refuse is never written.
