@@ -236,7 +236,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
       () =>
         fail(
           'sts-identity',
-          `AWS STS (${stsEndpoint(region, services)}) did not answer within ${deadlineMs / 1000} s`,
+          `AWS STS (${redact(stsEndpoint(region, services))}) did not answer within ${deadlineMs / 1000} s`,
           'check the network, the proxy (HTTPS_PROXY, NO_PROXY) or AWS_ENDPOINT_URL_STS',
         ),
     );
@@ -269,7 +269,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
         () =>
           fail(
             'ecr-token',
-            `the ECR API (${ecrEndpoint(registry, region, services)}) did not answer within ${deadlineMs / 1000} s`,
+            `the ECR API (${redact(ecrEndpoint(registry, region, services))}) did not answer within ${deadlineMs / 1000} s`,
             'check the network, the proxy (HTTPS_PROXY, NO_PROXY) or AWS_ENDPOINT_URL_ECR',
           ),
       );
@@ -294,7 +294,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
         () =>
           fail(
             'registry',
-            `GET ${probe} (and its token service, if it has one) did not answer within ${deadlineMs / 1000} s`,
+            `GET ${redact(probe)} (and its token service, if it has one) did not answer within ${deadlineMs / 1000} s`,
             'check the network and the proxy (HTTPS_PROXY, NO_PROXY) between here and the registry, or give its address with --registry-url',
           ),
       ),
@@ -413,6 +413,8 @@ async function checkRegistry(
 ): Promise<CheckResult> {
   const name = 'registry';
   const target = new URL('/v2/', url).href;
+  // A URL given with a user and password (--registry-url) is shown without them.
+  const shown = redact(target);
   try {
     const anonymous = await diagnostics.httpGet(target, undefined, timeoutMs);
     const basic = `Basic ${Buffer.from(`${token.username}:${token.password}`).toString('base64')}`;
@@ -437,7 +439,7 @@ async function checkRegistry(
       if (exchange.status !== 200 || typeof bearer !== 'string') {
         return fail(
           name,
-          `GET ${target}: ${anonymous.status} without credentials; its token service ${service.origin}${service.pathname} answered ${exchange.status} to the token${exchange.status === 200 ? ' without a bearer token' : ''}`,
+          `GET ${shown}: ${anonymous.status} without credentials; its token service ${service.origin}${service.pathname} answered ${exchange.status} to the token${exchange.status === 200 ? ' without a bearer token' : ''}`,
           'check that this address is the registry the token is for, and that the clock is right',
         );
       }
@@ -445,18 +447,18 @@ async function checkRegistry(
       how = "with the token (through the registry's token service)";
     }
     const answers = `${anonymous.status} without credentials, ${authorized.status} ${how}`;
-    if (authorized.status === 200) return ok(name, `GET ${target}: ${answers}`);
+    if (authorized.status === 200) return ok(name, `GET ${shown}: ${answers}`);
     if (authorized.status === 401 || authorized.status === 403) {
       const whose = registry?.kind === 'ecr' ? ` (a token for account ${registry.registryId} in ${registry.region})` : '';
       return fail(
         name,
-        `GET ${target}: ${answers}: the registry refused the token${whose}`,
+        `GET ${shown}: ${answers}: the registry refused the token${whose}`,
         'check that this address is the registry the token is for (a proxy or alias in front of another registry needs its own entry), and that the clock is right',
       );
     }
     return fail(
       name,
-      `GET ${target}: ${answers}, not 200: this is not a registry answering as ECR does`,
+      `GET ${shown}: ${answers}, not 200: this is not a registry answering as ECR does`,
       'check the host name (and --registry-url)',
     );
   } catch (error) {

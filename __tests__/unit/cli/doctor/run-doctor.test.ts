@@ -44,7 +44,7 @@ function setup(env: Record<string, string>, diagnostics: AwsDiagnostics, source?
     readJsonFile: () => ({ status: 'missing' as const }),
     createDiagnostics: () => diagnostics,
   };
-  return (host?: string) => runDoctor({ host }, deps);
+  return (host?: string, registryUrl?: string) => runDoctor({ host, registryUrl }, deps);
 }
 
 const byName = (checks: Awaited<ReturnType<ReturnType<typeof setup>>>) => Object.fromEntries(checks.map((c) => [c.name, c]));
@@ -98,6 +98,25 @@ describe('runDoctor: the registry check has the deadline too', () => {
     expect(Date.now() - started).toBeLessThan(3500);
     expect(checks.registry?.status).toBe('FAIL');
     expect(Math.max(...timeouts)).toBeLessThanOrEqual(2000);
+  });
+});
+
+describe('runDoctor never shows a password given in a URL', () => {
+  it('--registry-url with a user and password: the report shows the URL without them', async () => {
+    const run = setup({}, fakeDiagnostics());
+    const checks = await run(HOST, 'https://me:hunter2@registry.example.com');
+    expect(byName(checks).registry?.status).toBe('OK');
+    expect(JSON.stringify(checks)).not.toContain('hunter2');
+  });
+
+  it('an AWS endpoint with a user and password that does not answer: named without them', async () => {
+    const run = setup(
+      { AWS_ECR_COMMAND_TIMEOUT: '4', AWS_ENDPOINT_URL_STS: 'https://me:hunter2@sts.example.com' },
+      fakeDiagnostics({ getCallerIdentity: never }),
+    );
+    const checks = await run(HOST);
+    expect(byName(checks)['sts-identity']?.status).toBe('FAIL');
+    expect(JSON.stringify(checks)).not.toContain('hunter2');
   });
 });
 
