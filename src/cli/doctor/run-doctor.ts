@@ -485,6 +485,19 @@ async function checkCache(services: HelperServices, registry: Registry | undefin
     );
   }
   const backend = config.cacheBackend === 'keychain' ? 'keychain backend' : 'file backend';
+  if (config.cacheBackend === 'keychain') {
+    // The keychain store treats an unusable keychain as empty (a get goes on without a cache): say so here.
+    try {
+      services.credentials.list();
+    } catch (error) {
+      if (!(error instanceof KeychainUnavailableError)) throw error;
+      return fail(
+        name,
+        `${where}, keychain backend: nothing is cached, as the keychain is not usable (see keychain)`,
+        'make the keychain usable, or set AWS_ECR_CACHE_BACKEND=file',
+      );
+    }
+  }
   try {
     const identity = identityOf();
     if (registry !== undefined) {

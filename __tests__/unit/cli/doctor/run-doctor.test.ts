@@ -25,7 +25,7 @@ function fakeDiagnostics(overrides: Partial<AwsDiagnostics> = {}): AwsDiagnostic
   };
 }
 
-function setup(env: Record<string, string>, diagnostics: AwsDiagnostics, source?: TokenSource) {
+function setup(env: Record<string, string>, diagnostics: AwsDiagnostics, source?: TokenSource, keychain = createFakeKeychain()) {
   const home = makeTempDir();
   const clock = createFakeClock();
   const config = parseConfig({ AWS_ECR_DISABLE_CACHE: '1', ...env }, home);
@@ -33,7 +33,7 @@ function setup(env: Record<string, string>, diagnostics: AwsDiagnostics, source?
     config,
     logger: createMemoryLogger(),
     now: clock.now,
-    keychain: createFakeKeychain(),
+    keychain,
     loadTokenSource: async () => source ?? createFakeTokenSource(clock.now),
   });
   const deps = {
@@ -98,6 +98,24 @@ describe('runDoctor: the registry check has the deadline too', () => {
     expect(Date.now() - started).toBeLessThan(3500);
     expect(checks.registry?.status).toBe('FAIL');
     expect(Math.max(...timeouts)).toBeLessThanOrEqual(2000);
+  });
+});
+
+describe('runDoctor cache check with the keychain backend', () => {
+  it('an unusable keychain: cache FAIL (nothing can be cached), not OK with "no cached token"', async () => {
+    const keychain = createFakeKeychain();
+    keychain.unavailable = true;
+    const env = { AWS_ECR_DISABLE_CACHE: '', AWS_ECR_CACHE_BACKEND: 'keychain' };
+    const checks = byName(await setup(env, fakeDiagnostics(), undefined, keychain)(HOST));
+    expect(checks.cache).toMatchObject({
+      status: 'FAIL',
+      detail: expect.stringContaining('keychain backend: nothing is cached, as the keychain is not usable (see keychain)'),
+      fix: 'make the keychain usable, or set AWS_ECR_CACHE_BACKEND=file',
+    });
+    expect(checks.keychain?.status).toBe('FAIL');
+    keychain.unavailable = false;
+    const usable = byName(await setup(env, fakeDiagnostics(), undefined, keychain)(HOST));
+    expect(usable.cache).toMatchObject({ status: 'OK', detail: expect.stringContaining('keychain backend; no cached token') });
   });
 });
 
