@@ -61,6 +61,18 @@ describe('checkDockerConfig (docker CLI: credHelpers > credsStore > auths)', () 
       'FAIL',
       `${FILE}: no credHelpers entry for ${HOST}; docker uses the password a \`docker login\` left in auths, which expires within 12 hours`,
     ],
+    [
+      'a credHelpers key docker does not match (a scheme)',
+      { credHelpers: { [`https://${HOST}`]: 'ecr-login' } },
+      'FAIL',
+      `${FILE}: credHelpers has "https://${HOST}", which docker does not match against ${HOST} (it looks the bare host name up)`,
+    ],
+    [
+      'a credHelpers key docker does not match (:443)',
+      { credHelpers: { [`${HOST}:443`]: 'ecr-login' } },
+      'FAIL',
+      `${FILE}: credHelpers has "${HOST}:443", which docker does not match against ${HOST} (it looks the bare host name up)`,
+    ],
     ['nothing at all', {}, 'FAIL', `${FILE}: nothing sends ${HOST} to this helper (no credHelpers entry, no credsStore)`],
     ['not an object', [], 'FAIL', `${FILE} is not a JSON object`],
   ])('%s: %s', (_what, value, status, detail) => {
