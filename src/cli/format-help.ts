@@ -86,7 +86,7 @@ export function formatHelpFooter(config: Config, readmeAddress: string): string 
     '',
     'Configure docker (and podman/skopeo) for a registry:',
     '  docker-credential-ecr-login configure --registry <account>.dkr.ecr.<region>.amazonaws.com',
-    '  which adds to ~/.docker/config.json: {"credHelpers": {"<account>.dkr.ecr.<region>.amazonaws.com": "ecr-login"}}',
+    '  which adds to the docker config above: {"credHelpers": {"<account>.dkr.ecr.<region>.amazonaws.com": "ecr-login"}}',
     'When a pull fails (no basic auth credentials, 401 Unauthorized):',
     '  docker-credential-ecr-login doctor <registry host>',
     '',

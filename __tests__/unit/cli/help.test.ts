@@ -88,6 +88,8 @@ describe('--help', () => {
     expect(stdout).toContain('  token cache    the OS keychain (AWS_ECR_CACHE_BACKEND=keychain)\n');
     expect(stdout).toContain(`  log            ${path.join(dir, 'log', 'ecr-login.log')}\n`);
     expect(stdout).toContain(`  docker config  ${path.join(path.resolve('/etc/docker-ci'), 'config.json')}\n`);
+    // The file configure edits is that one, not ~/.docker/config.json.
+    expect(stdout).not.toContain('~/.docker/config.json');
   });
 
   it('says how to configure, how to diagnose, and where to read more', async () => {
