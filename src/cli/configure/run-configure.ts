@@ -63,12 +63,17 @@ interface Plan {
   readonly changes: readonly string[];
 }
 
-/** `https://host/v2/` as people paste it: the host (and port), lower case. */
+/**
+ * `https://host/v2/` as people paste it: the host (and port), lower case. `:443` is dropped:
+ * docker looks credHelpers up by the host as an image names it (`host/app`), and the helper
+ * reads `host:443` as `host`.
+ */
 function hostOf(value: string): string {
   return value
     .trim()
     .replace(/^https?:\/\//i, '')
     .replace(/\/.*$/, '')
+    .replace(/:443$/, '')
     .toLowerCase();
 }
 
