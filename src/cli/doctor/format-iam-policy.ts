@@ -41,7 +41,10 @@ export function formatIamPolicy(registry: Registry): string {
  * role behind an assumed-role session), or undefined when the ARN names neither.
  */
 export function formatAttachCommand(principalArn: string): string | undefined {
-  const role = /^arn:[\w-]+:(?:sts::\d{12}:assumed-role|iam::\d{12}:role)\/([\w+=,.@-]+)/.exec(principalArn)?.[1];
+  // An assumed-role ARN names the role without its path; an IAM role ARN may have one (role/team/ci), which --role-name leaves out.
+  const role =
+    /^arn:[\w-]+:sts::\d{12}:assumed-role\/([\w+=,.@-]+)/.exec(principalArn)?.[1] ??
+    /^arn:[\w-]+:iam::\d{12}:role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)$/.exec(principalArn)?.[1];
   if (role) return `aws iam put-role-policy --role-name ${role} --policy-name ecr-pull --policy-document file://ecr-pull.json`;
   const user = /^arn:[\w-]+:iam::\d{12}:user\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)$/.exec(principalArn)?.[1];
   if (user) return `aws iam put-user-policy --user-name ${user} --policy-name ecr-pull --policy-document file://ecr-pull.json`;

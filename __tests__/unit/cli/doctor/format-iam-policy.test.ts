@@ -47,6 +47,7 @@ describe('formatAttachCommand', () => {
   it.each([
     ['arn:aws:sts::123456789012:assumed-role/eks-node-role/i-0abc', 'aws iam put-role-policy --role-name eks-node-role'],
     ['arn:aws:iam::123456789012:role/ci', 'aws iam put-role-policy --role-name ci'],
+    ['arn:aws:iam::123456789012:role/team/pullers/ecr-pull', 'aws iam put-role-policy --role-name ecr-pull'],
     ['arn:aws:iam::123456789012:user/ci-bot', 'aws iam put-user-policy --user-name ci-bot'],
     ['arn:aws:iam::123456789012:user/division/ci-bot', 'aws iam put-user-policy --user-name ci-bot'],
     ['arn:aws-cn:iam::123456789012:user/bob', 'aws iam put-user-policy --user-name bob'],
