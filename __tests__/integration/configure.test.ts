@@ -346,9 +346,35 @@ describe('configure', () => {
     const result = await runHelper(['--help'], '', { HOME: makeTempDir(), PATH: BARE_PATH });
     expect(result.code).toBe(0);
     const more = /^Each command has its own --help\. More: (.+)$/m.exec(result.stdout)?.[1];
-    // The single-file executable carries no README: it names where one is.
-    if (RUNTIME === 'node') expect(more).toBe(path.resolve(__dirname, '../../README.md'));
-    else expect(more).toBe('README.md in the package (npm) or in the project repository');
+    const readme = path.resolve(__dirname, '../../README.md');
+    if (RUNTIME === 'node') expect(more).toBe(readme);
+    // The executable names the README above it only when that is this project's (in dist/ here); elsewhere where one is.
+    else expect([readme, 'README.md in the package (npm) or in the project repository']).toContain(more);
+  });
+
+  (isWindows ? it.skip : it)("a README above the program that is not this project's is not named", async () => {
+    const root = makeTempDir();
+    fs.mkdirSync(path.join(root, 'bin'));
+    fs.writeFileSync(path.join(root, 'README.md'), '# my dotfiles\n');
+    const HOME = makeTempDir();
+    if (RUNTIME === 'exe') {
+      const copy = path.join(root, 'bin', 'docker-credential-ecr-login');
+      fs.copyFileSync(HELPER_COMMAND[0] ?? '', copy);
+      fs.chmodSync(copy, 0o755);
+      const run = spawnSync(copy, ['--help'], { env: { HOME, PATH: BARE_PATH }, encoding: 'utf8' });
+      // Bun fixes __dirname at build time: the build's README when it is still there, never the one above the copy.
+      expect(run.stdout).toMatch(/^Each command has its own --help\. More: /m);
+      expect(run.stdout).not.toContain(path.join(root, 'README.md'));
+    } else {
+      // The bundle in a dist/ of its own, below that README.
+      const dist = path.join(root, 'dist');
+      fs.cpSync(path.resolve(__dirname, '../../dist'), dist, { recursive: true, filter: (src) => !src.includes(`${path.sep}dev`) });
+      const run = spawnSync(process.execPath, [path.join(dist, 'docker-credential-ecr-login.js'), '--help'], {
+        env: { HOME, PATH: BARE_PATH },
+        encoding: 'utf8',
+      });
+      expect(run.stdout).toContain('More: README.md in the package (npm) or in the project repository\n');
+    }
   });
 
   it('has its own --help', async () => {

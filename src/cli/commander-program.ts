@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import packageJson from '../../package.json';
 import { UsageError } from '../errors';
@@ -28,9 +28,18 @@ const USAGE =
 function readmeAddress(): string {
   const homepage = (packageJson as { homepage?: string }).homepage;
   if (homepage !== undefined) return homepage;
-  // The npm package ships README.md beside dist/, where this bundle runs from.
+  // The npm package ships README.md beside dist/, where this bundle runs from. The single-file
+  // executable may sit anywhere: a README above it is named only if it is this project's.
   const shipped = join(__dirname, '..', 'README.md');
-  return existsSync(shipped) ? shipped : 'README.md in the package (npm) or in the project repository';
+  return isOurReadme(shipped) ? shipped : 'README.md in the package (npm) or in the project repository';
+}
+
+function isOurReadme(file: string): boolean {
+  try {
+    return readFileSync(file, 'utf8').startsWith('# docker-credential-ecr-login');
+  } catch {
+    return false;
+  }
 }
 
 /**
