@@ -207,5 +207,16 @@ export function parseSettings(text: string, file: string): Settings {
     const { labels, port } = alias as HostPattern;
     aliases.push({ host: labels.join('.'), port, target: (registry as NonNullable<typeof registry>).host });
   }
+  // A host key (not a glob) that is no ECR registry would never be used: a misspelt account or
+  // domain must not leave the registry on the default credential chain without a word.
+  for (const { pattern } of registries) {
+    const host = pattern.labels.join('.');
+    if (!pattern.isGlob && !parseRegistry(host)) {
+      fail(
+        `registries[${JSON.stringify(pattern.key)}]`,
+        'is not an Amazon ECR registry host (<12-digit account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws), so it would never be used; a name in front of one is an alias, which takes the entry of the registry it names',
+      );
+    }
+  }
   return { file, registries, aliases };
 }

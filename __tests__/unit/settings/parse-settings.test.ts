@@ -158,6 +158,12 @@ describe('parseSettings', () => {
       json({ registries: { [HOST]: { profile: 'a' }, [`${HOST}:443`]: { profile: 'b' } } }),
       `registries["${HOST}:443"] repeats registries["${HOST}"]`,
     ],
+    // A host key that is no ECR registry (a misspelt account or domain) would never be used.
+    [
+      json({ registries: { '12345678901.dkr.ecr.us-east-1.amazonaws.com': { roleArn: ROLE } } }),
+      'registries["12345678901.dkr.ecr.us-east-1.amazonaws.com"] is not an Amazon ECR registry host (<12-digit account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws), so it would never be used',
+    ],
+    [json({ registries: { 'ghcr.io': { profile: 'p' } } }), 'registries["ghcr.io"] is not an Amazon ECR registry host'],
     // An entry for an alias host would never be used: the alias takes its target's entry.
     [
       json({ registries: { 'registry.example.com': { profile: 'prod' } }, aliases: { 'registry.example.com': HOST } }),
