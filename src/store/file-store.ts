@@ -137,6 +137,20 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
     }
   };
 
+  /**
+   * A write that failed: an unusable directory is reported once and the cache is off from then
+   * on; anything else is a `CacheWriteError` naming the file.
+   */
+  const writeFailed = (error: unknown): void => {
+    if (error instanceof UnsafePathError) {
+      directoryUsable = false;
+      logger.tellUnsafe(error);
+      return;
+    }
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new CacheWriteError(`cannot write token cache ${file} (${code})`, { cause: error });
+  };
+
   /** Replaces the file, unless the write lock was lost meanwhile (then nothing is written). */
   const write = (doc: CacheDocument, lock: HeldLock): void => {
     try {
@@ -149,13 +163,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
         logger.warn('not caching the token: the cache write lock was taken over while this process stalled');
         return;
       }
-      if (error instanceof UnsafePathError) {
-        directoryUsable = false;
-        logger.tellUnsafe(error);
-        return;
-      }
-      const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new CacheWriteError(`cannot write token cache ${file} (${code})`, { cause: error });
+      writeFailed(error);
     }
   };
 
@@ -171,13 +179,8 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
       try {
         ensurePrivateDirectory(options.dir);
       } catch (error) {
-        if (error instanceof UnsafePathError) {
-          directoryUsable = false;
-          logger.tellUnsafe(error);
-          return;
-        }
-        const code = (error as NodeJS.ErrnoException).code ?? String(error);
-        throw new CacheWriteError(`cannot write token cache ${file} (${code})`, { cause: error });
+        writeFailed(error);
+        return;
       }
       await withWriteLock(async (lock) => {
         const result = read();
