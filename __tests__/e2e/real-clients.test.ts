@@ -40,6 +40,15 @@ describeEndToEnd('end to end: real clients, a real registry, AWS by its real nam
     pushed = true;
     await world().reset();
   };
+  // A client given credentials outright: a HOME with no client configuration, so no helper.
+  const inspectWithCreds = (username: string, password: string) =>
+    skopeo(
+      world().env(world().newHome({ credHelpers: false })),
+      'inspect',
+      '--creds',
+      `${username}:${password}`,
+      `docker://${imageRef(REGISTRY)}`,
+    );
   const kubeletRequest = (fields: Record<string, unknown> = {}): string =>
     JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion: `${GROUP}/v1`, image: imageRef(REGISTRY), ...fields });
 
@@ -112,15 +121,9 @@ describeEndToEnd('end to end: real clients, a real registry, AWS by its real nam
       expect.objectContaining({ service: 'ecr', host: 'api.ecr.us-east-1.amazonaws.com', region: 'us-east-1', status: 200 }),
     ]);
 
-    // Those credentials alone (a HOME with no client configuration, so no helper), as kubelet hands them to the runtime.
+    // Those credentials alone, as kubelet hands them to the runtime.
     const { username, password } = JSON.parse(out.stdout).auth[REGISTRY] as { username: string; password: string };
-    const inspect = await skopeo(
-      world().env(world().newHome({ credHelpers: false })),
-      'inspect',
-      '--creds',
-      `${username}:${password}`,
-      `docker://${imageRef(REGISTRY)}`,
-    );
+    const inspect = await inspectWithCreds(username, password);
     expect(inspect).toMatchObject({ code: 0 });
     expect(JSON.parse(inspect.stdout)).toMatchObject({ Digest: world().image.digest });
   });
@@ -154,13 +157,7 @@ describeEndToEnd('end to end: real clients, a real registry, AWS by its real nam
         status: 200,
       }),
     ]);
-    const inspect = await skopeo(
-      world().env(world().newHome({ credHelpers: false })),
-      'inspect',
-      '--creds',
-      `${username}:${password}`,
-      `docker://${imageRef(REGISTRY)}`,
-    );
+    const inspect = await inspectWithCreds(username, password);
     expect(inspect).toMatchObject({ code: 0 });
   });
 
