@@ -6,16 +6,20 @@ import type { CachedToken } from '../store/token-store';
  */
 export const MIN_REMAINING_MS = 5 * 60 * 1000;
 
-/** ECR tokens live 12 hours; a cached lifetime beyond this (plus slack) was not ECR's. */
+/**
+ * ECR tokens live 12 hours, as do the longest AssumeRole sessions (role credentials are cached
+ * as entries too): a cached lifetime beyond this (plus slack) was not AWS's.
+ */
 const MAX_LIFETIME_MS = 12 * 3600_000 + 10 * 60_000;
 /** Clocks of processes on one machine agree; an `issuedAt` this far ahead means the clock stepped back. */
 const MAX_FUTURE_ISSUE_MS = 60_000;
 
 /**
  * Plausible: issued in the past (not after a clock stepped back) and not longer-lived than an
- * ECR token. Anything else is not trusted from the cache, however fresh it looks.
+ * ECR token. Anything else is not trusted from the cache, however fresh it looks — a token or a
+ * role's credentials (see `registry-credentials`).
  */
-function isPlausible(token: CachedToken, now: number): boolean {
+export function isPlausible(token: CachedToken, now: number): boolean {
   return token.issuedAt <= now + MAX_FUTURE_ISSUE_MS && token.expiresAt - token.issuedAt <= MAX_LIFETIME_MS;
 }
 

@@ -1,10 +1,12 @@
 import type { RoleCredentials, TokenRequestOptions } from '../aws/token-source';
 import { sha256Hex } from '../hash';
+import { object, parseJsonShape, string } from '../json-shape';
 import type { Locker } from '../lock/locker';
 import { withLock } from '../lock/with-lock';
 import type { Logger } from '../log';
 import type { RegistrySettings } from '../settings/parse-settings';
 import { type CachedToken, CacheWriteError, type TokenStore } from '../store/token-store';
+import { isPlausible } from './freshness';
 
 /** The session name of a registry's `roleArn` when the settings give none (CloudTrail shows it). */
 export const DEFAULT_ROLE_SESSION_NAME = 'ecr-login';
@@ -14,8 +16,6 @@ export const DEFAULT_ROLE_SESSION_NAME = 'ecr-login';
  * call they sign (with retries) never outlives them; the SDK itself refreshes 5 minutes early.
  */
 const ROLE_CREDENTIALS_MARGIN_MS = 10 * 60_000;
-/** AssumeRole sessions last at most 12 hours; anything longer in the cache is not STS's. */
-const MAX_ROLE_LIFETIME_MS = 12 * 3600_000 + 10 * 60_000;
 /** Long enough for an STS call with retries; short of kubelet's one-minute limit. */
 const MAX_ROLE_LOCK_WAIT_MS = 20_000;
 
@@ -69,20 +69,18 @@ function toEntry(host: string, credentials: RoleCredentials, issuedAt: number): 
   return { host, username: credentials.accessKeyId, password, issuedAt, expiresAt: credentials.expiration.getTime() };
 }
 
+/** The secrets of a role entry's `password`. */
+const ROLE_SECRETS = object({ secretAccessKey: string, sessionToken: string });
+
+/**
+ * The role credentials in an entry, while they are plausible by the token rule (AssumeRole
+ * sessions, like ECR tokens, last at most 12 hours) and have more than the margin left.
+ */
 function fromEntry(entry: CachedToken, now: number, logger: Logger): RoleCredentials | undefined {
-  const usable =
-    entry.issuedAt <= now + 60_000 &&
-    entry.expiresAt - entry.issuedAt <= MAX_ROLE_LIFETIME_MS &&
-    entry.expiresAt - now > ROLE_CREDENTIALS_MARGIN_MS;
-  if (!usable) return undefined;
-  let secrets: unknown;
-  try {
-    secrets = JSON.parse(entry.password);
-  } catch {
-    return undefined;
-  }
-  const { secretAccessKey, sessionToken } = (typeof secrets === 'object' && secrets !== null ? secrets : {}) as Record<string, unknown>;
-  if (typeof secretAccessKey !== 'string' || typeof sessionToken !== 'string') return undefined;
+  if (!isPlausible(entry, now) || entry.expiresAt - now <= ROLE_CREDENTIALS_MARGIN_MS) return undefined;
+  const secrets = parseJsonShape(ROLE_SECRETS, entry.password);
+  if (!secrets) return undefined;
+  const { secretAccessKey, sessionToken } = secrets;
   logger.addSecret(secretAccessKey);
   logger.addSecret(sessionToken);
   return { accessKeyId: entry.username, secretAccessKey, sessionToken, expiration: new Date(entry.expiresAt) };
