@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ClientEnv } from '../../config';
 import { ConfigError } from '../../errors';
 
 /**
- * Where docker, the containers tools (podman, skopeo, buildah) and this helper keep the files
- * `configure` edits, by each program's own rules.
+ * Where docker and the containers tools (podman, skopeo, buildah) keep the files `configure`
+ * edits, by each program's own rules (the helper's settings file is `Config.settingsFile`).
  */
 
 /** Docker's: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json` (docker/cli config.Dir()). */
@@ -39,22 +39,6 @@ export function resolveContainersAuthFile(
     return join(runtimeDir, 'containers', 'auth.json');
   }
   return `/run/containers/${uid ?? 0}/auth.json`;
-}
-
-/**
- * The per-registry settings file: `AWS_ECR_CONFIG`, else `config.json` in the cache directory
- * (`~/.ecr`, or `AWS_ECR_CACHE_DIR`). Must be absolute: the helper runs from whatever directory
- * a client starts it in.
- */
-export function resolveSettingsFile(env: ClientEnv, cacheDir: string | undefined): string {
-  const chosen = env.AWS_ECR_CONFIG;
-  if (chosen !== undefined) {
-    if (!isAbsolute(chosen)) throw new ConfigError(`AWS_ECR_CONFIG=${chosen} is not an absolute path: set it to one`);
-    return chosen;
-  }
-  if (cacheDir === undefined)
-    throw new ConfigError('no place for the settings file: set HOME, AWS_ECR_CACHE_DIR or AWS_ECR_CONFIG to an absolute path');
-  return join(cacheDir, 'config.json');
 }
 
 function defaultIsDirectory(path: string): boolean {

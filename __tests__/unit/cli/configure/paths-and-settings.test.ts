@@ -1,6 +1,8 @@
-import { resolveContainersAuthFile, resolveDockerConfigFile, resolveSettingsFile } from '../../../../src/cli/configure/client-files';
+import { resolveContainersAuthFile, resolveDockerConfigFile } from '../../../../src/cli/configure/client-files';
 import { checkRoleArn, editSettings, parseAliasOption } from '../../../../src/cli/configure/edit-settings';
 import { findOnPath } from '../../../../src/cli/configure/find-on-path';
+import { runConfigure } from '../../../../src/cli/configure/run-configure';
+import { parseConfig } from '../../../../src/config';
 import { ConfigError, UsageError } from '../../../../src/errors';
 
 describe('findOnPath (as docker finds docker-credential-<name>)', () => {
@@ -63,10 +65,13 @@ describe('where the files are', () => {
     );
   });
 
-  it('settings: AWS_ECR_CONFIG (absolute only), else config.json in the cache directory', () => {
-    expect(resolveSettingsFile({ AWS_ECR_CONFIG: '/etc/ecr.json' }, '/home/u/.ecr')).toBe('/etc/ecr.json');
-    expect(resolveSettingsFile({}, '/home/u/.ecr')).toBe('/home/u/.ecr/config.json');
-    expect(() => resolveSettingsFile({ AWS_ECR_CONFIG: 'ecr.json' }, '/home/u/.ecr')).toThrow('is not an absolute path');
+  it('settings: AWS_ECR_CONFIG (absolute only), else config.json in the cache directory', async () => {
+    expect(parseConfig({ AWS_ECR_CONFIG: '/etc/ecr.json' }, '/home/u').settingsFile?.path).toBe('/etc/ecr.json');
+    expect(parseConfig({}, '/home/u').settingsFile?.path).toBe('/home/u/.ecr/config.json');
+    // Refused before any file is read.
+    const options = { registry: ['123456789012.dkr.ecr.us-east-1.amazonaws.com'], profile: 'prod', alias: [] };
+    const ctx = { config: parseConfig({ AWS_ECR_CONFIG: 'ecr.json' }, '/home/u'), output: () => undefined, warn: () => undefined };
+    await expect(runConfigure(options, ctx)).rejects.toThrow('is not an absolute path');
   });
 });
 
