@@ -68,8 +68,8 @@ describe('where the files are', () => {
   it('settings: AWS_ECR_CONFIG (absolute only), else config.json in the cache directory', async () => {
     expect(parseConfig({ AWS_ECR_CONFIG: '/etc/ecr.json' }, '/home/u').settingsFile?.path).toBe('/etc/ecr.json');
     expect(parseConfig({}, '/home/u').settingsFile?.path).toBe('/home/u/.ecr/config.json');
-    // Refused before any file is read.
-    const options = { registry: ['123456789012.dkr.ecr.us-east-1.amazonaws.com'], profile: 'prod', alias: [] };
+    // Refused before any file is read (a dry run: should that fail, nothing is written where the test runs).
+    const options = { registry: ['123456789012.dkr.ecr.us-east-1.amazonaws.com'], profile: 'prod', alias: [], dryRun: true };
     const ctx = { config: parseConfig({ AWS_ECR_CONFIG: 'ecr.json' }, '/home/u'), output: () => undefined, warn: () => undefined };
     await expect(runConfigure(options, ctx)).rejects.toThrow('is not an absolute path');
   });
