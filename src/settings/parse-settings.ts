@@ -156,37 +156,43 @@ export function parseSettings(text: string, file: string): Settings {
     return fail(error.path === '' ? 'the file' : error.path, error.problem);
   }
 
+  /**
+   * A key of `registries` (globs allowed) or `aliases` as a pattern; `seen` (canonical host to
+   * key) makes each host, as requests reach it, appear once per section.
+   */
+  const parseSectionKey = (section: 'registries' | 'aliases', key: string, seen: Map<string, string>): HostPattern => {
+    const where = `${section}[${JSON.stringify(key)}]`;
+    const glob = section === 'registries';
+    const pattern = parseHostKey(key, glob);
+    if (!pattern) return fail(where, `is not a host name with an optional :port${glob ? ' (`*` may stand for any part of a label)' : ''}`);
+    const normal = canonicalHost(pattern);
+    const earlier = seen.get(normal);
+    if (earlier !== undefined)
+      fail(where, `repeats ${section}[${JSON.stringify(earlier)}] (host names ignore letter case; :443 is no port)`);
+    seen.set(normal, key);
+    return pattern;
+  };
+
   const registries: RegistryRule[] = [];
   const seen = new Map<string, string>();
   for (const [key, value] of Object.entries(parsed.registries)) {
     const where = `registries[${JSON.stringify(key)}]`;
-    const pattern = parseHostKey(key, true);
-    if (!pattern) fail(where, 'is not a host name with an optional :port (`*` may stand for any part of a label)');
-    const normal = canonicalHost(pattern as HostPattern);
-    const earlier = seen.get(normal);
-    if (earlier !== undefined)
-      fail(where, `repeats registries[${JSON.stringify(earlier)}] (host names ignore letter case; :443 is no port)`);
-    seen.set(normal, key);
+    const pattern = parseSectionKey('registries', key, seen);
     if (value.profile === undefined && value.roleArn === undefined) fail(where, 'must have "profile", "roleArn" or both');
     if (value.roleArn === undefined && (value.roleSessionName !== undefined || value.externalId !== undefined)) {
       fail(where, 'has roleSessionName or externalId without roleArn');
     }
     const settings: RegistrySettings = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-    registries.push({ pattern: pattern as HostPattern, settings });
+    registries.push({ pattern, settings });
   }
 
   const aliases: Alias[] = [];
   const seenAliases = new Map<string, string>();
   for (const [key, target] of Object.entries(parsed.aliases)) {
     const where = `aliases[${JSON.stringify(key)}]`;
-    const alias = parseHostKey(key, false);
-    if (!alias) fail(where, 'is not a host name with an optional :port');
-    const normal = canonicalHost(alias as HostPattern);
-    const earlier = seenAliases.get(normal);
-    if (earlier !== undefined) fail(where, `repeats aliases[${JSON.stringify(earlier)}] (host names ignore letter case; :443 is no port)`);
-    seenAliases.set(normal, key);
+    const alias = parseSectionKey('aliases', key, seenAliases);
     // An alias takes its target's entry: an entry of its own would silently never be used.
-    const shadowed = seen.get(normal);
+    const shadowed = seen.get(canonicalHost(alias));
     if (shadowed !== undefined) {
       fail(
         `registries[${JSON.stringify(shadowed)}]`,
@@ -204,7 +210,7 @@ export function parseSettings(text: string, file: string): Settings {
         `must be an Amazon ECR registry host such as 123456789012.dkr.ecr.us-east-1.amazonaws.com, not ${JSON.stringify(target)}`,
       );
     }
-    const { labels, port } = alias as HostPattern;
+    const { labels, port } = alias;
     aliases.push({ host: labels.join('.'), port, target: (registry as NonNullable<typeof registry>).host });
   }
   // A host key (not a glob) that is no ECR registry would never be used: a misspelt account or
