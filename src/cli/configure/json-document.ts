@@ -146,15 +146,27 @@ export function parseJsonDocument(text: string): JsonNode {
     return unexpected('a value');
   };
 
+  /** At a container's start: true (and past it) when `close` follows at once. */
+  const isEmpty = (close: '}' | ']'): boolean => {
+    skipSpace();
+    if (text[pos] !== close) return false;
+    pos++;
+    return true;
+  };
+  /** After an item: true when a `,` follows, false at `close`; either is consumed. */
+  const hasMore = (close: '}' | ']'): boolean => {
+    skipSpace();
+    const char = text[pos];
+    if (char !== ',' && char !== close) return unexpected(`"," or "${close}"`);
+    pos++;
+    return char === ',';
+  };
+
   const parseObject = (depth: number): JsonObject => {
     pos++;
     const entries: JsonEntry[] = [];
-    skipSpace();
-    if (text[pos] === '}') {
-      pos++;
-      return { kind: 'object', entries };
-    }
-    for (;;) {
+    if (isEmpty('}')) return { kind: 'object', entries };
+    do {
       skipSpace();
       if (text[pos] !== '"') unexpected('a key in double quotes');
       const rawKey = parseString();
@@ -163,40 +175,17 @@ export function parseJsonDocument(text: string): JsonNode {
       pos++;
       const value = parseValue(depth + 1);
       entries.push({ key: JSON.parse(rawKey) as string, rawKey, value });
-      skipSpace();
-      if (text[pos] === ',') {
-        pos++;
-        continue;
-      }
-      if (text[pos] === '}') {
-        pos++;
-        return { kind: 'object', entries };
-      }
-      unexpected('"," or "}"');
-    }
+    } while (hasMore('}'));
+    return { kind: 'object', entries };
   };
 
   const parseArray = (depth: number): JsonArray => {
     pos++;
     const items: JsonNode[] = [];
-    skipSpace();
-    if (text[pos] === ']') {
-      pos++;
-      return { kind: 'array', items };
-    }
-    for (;;) {
-      items.push(parseValue(depth + 1));
-      skipSpace();
-      if (text[pos] === ',') {
-        pos++;
-        continue;
-      }
-      if (text[pos] === ']') {
-        pos++;
-        return { kind: 'array', items };
-      }
-      unexpected('"," or "]"');
-    }
+    if (isEmpty(']')) return { kind: 'array', items };
+    do items.push(parseValue(depth + 1));
+    while (hasMore(']'));
+    return { kind: 'array', items };
   };
 
   const value = parseValue(0);
