@@ -177,20 +177,37 @@ export function readOwnFile(
     if (code === 'ELOOP') return { status: 'unsafe', why: `${file} is a symbolic link` };
     return { status: 'error', code };
   }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return { status: 'unsafe', why: `${file} is not a regular file` };
-    const { uid } = platform;
-    if (uid !== undefined && stat.uid !== uid) {
-      return { status: 'unsafe', why: `${file} is owned by uid ${stat.uid}, not by you (uid ${uid})` };
-    }
+  const { uid } = platform;
+  return readOpenedFile(fd, file, maxBytes, options.strictUtf8 ?? false, (stat) => {
+    if (uid !== undefined && stat.uid !== uid) return `${file} is owned by uid ${stat.uid}, not by you (uid ${uid})`;
     // No POSIX modes on Windows (uid undefined there): ACLs decide.
     if (options.notWritableByOthers && uid !== undefined && (stat.mode & 0o022) !== 0) {
       const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
-      return { status: 'unsafe', why: `${file} can be written by group or others (mode ${mode}; chmod go-w it)` };
+      return `${file} can be written by group or others (mode ${mode}; chmod go-w it)`;
     }
+    return undefined;
+  });
+}
+
+/**
+ * Reads the file open as `fd`, then closes it: a regular file that `refuse` (given its stat)
+ * has no objection to, of at most `maxBytes`, as UTF-8 (bad bytes an `EILSEQ` error when
+ * `strictUtf8`, else U+FFFD).
+ */
+function readOpenedFile(
+  fd: number,
+  file: string,
+  maxBytes: number,
+  strictUtf8: boolean,
+  refuse: (stat: Stats) => string | undefined,
+): OwnFileRead {
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { status: 'unsafe', why: `${file} is not a regular file` };
+    const why = refuse(stat);
+    if (why !== undefined) return { status: 'unsafe', why };
     if (stat.size > maxBytes) return { status: 'too-large' };
-    if (!options.strictUtf8) return { status: 'ok', text: readFileSync(fd, 'utf8') };
+    if (!strictUtf8) return { status: 'ok', text: readFileSync(fd, 'utf8') };
     const bytes = readFileSync(fd);
     const where = findInvalidUtf8(bytes);
     return where === undefined ? { status: 'ok', text: bytes.toString('utf8') } : { status: 'error', code: 'EILSEQ', where };
@@ -214,16 +231,7 @@ export function readRegularFile(file: string, maxBytes: number, platform: FsPlat
     const code = errorCode(error);
     return code === 'ENOENT' || code === 'ENOTDIR' ? { status: 'missing' } : { status: 'error', code };
   }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return { status: 'unsafe', why: `${file} is not a regular file` };
-    if (stat.size > maxBytes) return { status: 'too-large' };
-    return { status: 'ok', text: readFileSync(fd, 'utf8') };
-  } catch (error) {
-    return { status: 'error', code: errorCode(error) };
-  } finally {
-    closeSync(fd);
-  }
+  return readOpenedFile(fd, file, maxBytes, false, () => undefined);
 }
 
 /** `<file>.<16 hex>`: the temp files of `writeFileAtomic` and `createFileExclusive`. */
