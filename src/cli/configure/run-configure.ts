@@ -105,16 +105,17 @@ function planRequest(options: ConfigureOptions): { hosts: string[]; settings: Se
   for (const value of options.registry) {
     const host = hostOf(value);
     const isGlob = host.includes('*');
-    if (withSettings && !isGlob && !parseRegistry(host)) {
-      // Such an entry would never be used: only ECR hosts get tokens, and an alias takes its target's entry.
-      throw new UsageError(
-        `--registry ${value} is not an Amazon ECR registry host, so a profile or role for it would never be used; for another name in front of one, use --alias ${host}=<ECR host> and give the profile or role to the ECR host`,
-      );
-    }
+    const isEcr = parseRegistry(host) !== undefined;
     if (withSettings) {
+      if (!isGlob && !isEcr) {
+        // Such an entry would never be used: only ECR hosts get tokens, and an alias takes its target's entry.
+        throw new UsageError(
+          `--registry ${value} is not an Amazon ECR registry host, so a profile or role for it would never be used; for another name in front of one, use --alias ${host}=<ECR host> and give the profile or role to the ECR host`,
+        );
+      }
       registries.push({ pattern: checkRegistryPattern(host), ...(profile && { profile }), ...(roleArn && { roleArn }) });
       // Docker matches credHelpers keys exactly: a glob gets its settings only.
-      if (!isGlob && parseRegistry(host)) hosts.push(host);
+      if (!isGlob) hosts.push(host);
       continue;
     }
     if (isGlob) {
@@ -122,7 +123,7 @@ function planRequest(options: ConfigureOptions): { hosts: string[]; settings: Se
         `--registry ${value}: docker matches credHelpers by exact host name, so a glob cannot go there; list the hosts, or use --creds-store (every registry) or --all-ecr`,
       );
     }
-    if (!parseRegistry(host)) {
+    if (!isEcr) {
       throw new UsageError(
         `--registry ${value} is not an Amazon ECR registry host (<account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws); for another name in front of one, use --alias ${host}=<ECR host>`,
       );
