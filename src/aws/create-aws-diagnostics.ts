@@ -1,16 +1,11 @@
 import type * as http from 'node:http';
 import type { IdentityEnv } from '../config';
 import type { Logger } from '../log';
+// The token source's timeouts, attempts and credential deadline, so that `doctor` sees what a `get` would see.
+import { CREDENTIALS_DEADLINE_MS, MAX_ATTEMPTS, TIMEOUTS } from './create-ecr-token-source';
 import { createProxyAgent } from './create-proxy-agent';
 
 type SdkClients = typeof import('./sdk-clients');
-
-/** The token source's network timeouts, so that `doctor` sees what a `get` would see. */
-const TIMEOUTS = { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true };
-/** The token source's attempts per call (the SDK's standard retry). */
-const MAX_ATTEMPTS = 3;
-/** The token source's deadline for the whole credential chain. */
-const CREDENTIALS_DEADLINE_MS = 5000;
 
 /** Where the default chain found credentials, without any secret. */
 export interface CredentialSummary {

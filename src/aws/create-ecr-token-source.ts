@@ -20,7 +20,7 @@ export interface EcrTokenSourceOptions {
  * under a second. `throwOnRequestTimeout`: without it, @smithy/node-http-handler 4.x only
  * prints a warning when `requestTimeout` passes and keeps waiting.
  */
-const TIMEOUTS = { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true };
+export const TIMEOUTS = { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true };
 
 /** Decodes `base64("AWS:<password>")` as ECR returns it. */
 export function parseAuthorizationToken(encoded: string | undefined, expiresAt: Date | undefined): AuthorizationToken {
@@ -34,14 +34,14 @@ export function parseAuthorizationToken(encoded: string | undefined, expiresAt: 
 }
 
 /** Total attempts per call, including the first (the SDK's standard retry with backoff). */
-const MAX_ATTEMPTS = 3;
+export const MAX_ATTEMPTS = 3;
 
 /**
  * The default chain's providers each have timeouts of their own, but not all of them abort:
  * the container credentials provider only warns when its endpoint stays silent. One deadline
  * over the whole chain bounds them all.
  */
-const CREDENTIALS_DEADLINE_MS = 5000;
+export const CREDENTIALS_DEADLINE_MS = 5000;
 
 /** The session name AWS's own plugin uses, so CloudTrail reads the same for both. */
 const ROLE_SESSION_NAME = 'ecr-credential-provider';
