@@ -24,7 +24,10 @@ export function findOnPath(
   const windows = platform === 'win32';
   const path = windows ? win32 : posix;
   const delimiter = windows ? ';' : ':';
-  const dirs = (env.PATH ?? '').split(delimiter).filter((dir) => dir !== '' && path.isAbsolute(dir.replace(/^"(.*)"$/, '$1')));
+  const dirs = (env.PATH ?? '')
+    .split(delimiter)
+    .map((dir) => dir.replace(/^"(.*)"$/, '$1'))
+    .filter((dir) => dir !== '' && path.isAbsolute(dir));
   const extensions = windows
     ? (env.PATHEXT ?? DEFAULT_PATHEXT)
         .split(';')
@@ -35,7 +38,7 @@ export function findOnPath(
   const names = windows && extensions.some((ext) => name.toLowerCase().endsWith(ext)) ? [name] : extensions.map((ext) => name + ext);
   for (const dir of dirs) {
     for (const candidate of names) {
-      const file = path.join(dir.replace(/^"(.*)"$/, '$1'), candidate);
+      const file = path.join(dir, candidate);
       if (isExecutableFile(file, platform)) return file;
     }
   }
