@@ -3,7 +3,7 @@ import type { IdentityEnv } from '../config';
 import type { Logger } from '../log';
 // The token source's timeouts, attempts and credential deadline, so that `doctor` sees what a `get` would see.
 import { CREDENTIALS_DEADLINE_MS, MAX_ATTEMPTS, TIMEOUTS } from './create-ecr-token-source';
-import { createProxyAgent } from './create-proxy-agent';
+import { chooseProxy, createProxyAgent } from './create-proxy-agent';
 
 type SdkClients = typeof import('./sdk-clients');
 
@@ -288,10 +288,7 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
       const { sdk } = await load();
       const parsed = new URL(url);
       const port = parsed.port || (parsed.protocol === 'http:' ? '80' : '443');
-      const proxy = sdk.getProxyForUrl({ protocol: parsed.protocol, host: `${parsed.hostname}:${port}`, port } as Parameters<
-        SdkClients['getProxyForUrl']
-      >[0]);
-      return proxy || undefined;
+      return chooseProxy(sdk, parsed.protocol, parsed.hostname, port) || undefined;
     },
   };
 }

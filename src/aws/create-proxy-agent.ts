@@ -3,9 +3,14 @@ import type { AgentConnectOpts } from 'agent-base';
 
 type SdkClients = typeof import('./sdk-clients');
 
-/** The fields of a parsed URL that proxy-from-env reads. */
-function urlParts(protocol: string, host: string, port: string): Parameters<SdkClients['getProxyForUrl']>[0] {
-  return { protocol, host, port } as Parameters<SdkClients['getProxyForUrl']>[0];
+/**
+ * The proxy HTTPS_PROXY & co. and NO_PROXY choose for `protocol//hostname:port` ('': direct).
+ * The URL goes to proxy-from-env as its parts (what url.parse would give), not as a string:
+ * proxy-from-env parses strings with the deprecated url.parse, which Bun (the single-file
+ * executable) reports on stderr (DEP0169) on every call.
+ */
+export function chooseProxy(sdk: SdkClients, protocol: string, hostname: string, port: string): string {
+  return sdk.getProxyForUrl({ protocol, host: `${hostname}:${port}`, port } as Parameters<SdkClients['getProxyForUrl']>[0]);
 }
 
 /**
@@ -20,12 +25,7 @@ export function createProxyAgent(sdk: SdkClients): http.Agent {
   const tunnels = new Map<string, http.Agent>();
   class EnvironmentProxyAgent extends sdk.AgentBase {
     override connect(_request: http.ClientRequest, options: AgentConnectOpts): http.Agent {
-      // The URL as its parts (what url.parse would give for `scheme://host:port`), not as a
-      // string: proxy-from-env parses strings with the deprecated url.parse, which Bun (the
-      // single-file executable) reports on stderr (DEP0169) on every call.
-      const proxy = sdk.getProxyForUrl(
-        urlParts(options.secureEndpoint ? 'https:' : 'http:', `${options.host}:${options.port}`, String(options.port)),
-      );
+      const proxy = chooseProxy(sdk, options.secureEndpoint ? 'https:' : 'http:', String(options.host), String(options.port));
       if (!proxy) return options.secureEndpoint ? sdk.httpsGlobalAgent : sdk.httpGlobalAgent;
       let tunnel = tunnels.get(proxy);
       if (!tunnel) {
