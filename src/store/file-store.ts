@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Locker } from '../lock/locker';
-import { type HeldLock, LockNotAcquiredError, withLock } from '../lock/with-lock';
+import { type HeldLock, LockNotAcquiredError } from '../lock/with-lock';
 
 /** The write lock is no longer this process's: its write would clobber the new holder's. */
 class LockLostError extends Error {}
@@ -9,7 +9,7 @@ class LockLostError extends Error {}
 import { createOnce, type Logger } from '../log';
 import { checkPrivateDirectory, ensurePrivateDirectory, isTempFileOf, readOwnFile, UnsafePathError, writeFileAtomic } from '../safe-fs';
 import { type CacheDocument, createEmptyDocument, parseCacheDocument } from './cache-document';
-import { formatEntryKey, isListedFor, pruneEntries } from './token-entries';
+import { formatEntryKey, isListedFor, pruneEntries, withCacheWriteLock } from './token-entries';
 import { CacheWriteError, type TokenStore } from './token-store';
 
 export interface FileStoreOptions {
@@ -21,11 +21,6 @@ export interface FileStoreOptions {
   readonly locker: Locker;
 }
 
-/**
- * A writer waits this long for the others (each holds the lock for a read, a write and an
- * fsync: milliseconds, but dozens of writers queue up on a slow disk).
- */
-const MAX_WRITE_LOCK_WAIT_MS = 15_000;
 /** Temp files of writers killed mid-write are removed once this old. */
 const ORPHAN_TEMP_AGE_MS = 60_000;
 /** Larger than any real cache; a bigger file is not ours to parse. */
@@ -57,12 +52,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
    */
   const withWriteLock = async (fn: (lock: HeldLock) => Promise<void>): Promise<void> => {
     try {
-      await withLock(
-        locker,
-        'cache-write',
-        { logger, label: 'cache write lock', now, maxWaitMs: MAX_WRITE_LOCK_WAIT_MS, required: true },
-        fn,
-      );
+      await withCacheWriteLock(locker, logger, now, fn);
     } catch (error) {
       if (!(error instanceof LockNotAcquiredError)) throw error;
       if (error.reason.startsWith('busy')) return logger.warn(`not caching the token: ${error.message}`);

@@ -2,16 +2,15 @@ import { KeychainUnavailableError } from '../errors';
 import { randomHex } from '../hash';
 import type { Keychain } from '../keychain/os-keychain';
 import type { Locker } from '../lock/locker';
-import { LockNotAcquiredError, withLock } from '../lock/with-lock';
+import { LockNotAcquiredError } from '../lock/with-lock';
 import { createOnce, type Logger } from '../log';
-import { formatEntryKey, isListedFor, parseTokenText, pruneEntries } from './token-entries';
+import { formatEntryKey, isListedFor, parseTokenText, pruneEntries, withCacheWriteLock } from './token-entries';
 import type { CachedToken, TokenStore } from './token-store';
 
 /** Keychain service under which tokens are kept (one item per registry and identity). */
 export const TOKEN_SERVICE = 'docker-credential-ecr-login/tokens';
 /** The item holding this keychain's random salt for the identity hashes. */
 const SALT_ACCOUNT = '.salt';
-const MAX_WRITE_LOCK_WAIT_MS = 15_000;
 
 export interface KeychainTokenStoreOptions {
   readonly keychain: Keychain;
@@ -66,21 +65,17 @@ export function createKeychainTokenStore(options: KeychainTokenStoreOptions): To
       // Writes and pruning only under the lock: concurrent creates and deletes race in the
       // Secret Service (and have crashed gnome-keyring); a writer that cannot have it skips.
       try {
-        await withLock(
-          locker,
-          'cache-write',
-          { logger, label: 'cache write lock', now, maxWaitMs: MAX_WRITE_LOCK_WAIT_MS, required: true },
-          async () =>
-            guarded(undefined, () => {
-              let salt = keychain.get(TOKEN_SERVICE, SALT_ACCOUNT);
-              if (!salt) {
-                salt = randomHex(16);
-                keychain.set(TOKEN_SERVICE, SALT_ACCOUNT, salt);
-              }
-              keychain.set(TOKEN_SERVICE, formatEntryKey(salt, token.host, identity), JSON.stringify(token));
-              for (const key of pruneEntries(readAll(), now()).drop) keychain.delete(TOKEN_SERVICE, key);
-              return undefined;
-            }),
+        await withCacheWriteLock(locker, logger, now, async () =>
+          guarded(undefined, () => {
+            let salt = keychain.get(TOKEN_SERVICE, SALT_ACCOUNT);
+            if (!salt) {
+              salt = randomHex(16);
+              keychain.set(TOKEN_SERVICE, SALT_ACCOUNT, salt);
+            }
+            keychain.set(TOKEN_SERVICE, formatEntryKey(salt, token.host, identity), JSON.stringify(token));
+            for (const key of pruneEntries(readAll(), now()).drop) keychain.delete(TOKEN_SERVICE, key);
+            return undefined;
+          }),
         );
       } catch (error) {
         if (!(error instanceof LockNotAcquiredError)) throw error;

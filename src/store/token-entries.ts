@@ -1,11 +1,14 @@
 import { sha256Hex } from '../hash';
 import { finiteNumber, object, parseJsonShape, type Shape, string } from '../json-shape';
+import type { Locker } from '../lock/locker';
+import { type HeldLock, withLock } from '../lock/with-lock';
+import type { Logger } from '../log';
 import type { CachedToken } from './token-store';
 
 /**
  * The rules every token store shares, whatever it keeps entries in (one file, or one
  * keychain item per entry): how an entry is keyed, what a valid entry is, which entries a
- * write keeps.
+ * write keeps, and the lock writers take.
  */
 
 /**
@@ -54,4 +57,24 @@ export function pruneEntries(
   live.sort(([, a], [, b]) => b.issuedAt - a.issuedAt);
   drop.push(...live.slice(MAX_ENTRIES).map(([key]) => key));
   return { keep: live.slice(0, MAX_ENTRIES), drop };
+}
+
+/**
+ * A writer waits this long for the others (each holds the lock for a read, a write and an
+ * fsync: milliseconds, but dozens of writers queue up on a slow disk).
+ */
+const MAX_WRITE_LOCK_WAIT_MS = 15_000;
+
+/**
+ * Runs a store's write under the `cache-write` lock, which is required: when it cannot be had,
+ * `LockNotAcquiredError` (the store decides what its skipped write means), never a write
+ * without it.
+ */
+export function withCacheWriteLock(
+  locker: Locker,
+  logger: Logger,
+  now: () => number,
+  fn: (lock: HeldLock) => Promise<void>,
+): Promise<void> {
+  return withLock(locker, 'cache-write', { logger, label: 'cache write lock', now, maxWaitMs: MAX_WRITE_LOCK_WAIT_MS, required: true }, fn);
 }
