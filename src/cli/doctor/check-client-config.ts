@@ -2,10 +2,8 @@ import { join } from 'node:path';
 import type { ClientEnv } from '../../config';
 import { parseServerUrl } from '../../registry/parse-server-url';
 import { resolveDockerConfigFile } from '../configure/client-files';
+import { HELPER_NAME } from '../configure/edit-client-config';
 import { type CheckResult, fail, ok, skip } from './check-result';
-
-/** The helper's name in `credHelpers`/`credsStore`: docker runs `docker-credential-<name>`. */
-export const HELPER_NAME = 'ecr-login';
 
 /** What reading a client's JSON file gave. */
 export type JsonFileRead =

@@ -20,8 +20,6 @@ import {
 import { type CheckResult, fail, ok, skip } from './check-result';
 import { formatAttachCommand, formatIamPolicy, partitionOf } from './format-iam-policy';
 
-const HELPER_PROGRAM = DOCKER_HELPER_PROGRAM;
-
 export interface DoctorOptions {
   /** The registry to check, as a client names it (`host`, `host:port`, `https://host`). */
   readonly host?: string | undefined;
@@ -151,14 +149,14 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
   const results: CheckResult[] = [];
 
   // 1. The program docker will run.
-  const found = findOnPath(HELPER_PROGRAM, env, deps.platform, ...(deps.isExecutable ? [deps.isExecutable] : []));
+  const found = findOnPath(DOCKER_HELPER_PROGRAM, env, deps.platform, ...(deps.isExecutable ? [deps.isExecutable] : []));
   results.push(
     found
       ? checkFoundHelper(found, deps, Math.min(VERSION_TIMEOUT_MS, deadlineMs))
       : fail(
           'helper-on-path',
-          `${HELPER_PROGRAM} is not on PATH, so docker, podman and skopeo cannot run it`,
-          `put the directory that holds ${HELPER_PROGRAM} on PATH, or link it into one (e.g. /usr/local/bin)`,
+          `${DOCKER_HELPER_PROGRAM} is not on PATH, so docker, podman and skopeo cannot run it`,
+          `put the directory that holds ${DOCKER_HELPER_PROGRAM} on PATH, or link it into one (e.g. /usr/local/bin)`,
         ),
   );
 
@@ -324,13 +322,13 @@ function checkFoundHelper(found: string, deps: DoctorDeps, timeoutMs: number): C
   // Within a check's deadline: a program that never answers must not hold up the report.
   const answer = deps.askVersion?.(found, timeoutMs);
   if (answer === undefined) return ok('helper-on-path', found);
-  const ours = `${HELPER_PROGRAM} ${deps.version}`;
+  const ours = `${DOCKER_HELPER_PROGRAM} ${deps.version}`;
   if (answer === ours) return ok('helper-on-path', `${found} (${deps.version}, this version)`);
-  if (answer.startsWith(`${HELPER_PROGRAM} `))
-    return ok('helper-on-path', `${found} (${answer.slice(HELPER_PROGRAM.length + 1)}; this one is ${deps.version})`);
+  if (answer.startsWith(`${DOCKER_HELPER_PROGRAM} `))
+    return ok('helper-on-path', `${found} (${answer.slice(DOCKER_HELPER_PROGRAM.length + 1)}; this one is ${deps.version})`);
   return fail(
     'helper-on-path',
-    `${found} is another program: \`${HELPER_PROGRAM} version\` answered ${JSON.stringify(answer.slice(0, 80))} (the Go amazon-ecr-credential-helper answers a bare version), so docker runs that one`,
+    `${found} is another program: \`${DOCKER_HELPER_PROGRAM} version\` answered ${JSON.stringify(answer.slice(0, 80))} (the Go amazon-ecr-credential-helper answers a bare version), so docker runs that one`,
     `remove or rename it, or put the directory of this helper before ${found.replace(/[\\/][^\\/]*$/, '')} on PATH`,
   );
 }
