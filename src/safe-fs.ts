@@ -158,8 +158,8 @@ export function readOwnFile(
   file: string,
   maxBytes: number,
   platform: FsPlatform = HOST_FS,
-  /** Also refuse a file that group or others may write (a file that decides whose credentials are used). */
   options: {
+    /** Also refuse a file that group or others may write (a file that decides whose credentials are used). */
     readonly notWritableByOthers?: boolean;
     /**
      * Refuse text that is not UTF-8 (`error`, `EILSEQ`) instead of reading bad bytes as U+FFFD:
