@@ -172,14 +172,17 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
     results.push(skip('containers-auth', 'no valid registry given'));
   } else {
     const dockerFile = resolveDockerConfigFile(env, config.homeDir);
-    results.push(checkDockerConfig(dockerFile, deps.readJsonFile(dockerFile), hostKey));
+    const dockerRead = deps.readJsonFile(dockerFile);
+    results.push(checkDockerConfig(dockerFile, dockerRead, hostKey));
     let primary: string | undefined;
     try {
       primary = resolveContainersAuthFile(env, config.homeDir, deps.platform, deps.uid);
     } catch {
       // XDG_RUNTIME_DIR names no directory: podman/skopeo have no primary auth file either.
     }
-    results.push(checkContainersAuth(resolveContainersAuthFiles(env, config.homeDir, primary), deps.readJsonFile, hostKey));
+    // The docker config is the containers tools' last auth file too: read once, judged by both checks as the same text.
+    const readJsonFile = (file: string) => (file === dockerFile ? dockerRead : deps.readJsonFile(file));
+    results.push(checkContainersAuth(resolveContainersAuthFiles(env, config.homeDir, primary), readJsonFile, hostKey));
   }
   results.push(settingsCheck);
 
