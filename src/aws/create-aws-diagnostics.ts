@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 // The token source's timeouts, attempts and credential deadline, so that `doctor` sees what a `get` would see.
 import { CREDENTIALS_DEADLINE_MS, MAX_ATTEMPTS, TIMEOUTS } from './create-ecr-token-source';
 import { chooseProxy, createProxyAgent } from './create-proxy-agent';
+import { withDeadline } from './with-deadline';
 
 type SdkClients = typeof import('./sdk-clients');
 
@@ -125,19 +126,6 @@ const NETWORK =
 
 function isNetwork(error: unknown): boolean {
   return NETWORK.test(`${field(error, 'name')} ${field(error, 'code')} ${field(error, 'message')}`);
-}
-
-/** Races `work` against a deadline; the deadline's error says what did not answer. */
-async function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Creates the diagnostics; nothing is loaded until a method is called. */

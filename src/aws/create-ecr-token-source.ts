@@ -5,6 +5,7 @@ import type { Registry } from '../registry/parse-registry';
 import { classifyAssumeRoleError, classifyAwsError } from './classify-aws-error';
 import { createProxyAgent } from './create-proxy-agent';
 import type { AssumeRole, AuthorizationToken, RoleCredentials, TokenRequestOptions, TokenSource } from './token-source';
+import { withDeadline } from './with-deadline';
 
 export interface EcrTokenSourceOptions {
   readonly logger: Logger;
@@ -105,26 +106,17 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
   const defaultChain = (sdk: SdkClients, registry: Registry, profile?: string): ECRClientConfig['credentials'] => {
     // With a profile the SDK's chain skips AWS_ACCESS_KEY_ID & co., as with AWS_PROFILE.
     const chain = sdk.defaultProvider({ logger: sdkLogger, ...(profile === undefined ? {} : { profile }) });
-    return async (properties) => {
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          const seconds = CREDENTIALS_DEADLINE_MS / 1000;
-          reject(
-            new TokenFetchError(
-              'no-credentials',
-              `no AWS credentials for ${registry.host} within ${seconds} s: a credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI, ` +
-                'instance metadata) or credential_process did not answer; check it, or set AWS_PROFILE or AWS_ACCESS_KEY_ID',
-            ),
-          );
-        }, CREDENTIALS_DEADLINE_MS);
-      });
-      try {
-        return await Promise.race([chain(properties), deadline]);
-      } finally {
-        clearTimeout(timer);
-      }
-    };
+    return async (properties) =>
+      withDeadline(
+        chain(properties),
+        CREDENTIALS_DEADLINE_MS,
+        () =>
+          new TokenFetchError(
+            'no-credentials',
+            `no AWS credentials for ${registry.host} within ${CREDENTIALS_DEADLINE_MS / 1000} s: a credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI, ` +
+              'instance metadata) or credential_process did not answer; check it, or set AWS_PROFILE or AWS_ACCESS_KEY_ID',
+          ),
+      );
   };
 
   /**
