@@ -550,11 +550,13 @@ function checkKeychain(services: HelperServices, platform: NodeJS.Platform, earl
   }
 }
 
+/** The variables a proxy comes from; each lower case first, as proxy-from-env reads them. */
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY'] as const;
+
 /** Which variable set `proxy`, for the report. */
 function proxyVariable(services: HelperServices, proxy: string): string {
   const env = services.config.clientEnv;
-  const names = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY'] as const;
-  return names.find((n) => env[n] === proxy) ?? 'the environment';
+  return PROXY_VARIABLES.find((n) => env[n] === proxy) ?? 'the environment';
 }
 
 async function checkProxy(
@@ -592,9 +594,7 @@ async function checkProxy(
     }
   }
   if (bad) return fail(name, `${bad}\n${lines.join('\n')}`, 'set HTTPS_PROXY to a URL such as http://proxy.example:3128');
-  const anySet = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'].some(
-    (n) => env[n as keyof typeof env],
-  );
+  const anySet = PROXY_VARIABLES.some((n) => env[n]);
   return ok(
     name,
     anySet
