@@ -141,7 +141,7 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
     warn: (...parts: unknown[]) => logger.debug(`aws-sdk: ${parts.map(String).join(' ')}`),
     error: (...parts: unknown[]) => logger.debug(`aws-sdk: ${parts.map(String).join(' ')}`),
   };
-  const chain = async () => {
+  const resolveChain = async () => {
     const { sdk } = await load();
     const provider = sdk.defaultProvider({ logger: sdkLogger, ...(profile === undefined ? {} : { profile }) });
     return withDeadline(
@@ -155,6 +155,17 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
         ),
     );
   };
+  /**
+   * The chain's credentials, resolved once: STS signs with what `resolveCredentials` found,
+   * rather than walking the chain again (a credential_process, an SSO or role refresh, a
+   * metadata call twice). A failure is not kept: the next call walks the chain afresh.
+   */
+  let found: ReturnType<typeof resolveChain> | undefined;
+  const chain = (): ReturnType<typeof resolveChain> =>
+    (found ??= resolveChain().catch((error: unknown) => {
+      found = undefined;
+      throw error;
+    }));
 
   return {
     async resolveCredentials() {
