@@ -117,3 +117,54 @@ export function itWithSymlinks(name: string, fn: TestFn, timeout?: number): void
   if (skip) it.skip(`${name} [skipped: ${skip}]`, fn);
   else it(name, fn, timeout);
 }
+
+/**
+ * Where the harness's own tool `program` (patch, script, …) is on this process's PATH, or
+ * undefined. Tests start it by that path: the programs they start get a PATH of their own.
+ */
+export function findProgram(program: string): string | undefined {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const path = require('node:path') as typeof import('node:path');
+  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter((dir) => dir !== '');
+  const names = isWindows ? [`${program}.exe`, `${program}.cmd`] : [program];
+  for (const dir of dirs) {
+    for (const name of names) {
+      const file = path.join(dir, name);
+      if (fs.existsSync(file)) return file;
+    }
+  }
+  return undefined;
+}
+
+/** Which of `programs` are not on this process's PATH. */
+export function missingPrograms(programs: readonly string[]): string[] {
+  return programs.filter((program) => findProgram(program) === undefined);
+}
+
+/**
+ * `it.each` for tests that run programs a machine may lack (`programs`, each with the Debian
+ * package that has it): where one is missing, skipped with a one-line reason outside CI, and in
+ * CI on Linux (where .ci/run installs them) one failing test that names what is missing.
+ */
+export function eachWithPrograms<Row>(
+  programs: Readonly<Record<string, string>>,
+  table: readonly Row[],
+): (name: string, fn: (...row: Row extends readonly unknown[] ? Row : [Row]) => void | Promise<void>, timeout?: number) => void {
+  const missing = missingPrograms(Object.keys(programs));
+  return (name, fn, timeout) => {
+    const run = fn as unknown as (...args: unknown[]) => Promise<void>;
+    const rows = table as unknown as unknown[];
+    if (missing.length === 0) {
+      it.each(rows)(name, run, timeout);
+      return;
+    }
+    const why = `needs ${missing.map((p) => `${p} (Debian: ${programs[p]})`).join(', ')} on PATH`;
+    if (mustRun) {
+      it(`${name} [${why}]`, () => {
+        throw new Error(`this test ${why}, and CI must run it: .ci/run installs it`);
+      });
+    } else {
+      it.skip.each(rows)(`${name} [skipped: ${why}]`, run);
+    }
+  };
+}

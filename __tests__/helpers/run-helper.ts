@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { recordProgramRun } from './program-runs';
+import { makeTempDir } from './temp-dir';
+import { testPath } from './test-path';
 
 /**
  * The build of the helper under test, one switch for every test that starts it:
@@ -69,6 +72,31 @@ function skipWithReason(name: string, why: string, fn: () => void): void {
   describe.skip(`${name} [skipped: ${why}]`, fn);
 }
 
+/**
+ * `HELPER_COMMAND` for a test that runs the helper as another user: a copy of what it runs in
+ * a directory every user can read (a checkout under root's 0700 home is not), the Node entry
+ * as its launcher and bundle (`bin/`, `dist/*.js`), the executable as itself.
+ */
+export function helperCommandForAnyUser(): readonly string[] {
+  const dir = makeTempDir('ecr-login-any-user-');
+  fs.chmodSync(dir, 0o755);
+  if (RUNTIME === 'exe') {
+    const copy = path.join(dir, path.basename(HELPER_BIN));
+    fs.copyFileSync(HELPER_BIN, copy);
+    fs.chmodSync(copy, 0o755);
+    return [copy];
+  }
+  const root = path.resolve(path.dirname(HELPER_BIN), '..');
+  for (const sub of ['bin', 'dist']) fs.mkdirSync(path.join(dir, sub), { mode: 0o755 });
+  for (const file of fs.readdirSync(path.join(root, 'dist')).filter((name) => name.endsWith('.js'))) {
+    fs.copyFileSync(path.join(root, 'dist', file), path.join(dir, 'dist', file));
+  }
+  const launcher = path.join(dir, 'bin', path.basename(HELPER_BIN));
+  fs.copyFileSync(HELPER_BIN, launcher);
+  for (const sub of ['bin', 'dist']) for (const name of fs.readdirSync(path.join(dir, sub))) fs.chmodSync(path.join(dir, sub, name), 0o755);
+  return [process.execPath, launcher];
+}
+
 export interface HelperResult {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
@@ -79,9 +107,11 @@ export interface HelperResult {
 
 /**
  * Starts the built helper as a real child process (asynchronously, so an emulator running in
- * the test process keeps answering). The environment is exactly `env` plus PATH (and on
+ * the test process keeps answering). The environment is exactly `env` plus a PATH of the
+ * test's own that holds only `node` (helpers/test-path.ts) unless `env` names one (and on
  * Windows the system variables it cannot run without): nothing from the developer's machine
- * (no ~/.aws) leaks in.
+ * (no ~/.aws, no other docker-credential-ecr-login on PATH) leaks in. The run is recorded for
+ * the test's failure message (helpers/program-runs.ts).
  */
 export function startHelper(
   args: readonly string[],
@@ -94,7 +124,7 @@ export function startHelper(
   const started = Date.now();
   const [file = process.execPath, ...prefix] = command;
   const child = spawn(file, [...prefix, ...args], {
-    env: { ...WINDOWS_ESSENTIALS, PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    env: { ...WINDOWS_ESSENTIALS, PATH: testPath(), ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
@@ -104,7 +134,10 @@ export function startHelper(
     child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - started }));
+    child.on('close', (code, signal) => {
+      recordProgramRun({ command: [file, ...prefix, ...args], code, signal, stdout, stderr });
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
+    });
   });
   child.stdin?.on('error', () => undefined);
   child.on('exit', () => child.stdin?.destroy());

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
@@ -6,6 +5,7 @@ import { version } from '../../package.json';
 import { findBun } from '../../scripts/find-bun';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { itWithSymlinks } from '../helpers/platform';
+import { runProgramSync } from '../helpers/program-runs';
 import {
   describeExeOnly,
   EXE_SUFFIX,
@@ -17,6 +17,7 @@ import {
 } from '../helpers/run-helper';
 import { describeWithSecretService, startTestSession, type TestSession } from '../helpers/secret-service';
 import { makeTempDir } from '../helpers/temp-dir';
+import { testPath } from '../helpers/test-path';
 
 /*
  * The single-file executable itself (`npm run package`), beyond what the rest of the suite
@@ -73,7 +74,7 @@ describeExeOnly('the single-file executable', () => {
     it('the planted files are what Bun itself reads (control)', () => {
       const { cwd, marker } = plantedDirectory();
       fs.writeFileSync(path.join(cwd, 'probe.js'), 'process.stdout.write(process.env.AWS_ACCESS_KEY_ID ?? "unset");\n');
-      const run = spawnSync(pinnedBun(), ['probe.js'], { cwd, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 20_000 });
+      const run = runProgramSync(pinnedBun(), ['probe.js'], { cwd, env: { PATH: testPath() }, timeout: 20_000 });
       expect(run.stdout).toBe(TEST_CREDENTIALS.allowed.accessKeyId);
       expect(fs.existsSync(marker)).toBe(true);
     });
@@ -120,7 +121,7 @@ describeExeOnly('the single-file executable', () => {
     const binDir = makeTempDir();
     fs.copyFileSync(HELPER_BIN, path.join(binDir, path.basename(HELPER_BIN)));
     return (args, input, env) =>
-      startHelper(args, input, { ...env, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}` }, [path.basename(HELPER_BIN)], {
+      startHelper(args, input, { ...env, PATH: testPath(binDir) }, [path.basename(HELPER_BIN)], {
         cwd: makeTempDir(),
       }).result;
   }

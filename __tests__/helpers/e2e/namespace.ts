@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { recordProgramRun } from '../program-runs';
 
 /**
  * A private network and mount namespace (`unshare --mount --net`, root only) that the
@@ -158,6 +159,8 @@ export async function startNamespace(setup: {
         });
         child.once('close', (code, signal) => {
           clearTimeout(timer);
+          const note = timedOut ? `killed after ${options.timeoutMs ?? 20_000} ms` : undefined;
+          recordProgramRun({ command: [command, ...args], code, signal, stdout, stderr, note });
           resolve({ code, signal, stdout, stderr, timedOut });
         });
         child.stdin?.on('error', () => undefined);

@@ -1,10 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { editClientConfig } from '../../../../src/cli/configure/edit-client-config';
 import { formatUnifiedDiff } from '../../../../src/cli/configure/format-unified-diff';
 import { detectLayout } from '../../../../src/cli/configure/json-document';
 import { ConfigError } from '../../../../src/errors';
+import { eachWithPrograms } from '../../../helpers/platform';
+import { runProgramSync } from '../../../helpers/program-runs';
 import { makeTempDir } from '../../../helpers/temp-dir';
 
 const FIXTURES = path.resolve(__dirname, '../../../fixtures/configure');
@@ -145,8 +146,7 @@ describe('formatUnifiedDiff', () => {
     );
   });
 
-  const patchAvailable = spawnSync('patch', ['--version']).status === 0;
-  (patchAvailable ? it.each : it.skip.each)([
+  eachWithPrograms({ patch: 'patch' }, [
     'docker-desktop-mac.json',
     'ci-runner-linux.json',
     'osxkeychain-two-spaces.json',
@@ -163,9 +163,8 @@ describe('formatUnifiedDiff', () => {
     const file = path.join(dir, 'config.json');
     fs.writeFileSync(file, before);
     const diff = formatUnifiedDiff(before, after, 'config.json', 'config.json');
-    const run = spawnSync('patch', ['--binary', '-s', file], {
+    const run = runProgramSync('patch', ['--binary', '-s', file], {
       input: before.includes('\r\n') ? diff.replace(/\n/g, '\r\n') : diff,
-      encoding: 'utf8',
     });
     expect(run.stderr + run.stdout).toBe('');
     expect(fs.readFileSync(file, 'utf8')).toBe(after);
