@@ -20,6 +20,8 @@ export interface MainDeps {
   readonly env: NodeJS.ProcessEnv;
   /** The file name the program was started under (`ecr-credential-provider` selects kubelet mode). */
   readonly programName: string;
+  /** The program's own file, when known (`configure` and `doctor` name its directory). */
+  readonly programFile?: string;
   readonly homeDir: string;
   readonly version: string;
   readonly now: () => number;
@@ -77,6 +79,7 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
       stdout += text;
     },
     version: deps.version,
+    programFile: deps.programFile,
     ...(io.stdout.isTerminal ? { isTerminal: io.stdout.isTerminal } : {}),
   };
 

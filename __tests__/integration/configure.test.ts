@@ -1,9 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { eachOnUnix, itOnUnix } from '../helpers/platform';
+import { runProgramSync } from '../helpers/program-runs';
 import { itAsRoot } from '../helpers/root';
-import { HELPER_COMMAND, RUNTIME, runHelper } from '../helpers/run-helper';
+import { HELPER_BIN, HELPER_COMMAND, helperCommandForAnyUser, RUNTIME, runHelper } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
+import { testPath } from '../helpers/test-path';
 
 /*
  * `configure` run as the built helper, with a temp HOME (and DOCKER_CONFIG), against copies of
@@ -16,8 +18,8 @@ const ECR = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const isWindows = process.platform === 'win32';
 const mode = (file: string): number => fs.statSync(file).mode & 0o777;
 
-/** No docker-credential-ecr-login on this PATH. */
-const BARE_PATH = isWindows ? (process.env.PATH ?? '') : '/usr/bin:/bin';
+/** A PATH of the test's own, with no docker-credential-ecr-login on it (whatever the machine has in /usr/bin). */
+const BARE_PATH = testPath();
 const NOT_ON_PATH =
   'ecr-login: docker-credential-ecr-login is not on PATH, so docker cannot run the "ecr-login" helper configured here: put it (or a link to it) in a directory on PATH under that name\n';
 
@@ -25,6 +27,25 @@ function home(): { home: string; dockerDir: string; config: string } {
   const dir = makeTempDir();
   const dockerDir = path.join(dir, '.docker');
   return { home: dir, dockerDir, config: path.join(dockerDir, 'config.json') };
+}
+
+/** A directory with one program in it under the helper's name, `script` (0755). */
+function dirWithProgram(script: string): string {
+  const bin = makeTempDir();
+  fs.writeFileSync(path.join(bin, 'docker-credential-ecr-login'), script, { mode: 0o755 });
+  return bin;
+}
+
+/**
+ * A directory with this helper in it under the name docker runs: a link to the build under
+ * test (on Windows a copy of the executable, or for the Node entry a .cmd that starts it).
+ */
+function dirWithHelper(): string {
+  const dir = makeTempDir();
+  if (!isWindows) fs.symlinkSync(HELPER_BIN, path.join(dir, 'docker-credential-ecr-login'));
+  else if (RUNTIME === 'exe') fs.copyFileSync(HELPER_BIN, path.join(dir, 'docker-credential-ecr-login.exe'));
+  else fs.writeFileSync(path.join(dir, 'docker-credential-ecr-login.cmd'), `@"${process.execPath}" "${HELPER_BIN}" %*\r\n`);
+  return dir;
 }
 
 function configure(args: readonly string[], env: Record<string, string>) {
@@ -50,13 +71,40 @@ describe('configure', () => {
     expect(fs.readdirSync(dockerDir)).toEqual(['config.json']);
   });
 
-  it('says nothing about PATH when docker can find docker-credential-ecr-login there', async () => {
+  it('says nothing about PATH when docker finds this helper there', async () => {
     const { home: HOME } = home();
-    const bin = makeTempDir();
-    const program = path.join(bin, isWindows ? 'docker-credential-ecr-login.exe' : 'docker-credential-ecr-login');
-    fs.writeFileSync(program, '#!/bin/sh\n', { mode: 0o755 });
-    const result = await configure(['--registry', ECR], { HOME, PATH: `${bin}${path.delimiter}${BARE_PATH}` });
+    const result = await configure(['--registry', ECR], { HOME, PATH: testPath(dirWithHelper()) });
     expect(result).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  itOnUnix('says nothing either when what docker finds cannot be asked what it is', 'a #!/bin/sh program', async () => {
+    const { home: HOME } = home();
+    const result = await configure(['--registry', ECR], { HOME, PATH: testPath(dirWithProgram('#!/bin/sh\n')) });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  eachOnUnix<[string, string[]]>(
+    [
+      ['written', []],
+      ['with --dry-run', ['--dry-run']],
+    ],
+    'a #!/bin/sh program',
+  )('warns, in one line, when another program comes first on PATH (the Go helper in /usr/bin): %s', async (_what, extra) => {
+    const { home: HOME, config } = home();
+    // Debian's Go helper answers `version` with a bare version number.
+    const shadow = dirWithProgram('#!/bin/sh\necho 0.6.4\n');
+    const ours = dirWithHelper();
+    const result = await configure(['--registry', ECR, ...extra], { HOME, PATH: testPath(shadow, ours) });
+    const found = path.join(shadow, 'docker-credential-ecr-login');
+    // The Node entry is started as bin/docker-credential-ecr-login, the executable as itself.
+    const programDir = path.dirname(HELPER_BIN);
+    expect(result).toMatchObject({
+      code: 0,
+      stderr: `ecr-login: docker will run ${found}, not this helper: it comes first on PATH and is another program (\`docker-credential-ecr-login version\` answered "0.6.4" (the Go amazon-ecr-credential-helper answers a bare version)); remove or rename it, or put ${programDir} before ${shadow} on PATH\n`,
+    });
+    expect(fs.existsSync(config)).toBe(extra.length === 0);
+    // With this helper first, the other one behind it does not matter.
+    expect(await configure(['--registry', ECR, ...extra], { HOME, PATH: testPath(ours, shadow) })).toMatchObject({ code: 0, stderr: '' });
   });
 
   it('updates a real config in $DOCKER_CONFIG: every other key kept, the old file in config.json.bak (0600)', async () => {
@@ -203,10 +251,10 @@ describe('configure', () => {
     const asRoot = process.getuid?.() === 0;
     if (asRoot) for (const p of [HOME, dockerDir, config]) fs.chownSync(p, 65534, 65534);
     fs.chmodSync(dockerDir, 0o500);
-    const [file = process.execPath, ...prefix] = HELPER_COMMAND;
-    const run = spawnSync(file, [...prefix, 'configure', '--registry', ECR], {
+    // A checkout may sit where nobody cannot read it (root's home is 0700): nobody runs a copy.
+    const [file = process.execPath, ...prefix] = asRoot ? helperCommandForAnyUser() : HELPER_COMMAND;
+    const run = runProgramSync(file, [...prefix, 'configure', '--registry', ECR], {
       env: { PATH: BARE_PATH, HOME },
-      encoding: 'utf8',
       ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
     });
     expect({ code: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
@@ -361,7 +409,7 @@ describe('configure', () => {
       const copy = path.join(root, 'bin', 'docker-credential-ecr-login');
       fs.copyFileSync(HELPER_COMMAND[0] ?? '', copy);
       fs.chmodSync(copy, 0o755);
-      const run = spawnSync(copy, ['--help'], { env: { HOME, PATH: BARE_PATH }, encoding: 'utf8' });
+      const run = runProgramSync(copy, ['--help'], { env: { HOME, PATH: BARE_PATH } });
       // Bun fixes __dirname at build time: the build's README when it is still there, never the one above the copy.
       expect(run.stdout).toMatch(/^Each command has its own --help\. More: /m);
       expect(run.stdout).not.toContain(path.join(root, 'README.md'));
@@ -369,9 +417,8 @@ describe('configure', () => {
       // The bundle in a dist/ of its own, below that README.
       const dist = path.join(root, 'dist');
       fs.cpSync(path.resolve(__dirname, '../../dist'), dist, { recursive: true, filter: (src) => !src.includes(`${path.sep}dev`) });
-      const run = spawnSync(process.execPath, [path.join(dist, 'docker-credential-ecr-login.js'), '--help'], {
+      const run = runProgramSync(process.execPath, [path.join(dist, 'docker-credential-ecr-login.js'), '--help'], {
         env: { HOME, PATH: BARE_PATH },
-        encoding: 'utf8',
       });
       expect(run.stdout).toContain('More: README.md in the package (npm) or in the project repository\n');
     }

@@ -1,13 +1,15 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
 import { startConnectProxy } from '../helpers/connect-proxy';
 import { useEmulator } from '../helpers/emulator-fixture';
-import { isWindows, itOnUnix } from '../helpers/platform';
+import { eachWithPrograms, findProgram, isWindows, itOnUnix } from '../helpers/platform';
+import { recordProgramRun } from '../helpers/program-runs';
 import { HELPER_BIN, HELPER_COMMAND, RUNTIME, runHelper } from '../helpers/run-helper';
 import { startSilentServer } from '../helpers/silent-server';
 import { makeTempDir } from '../helpers/temp-dir';
+import { testPath } from '../helpers/test-path';
 
 /*
  * `doctor` as a user runs it: the built helper against the emulator (STS, ECR and a registry's
@@ -52,7 +54,7 @@ function pathWithHelper(): string {
   if (!isWindows) fs.symlinkSync(HELPER_BIN, path.join(dir, 'docker-credential-ecr-login'));
   else if (RUNTIME === 'exe') fs.copyFileSync(HELPER_BIN, path.join(dir, 'docker-credential-ecr-login.exe'));
   else fs.writeFileSync(path.join(dir, 'docker-credential-ecr-login.cmd'), `@"${process.execPath}" "${HELPER_BIN}" %*\r\n`);
-  return `${dir}${path.delimiter}${process.env.PATH ?? '/usr/bin:/bin'}`;
+  return testPath(dir);
 }
 
 async function doctor(
@@ -332,7 +334,8 @@ describe('doctor HOST', () => {
       expect(check(report, 'helper-on-path')).toMatchObject({
         status: 'FAIL',
         detail: `${impostor} is another program: \`docker-credential-ecr-login version\` answered "0.7.1" (the Go amazon-ecr-credential-helper answers a bare version), so docker runs that one`,
-        fix: `remove or rename it, or put the directory of this helper before ${dir} on PATH`,
+        // This helper's own directory: the Node entry's bin/, or the executable's.
+        fix: `remove or rename it, or put ${path.dirname(HELPER_BIN)} before ${dir} on PATH`,
       });
     },
   );
@@ -510,6 +513,12 @@ describe('doctor without a host', () => {
   });
 });
 
+/** A terminal, with and without NO_COLOR: whether the report is coloured. */
+const TERMINAL_CASES: readonly (readonly [string, boolean, Record<string, string>])[] = [
+  ['a terminal', true, {}],
+  ['a terminal with NO_COLOR=1', false, { NO_COLOR: '1' }],
+];
+
 describe('doctor for a terminal', () => {
   const env = () => ({ HOME: makeHome(), PATH: pathWithHelper(), ...emulator.env() });
 
@@ -528,21 +537,25 @@ describe('doctor for a terminal', () => {
     expect(out.stdout.trimEnd().split('\n').pop()).toBe('1 check failed: ecr-token');
   });
 
-  const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
-  const haveScript = script.status === 0 && process.platform === 'linux';
-  (haveScript ? it : it.skip).each([
-    ['a terminal', true, {}],
-    ['a terminal with NO_COLOR=1', false, { NO_COLOR: '1' }],
-  ])('on %s (script(1) gives it a pseudo-terminal): colour %s', async (_what, coloured, extra) => {
-    const command = [...HELPER_COMMAND, 'doctor', HOST, '--registry-url', emulator.url].map((a) => `'${a}'`).join(' ');
-    const child = spawn('script', ['-qec', command, '/dev/null'], {
-      env: { ...env(), ...extra },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    await new Promise((resolve) => child.on('close', resolve));
-    expect(stdout).toContain('AWS credentials');
-    expect(stdout.includes('\u001b[32mOK  \u001b[0m')).toBe(coloured);
-  });
+  // script(1) of util-linux; the BSD one of macOS takes other options.
+  (process.platform === 'linux' ? eachWithPrograms({ script: 'bsdutils' }, TERMINAL_CASES) : it.skip.each(TERMINAL_CASES))(
+    'on %s (script(1) gives it a pseudo-terminal): colour %s',
+    async (_what, coloured, extra) => {
+      const command = [...HELPER_COMMAND, 'doctor', HOST, '--registry-url', emulator.url].map((a) => `'${a}'`).join(' ');
+      const child = spawn(findProgram('script') ?? 'script', ['-qec', command, '/dev/null'], {
+        env: { ...env(), ...extra },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+        child.on('close', (...ended) => resolve(ended)),
+      );
+      recordProgramRun({ command: ['script', '-qec', command, '/dev/null'], code, signal, stdout, stderr });
+      expect(stdout).toContain('AWS credentials');
+      expect(stdout.includes('\u001b[32mOK  \u001b[0m')).toBe(coloured);
+    },
+  );
 });

@@ -5,6 +5,8 @@ import type { HelperServices } from '../services';
 export interface CommandContext extends ActionIo {
   readonly services: HelperServices;
   readonly version: string;
+  /** This program's file (the `bin/` launcher, or the executable), when known: `configure` and `doctor` name its directory. */
+  readonly programFile?: string | undefined;
   /** Whether stdout is a terminal (`doctor` colours its report only then); asked only when needed. */
   readonly isTerminal?: () => boolean;
 }

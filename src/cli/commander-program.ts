@@ -111,11 +111,14 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
     .helpOption('-h, --help', 'describe configure')
     .action(async (options: ConfigureOptions) => {
       const { runConfigure } = await import('./configure/run-configure');
+      const { askVersion } = await import('./helper-on-path');
       const { services } = ctx;
       await runConfigure(options, {
         config: services.config,
         output: ctx.output,
         warn: (message) => services.logger.tell(message),
+        askVersion,
+        programFile: ctx.programFile,
         lock: { locker: services.locker, logger: services.logger, now: services.now },
       });
     });

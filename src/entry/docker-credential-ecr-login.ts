@@ -18,11 +18,12 @@ import { resolveHomeDir } from './resolve-home-dir';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 let abandoned = false;
-const program = locateProgram(process.argv, process.argv0, __dirname);
+const program = locateProgram(process.argv, process.argv0, __dirname, process.execPath);
 
 run(process.argv.slice(2), createProcessIo(), {
   env: process.env,
   programName: program.name,
+  programFile: program.file,
   // HOME first, on Windows too, as the AWS SDK reads it (see resolveHomeDir).
   homeDir: resolveHomeDir(process.env, process.platform, homedir),
   version,

@@ -4,6 +4,8 @@ import { basename, dirname, join } from 'node:path';
 export interface ProgramLocation {
   readonly name: string;
   readonly workerFile: string;
+  /** The program's own file: the launcher as started (`argv[1]`), or the executable (`execPath`). */
+  readonly file: string;
 }
 
 /**
@@ -22,10 +24,10 @@ const EMBEDDED_ROOT = /^(?:\/\$bunfs\/root|[A-Za-z]:[\\/]~BUN[\\/]root)[\\/]/;
  *   started by (a hard link's or a symlink's own name, as `execPath` of a symlink is not;
  *   `.exe` dropped on Windows); the worker is embedded beside the entry.
  */
-export function locateProgram(argv: readonly string[], argv0: string, bundleDir: string): ProgramLocation {
+export function locateProgram(argv: readonly string[], argv0: string, bundleDir: string, execPath: string): ProgramLocation {
   const script = argv[1] ?? '';
   if (EMBEDDED_ROOT.test(script)) {
-    return { name: basename(argv0).replace(/\.exe$/i, ''), workerFile: join(dirname(script), 'keychain-worker.js') };
+    return { name: basename(argv0).replace(/\.exe$/i, ''), workerFile: join(dirname(script), 'keychain-worker.js'), file: execPath };
   }
-  return { name: basename(script), workerFile: join(bundleDir, 'keychain-worker.js') };
+  return { name: basename(script), workerFile: join(bundleDir, 'keychain-worker.js'), file: script };
 }

@@ -3,6 +3,8 @@ import { locateProgram } from '../../../src/entry/locate-program';
 
 const DIST = path.join(path.sep, 'opt', 'ecr', 'dist');
 const worker = (dir: string) => path.join(dir, 'keychain-worker.js');
+/** The executable's own file, which a compiled program's argv never names. */
+const EXEC_PATH = '/usr/local/bin/docker-credential-ecr-login';
 
 describe('locateProgram', () => {
   it.each([
@@ -29,13 +31,15 @@ describe('locateProgram', () => {
       worker('B:/~BUN/root'),
     ],
   ])('%j started as %s: %s, worker %s', (argv, argv0, name, workerFile) => {
-    expect(locateProgram(argv, argv0, DIST)).toEqual({ name, workerFile });
+    const embedded = /^(\/\$bunfs|B:\/~BUN)\//.test(argv[1] ?? '');
+    expect(locateProgram(argv, argv0, DIST, EXEC_PATH)).toEqual({ name, workerFile, file: embedded ? EXEC_PATH : argv[1] });
   });
 
   it('a script outside the embedded root is not the executable, whatever argv0 says', () => {
-    expect(locateProgram(['/usr/bin/node', '/tmp/$bunfs/root/x'], 'ecr-credential-provider', DIST)).toEqual({
+    expect(locateProgram(['/usr/bin/node', '/tmp/$bunfs/root/x'], 'ecr-credential-provider', DIST, EXEC_PATH)).toEqual({
       name: 'x',
       workerFile: worker(DIST),
+      file: '/tmp/$bunfs/root/x',
     });
   });
 });

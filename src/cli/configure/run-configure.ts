@@ -6,11 +6,12 @@ import { withLock } from '../../lock/with-lock';
 import type { Logger } from '../../log';
 import { parseRegistry } from '../../registry/parse-registry';
 import { parseSettings } from '../../settings/parse-settings';
+import { DOCKER_HELPER_PROGRAM } from '../find-on-path';
+import { type AskVersion, formatOtherAnswer, formatShadowFix, identifyHelperOnPath, VERSION_TIMEOUT_MS } from '../helper-on-path';
 import { resolveContainersAuthFile, resolveDockerConfigFile } from './client-files';
 import { type LoadedFile, loadConfigFile, saveConfigFile } from './config-file';
 import { editClientConfig, HELPER_NAME } from './edit-client-config';
 import { checkProfile, checkRegistryPattern, checkRoleArn, editSettings, parseAliasOption, type SettingsRequest } from './edit-settings';
-import { DOCKER_HELPER_PROGRAM, findOnPath } from './find-on-path';
 import { formatUnifiedDiff } from './format-unified-diff';
 
 /** `configure`'s command line, as commander parsed it. */
@@ -35,6 +36,14 @@ export interface ConfigureContext {
   readonly warn: (message: string) => void;
   readonly platform?: NodeJS.Platform;
   readonly uid?: number | undefined;
+  /**
+   * Asks the `docker-credential-ecr-login` on PATH its version, to tell this helper from
+   * another program docker would run instead (helper-on-path.ts). Without it, only a missing
+   * program is reported.
+   */
+  readonly askVersion?: AskVersion;
+  /** This program's file: a warning about another program on PATH names its directory. */
+  readonly programFile?: string | undefined;
   /**
    * The helper's cross-process locks (in the cache directory): concurrent `configure` runs of
    * this user take turns, each reading the files as the one before left them, so that none
@@ -142,7 +151,6 @@ function planRequest(options: ConfigureOptions): { hosts: string[]; settings: Se
  * backup. Run twice, the second run changes nothing.
  */
 export async function runConfigure(options: ConfigureOptions, ctx: ConfigureContext): Promise<void> {
-  const { config } = ctx;
   const platform = ctx.platform ?? process.platform;
   const request = planRequest(options);
   const { lock } = ctx;
@@ -156,11 +164,23 @@ export async function runConfigure(options: ConfigureOptions, ctx: ConfigureCont
     );
   }
 
-  if (findOnPath(DOCKER_HELPER_PROGRAM, config.clientEnv, platform) === undefined) {
-    ctx.warn(
-      `${DOCKER_HELPER_PROGRAM} is not on PATH, so docker cannot run the "${HELPER_NAME}" helper configured here: put it (or a link to it) in a directory on PATH under that name`,
-    );
+  const warning = formatPathWarning(ctx, platform);
+  if (warning !== undefined) ctx.warn(warning);
+}
+
+/**
+ * What docker will run for the helper configured here, when that is not this helper: nothing
+ * on PATH, or another program first (the Go helper, which Debian and Ubuntu put in /usr/bin).
+ * One line either way, with `--dry-run` too.
+ */
+function formatPathWarning(ctx: ConfigureContext, platform: NodeJS.Platform): string | undefined {
+  const timeoutMs = Math.min(VERSION_TIMEOUT_MS, Math.max(500, Math.floor(ctx.config.commandTimeoutMs / 4)));
+  const found = identifyHelperOnPath(ctx.config.clientEnv, platform, ctx.askVersion, timeoutMs);
+  if (found.status === 'missing') {
+    return `${DOCKER_HELPER_PROGRAM} is not on PATH, so docker cannot run the "${HELPER_NAME}" helper configured here: put it (or a link to it) in a directory on PATH under that name`;
   }
+  if (found.status !== 'other') return undefined;
+  return `docker will run ${found.file}, not this helper: it comes first on PATH and is another program (${formatOtherAnswer(found.answer)}); ${formatShadowFix(found.file, ctx.programFile, platform)}`;
 }
 
 /** Reads the files, computes each change, and writes (or with `--dry-run` shows) it. */

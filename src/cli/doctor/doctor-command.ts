@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { createAwsDiagnostics } from '../../aws/create-aws-diagnostics';
 import { HelperError } from '../../errors';
 import { readRegularFile } from '../../safe-fs';
 import type { CommandContext } from '../command-context';
+import { askVersion } from '../helper-on-path';
 import type { JsonFileRead } from './check-client-config';
 import { formatDoctorJson, formatDoctorText, shouldUseColour } from './format-doctor-report';
 import { runDoctor } from './run-doctor';
@@ -36,19 +36,6 @@ export function readClientJson(file: string): JsonFileRead {
   }
 }
 
-/** `<file> version`, first line, within `timeoutMs`; undefined when it cannot be run (a .cmd on Windows needs a shell: not asked). */
-function askVersion(file: string, timeoutMs: number): string | undefined {
-  if (/\.(cmd|bat)$/i.test(file)) return undefined;
-  const run = spawnSync(file, ['version'], {
-    encoding: 'utf8',
-    timeout: timeoutMs,
-    stdio: ['ignore', 'pipe', 'ignore'],
-    windowsHide: true,
-  });
-  if (run.error || typeof run.stdout !== 'string') return undefined;
-  return run.stdout.split('\n')[0]?.trim() || undefined;
-}
-
 export interface DoctorCommandOptions {
   readonly json?: boolean;
   readonly registryUrl?: string;
@@ -73,6 +60,7 @@ export async function runDoctorCommand(
       platform,
       uid: process.getuid?.(),
       version: ctx.version,
+      programFile: ctx.programFile,
       askVersion,
       readJsonFile: readClientJson,
       createDiagnostics: (profile) =>

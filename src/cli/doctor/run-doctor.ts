@@ -1,5 +1,6 @@
 import type { AwsDiagnostics, CallerIdentity, CredentialSummary } from '../../aws/create-aws-diagnostics';
 import type { AuthorizationToken, TokenRequestOptions } from '../../aws/token-source';
+import type { ClientEnv } from '../../config';
 import { HelperError, KeychainUnavailableError, TokenFetchError } from '../../errors';
 import { redact } from '../../log';
 import { parseRegistry, type Registry } from '../../registry/parse-registry';
@@ -9,7 +10,8 @@ import type { HelperServices } from '../../services';
 import type { Settings } from '../../settings/parse-settings';
 import { type RegistryTarget, selectRegistryTarget } from '../../settings/select-registry-settings';
 import { resolveContainersAuthFile, resolveDockerConfigFile } from '../configure/client-files';
-import { DOCKER_HELPER_PROGRAM, findOnPath } from '../configure/find-on-path';
+import { DOCKER_HELPER_PROGRAM, type IsExecutableFile } from '../find-on-path';
+import { type AskVersion, formatOtherAnswer, formatShadowFix, identifyHelperOnPath, VERSION_TIMEOUT_MS } from '../helper-on-path';
 import {
   checkContainersAuth,
   checkDockerConfig,
@@ -37,13 +39,12 @@ export interface DoctorDeps {
   readonly uid: number | undefined;
   /** This program's version, to recognise it on PATH. */
   readonly version: string;
-  /**
-   * Runs `<file> version` and returns its first line of output (undefined: it could not be
-   * run, or said nothing in time).
-   */
-  readonly askVersion?: (file: string, timeoutMs: number) => string | undefined;
+  /** This program's file, to name its directory when another program shadows it on PATH. */
+  readonly programFile?: string | undefined;
+  /** Asks the program on PATH its version (helper-on-path.ts). */
+  readonly askVersion?: AskVersion;
   /** Tests: which files count as programs (default: the file system's answer). */
-  readonly isExecutable?: (file: string, platform: NodeJS.Platform) => boolean;
+  readonly isExecutable?: IsExecutableFile;
   readonly readJsonFile: ReadJsonFile;
   /** The AWS side, for the default chain or, with `profile`, that profile's chain. */
   readonly createDiagnostics: (profile: string | undefined) => AwsDiagnostics;
@@ -51,8 +52,6 @@ export interface DoctorDeps {
 
 /** The longest any one network check may take, so that the report comes before the command's deadline. */
 const CHECK_DEADLINE_MS = 12_000;
-/** How long the program on PATH may take to say its version. */
-const VERSION_TIMEOUT_MS = 5000;
 /** How long the registry may take to answer one `GET /v2/` (the token source's request timeout). */
 const REGISTRY_TIMEOUT_MS = 5000;
 
@@ -149,16 +148,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
   const results: CheckResult[] = [];
 
   // 1. The program docker will run.
-  const found = findOnPath(DOCKER_HELPER_PROGRAM, env, deps.platform, ...(deps.isExecutable ? [deps.isExecutable] : []));
-  results.push(
-    found
-      ? checkFoundHelper(found, deps, Math.min(VERSION_TIMEOUT_MS, deadlineMs))
-      : fail(
-          'helper-on-path',
-          `${DOCKER_HELPER_PROGRAM} is not on PATH, so docker, podman and skopeo cannot run it`,
-          `put the directory that holds ${DOCKER_HELPER_PROGRAM} on PATH, or link it into one (e.g. /usr/local/bin)`,
-        ),
-  );
+  results.push(checkHelperOnPath(deps, env, Math.min(VERSION_TIMEOUT_MS, deadlineMs)));
 
   // 2. The clients' configuration.
   if (host !== undefined && hostKey === undefined) {
@@ -317,23 +307,36 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
 }
 
 /**
- * The program on PATH under the helper's name, asked its version: this helper answers
- * `docker-credential-ecr-login <version>`; anything else (the Go amazon-ecr-credential-helper
- * answers a bare version number) is another program, which docker would run instead.
+ * The program on PATH under the helper's name, asked its version (within a check's deadline:
+ * a program that never answers must not hold up the report): this helper, of this version or
+ * another, is OK; anything else is another program, which docker would run instead.
  */
-function checkFoundHelper(found: string, deps: DoctorDeps, timeoutMs: number): CheckResult {
-  // Within a check's deadline: a program that never answers must not hold up the report.
-  const answer = deps.askVersion?.(found, timeoutMs);
-  if (answer === undefined) return ok('helper-on-path', found);
-  const ours = `${DOCKER_HELPER_PROGRAM} ${deps.version}`;
-  if (answer === ours) return ok('helper-on-path', `${found} (${deps.version}, this version)`);
-  if (answer.startsWith(`${DOCKER_HELPER_PROGRAM} `))
-    return ok('helper-on-path', `${found} (${answer.slice(DOCKER_HELPER_PROGRAM.length + 1)}; this one is ${deps.version})`);
-  return fail(
-    'helper-on-path',
-    `${found} is another program: \`${DOCKER_HELPER_PROGRAM} version\` answered ${JSON.stringify(answer.slice(0, 80))} (the Go amazon-ecr-credential-helper answers a bare version), so docker runs that one`,
-    `remove or rename it, or put the directory of this helper before ${found.replace(/[\\/][^\\/]*$/, '')} on PATH`,
-  );
+function checkHelperOnPath(deps: DoctorDeps, env: ClientEnv, timeoutMs: number): CheckResult {
+  const name = 'helper-on-path';
+  const found = identifyHelperOnPath(env, deps.platform, deps.askVersion, timeoutMs, deps.isExecutable);
+  switch (found.status) {
+    case 'missing':
+      return fail(
+        name,
+        `${DOCKER_HELPER_PROGRAM} is not on PATH, so docker, podman and skopeo cannot run it`,
+        `put the directory that holds ${DOCKER_HELPER_PROGRAM} on PATH, or link it into one (e.g. /usr/local/bin)`,
+      );
+    case 'unknown':
+      return ok(name, found.file);
+    case 'this':
+      return ok(
+        name,
+        found.version === deps.version
+          ? `${found.file} (${deps.version}, this version)`
+          : `${found.file} (${found.version}; this one is ${deps.version})`,
+      );
+    case 'other':
+      return fail(
+        name,
+        `${found.file} is another program: ${formatOtherAnswer(found.answer)}, so docker runs that one`,
+        formatShadowFix(found.file, deps.programFile, deps.platform),
+      );
+  }
 }
 
 /** What the settings file says about the registry: its profile, role, or the registry an alias stands for. */

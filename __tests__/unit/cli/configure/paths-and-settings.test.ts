@@ -1,7 +1,7 @@
 import { resolveContainersAuthFile, resolveDockerConfigFile } from '../../../../src/cli/configure/client-files';
 import { checkRoleArn, editSettings, parseAliasOption } from '../../../../src/cli/configure/edit-settings';
-import { findOnPath } from '../../../../src/cli/configure/find-on-path';
 import { runConfigure } from '../../../../src/cli/configure/run-configure';
+import { findOnPath } from '../../../../src/cli/find-on-path';
 import { parseConfig } from '../../../../src/config';
 import { ConfigError, UsageError } from '../../../../src/errors';
 

@@ -1,9 +1,12 @@
 import { statSync } from 'node:fs';
 import { posix, win32 } from 'node:path';
-import type { ClientEnv } from '../../config';
+import type { ClientEnv } from '../config';
 
 /** The program docker runs for `"ecr-login"` in credHelpers/credsStore: `docker-credential-<name>`. */
 export const DOCKER_HELPER_PROGRAM = 'docker-credential-ecr-login';
+
+/** Whether `file` is a program a shell would run (tests pass their own). */
+export type IsExecutableFile = (file: string, platform: NodeJS.Platform) => boolean;
 
 /** Windows' default when PATHEXT is unset (cmd.exe's, and Go's exec.LookPath's). */
 const DEFAULT_PATHEXT = '.COM;.EXE;.BAT;.CMD';
@@ -19,7 +22,7 @@ export function findOnPath(
   name: string,
   env: ClientEnv,
   platform: NodeJS.Platform,
-  isExecutableFile: (path: string, platform: NodeJS.Platform) => boolean = defaultIsExecutableFile,
+  isExecutableFile: IsExecutableFile = defaultIsExecutableFile,
 ): string | undefined {
   const windows = platform === 'win32';
   const path = windows ? win32 : posix;
