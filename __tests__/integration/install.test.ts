@@ -1,6 +1,8 @@
-import { execFileSync, type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { execFileSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { type LocalNpmRegistry, startLocalNpmRegistry } from '../helpers/local-npm-registry';
+import { type ProgramResult, runProgram, runProgramSync } from '../helpers/program-runs';
 import { describeNodeOnly, RUNTIME } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
 
@@ -9,8 +11,9 @@ import { makeTempDir } from '../helpers/temp-dir';
  * clean machine, and each checked by scripts/smoke.mjs (`version`, a not-found `get`, a token
  * from the emulator and a cache hit, the kubelet provider):
  * - the npm package: `npm pack` of a clone, `npm install -g <tarball>` into an empty prefix,
- *   offline (its one dependency, @napi-rs/keyring, comes from npm's cache, which `npm ci`
- *   filled);
+ *   its one dependency (@napi-rs/keyring and its platform package) from a registry of the
+ *   test's own on loopback (helpers/local-npm-registry.ts), with an empty npm cache and no
+ *   npm config of the machine's: nothing of what ~/.npm holds, no network;
  * - the single-file executable (`npm run package`), copied alone into an empty directory on
  *   PATH, under both its names.
  * And the paths that are not offered: `npm install -g <source folder>` and of a `git+file:`
@@ -29,25 +32,19 @@ const EXE = process.platform === 'win32' ? '.exe' : '';
 const EXECUTABLE = path.resolve(process.env.ECR_LOGIN_TEST_EXE || path.join(ROOT, 'dist', `docker-credential-ecr-login${EXE}`));
 const NPM_TIMEOUT_MS = 60_000;
 
-/** The environment for npm: ours, without what an outer `npm test` put there for its own script. */
-function npmEnv(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !/^(npm_(lifecycle|package)_|npm_config_(global|prefix|location)$|INIT_CWD$)/i.test(key)),
-  );
-  return { ...env, npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' };
+/** The test's own registry (started before the npm tests): npm runs with its environment. */
+let registry: LocalNpmRegistry | undefined;
+
+/** npm, in the test's own npm world; asynchronous, so that the registry in this process answers it. */
+function npm(args: readonly string[], cwd: string): Promise<ProgramResult> {
+  if (!registry) throw new Error('the local npm registry did not start (see the beforeAll error)');
+  return runProgram('npm', args, { cwd, env: registry.npmEnv(), timeoutMs: NPM_TIMEOUT_MS });
 }
 
-function npm(args: readonly string[], cwd: string): SpawnSyncReturns<string> {
-  return spawnSync('npm', args, { cwd, env: npmEnv(), encoding: 'utf8', timeout: NPM_TIMEOUT_MS });
-}
-
-/** Fails with npm's own words, and with what to do when npm's cache lacks the dependency. */
-function expectSuccess(result: SpawnSyncReturns<string>, what: string): void {
-  if (result.status === 0) return;
-  const hint = result.stderr.includes('ENOTCACHED')
-    ? `\nnpm's cache has no copy of ${NAME}'s dependencies: run \`npm ci\` (online) first`
-    : '';
-  throw new Error(`${what} failed (exit ${result.status}):\n${result.stderr}${hint}`);
+/** Fails with npm's own words. */
+function expectSuccess(result: ProgramResult, what: string): void {
+  if (result.code === 0) return;
+  throw new Error(`${what} failed (exit ${result.code ?? result.signal}):\n${result.stderr}`);
 }
 
 /** A copy of the checkout as a fresh clone has it (tracked and new files; no node_modules, no dist). */
@@ -79,10 +76,10 @@ function smoke(checkout: string, pathDirs: readonly string[], helper: string, pr
   // What a process needs to start on Windows, by the names' own spelling (case-insensitive there).
   const needed = ['SYSTEMROOT', 'WINDIR', 'TEMP', 'TMP', 'TMPDIR'];
   const keep = Object.fromEntries(Object.entries(process.env).filter(([name]) => needed.includes(name.toUpperCase())));
-  return spawnSync(
+  return runProgramSync(
     process.execPath,
     [path.join(checkout, 'scripts/smoke.mjs'), '--helper', helper, '--provider', provider, '--version', VERSION],
-    { cwd, env: { ...keep, PATH: pathDirs.join(path.delimiter) }, encoding: 'utf8', timeout: 60_000 },
+    { cwd, env: { ...keep, PATH: pathDirs.join(path.delimiter) }, timeout: 60_000 },
   );
 }
 
@@ -105,21 +102,26 @@ describeNpm('the npm package', () => {
   /** A clean source folder: a clone before `npm ci` (the failed installs below leave it as it is). */
   let source = '';
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    registry = await startLocalNpmRegistry(ROOT, process.env);
     // A clone after `npm ci`: its node_modules is this checkout's (offline), its dist/ is not built yet.
     clone = copyCheckout();
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(clone, 'node_modules'), 'junction');
     const packed = makeTempDir();
-    expectSuccess(npm(['pack', '--pack-destination', packed], clone), 'npm pack');
+    expectSuccess(await npm(['pack', '--pack-destination', packed], clone), 'npm pack');
     tarball = path.join(packed, `${NAME}-${VERSION}.tgz`);
     source = copyCheckout();
   }, NPM_TIMEOUT_MS);
+  afterAll(() => registry?.close());
 
-  it('npm install -g of the tarball puts both commands on PATH, copied into the prefix, and they work', () => {
+  it('npm install -g of the tarball puts both commands on PATH, copied into the prefix, and they work', async () => {
     const prefix = makeTempDir();
-    expectSuccess(npm(['install', '-g', tarball, '--prefix', prefix, '--offline'], prefix), 'npm install -g <tarball>');
+    expectSuccess(await npm(['install', '-g', tarball, '--prefix', prefix], prefix), 'npm install -g <tarball>');
     const bin = path.join(prefix, 'bin');
     expect(fs.readdirSync(bin).sort()).toEqual(['docker-credential-ecr-login', 'ecr-credential-provider']);
+    // Its dependency came from the test's registry, into the package's own node_modules.
+    expect(registry?.requests).toContain('/@napi-rs%2fkeyring');
+    expect(fs.existsSync(path.join(prefix, 'lib/node_modules', NAME, 'node_modules/@napi-rs/keyring/package.json'))).toBe(true);
     for (const command of fs.readdirSync(bin)) {
       expect(fs.realpathSync(path.join(bin, command))).toBe(fs.realpathSync(path.join(prefix, 'lib/node_modules', NAME, 'bin', command)));
     }
@@ -138,27 +140,27 @@ describeNpm('the npm package', () => {
     });
   }, 60_000);
 
-  it('npm install -g of a clean source folder stops, says what to do instead, and leaves nothing installed', () => {
+  it('npm install -g of a clean source folder stops, says what to do instead, and leaves nothing installed', async () => {
     const prefix = makeTempDir();
-    const out = npm(['install', '-g', source, '--prefix', prefix, '--offline'], prefix);
-    expect(out.status).not.toBe(0);
+    const out = await npm(['install', '-g', source, '--prefix', prefix], prefix);
+    expect(out.code).not.toBe(0);
     for (const line of NOT_OFFERED) expect(out.stderr).toContain(`npm error ${line}`);
     expect(filesUnder(prefix)).toEqual([]);
   }, 60_000);
 
-  it('the same over an installed version leaves that version installed and working', () => {
+  it('the same over an installed version leaves that version installed and working', async () => {
     const prefix = makeTempDir();
-    expectSuccess(npm(['install', '-g', tarball, '--prefix', prefix, '--offline'], prefix), 'npm install -g <tarball>');
-    const out = npm(['install', '-g', source, '--prefix', prefix, '--offline'], prefix);
-    expect(out.status).not.toBe(0);
+    expectSuccess(await npm(['install', '-g', tarball, '--prefix', prefix], prefix), 'npm install -g <tarball>');
+    const out = await npm(['install', '-g', source, '--prefix', prefix], prefix);
+    expect(out.code).not.toBe(0);
     expect(out.stderr).toContain(`npm error ${NOT_OFFERED[1]}`);
     const installed = path.join(prefix, 'lib/node_modules', NAME);
     expect(fs.lstatSync(installed).isDirectory()).toBe(true);
-    const version = spawnSync(process.execPath, [path.join(prefix, 'bin/docker-credential-ecr-login'), 'version'], { encoding: 'utf8' });
+    const version = runProgramSync(process.execPath, [path.join(prefix, 'bin/docker-credential-ecr-login'), 'version']);
     expect(version).toMatchObject({ status: 0, stdout: `docker-credential-ecr-login ${VERSION}\n` });
   }, 60_000);
 
-  it('npm install -g of a git+file: URL stops the same way and leaves nothing installed', () => {
+  it('npm install -g of a git+file: URL stops the same way and leaves nothing installed', async () => {
     const repo = copyCheckout();
     const git = (...args: string[]) =>
       execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid', ...args], { cwd: repo });
@@ -166,8 +168,8 @@ describeNpm('the npm package', () => {
     git('add', '.');
     git('commit', '-q', '-m', 'clone');
     const prefix = makeTempDir();
-    const out = npm(['install', '-g', `git+file://${repo}`, '--prefix', prefix, '--offline'], prefix);
-    expect(out.status).not.toBe(0);
+    const out = await npm(['install', '-g', `git+file://${repo}`, '--prefix', prefix], prefix);
+    expect(out.code).not.toBe(0);
     // npm runs the preparation in a clone of its own and prefixes its errors once more.
     expect(out.stderr).toContain(`npm error npm error ${NOT_OFFERED[1]}`);
     expect(filesUnder(prefix)).toEqual([]);
