@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { EMULATOR_ACCOUNT, TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
-import { describeEndToEnd, SYSTEM_CA_BUNDLE } from '../helpers/e2e/requirements';
+import { type Client, describeEndToEnd, findDockerClis, findSkopeo, SYSTEM_CA_BUNDLE } from '../helpers/e2e/requirements';
 import { CN_REGISTRY, PUBLIC_REGISTRY, REGISTRY, REPOSITORY, TAG, useWorld } from '../helpers/e2e/world';
+import { makeTempDir } from '../helpers/temp-dir';
 
 /*
  * End to end with real clients: skopeo, the docker CLI and a kubelet-style request, a real
@@ -10,12 +12,22 @@ import { CN_REGISTRY, PUBLIC_REGISTRY, REGISTRY, REPOSITORY, TAG, useWorld } fro
  * finding the AWS APIs by their real names (the SDK's own endpoint rules, no endpoint
  * override), all inside a private network and mount namespace (helpers/e2e/). The first test
  * pushes the image the others read (each pushes it itself if that one did not run).
+ *
+ * The docker tests run with every docker CLI the machine has (helpers/e2e/requirements.ts:
+ * Debian's docker.io 20.10 in /usr/bin and a current one in /usr/local/bin, say), each by its
+ * full path, and read the image as `docker push` writes it (Docker's v2 schema 2 manifest):
+ * docker 20.10's `manifest inspect` does not ask for OCI manifests, and the registry answers
+ * it "OCI manifest found, but accept header does not support OCI manifests".
  */
 
 const GROUP = 'credentialprovider.kubelet.k8s.io';
 const ROLE_ANNOTATION = 'eks.amazonaws.com/ecr-role-arn';
 const NOT_FOUND = 'credentials not found in native keychain\n';
 const imageRef = (registry: string): string => `${registry}/${REPOSITORY}:${TAG}`;
+/** The same image as `docker push` writes it: a Docker v2 schema 2 manifest. */
+const DOCKER_FORMAT_REF = `${REGISTRY}/${REPOSITORY}:docker`;
+const SKOPEO = findSkopeo();
+const DOCKER_CLIS: readonly Client[] = findDockerClis();
 
 // What the machine had before the suite: it must have it unchanged afterwards.
 const machineBefore = () => ({
@@ -25,10 +37,14 @@ const machineBefore = () => ({
 });
 const before = machineBefore();
 
+/** What the helper says on the client's stderr when the keys may not get a token. */
+const deniedLine = (principalArn: string): string =>
+  `ecr-login: access denied for ${REGISTRY}: ${principalArn} is not allowed to call ecr:GetAuthorizationToken; grant it in an IAM policy (resource "*") or use another profile\n`;
+
 describeEndToEnd('end to end: real clients, a real registry, AWS by its real names', () => {
   const world = useWorld();
   const skopeo = (env: Record<string, string>, ...args: string[]) =>
-    world().run('skopeo', ['--policy', world().policyFile, ...args], { env });
+    world().run(SKOPEO?.file ?? 'skopeo', ['--policy', world().policyFile, ...args], { env });
   const push = (env: Record<string, string>) =>
     skopeo(env, 'copy', '--preserve-digests', `oci:${world().layoutDir}:${TAG}`, `docker://${imageRef(REGISTRY)}`);
   // The tests that read the image push it first when the push test did not run (jest -t).
@@ -39,6 +55,27 @@ describeEndToEnd('end to end: real clients, a real registry, AWS by its real nam
     if (out.code !== 0) throw new Error(`could not push the test image: ${out.stderr}`);
     pushed = true;
     await world().reset();
+  };
+  // The Docker-format copy the docker tests read, and its digest (skopeo converts, so it is not the OCI one).
+  let dockerFormatDigest: string | undefined;
+  const ensureDockerFormatPushed = async (): Promise<string> => {
+    await ensurePushed();
+    if (dockerFormatDigest !== undefined) return dockerFormatDigest;
+    const digestFile = path.join(makeTempDir(), 'digest');
+    const out = await skopeo(
+      world().env(world().newHome()),
+      'copy',
+      '--format',
+      'v2s2',
+      '--digestfile',
+      digestFile,
+      `oci:${world().layoutDir}:${TAG}`,
+      `docker://${DOCKER_FORMAT_REF}`,
+    );
+    if (out.code !== 0) throw new Error(`could not push the Docker-format image: ${out.stderr}`);
+    dockerFormatDigest = fs.readFileSync(digestFile, 'utf8').trim();
+    await world().reset();
+    return dockerFormatDigest;
   };
   // A client given credentials outright: a HOME with no client configuration, so no helper.
   const inspectWithCreds = (username: string, password: string) =>
@@ -76,15 +113,31 @@ describeEndToEnd('end to end: real clients, a real registry, AWS by its real nam
     ]);
   });
 
-  it('docker manifest inspect (the docker CLI, no daemon) reads it through credHelpers', async () => {
-    await ensurePushed();
-    const env = world().env(world().newHome());
-    const out = await world().run('docker', ['manifest', 'inspect', '--verbose', imageRef(REGISTRY)], { env });
-    expect(out).toMatchObject({ code: 0 });
-    expect(JSON.parse(out.stdout)).toMatchObject({ Descriptor: { digest: world().image.digest } });
-    expect(await world().calls()).toEqual([
-      expect.objectContaining({ service: 'ecr', host: 'api.ecr.us-east-1.amazonaws.com', region: 'us-east-1', status: 200 }),
-    ]);
+  // Every docker CLI found, by its full path; a placeholder row where none is (the suite then fails or skips before this runs).
+  describe.each(DOCKER_CLIS.length > 0 ? DOCKER_CLIS : [{ file: 'docker', version: 'none found' }])('docker $version ($file)', (cli) => {
+    it('manifest inspect (no daemon) reads the image through credHelpers', async () => {
+      const digest = await ensureDockerFormatPushed();
+      const env = world().env(world().newHome());
+      const out = await world().run(cli.file, ['manifest', 'inspect', '--verbose', DOCKER_FORMAT_REF], { env });
+      expect(out).toMatchObject({ code: 0 });
+      expect(JSON.parse(out.stdout)).toMatchObject({ Descriptor: { digest } });
+      expect(await world().calls()).toEqual([
+        expect.objectContaining({ service: 'ecr', host: 'api.ecr.us-east-1.amazonaws.com', region: 'us-east-1', status: 200 }),
+      ]);
+    });
+
+    it('denied keys: it fails, and the helper says why on its stderr', async () => {
+      await ensureDockerFormatPushed();
+      const denied = TEST_CREDENTIALS.denied;
+      const env = world().env(world().newHome(), { credential: denied });
+      const out = await world().run(cli.file, ['manifest', 'inspect', DOCKER_FORMAT_REF], { env });
+      expect(out.code).not.toBe(0);
+      expect(out.stderr).toContain(deniedLine(denied.principalArn));
+      expect(out.stderr).toContain('no basic auth credentials');
+      const calls = await world().calls();
+      expect(calls.length).toBeGreaterThan(0);
+      expect(calls.every((c) => c.service === 'ecr' && c.host === 'api.ecr.us-east-1.amazonaws.com' && c.status === 400)).toBe(true);
+    });
   });
 
   it.each([
@@ -172,19 +225,14 @@ describeEndToEnd('end to end: real clients, a real registry, AWS by its real nam
     expect(forged.stderr).toContain('unauthorized: authentication required');
   });
 
-  it('denied keys: skopeo and docker fail, and the helper says why on their stderr', async () => {
+  it('denied keys: skopeo fails, and the helper says why on its stderr', async () => {
     await ensurePushed();
     const denied = TEST_CREDENTIALS.denied;
-    const why = `ecr-login: access denied for ${REGISTRY}: ${denied.principalArn} is not allowed to call ecr:GetAuthorizationToken; grant it in an IAM policy (resource "*") or use another profile\n`;
     const env = world().env(world().newHome(), { credential: denied });
     const viaSkopeo = await skopeo(env, 'inspect', `docker://${imageRef(REGISTRY)}`);
     expect(viaSkopeo.code).not.toBe(0);
-    expect(viaSkopeo.stderr).toContain(why);
+    expect(viaSkopeo.stderr).toContain(deniedLine(denied.principalArn));
     expect(viaSkopeo.stderr).toContain('unauthorized: authentication required');
-    const viaDocker = await world().run('docker', ['manifest', 'inspect', imageRef(REGISTRY)], { env });
-    expect(viaDocker.code).not.toBe(0);
-    expect(viaDocker.stderr).toContain(why);
-    expect(viaDocker.stderr).toContain('no basic auth credentials');
     const calls = await world().calls();
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.every((c) => c.service === 'ecr' && c.host === 'api.ecr.us-east-1.amazonaws.com' && c.status === 400)).toBe(true);

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findProgram } from './requirements';
 
 export interface TestCa {
   /** The CA certificate (PEM): what clients must trust. */
@@ -18,7 +19,7 @@ export interface TestCa {
 export function createTestCa(dir: string, hostNames: readonly string[]): TestCa {
   const file = (name: string): string => path.join(dir, name);
   const openssl = (...args: string[]): void => {
-    execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
+    execFileSync(findProgram('openssl') ?? 'openssl', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
   };
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
   openssl(

@@ -9,7 +9,7 @@ import { HELPER_BIN, PROVIDER_BIN } from '../run-helper';
 import { makeTempDir } from '../temp-dir';
 import { type RunOptions, type RunResult, startNamespace } from './namespace';
 import { type OciImage, writeOciLayout } from './oci-layout';
-import { SEARCH_PATH, SYSTEM_CA_BUNDLE } from './requirements';
+import { findProgram, SEARCH_PATH, SYSTEM_CA_BUNDLE } from './requirements';
 import { createTestCa } from './test-ca';
 
 /** The registries the suite's clients use: ECR in us-east-1, ECR in China, ECR Public. */
@@ -94,7 +94,10 @@ async function startWorld(dir: string): Promise<{ world: World; close: () => Pro
   // first 72 bytes of a password, so that is what the registry effectively checks.
   const registryPassword = randomBytes(1536).toString('base64');
   fs.writeFileSync(file('registry-password'), registryPassword, { mode: 0o600 });
-  const htpasswd = execFileSync('htpasswd', ['-B', '-n', '-i', 'AWS'], { input: registryPassword.slice(0, 72), timeout: 10_000 });
+  const htpasswd = execFileSync(findProgram('htpasswd') ?? 'htpasswd', ['-B', '-n', '-i', 'AWS'], {
+    input: registryPassword.slice(0, 72),
+    timeout: 10_000,
+  });
   fs.writeFileSync(file('htpasswd'), htpasswd);
   // JSON is YAML: the registry reads this as its config.yml.
   fs.mkdirSync(file('registry-data'));
@@ -120,12 +123,16 @@ async function startWorld(dir: string): Promise<{ world: World; close: () => Pro
   fs.writeFileSync(file('ca-bundle.crt'), Buffer.concat([fs.readFileSync(SYSTEM_CA_BUNDLE), fs.readFileSync(ca.caFile)]));
   fs.writeFileSync(file('policy.json'), JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
 
-  // The helper as clients find it: on PATH, under its own names, whichever build is under test.
+  // The helper as clients find it: on PATH, under its own names, whichever build is under test;
+  // and `node` for the Node entry's launcher. Only that directory comes before the machine's
+  // standard ones: Node's own directory (/usr/bin for Debian's node) would bring whatever else
+  // is there ahead of /usr/local/bin (Debian's docker 20.10 ahead of a current docker, say).
   const shims = file('bin');
   fs.mkdirSync(shims);
   fs.symlinkSync(HELPER_BIN, path.join(shims, 'docker-credential-ecr-login'));
   fs.symlinkSync(PROVIDER_BIN, path.join(shims, 'ecr-credential-provider'));
-  const PATH = [shims, path.dirname(process.execPath), ...SEARCH_PATH].join(':');
+  fs.symlinkSync(process.execPath, path.join(shims, 'node'));
+  const PATH = [shims, ...SEARCH_PATH].join(':');
 
   const layoutDir = file('oci');
   const image = writeOciLayout(layoutDir, TAG, { 'hello.txt': 'hello from the ecr-login end-to-end suite\n' });
@@ -159,11 +166,16 @@ async function startWorld(dir: string): Promise<{ world: World; close: () => Pro
       ],
       { env: { PATH }, readyWhen: /"url":"https:\/\/127\.0\.0\.1:443"/, timeoutMs: 15_000 },
     );
-    const registry = ns.startServer('docker-registry', 'docker-registry', ['serve', file('registry.yml')], {
-      env: { PATH },
-      readyWhen: /listening on 127\.0\.0\.2:443/,
-      timeoutMs: 15_000,
-    });
+    const registry = ns.startServer(
+      'docker-registry',
+      findProgram('docker-registry') ?? 'docker-registry',
+      ['serve', file('registry.yml')],
+      {
+        env: { PATH },
+        readyWhen: /listening on 127\.0\.0\.2:443/,
+        timeoutMs: 15_000,
+      },
+    );
     await Promise.all([emulator, registry]);
 
     let homes = 0;
