@@ -9,8 +9,8 @@
 // keep `npm test` short:
 // - load.test.ts: 140 processes, the longest file; concurrency.test.ts covers the same locks
 //   and kill points under the executable;
-// - hot-path.test.ts and demo.test.ts: only about the Node entry (they skip themselves under
-//   the executable);
+// - hot-path.test.ts and demo.test.ts: only about the Node entry (jest.config.js leaves them
+//   out under the executable, so `-- __tests__/integration` does not pick them up either);
 // - emulator, layers, package, workflows: they do not start the helper.
 
 import { spawnSync } from 'node:child_process';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type LocalNpmRegistry, startLocalNpmRegistry } from '../helpers/local-npm-registry';
 import { type ProgramResult, runProgram, runProgramSync } from '../helpers/program-runs';
-import { describeNodeOnly, RUNTIME } from '../helpers/run-helper';
+import { describeExeOnly, describeNodeOnly } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
 
 /*
@@ -176,16 +176,8 @@ describeNpm('the npm package', () => {
   }, 60_000);
 });
 
-describe('the single-file executable, alone in an empty directory on PATH', () => {
-  // Under ECR_LOGIN_TEST_RUNTIME=exe, helpers/run-helper.ts has already failed this file if the
-  // executable is missing. In the Node pass it may not be built yet (a fresh clone): the
-  // executable's pass, which builds it, runs this.
-  if (RUNTIME === 'node' && !fs.existsSync(EXECUTABLE)) {
-    it.skip(`[skipped: ${path.relative(ROOT, EXECUTABLE)} is not built yet; \`npm run test:exe\` builds it and runs this]`, () =>
-      undefined);
-    return;
-  }
-
+// The executable's pass (`npm run test:exe`) builds it and runs this.
+describeExeOnly('the single-file executable, alone in an empty directory on PATH', () => {
   it('answers version, a not-found get, a token and a cache hit, and as ecr-credential-provider too, with no node_modules or Node', () => {
     const dir = makeTempDir();
     for (const command of ['docker-credential-ecr-login', 'ecr-credential-provider'])
