@@ -45,7 +45,7 @@ function versionOf(file: string): string {
 /**
  * Every docker CLI the suite runs: each `docker` in SEARCH_PATH (Debian's docker.io 20.10 in
  * /usr/bin and a current static build in /usr/local/bin, say) and in ECR_LOGIN_TEST_DOCKER,
- * each real file once. Run by their full path, so that which one ran never depends on PATH.
+ * each real file and each version once. Run by their full path, so that which one ran never depends on PATH.
  */
 export function findDockerClis(): Client[] {
   const candidates = [
@@ -63,7 +63,10 @@ export function findDockerClis(): Client[] {
     }
     if (seen.has(real)) continue;
     seen.add(real);
-    clis.push({ file, version: versionOf(file) });
+    const version = versionOf(file);
+    // The same version twice (the package's CLI and its copy taken out by .ci/run) is run once.
+    if (clis.some((cli) => cli.version === version)) continue;
+    clis.push({ file, version });
   }
   return clis;
 }
