@@ -44,7 +44,7 @@ const deniedLine = (principalArn: string): string =>
 describeEndToEnd('end to end: real clients, a real registry, AWS by its real names', () => {
   const world = useWorld();
   const skopeo = (env: Record<string, string>, ...args: string[]) =>
-    world().run(SKOPEO?.file ?? 'skopeo', ['--policy', world().policyFile, ...args], { env });
+    world().run(SKOPEO?.file ?? 'skopeo', [...world().skopeoOptions, ...args], { env });
   const push = (env: Record<string, string>) =>
     skopeo(env, 'copy', '--preserve-digests', `oci:${world().layoutDir}:${TAG}`, `docker://${imageRef(REGISTRY)}`);
   // The tests that read the image push it first when the push test did not run (jest -t).

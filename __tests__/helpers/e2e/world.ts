@@ -40,8 +40,11 @@ export interface World {
   readonly layoutDir: string;
   /** The password of every token the emulator issues, the one the registry's htpasswd holds. */
   readonly registryPassword: string;
-  /** The signature policy skopeo is given (accept anything: the images are the test's own). */
-  readonly policyFile: string;
+  /**
+   * skopeo's global options: the signature policy (accept anything: the images are the test's
+   * own) and an empty registries.d, instead of /etc/containers.
+   */
+  readonly skopeoOptions: readonly string[];
   /**
    * A fresh HOME whose ~/.docker/config.json sends the three registries to `ecr-login`
    * (credHelpers); with `credHelpers: false`, a HOME with no client configuration at all.
@@ -122,6 +125,11 @@ async function startWorld(dir: string): Promise<{ world: World; close: () => Pro
   // Go programs (skopeo, docker, the registry) trust the system bundle: the machine's, plus the test CA.
   fs.writeFileSync(file('ca-bundle.crt'), Buffer.concat([fs.readFileSync(SYSTEM_CA_BUNDLE), fs.readFileSync(ca.caFile)]));
   fs.writeFileSync(file('policy.json'), JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
+  // skopeo's registry and engine configuration, instead of what /etc/containers holds on this
+  // machine (podman's packages put mirrors and search lists there): no mirrors, no short names.
+  fs.writeFileSync(file('registries.conf'), 'unqualified-search-registries = []\n');
+  fs.writeFileSync(file('containers.conf'), '');
+  fs.mkdirSync(file('registries.d'));
 
   // The helper as clients find it: on PATH, under its own names, whichever build is under test;
   // and `node` for the Node entry's launcher. Only that directory comes before the machine's
@@ -183,7 +191,7 @@ async function startWorld(dir: string): Promise<{ world: World; close: () => Pro
       image,
       layoutDir,
       registryPassword,
-      policyFile: file('policy.json'),
+      skopeoOptions: ['--policy', file('policy.json'), '--registries.d', file('registries.d')],
       newHome(options = {}) {
         const home = file(`home-${++homes}`);
         fs.mkdirSync(path.join(home, 'run'), { recursive: true, mode: 0o700 });
@@ -201,6 +209,8 @@ async function startWorld(dir: string): Promise<{ world: World; close: () => Pro
           HOME: home,
           // containers/image looks for auth.json here first; an empty directory of the test's.
           XDG_RUNTIME_DIR: path.join(home, 'run'),
+          CONTAINERS_REGISTRIES_CONF: file('registries.conf'),
+          CONTAINERS_CONF: file('containers.conf'),
           TMPDIR: home,
           ...(options.ca === false ? {} : { NODE_EXTRA_CA_CERTS: ca.caFile }),
           ...(credential ? { AWS_ACCESS_KEY_ID: credential.accessKeyId, AWS_SECRET_ACCESS_KEY: credential.secretAccessKey } : {}),
