@@ -86,6 +86,12 @@ describeEndToEnd('end to end: real clients, a real registry, AWS by its real nam
       `${username}:${password}`,
       `docker://${imageRef(REGISTRY)}`,
     );
+  /** The helper asked ECR, at the registry's endpoint, and was refused every time. */
+  const expectOnlyDeniedCalls = async (): Promise<void> => {
+    const calls = await world().calls();
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((c) => c.service === 'ecr' && c.host === 'api.ecr.us-east-1.amazonaws.com' && c.status === 400)).toBe(true);
+  };
   const kubeletRequest = (fields: Record<string, unknown> = {}): string =>
     JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion: `${GROUP}/v1`, image: imageRef(REGISTRY), ...fields });
 
@@ -134,9 +140,7 @@ describeEndToEnd('end to end: real clients, a real registry, AWS by its real nam
       expect(out.code).not.toBe(0);
       expect(out.stderr).toContain(deniedLine(denied.principalArn));
       expect(out.stderr).toContain('no basic auth credentials');
-      const calls = await world().calls();
-      expect(calls.length).toBeGreaterThan(0);
-      expect(calls.every((c) => c.service === 'ecr' && c.host === 'api.ecr.us-east-1.amazonaws.com' && c.status === 400)).toBe(true);
+      await expectOnlyDeniedCalls();
     });
   });
 
@@ -233,9 +237,7 @@ describeEndToEnd('end to end: real clients, a real registry, AWS by its real nam
     expect(viaSkopeo.code).not.toBe(0);
     expect(viaSkopeo.stderr).toContain(deniedLine(denied.principalArn));
     expect(viaSkopeo.stderr).toContain('unauthorized: authentication required');
-    const calls = await world().calls();
-    expect(calls.length).toBeGreaterThan(0);
-    expect(calls.every((c) => c.service === 'ecr' && c.host === 'api.ecr.us-east-1.amazonaws.com' && c.status === 400)).toBe(true);
+    await expectOnlyDeniedCalls();
   });
 
   it('the helper verifies the endpoint: without the test CA it refuses the certificate and never sends the request', async () => {

@@ -109,9 +109,14 @@ export interface ProgramResult {
 export function runProgram(
   file: string,
   args: readonly string[],
-  options: Omit<SpawnOptions, 'stdio'> & { readonly input?: string; readonly timeoutMs: number },
+  options: Omit<SpawnOptions, 'stdio'> & {
+    readonly input?: string;
+    readonly timeoutMs: number;
+    /** The command as the failure message shows it (a wrapper's inner command), if not `file` and `args`. */
+    readonly shownAs?: readonly string[];
+  },
 ): Promise<ProgramResult> {
-  const { input, timeoutMs, ...spawnOptions } = options;
+  const { input, timeoutMs, shownAs, ...spawnOptions } = options;
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { ...spawnOptions, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -130,7 +135,7 @@ export function runProgram(
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       const note = timedOut ? `killed after ${timeoutMs} ms` : undefined;
-      recordProgramRun({ command: [file, ...args], code, signal, stdout, stderr, note });
+      recordProgramRun({ command: shownAs ?? [file, ...args], code, signal, stdout, stderr, note });
       resolve({ code, signal, stdout, stderr, timedOut });
     });
     child.stdin?.on('error', () => undefined);

@@ -77,6 +77,19 @@ function leaveToOtherPass(name: string, why: string): void {
 }
 
 /**
+ * A directory with the helper in it under the name docker runs, for a PATH: a link to the
+ * build under test; on Windows, where docker looks for a PATHEXT extension, the executable as
+ * `….exe`, or for the Node entry a `….cmd` that starts it.
+ */
+export function dirWithHelper(): string {
+  const dir = makeTempDir();
+  if (process.platform !== 'win32') fs.symlinkSync(HELPER_BIN, path.join(dir, 'docker-credential-ecr-login'));
+  else if (RUNTIME === 'exe') fs.copyFileSync(HELPER_BIN, path.join(dir, 'docker-credential-ecr-login.exe'));
+  else fs.writeFileSync(path.join(dir, 'docker-credential-ecr-login.cmd'), `@"${process.execPath}" "${HELPER_BIN}" %*\r\n`);
+  return dir;
+}
+
+/**
  * `HELPER_COMMAND` for a test that runs the helper as another user: a copy of what it runs in
  * a directory every user can read (a checkout under root's 0700 home is not), the Node entry
  * as its launcher and bundle (`bin/`, `dist/*.js`), the executable as itself.

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { eachOnUnix, itOnUnix } from '../helpers/platform';
 import { runProgramSync } from '../helpers/program-runs';
 import { itAsRoot } from '../helpers/root';
-import { HELPER_BIN, HELPER_COMMAND, helperCommandForAnyUser, RUNTIME, runHelper } from '../helpers/run-helper';
+import { dirWithHelper, HELPER_BIN, HELPER_COMMAND, helperCommandForAnyUser, RUNTIME, runHelper } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
 import { testPath } from '../helpers/test-path';
 
@@ -34,18 +34,6 @@ function dirWithProgram(script: string): string {
   const bin = makeTempDir();
   fs.writeFileSync(path.join(bin, 'docker-credential-ecr-login'), script, { mode: 0o755 });
   return bin;
-}
-
-/**
- * A directory with this helper in it under the name docker runs: a link to the build under
- * test (on Windows a copy of the executable, or for the Node entry a .cmd that starts it).
- */
-function dirWithHelper(): string {
-  const dir = makeTempDir();
-  if (!isWindows) fs.symlinkSync(HELPER_BIN, path.join(dir, 'docker-credential-ecr-login'));
-  else if (RUNTIME === 'exe') fs.copyFileSync(HELPER_BIN, path.join(dir, 'docker-credential-ecr-login.exe'));
-  else fs.writeFileSync(path.join(dir, 'docker-credential-ecr-login.cmd'), `@"${process.execPath}" "${HELPER_BIN}" %*\r\n`);
-  return dir;
 }
 
 function configure(args: readonly string[], env: Record<string, string>) {

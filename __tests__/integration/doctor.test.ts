@@ -6,7 +6,7 @@ import { startConnectProxy } from '../helpers/connect-proxy';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { eachWithPrograms, findProgram, isWindows, itOnUnix } from '../helpers/platform';
 import { recordProgramRun } from '../helpers/program-runs';
-import { HELPER_BIN, HELPER_COMMAND, RUNTIME, runHelper } from '../helpers/run-helper';
+import { dirWithHelper, HELPER_BIN, HELPER_COMMAND, RUNTIME, runHelper } from '../helpers/run-helper';
 import { startSilentServer } from '../helpers/silent-server';
 import { makeTempDir } from '../helpers/temp-dir';
 import { testPath } from '../helpers/test-path';
@@ -44,17 +44,9 @@ function makeHome(dockerConfig: unknown = { credHelpers: { [HOST]: 'ecr-login' }
   return home;
 }
 
-/**
- * A PATH directory with the helper in it under the name docker runs: a link to the build under
- * test; on Windows, where docker looks for a PATHEXT extension, the executable as
- * `….exe`, or for the Node entry a `….cmd` that starts it.
- */
+/** A PATH of the test's own with the helper on it under the name docker runs. */
 function pathWithHelper(): string {
-  const dir = makeTempDir();
-  if (!isWindows) fs.symlinkSync(HELPER_BIN, path.join(dir, 'docker-credential-ecr-login'));
-  else if (RUNTIME === 'exe') fs.copyFileSync(HELPER_BIN, path.join(dir, 'docker-credential-ecr-login.exe'));
-  else fs.writeFileSync(path.join(dir, 'docker-credential-ecr-login.cmd'), `@"${process.execPath}" "${HELPER_BIN}" %*\r\n`);
-  return testPath(dir);
+  return testPath(dirWithHelper());
 }
 
 async function doctor(

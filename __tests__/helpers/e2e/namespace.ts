@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { recordProgramRun } from '../program-runs';
+import { type ProgramResult, runProgram } from '../program-runs';
 
 /**
  * A private network and mount namespace (`unshare --mount --net`, root only) that the
@@ -26,13 +26,7 @@ export interface RunOptions {
   readonly timeoutMs?: number;
 }
 
-export interface RunResult {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly timedOut: boolean;
-}
+export type RunResult = ProgramResult;
 
 export interface ServerOptions {
   readonly env: Record<string, string>;
@@ -142,29 +136,12 @@ export async function startNamespace(setup: {
     pid,
 
     run(command, args, options) {
-      return new Promise<RunResult>((resolve, reject) => {
-        const child = spawn('nsenter', enter(pid, command, args), { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        let timedOut = false;
-        const timer = setTimeout(() => {
-          timedOut = true;
-          child.kill('SIGKILL');
-        }, options.timeoutMs ?? 20_000);
-        child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.once('error', (error) => {
-          clearTimeout(timer);
-          reject(error);
-        });
-        child.once('close', (code, signal) => {
-          clearTimeout(timer);
-          const note = timedOut ? `killed after ${options.timeoutMs ?? 20_000} ms` : undefined;
-          recordProgramRun({ command: [command, ...args], code, signal, stdout, stderr, note });
-          resolve({ code, signal, stdout, stderr, timedOut });
-        });
-        child.stdin?.on('error', () => undefined);
-        child.stdin?.end(options.input ?? '');
+      // Recorded as the command it runs inside, not as nsenter.
+      return runProgram('nsenter', enter(pid, command, args), {
+        env: options.env,
+        ...(options.input === undefined ? {} : { input: options.input }),
+        timeoutMs: options.timeoutMs ?? 20_000,
+        shownAs: [command, ...args],
       });
     },
 
