@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
-import { itOnUnix, itWithSymlinks } from '../helpers/platform';
+import { findProgram, itOnUnix, itWithSymlinks } from '../helpers/platform';
 import { itAsRoot } from '../helpers/root';
 import { HELPER_COMMAND, runHelper, startHelper } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
+import { testPath } from '../helpers/test-path';
 
 const HOST = '123456789012.dkr.ecr.sa-east-1.amazonaws.com';
 const FIFO = 'mkfifo: the Windows file system has no FIFOs';
@@ -19,13 +20,16 @@ const emulator = useEmulator();
  */
 function runInMountNamespace(mountScript: string, cacheDir: string, env: Record<string, string>) {
   fs.mkdirSync(cacheDir, { recursive: true });
-  const script = `set -e; ${mountScript}; exec "$@"`;
-  return startHelper(['get'], HOST, { ...env, CACHE: cacheDir }, [
-    'unshare',
+  // The mount script runs with the harness's PATH (mount, dd); the helper with the test's own.
+  const helperPath = testPath();
+  const script = `set -e; PATH="$TOOLS_PATH"; ${mountScript}; PATH="$HELPER_PATH"; exec "$@"`;
+  const withPaths = { ...env, CACHE: cacheDir, TOOLS_PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HELPER_PATH: helperPath };
+  return startHelper(['get'], HOST, { ...withPaths, PATH: helperPath }, [
+    findProgram('unshare') ?? 'unshare',
     '--mount',
     '--propagation',
     'private',
-    'sh',
+    '/bin/sh',
     '-c',
     script,
     'sh',
