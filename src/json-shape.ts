@@ -58,8 +58,8 @@ export function literal<const T extends string | number | boolean>(expected: T):
   };
 }
 
-/** A string matching `pattern`; `description` says what that means, for the message. */
-export function matching(pattern: RegExp, description: string): Shape<string> {
+/** A string matching `pattern` (a RegExp, or any test); `description` says what that means, for the message. */
+export function matching(pattern: { test(value: string): boolean }, description: string): Shape<string> {
   return (value, path) => {
     if (typeof value !== 'string' || !pattern.test(value)) throw new ShapeError(path, description);
     return value;

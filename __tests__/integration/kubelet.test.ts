@@ -326,6 +326,75 @@ describe('service-account mode (v1 requests with a service account token)', () =
     expect(emulator.issued[0]?.principalArn).toMatch(/assumed-role\/eks-node-role\//);
   });
 
+  // The annotation is a namespace tenant's to write: checked against IAM's grammar before it is
+  // logged or sent, and quoted only by its start (escaped) in the one stderr line.
+  it.each([
+    [
+      'a user, not a role',
+      'arn:aws:iam::111122223333:user/someone',
+      'not a role (…:role/<name>)',
+      '"arn:aws:iam::111122223333:user/someone"',
+    ],
+    ['an unknown partition', 'arn:aws-moon:iam::111122223333:role/x', 'unknown partition', '"arn:aws-moon:iam::111122223333:role/x"'],
+    ['an 11-digit account', 'arn:aws:iam::11112222333:role/x', 'the account is not 12 digits', '"arn:aws:iam::11112222333:role/x"'],
+    [
+      'a name with a space and control characters',
+      'arn:aws:iam::111122223333:role/a b\r\u001b[31m',
+      'the role name must be 1 to 64 letters, digits or +=,.@_-',
+      '"arn:aws:iam::111122223333:role/a b\\r\\u001b[31m"',
+    ],
+    [
+      'a 65-character name',
+      `arn:aws:iam::111122223333:role/${'n'.repeat(65)}`,
+      'the role name must be 1 to 64',
+      `"arn:aws:iam::111122223333:role/${'n'.repeat(17)}"…`,
+    ],
+    [
+      '4 KiB of path',
+      `arn:aws:iam::111122223333:role/${'a/'.repeat(2048)}x`,
+      'longer than 2048 characters',
+      `"arn:aws:iam::111122223333:role/${'a/'.repeat(8)}a"…`,
+    ],
+  ])(
+    'an annotation that is no role ARN (%s): exit 1, one line quoting its start, no STS call',
+    async (_what, annotation, problem, quoted) => {
+      const { env } = setup();
+      const out = await runProvider(['get-credentials'], saRequest(SA_A, { [ROLE_ANNOTATION]: annotation }), env);
+      expect(out).toMatchObject({ code: 1, stdout: '' });
+      expect(out.stderr.split('\n')).toEqual([
+        expect.stringContaining(`annotation ${ROLE_ANNOTATION} is not an IAM role ARN (${problem}`),
+        '',
+      ]);
+      expect(out.stderr).toContain(`: ${quoted}; expected arn:<partition>:iam::<12-digit account>:role/[<path>/]<name>`);
+      expect(stsCalls()).toEqual([]);
+      expect(ecrCalls()).toEqual([]);
+    },
+  );
+
+  it('AWS_ECR_ROLE_ARN that is no role ARN: the same, naming the variable', async () => {
+    const { env } = setup();
+    const out = await runProvider(['get-credentials'], saRequest(SA_A, {}), {
+      ...env,
+      AWS_ECR_ROLE_ARN: 'arn:aws:iam::111122223333:role/',
+    });
+    expect(out).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr:
+        'ecr-credential-provider: AWS_ECR_ROLE_ARN is not an IAM role ARN (the role name must be 1 to 64 letters, digits or +=,.@_-): "arn:aws:iam::111122223333:role/"; expected arn:<partition>:iam::<12-digit account>:role/[<path>/]<name>\n',
+    });
+    expect(stsCalls()).toEqual([]);
+  });
+
+  it('a role with a path is a role ARN', async () => {
+    const { env } = setup();
+    const withPath = 'arn:aws:iam::111122223333:role/teams/a/team-a-pull';
+    emulator.serviceAccounts.trust(withPath, SA_A);
+    const out = await runProvider(['get-credentials'], saRequest(SA_A, { [ROLE_ANNOTATION]: withPath }), env);
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    expect(stsCalls().map((c) => c.roleArn)).toEqual([withPath]);
+  });
+
   it('a silent STS times out: one line naming STS, instead of a hang', async () => {
     const silent = await startSilentServer();
     try {

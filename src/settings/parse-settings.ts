@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors';
 import { exactObject, findDuplicateKey, matching, optional, recordOf, ShapeError, string } from '../json-shape';
 import { parseRegistry } from '../registry/parse-registry';
+import { isRoleArn, PARTITIONS, ROLE_ARN_FORM } from './parse-role-arn';
 
 /**
  * The per-registry settings file (`<cacheDir>/config.json`, or `AWS_ECR_CONFIG`), written by
@@ -68,15 +69,6 @@ export interface Settings {
 
 export const NO_SETTINGS: Settings = { file: undefined, registries: [], aliases: [] };
 
-/**
- * AWS partitions (IAM ARNs use them): commercial, China, GovCloud, the isolated regions and the
- * European Sovereign Cloud — each has ECR registry host names (registry/parse-registry).
- */
-const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
-
-/** IAM's own limits: role path and name of `[\w+=,.@-]`, a path of `/…/`, 64-character names. */
-export const ROLE_ARN = new RegExp(`^arn:(?:${PARTITIONS.join('|')}):iam::\\d{12}:role/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}$`);
-
 /** What the AWS SDK's INI reader would find as a section name: no blanks, brackets or comment characters. */
 export const PROFILE_NAME = /^[^\s[\]#;]{1,128}$/;
 
@@ -86,7 +78,7 @@ const SETTINGS_SHAPE = exactObject({
       exactObject({
         profile: optional(matching(PROFILE_NAME, 'an AWS profile name (no spaces, brackets, # or ;)'), undefined),
         roleArn: optional(
-          matching(ROLE_ARN, `an IAM role ARN, arn:<partition>:iam::<12-digit account>:role/<name> (partition ${PARTITIONS.join(', ')})`),
+          matching({ test: isRoleArn }, `an IAM role ARN, ${ROLE_ARN_FORM} (partition ${PARTITIONS.join(', ')})`),
           undefined,
         ),
         roleSessionName: optional(matching(/^[\w+=,.@-]{2,64}$/, '2 to 64 characters of letters, digits and +=,.@_-'), undefined),

@@ -88,7 +88,7 @@ describe('parseSettings', () => {
     ],
     [
       json({ registries: { '*.foo': { roleArn: 'arn:aws:iam::123456789012:user/me' } } }),
-      'registries["*.foo"].roleArn must be an IAM role ARN, arn:<partition>:iam::<12-digit account>:role/<name> (partition aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc)',
+      'registries["*.foo"].roleArn must be an IAM role ARN, arn:<partition>:iam::<12-digit account>:role/[<path>/]<name> (partition aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc)',
     ],
     [
       json({ registries: { [HOST]: { roleArn: 'arn:aws-xx:iam::123456789012:role/r' } } }),

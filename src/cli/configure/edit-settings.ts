@@ -1,6 +1,7 @@
 import { UsageError } from '../../errors';
 import { parseRegistry } from '../../registry/parse-registry';
-import { PROFILE_NAME, parseHostKey, ROLE_ARN } from '../../settings/parse-settings';
+import { describeRoleArnProblem, quotePrefix, ROLE_ARN_FORM } from '../../settings/parse-role-arn';
+import { PROFILE_NAME, parseHostKey } from '../../settings/parse-settings';
 import { layoutOf, objectAt, parseConfigObject } from './edit-client-config';
 import { findEntry, formatJsonDocument, jsonString, setEntry, stringValue } from './json-document';
 
@@ -24,8 +25,9 @@ export interface SettingsEdit {
 
 /** Checks a role ARN's shape; throws `UsageError` saying what one looks like. */
 export function checkRoleArn(arn: string): string {
-  if (!ROLE_ARN.test(arn)) {
-    throw new UsageError(`--role-arn ${JSON.stringify(arn)} is not an IAM role ARN: arn:aws:iam::<12-digit account>:role/<name>`);
+  const problem = describeRoleArnProblem(arn);
+  if (problem !== undefined) {
+    throw new UsageError(`--role-arn ${quotePrefix(arn)} is not an IAM role ARN (${problem}): ${ROLE_ARN_FORM}`);
   }
   return arn;
 }

@@ -3,6 +3,7 @@ import { parseImageRegistry } from '../../registry/parse-image-registry';
 import { resolveRegistryCredentials } from '../../resolver/registry-credentials';
 import { type ResolvedToken, resolveToken, resolveTokenWithWebIdentity } from '../../resolver/resolve-token';
 import type { HelperServices } from '../../services';
+import { describeRoleArnProblem, quotePrefix, ROLE_ARN_FORM } from '../../settings/parse-role-arn';
 import { selectRegistryTarget } from '../../settings/select-registry-settings';
 import { type CredentialProviderRequest, parseCredentialProviderRequest } from './credential-provider-request';
 import { formatCredentialProviderResponse, halfRemainingSeconds } from './format-credential-provider-response';
@@ -13,12 +14,21 @@ const ROLE_ANNOTATION = 'eks.amazonaws.com/ecr-role-arn';
 /**
  * The role to assume in service-account mode, chosen as AWS's plugin chooses it: the service
  * account's annotation if present, else `AWS_ECR_ROLE_ARN`. Undefined: use the node's identity.
+ * The annotation is written by whoever may edit the ServiceAccount (a namespace tenant): it is
+ * checked against IAM's grammar before it is logged or sent to STS, and a message quotes only
+ * its start.
  */
 function selectRoleArn(request: CredentialProviderRequest, envRoleArn: string | undefined): string | undefined {
   const annotated = request.serviceAccountAnnotations[ROLE_ANNOTATION];
   // Present but empty: no role, and no falling back to the environment (AWS's plugin does the same).
   const roleArn = annotated !== undefined ? annotated : envRoleArn;
-  return roleArn === '' ? undefined : roleArn;
+  if (roleArn === undefined || roleArn === '') return undefined;
+  const problem = describeRoleArnProblem(roleArn);
+  if (problem !== undefined) {
+    const where = annotated !== undefined ? `the service account's annotation ${ROLE_ANNOTATION}` : 'AWS_ECR_ROLE_ARN';
+    throw new InvalidInputError(`${where} is not an IAM role ARN (${problem}): ${quotePrefix(roleArn)}; expected ${ROLE_ARN_FORM}`);
+  }
+  return roleArn;
 }
 
 /**
