@@ -1,5 +1,6 @@
 import { TokenFetchError } from '../errors';
 import type { Registry } from '../registry/parse-registry';
+import { sanitizeSdkText } from './sanitize-sdk-text';
 
 function field(error: unknown, key: string): unknown {
   return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[key] : undefined;
@@ -36,7 +37,7 @@ export function classifyAssumeRoleError(
 ): TokenFetchError {
   if (error instanceof TokenFetchError) return error;
   const name = text(field(error, 'name'));
-  const message = (text(field(error, 'message')) || String(error)).replace(/\s+/g, ' ').trim();
+  const message = sanitizeSdkText(text(field(error, 'message')) || String(error));
   const code = text(field(error, 'code'));
   if (isNetworkError(name, code, message)) {
     return new TokenFetchError(
@@ -77,7 +78,8 @@ export function classifyAssumeRoleError(
 export function classifyAwsError(error: unknown, registry: Registry): TokenFetchError {
   if (error instanceof TokenFetchError) return error;
   const name = text(field(error, 'name'));
-  const message = text(field(error, 'message')) || String(error);
+  // The text may quote a credential_process command line and output: sanitised, as for the log.
+  const message = sanitizeSdkText(text(field(error, 'message')) || String(error));
   const code = text(field(error, 'code'));
   const action = registry.kind === 'ecr-public' ? 'ecr-public:GetAuthorizationToken' : 'ecr:GetAuthorizationToken';
   const target = registry.host;

@@ -4,6 +4,8 @@ import type { Logger } from '../log';
 // The token source's timeouts, attempts and credential deadline, so that `doctor` sees what a `get` would see.
 import { CREDENTIALS_DEADLINE_MS, MAX_ATTEMPTS, TIMEOUTS } from './create-ecr-token-source';
 import { chooseProxy, createProxyAgent } from './create-proxy-agent';
+import { createSdkLogger } from './create-sdk-logger';
+import { sanitizeSdkText } from './sanitize-sdk-text';
 import { withDeadline } from './with-deadline';
 
 type SdkClients = typeof import('./sdk-clients');
@@ -134,13 +136,7 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
   let loaded: Promise<{ sdk: SdkClients; agent: http.Agent }> | undefined;
   const load = (): Promise<{ sdk: SdkClients; agent: http.Agent }> =>
     (loaded ??= import('./sdk-clients').then((sdk) => ({ sdk, agent: createProxyAgent(sdk) })));
-  const sdkLogger = {
-    trace: () => undefined,
-    debug: (...parts: unknown[]) => logger.debug(`aws-sdk: ${parts.map(String).join(' ')}`),
-    info: () => undefined,
-    warn: (...parts: unknown[]) => logger.debug(`aws-sdk: ${parts.map(String).join(' ')}`),
-    error: (...parts: unknown[]) => logger.debug(`aws-sdk: ${parts.map(String).join(' ')}`),
-  };
+  const sdkLogger = createSdkLogger(logger, 'debug');
   const resolveChain = async () => {
     const { sdk } = await load();
     const provider = sdk.defaultProvider({ logger: sdkLogger, ...(profile === undefined ? {} : { profile }) });
@@ -176,7 +172,7 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
         return { ...named, keyIdEnd: credentials.accessKeyId.slice(-4), expiresAt: credentials.expiration };
       } catch (error) {
         if (error instanceof DiagnosticError) throw error;
-        const message = field(error, 'message').replace(/\s+/g, ' ').trim() || String(error);
+        const message = sanitizeSdkText(field(error, 'message')) || String(error);
         logger.debug(`doctor: credentials: ${field(error, 'name')}: ${message}`);
         throw new DiagnosticError(
           'no-credentials',
@@ -203,7 +199,7 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
       } catch (error) {
         if (error instanceof DiagnosticError) throw error;
         const name = field(error, 'name');
-        const message = field(error, 'message').replace(/\s+/g, ' ').trim() || String(error);
+        const message = sanitizeSdkText(field(error, 'message')) || String(error);
         logger.debug(`doctor: GetCallerIdentity: ${name}: ${message}`);
         if (isNetwork(error)) {
           throw new DiagnosticError(

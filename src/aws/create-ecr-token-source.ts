@@ -4,6 +4,8 @@ import type { Logger } from '../log';
 import type { Registry } from '../registry/parse-registry';
 import { classifyAssumeRoleError, classifyAwsError } from './classify-aws-error';
 import { createProxyAgent } from './create-proxy-agent';
+import { createSdkLogger, type SdkLogger } from './create-sdk-logger';
+import { sanitizeSdkText } from './sanitize-sdk-text';
 import type { AssumeRole, AuthorizationToken, RoleCredentials, TokenRequestOptions, TokenSource } from './token-source';
 import { withDeadline } from './with-deadline';
 
@@ -50,17 +52,11 @@ const ROLE_SESSION_NAME = 'ecr-credential-provider';
 type SdkClients = typeof import('./sdk-clients');
 
 /**
- * The SDK's logger, into ours: its warnings (such as `Multiple credential sources detected`,
- * several lines long) belong in the log, not on the user's terminal, where the one-line hint
- * of a failure must stand alone. `info` is dropped: the SDK logs whole command outputs there,
- * tokens included.
- */
-/**
  * Some of the SDK's parts log through `console` whatever logger they are given (the
  * container credentials provider's request handler does). This process's stderr is the
  * user's terminal, for one line per failure: console output goes to the log instead.
  */
-function routeConsoleToLog(sdkLogger: ReturnType<typeof createSdkLogger>): void {
+function routeConsoleToLog(sdkLogger: SdkLogger): void {
   Object.assign(console, {
     log: sdkLogger.debug,
     info: sdkLogger.debug,
@@ -68,17 +64,6 @@ function routeConsoleToLog(sdkLogger: ReturnType<typeof createSdkLogger>): void 
     warn: sdkLogger.warn,
     error: sdkLogger.warn,
   });
-}
-
-function createSdkLogger(logger: Logger) {
-  const text = (parts: unknown[]): string => parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
-  return {
-    trace: () => undefined,
-    debug: (...parts: unknown[]) => logger.debug(`aws-sdk: ${text(parts)}`),
-    info: () => undefined,
-    warn: (...parts: unknown[]) => logger.warn(`aws-sdk: ${text(parts)}`),
-    error: (...parts: unknown[]) => logger.warn(`aws-sdk: ${text(parts)}`),
-  };
 }
 
 /**
@@ -94,7 +79,7 @@ function createSdkLogger(logger: Logger) {
  */
 export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSource {
   const { logger } = options;
-  const sdkLogger = createSdkLogger(logger);
+  const sdkLogger = createSdkLogger(logger, 'warn');
   /** Timeouts, and the proxy from the environment (see `createProxyAgent`), for every AWS call. */
   const handlerFor = (sdk: SdkClients): ECRClientConfig['requestHandler'] => {
     if (options.requestHandler) return options.requestHandler;
@@ -222,7 +207,7 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
         }
       } catch (error) {
         const classified = classifyAwsError(error, registry);
-        const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        const detail = sanitizeSdkText(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
         logger.error(`token request for ${registry.host} failed [${classified.reason}]: ${detail}`);
         throw classified;
       }
