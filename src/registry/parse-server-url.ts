@@ -10,28 +10,88 @@ export interface ServerUrl {
 
 /** A scheme (`https:`, `unix:`), but not `host:` followed by a port. */
 const SCHEME = /^([a-z][a-z0-9+.-]*):(?!\d+(?:[/?#]|$)|$)/i;
+/** RFC 3986 userinfo: unreserved, percent-encoded, sub-delims and `:`, so no `@`, `[`, `]` or `\`. */
+const USERINFO = /^(?:[\w.~!$&'()*+,;=:-]|%[0-9a-f]{2})*$/i;
+/** A host name as all three readers see it alike: ASCII letters, digits, `-`, `_` and dots. */
+const HOST_NAME = /^[a-z0-9_.-]+$/i;
+/** A port as all three readers see it alike: digits, no leading zero. */
+const PORT = /^(?:0|[1-9]\d{0,4})$/;
+
+/** The input's own spelling of its authority: userinfo, host and port as written. */
+interface Authority {
+  readonly userinfo: string | undefined;
+  readonly host: string;
+  readonly port: string | undefined;
+}
+
+/**
+ * The authority of `rest` (what follows `scheme:`, or the whole input without one) as written,
+ * or undefined where RFC 3986, Go's net/url (which docker and containers/image use) and the
+ * WHATWG URL parser could disagree about it. With a scheme, exactly `//` must follow: WHATWG
+ * reads `https:host` and `https:///host` as the host, Go as a path. The userinfo ends at the
+ * one `@` (RFC 3986 allows no second one; WHATWG and Go take the last). Linear: no pattern
+ * here can backtrack.
+ */
+function splitAuthority(rest: string, hasScheme: boolean): Authority | undefined {
+  if (hasScheme && (!rest.startsWith('//') || rest.startsWith('///'))) return undefined;
+  const afterSlashes = hasScheme ? rest.slice(2) : rest;
+  const end = afterSlashes.search(/[/?#]/);
+  const authority = end === -1 ? afterSlashes : afterSlashes.slice(0, end);
+  const at = authority.indexOf('@');
+  if (at !== authority.lastIndexOf('@')) return undefined;
+  const userinfo = at === -1 ? undefined : authority.slice(0, at);
+  if (userinfo !== undefined && !USERINFO.test(userinfo)) return undefined;
+  const hostPort = authority.slice(at + 1);
+  if (hostPort.startsWith('[')) {
+    const close = hostPort.indexOf(']');
+    if (close === -1) return undefined;
+    const after = hostPort.slice(close + 1);
+    if (after !== '' && !after.startsWith(':')) return undefined;
+    return { userinfo, host: hostPort.slice(0, close + 1), port: after === '' ? undefined : after.slice(1) };
+  }
+  const colon = hostPort.indexOf(':');
+  if (colon !== -1 && hostPort.indexOf(':', colon + 1) !== -1) return undefined;
+  const host = colon === -1 ? hostPort : hostPort.slice(0, colon);
+  if (!HOST_NAME.test(host)) return undefined;
+  return { userinfo, host, port: colon === -1 ? undefined : hostPort.slice(colon + 1) };
+}
 
 /**
  * The one parser for what clients send as a server URL (docs/peers.md §2): surrounding
  * whitespace, an optional `https://` or `http://`, userinfo, `:port`, a path, query or
  * fragment, any letter case. Host and port are judged by the WHATWG URL parser (IPv6
- * literals accepted, ports 0–65535, IDNA), so the ECR parser and the credential-store key
- * give the same answer. Undefined when the input names no host, or uses a scheme other than
- * http(s).
+ * literals accepted, ports 0–65535), so the ECR parser and the credential-store key give the
+ * same answer.
+ *
+ * One strict reading: an input that RFC 3986, Go's net/url (docker, skopeo) and the WHATWG
+ * parser could read as different hosts, or that one of them refuses, names no host here. So a
+ * backslash (WHATWG reads it as `/`), percent-encoding or non-ASCII in the host (WHATWG decodes
+ * and maps it), numeric hosts in any but their plain dotted form (WHATWG reads `0x7f.1` and
+ * `2130706433` as 127.0.0.1; Go does not), an IPv6 literal that is not in its canonical form,
+ * a zone, a second `@`, a port with a leading zero, and `https:host` without `//` are refused:
+ * the host a token goes to is the host every client means.
+ *
+ * Undefined when the input names no host, uses a scheme other than http(s), or is read
+ * differently by those parsers.
  */
 export function parseServerUrl(input: string): ServerUrl | undefined {
   const text = input.trim();
   // The URL parser silently drops tabs and newlines inside its input; a server URL has none.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rejects
-  if (text === '' || /[\s\u0000-\u001f\u007f]/.test(text)) return undefined;
+  if (text === '' || /[\s\u0000-\u001f\u007f\\]/.test(text)) return undefined;
   const given = SCHEME.exec(text)?.[1]?.toLowerCase();
   if (given !== undefined && given !== 'https' && given !== 'http') return undefined;
+  const written = splitAuthority(given === undefined ? text : text.slice(given.length + 1), given !== undefined);
+  if (written === undefined || (written.port !== undefined && written.port !== '' && !PORT.test(written.port))) return undefined;
   let url: URL;
   try {
     url = new URL(given === undefined ? `https://${text}` : text);
   } catch {
     return undefined;
   }
+  // WHATWG only lower-cases a plain name or dotted IPv4 address; anything it rewrote besides
+  // (a numeric form, IDNA, an IPv6 literal) is read otherwise by Go and RFC 3986.
+  if (url.hostname !== written.host.toLowerCase()) return undefined;
   const hostname = url.hostname.replace(/\.$/, '');
   if (hostname === '' || hostname.endsWith('.')) return undefined;
   return { scheme: given, hostname, port: url.port === '' ? undefined : Number(url.port) };
