@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors';
 import { exactObject, findDuplicateKey, matching, optional, recordOf, ShapeError, string } from '../json-shape';
+import { isPublicRegistryHost } from '../registry/is-public-registry-host';
 import { parseRegistry } from '../registry/parse-registry';
 
 /**
@@ -50,6 +51,11 @@ export interface RegistryRule {
   readonly settings: RegistrySettings;
 }
 
+/**
+ * Another name for an ECR registry: a DNS name of the user's that fronts it (a CNAME, a
+ * pull-through proxy). Never an ECR host itself, nor a public registry's host
+ * (registry/is-public-registry-host): the alias host is sent the target's token.
+ */
 export interface Alias {
   /** Lower-case host name of the alias. */
   readonly host: string;
@@ -115,6 +121,10 @@ export function parseHostKey(key: string, glob: boolean): HostPattern | undefine
   // registry as `host` (parseServerUrl drops a default port), so the key means `host`.
   return { key, labels, port: port === 443 ? undefined : port, isGlob: host.includes('*') };
 }
+
+/** Why an alias for a public registry's host is refused; shared with `configure`'s message. */
+export const PUBLIC_ALIAS_PROBLEM =
+  "is a public registry's host: an alias gets its ECR registry's token, which docker would then send with every pull from that registry; an alias must be a DNS name of yours that fronts an ECR registry (a CNAME or a pull-through proxy you run)";
 
 /** `… at position 77` (V8's JSON.parse message) with the line and column a person can find. */
 function withLineAndColumn(why: string, text: string): string {
@@ -200,6 +210,9 @@ export function parseSettings(text: string, file: string): Settings {
       );
     }
     if (parseRegistry(key)) fail(where, 'is an Amazon ECR registry host itself: only other host names can be aliases');
+    // Docker sends an alias's credentials with every pull from the alias host: for docker.io
+    // or ghcr.io that would hand the ECR password to Docker Hub or GitHub.
+    if (isPublicRegistryHost(key)) fail(where, PUBLIC_ALIAS_PROBLEM);
     const registry = parseRegistry(target);
     if (Object.keys(parsed.aliases).some((k) => k.toLowerCase() === target.toLowerCase())) {
       fail(where, `names another alias (${target}): an alias must name an Amazon ECR registry host`);

@@ -175,6 +175,39 @@ describe('parseSettings', () => {
   });
 });
 
+describe('an alias is never a public registry (docker would send it the ECR token with every pull)', () => {
+  it.each([
+    'docker.io',
+    'index.docker.io',
+    'registry-1.docker.io',
+    'registry.hub.docker.com',
+    'ghcr.io',
+    'quay.io',
+    'gcr.io',
+    'us.gcr.io',
+    'k8s.gcr.io',
+    'us-docker.pkg.dev',
+    'registry.k8s.io',
+    'mcr.microsoft.com',
+    'registry.gitlab.com',
+    'myregistry.azurecr.io',
+    // Any letter case and any port: clients send all of them to the same registry.
+    'GHCR.io',
+    'docker.io:5000',
+    'quay.io:443',
+  ])('aliases[%j] is refused with one line naming the file and the key', (alias) => {
+    expect(problem(json({ aliases: { [alias]: HOST } }))).toBe(
+      `${prefix}aliases[${JSON.stringify(alias)}] is a public registry's host: an alias gets its ECR registry's token, which docker would then send with every pull from that registry; an alias must be a DNS name of yours that fronts an ECR registry (a CNAME or a pull-through proxy you run)`,
+    );
+  });
+
+  it.each(['public.ecr.aws', 'ecr-public.aws.com'])('aliases[%j] is refused as an ECR host itself', (alias) => {
+    expect(problem(json({ aliases: { [alias]: HOST } }))).toBe(
+      `${prefix}aliases[${JSON.stringify(alias)}] is an Amazon ECR registry host itself: only other host names can be aliases`,
+    );
+  });
+});
+
 describe('glob matching (kubelet matchImages rules)', () => {
   const pattern = (key: string) => {
     const rule = parseSettings(json({ registries: { [key]: { profile: 'p' } } }), FILE).registries[0];
