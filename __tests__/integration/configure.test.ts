@@ -178,11 +178,9 @@ describe('configure', () => {
 
   it.each([
     [['--containers-auth', '--creds-store'], '--creds-store and --containers-auth do not go together'],
-    [['--registry', 'ghcr.io'], '--registry ghcr.io is not an Amazon ECR registry host'],
     [['--registry', '*.dkr.ecr.us-east-1.amazonaws.com'], 'docker matches credHelpers by exact host name'],
     [['--role-arn', 'arn:aws:iam::123456789012:role/x'], 'name it with --registry HOST'],
     [['--registry', ECR, '--role-arn', 'arn:aws:iam::123456789012:user/x'], 'is not an IAM role ARN'],
-    [['--registry', 'registry.example.com', '--profile', 'prod'], 'so a profile or role for it would never be used'],
     [[], 'nothing to configure'],
   ])('usage errors exit 1 with one line and write nothing: %j', async (args, message) => {
     const { home: HOME } = home();
@@ -191,6 +189,45 @@ describe('configure', () => {
     expect(result.stderr).toMatch(/^ecr-login: [^\n]+\n$/);
     expect(result.stderr).toContain(message);
     // Only the log (~/.ecr/log) may have been written.
+    expect(fs.readdirSync(HOME).filter((name) => name !== '.ecr')).toEqual([]);
+    expect(fs.existsSync(path.join(HOME, '.ecr', 'config.json'))).toBe(false);
+  });
+
+  const PUBLIC_ALIAS =
+    "is a public registry's host: an alias gets its ECR registry's token, which docker would then send with every pull from that registry; an alias must be a DNS name of yours that fronts an ECR registry (a CNAME or a pull-through proxy you run)";
+  const PURPOSE =
+    'this helper routes Amazon ECR registries (<account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws), whose tokens come from AWS';
+  it.each([
+    // A public registry: what the helper is for, and no alias (it would hand the ECR token to that registry).
+    [
+      ['--registry', 'ghcr.io'],
+      `--registry ghcr.io is not an Amazon ECR registry host: ${PURPOSE}; ghcr.io is a public registry: use docker login or its own credential helper for it`,
+    ],
+    [
+      ['--registry', 'https://Docker.io/v2/'],
+      `--registry https://Docker.io/v2/ is not an Amazon ECR registry host: ${PURPOSE}; docker.io is a public registry: use docker login or its own credential helper for it`,
+    ],
+    [
+      ['--registry', 'quay.io', '--profile', 'prod'],
+      `--registry quay.io is not an Amazon ECR registry host, so a profile or role for it would never be used: ${PURPOSE}; quay.io is a public registry: use docker login or its own credential helper for it`,
+    ],
+    // Another host may be the user's own name in front of ECR: an alias is offered, for that.
+    [
+      ['--registry', 'registry.example.com'],
+      `--registry registry.example.com is not an Amazon ECR registry host: ${PURPOSE}; if registry.example.com is a DNS name of yours that fronts an ECR registry (a CNAME or a pull-through proxy you run), use --alias registry.example.com=<ECR host>`,
+    ],
+    [
+      ['--registry', 'registry.example.com:5000', '--profile', 'prod'],
+      `--registry registry.example.com:5000 is not an Amazon ECR registry host, so a profile or role for it would never be used: ${PURPOSE}; if registry.example.com:5000 is a DNS name of yours that fronts an ECR registry (a CNAME or a pull-through proxy you run), use --alias registry.example.com:5000=<ECR host> and give the profile or role to the ECR host`,
+    ],
+    [['--alias', `docker.io=${ECR}`], `--alias docker.io=${ECR}: docker.io ${PUBLIC_ALIAS}`],
+    [['--alias', `ghcr.io=${ECR}`], `--alias ghcr.io=${ECR}: ghcr.io ${PUBLIC_ALIAS}`],
+    [['--alias', `us-docker.pkg.dev:443=${ECR}`], `--alias us-docker.pkg.dev:443=${ECR}: us-docker.pkg.dev:443 ${PUBLIC_ALIAS}`],
+    [['--registry', ECR, '--alias', `mcr.microsoft.com=${ECR}`], `--alias mcr.microsoft.com=${ECR}: mcr.microsoft.com ${PUBLIC_ALIAS}`],
+  ])('a host that is not ECR: the exact line, nothing written: %j', async (args, line) => {
+    const { home: HOME } = home();
+    const result = await configure(args, { HOME });
+    expect(result).toMatchObject({ code: 1, stdout: '', stderr: `ecr-login: ${line}\n` });
     expect(fs.readdirSync(HOME).filter((name) => name !== '.ecr')).toEqual([]);
     expect(fs.existsSync(path.join(HOME, '.ecr', 'config.json'))).toBe(false);
   });

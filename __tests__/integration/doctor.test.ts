@@ -337,13 +337,22 @@ describe('doctor HOST', () => {
     expect(check(report, 'helper-on-path')).toMatchObject({ status: 'FAIL', detail: expect.stringContaining('is not on PATH') });
   });
 
-  it('a host that is not ECR: ecr-token FAIL, registry skipped', async () => {
+  it('a public registry: ecr-token FAIL, registry skipped, and no alias offered (it would get the ECR token)', async () => {
     const { report } = await doctor(['ghcr.io'], { HOME: makeHome(), PATH: pathWithHelper(), ...emulator.env() });
     expect(check(report, 'ecr-token')).toMatchObject({
       status: 'FAIL',
-      detail: expect.stringContaining('ghcr.io is not an Amazon ECR registry host'),
+      detail: 'ghcr.io is not an Amazon ECR registry host, nor an alias of one, so the helper answers "credentials not found" for it',
+      fix: 'this helper routes Amazon ECR registries, whose tokens come from AWS; ghcr.io is a public registry: use docker login or its own credential helper for it',
     });
     expect(check(report, 'registry').status).toBe('SKIP');
+  });
+
+  it('another host that is not ECR: ecr-token FAIL, and an alias offered for a name of yours in front of ECR', async () => {
+    const { report } = await doctor(['registry.example.com'], { HOME: makeHome(), PATH: pathWithHelper(), ...emulator.env() });
+    expect(check(report, 'ecr-token')).toMatchObject({
+      status: 'FAIL',
+      fix: 'use the registry host as ECR names it (<account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws), or, if registry.example.com is a DNS name of yours that fronts one, make it an alias: docker-credential-ecr-login configure --alias registry.example.com=<registry host>',
+    });
   });
 
   it('a proxy in effect: the AWS calls and the registry go through it, and the proxy check says which variable chose it', async () => {

@@ -64,10 +64,12 @@ describe('responses, byte for byte, in the apiVersion of the request', () => {
   });
 
   it.each([
-    [`https://${HOST}:443/team/app:1`, HOST],
+    // kubelet's URLsMatch compares ports exactly: HOST alone would not match an image with :443.
+    [`https://${HOST}:443/team/app:1`, `${HOST}:443`],
+    [`${HOST}:443/team/app`, `${HOST}:443`],
     [`${HOST.toUpperCase()}/team/app`, HOST.toUpperCase()],
     [`${HOST}./team/app`, `${HOST}.`],
-  ])('keys auth by the host as the image spells it (kubelet matches it against the image): %s', async (image, key) => {
+  ])('keys auth by the host and port as the image spells them (kubelet matches it against the image): %s', async (image, key) => {
     const env = { HOME: makeTempDir(), ...emulator.env() };
     const out = await runProvider(['get-credentials'], request({ image }), env);
     expect(out).toMatchObject({ code: 0, stderr: '' });

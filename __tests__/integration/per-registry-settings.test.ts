@@ -197,17 +197,17 @@ describe('aliases', () => {
     expect(emulator.calls).toEqual([]);
   });
 
-  it('kubelet: an image on the alias host gets the registry token, keyed by the alias host', async () => {
-    const { env } = setup(settings);
-    const request = JSON.stringify({
-      kind: 'CredentialProviderRequest',
-      apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
-      image: 'registry.example.com/team/app',
-    });
+  it.each([
+    ['registry.example.com/team/app', 'registry.example.com'],
+    // The port stays in the key: kubelet compares it exactly, and would discard registry.example.com.
+    ['registry.example.com:5000/team/app', 'registry.example.com:5000'],
+  ])('kubelet: an image on the alias host (%s) gets the registry token, keyed by the alias host and port', async (image, key) => {
+    const { env } = setup({ ...settings, aliases: { ...settings.aliases, 'registry.example.com:5000': HOST_A } });
+    const request = JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion: 'credentialprovider.kubelet.k8s.io/v1', image });
     const out = await runProvider(['get-credentials'], request, env);
     expect(out).toMatchObject({ code: 0, stderr: '' });
     const password = emulator.issued[0]?.password;
-    expect(JSON.parse(out.stdout).auth).toEqual({ 'registry.example.com': { username: 'AWS', password } });
+    expect(JSON.parse(out.stdout).auth).toEqual({ [key]: { username: 'AWS', password } });
   });
 });
 

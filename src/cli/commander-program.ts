@@ -105,7 +105,12 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
     .option('--containers-auth', 'edit the auth file of podman, skopeo and buildah instead of the docker config')
     .option('--profile <name>', 'the AWS profile for the --registry hosts (settings file)')
     .option('--role-arn <arn>', 'a role to assume for the --registry hosts (settings file)')
-    .option('--alias <alias=host>', "another host name (CNAME, proxy) that takes an ECR registry's token (repeatable)", collect, [])
+    .option(
+      '--alias <alias=host>',
+      "a DNS name of yours in front of an ECR registry (CNAME, proxy), sent that registry's token (repeatable)",
+      collect,
+      [],
+    )
     .option('--dry-run', 'print the changes as a diff and write nothing')
     .option('--config <path>', 'the docker config or auth file to edit')
     .helpOption('-h, --help', 'describe configure')

@@ -6,6 +6,11 @@ export interface ServerUrl {
   readonly hostname: string;
   /** The port, when one was given and is not the scheme's default (443 without a scheme). */
   readonly port: number | undefined;
+  /**
+   * The host and port as the input spells them (letter case and a trailing dot kept; the port's
+   * digits, or undefined without any): what kubelet matches an image's `auth` key against.
+   */
+  readonly written: { readonly host: string; readonly port: string | undefined };
 }
 
 /** A scheme (`https:`, `unix:`), but not `host:` followed by a port. */
@@ -94,5 +99,6 @@ export function parseServerUrl(input: string): ServerUrl | undefined {
   if (url.hostname !== written.host.toLowerCase()) return undefined;
   const hostname = url.hostname.replace(/\.$/, '');
   if (hostname === '' || hostname.endsWith('.')) return undefined;
-  return { scheme: given, hostname, port: url.port === '' ? undefined : Number(url.port) };
+  const port = url.port === '' ? undefined : Number(url.port);
+  return { scheme: given, hostname, port, written: { host: written.host, port: written.port || undefined } };
 }

@@ -1,6 +1,8 @@
 import { ConfigError } from '../errors';
 import { exactObject, findDuplicateKey, matching, optional, recordOf, ShapeError, string } from '../json-shape';
+import { isPublicRegistryHost } from '../registry/is-public-registry-host';
 import { parseRegistry } from '../registry/parse-registry';
+import { parseServerUrl } from '../registry/parse-server-url';
 import { isRoleArn, PARTITIONS, ROLE_ARN_FORM } from './parse-role-arn';
 
 /**
@@ -51,6 +53,11 @@ export interface RegistryRule {
   readonly settings: RegistrySettings;
 }
 
+/**
+ * Another name for an ECR registry: a DNS name of the user's that fronts it (a CNAME, a
+ * pull-through proxy). Never an ECR host itself, nor a public registry's host
+ * (registry/is-public-registry-host): the alias host is sent the target's token.
+ */
 export interface Alias {
   /** Lower-case host name of the alias. */
   readonly host: string;
@@ -103,10 +110,20 @@ export function parseHostKey(key: string, glob: boolean): HostPattern | undefine
   const labels = host.split('.');
   const label = glob ? /^[a-z0-9*_-]{1,63}$/ : /^[a-z0-9_-]{1,63}$/;
   if (host.length > 253 || !labels.every((l) => label.test(l))) return undefined;
+  // A host is matched only as spelled: a form the URL readers could read as another host (a
+  // numeric IPv4 form such as 010.0.0.1 or 127.1, a port with a leading zero) names none.
+  if (!host.includes('*')) {
+    const read = parseServerUrl(key);
+    if (read === undefined || read.hostname !== host || read.written.port !== match[2]) return undefined;
+  }
   // 443 is HTTPS's own port: clients send `host:443` and `host` alike, and both reach the
   // registry as `host` (parseServerUrl drops a default port), so the key means `host`.
   return { key, labels, port: port === 443 ? undefined : port, isGlob: host.includes('*') };
 }
+
+/** Why an alias for a public registry's host is refused; shared with `configure`'s message. */
+export const PUBLIC_ALIAS_PROBLEM =
+  "is a public registry's host: an alias gets its ECR registry's token, which docker would then send with every pull from that registry; an alias must be a DNS name of yours that fronts an ECR registry (a CNAME or a pull-through proxy you run)";
 
 /** `… at position 77` (V8's JSON.parse message) with the line and column a person can find. */
 function withLineAndColumn(why: string, text: string): string {
@@ -156,7 +173,12 @@ export function parseSettings(text: string, file: string): Settings {
     const where = `${section}[${JSON.stringify(key)}]`;
     const glob = section === 'registries';
     const pattern = parseHostKey(key, glob);
-    if (!pattern) return fail(where, `is not a host name with an optional :port${glob ? ' (`*` may stand for any part of a label)' : ''}`);
+    if (!pattern) {
+      return fail(
+        where,
+        `is not a host name with an optional :port${glob ? ' (`*` may stand for any part of a label)' : ''}, written as every client reads it (IPv4 as a.b.c.d, no leading zero in the port)`,
+      );
+    }
     const normal = canonicalHost(pattern);
     const earlier = seen.get(normal);
     if (earlier !== undefined)
@@ -192,6 +214,9 @@ export function parseSettings(text: string, file: string): Settings {
       );
     }
     if (parseRegistry(key)) fail(where, 'is an Amazon ECR registry host itself: only other host names can be aliases');
+    // Docker sends an alias's credentials with every pull from the alias host: for docker.io
+    // or ghcr.io that would hand the ECR password to Docker Hub or GitHub.
+    if (isPublicRegistryHost(key)) fail(where, PUBLIC_ALIAS_PROBLEM);
     const registry = parseRegistry(target);
     if (Object.keys(parsed.aliases).some((k) => k.toLowerCase() === target.toLowerCase())) {
       fail(where, `names another alias (${target}): an alias must name an Amazon ECR registry host`);

@@ -1,10 +1,15 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { run } from '../../../src/main';
 import { parseCredentialProviderRequest } from '../../../src/protocol/kubelet/credential-provider-request';
 import { formatCredentialProviderResponse, halfRemainingSeconds } from '../../../src/protocol/kubelet/format-credential-provider-response';
 import { formatGoDuration } from '../../../src/protocol/kubelet/format-go-duration';
 import { EKS_MATCH_IMAGES, formatKubeletConfig } from '../../../src/protocol/kubelet/format-kubelet-config';
 import { parseImageRegistry } from '../../../src/registry/parse-image-registry';
 import { parseRegistry } from '../../../src/registry/parse-registry';
+import { createFakeClock, createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
 import { kubeletMatchesImage } from '../../helpers/kubelet-match-images';
+import { makeTempDir } from '../../helpers/temp-dir';
 
 const GROUP = 'credentialprovider.kubelet.k8s.io';
 
@@ -104,22 +109,27 @@ describe('formatCredentialProviderResponse', () => {
   });
 });
 
-describe('parseImageRegistry: the host as AWS’s plugin reads it (parseHostFromImageReference)', () => {
+describe('parseImageRegistry: the host as AWS’s plugin reads it (parseHostFromImageReference), the auth key as kubelet matches it', () => {
+  const ECR = '123456789123.dkr.ecr.us-west-2.amazonaws.com';
   it.each([
-    ['123456789123.dkr.ecr.us-west-2.amazonaws.com/foo/bar:1.0', '123456789123.dkr.ecr.us-west-2.amazonaws.com', true],
-    ['123456789123.dkr.ecr.us-west-2.amazonaws.com', '123456789123.dkr.ecr.us-west-2.amazonaws.com', true],
-    ['123456789123.dkr.ecr.us-west-2.amazonaws.com/public.ecr.aws/foo:latest', '123456789123.dkr.ecr.us-west-2.amazonaws.com', true],
-    ['123456789123.dkr.ecr.us-west-2.amazonaws.com:443/app', '123456789123.dkr.ecr.us-west-2.amazonaws.com', true],
-    ['https://123456789123.dkr.ecr.us-west-2.amazonaws.com/app', '123456789123.dkr.ecr.us-west-2.amazonaws.com', true],
-    ['public.ecr.aws/nginx/nginx:latest', 'public.ecr.aws', true],
-    ['123456789123.DKR.ECR.US-WEST-2.AMAZONAWS.COM/app', '123456789123.DKR.ECR.US-WEST-2.AMAZONAWS.COM', true],
-    ['registry.k8s.io/foo:latest', 'registry.k8s.io', false],
-    ['http://foobar', 'foobar', false],
-    ['[::1]:5000/app', '[::1]', false],
-    ['123456789123.dkr.ecr.us-west-2.amazonaws.com./app', '123456789123.dkr.ecr.us-west-2.amazonaws.com.', true],
-  ])('%s -> %s', (image, host, isEcr) => {
+    [`${ECR}/foo/bar:1.0`, ECR, ECR, true],
+    [ECR, ECR, ECR, true],
+    [`${ECR}/public.ecr.aws/foo:latest`, ECR, ECR, true],
+    // AWS's plugin drops the port; kubelet compares it, so the key keeps it as written.
+    [`${ECR}:443/app`, ECR, `${ECR}:443`, true],
+    [`${ECR}:/app`, ECR, ECR, true],
+    [`https://${ECR}/app`, ECR, ECR, true],
+    ['public.ecr.aws/nginx/nginx:latest', 'public.ecr.aws', 'public.ecr.aws', true],
+    [`${ECR.toUpperCase()}/app`, ECR.toUpperCase(), ECR.toUpperCase(), true],
+    ['registry.k8s.io/foo:latest', 'registry.k8s.io', 'registry.k8s.io', false],
+    ['Registry.Example.com:5000/team/app', 'Registry.Example.com', 'Registry.Example.com:5000', false],
+    ['http://foobar', 'foobar', 'foobar', false],
+    ['[::1]:5000/app', '[::1]', '[::1]:5000', false],
+    [`${ECR}./app`, `${ECR}.`, `${ECR}.`, true],
+  ])('%s -> %s, auth key %s', (image, host, authKey, isEcr) => {
     const parsed = parseImageRegistry(image);
     expect(parsed?.host).toBe(host);
+    expect(parsed?.authKey).toBe(authKey);
     expect(parsed?.registry !== undefined).toBe(isEcr);
   });
 
@@ -218,5 +228,85 @@ describe('matchImages, by kubelet’s own matching rules', () => {
     expect(kubeletMatchesImage('registry.io:8080/path', 'registry.io/path/app')).toBe(false);
     expect(kubeletMatchesImage('registry.io/path', 'registry.io/other')).toBe(false);
     expect(kubeletMatchesImage('app*.k8s.io', 'app1.k8s.io')).toBe(true);
+  });
+});
+
+describe('auth keys, by kubelet’s own matching: every key the provider answers matches the image it was asked for', () => {
+  const ECR = '111122223333.dkr.ecr.us-east-1.amazonaws.com';
+  const aliases = { 'registry.example.com': ECR, 'registry.example.com:5000': ECR, 'proxy.example.com:8443': 'public.ecr.aws' };
+
+  /** The provider and kubelet-config, in process, with a settings file of aliases and a fake token source. */
+  function setup() {
+    const home = makeTempDir();
+    const cacheDir = path.join(home, 'cache');
+    fs.mkdirSync(cacheDir, { mode: 0o700 });
+    fs.writeFileSync(path.join(cacheDir, 'config.json'), JSON.stringify({ aliases }), { mode: 0o600 });
+    const clock = createFakeClock();
+    const source = createFakeTokenSource(clock.now);
+    const invoke = async (args: string[], input = '') => {
+      const stdout = createSink();
+      const stderr = createSink();
+      const code = await run(
+        args,
+        { stdin: stdinOf(input), stdout, stderr },
+        {
+          env: { AWS_ECR_CACHE_DIR: cacheDir },
+          programName: 'ecr-credential-provider',
+          homeDir: home,
+          version: '9.8.7',
+          now: clock.now,
+          loadTokenSource: async () => source,
+          createKeychain: createFakeKeychain,
+        },
+      );
+      return { code, stdout: stdout.text(), stderr: stderr.text() };
+    };
+    return { invoke };
+  }
+
+  const authKeys = async (invoke: ReturnType<typeof setup>['invoke'], image: string): Promise<string[]> => {
+    const out = await invoke(['get-credentials'], JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion: `${GROUP}/v1`, image }));
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    return Object.keys(JSON.parse(out.stdout).auth as object);
+  };
+
+  // Images as kubelet sends them: the repository, no scheme, no tag.
+  it.each([
+    [`${ECR}/team/app`, ECR],
+    [`${ECR.toUpperCase()}/app`, ECR.toUpperCase()],
+    [`${ECR}:443/app`, `${ECR}:443`],
+    ['public.ecr.aws/nginx/nginx', 'public.ecr.aws'],
+    ['registry.example.com/app', 'registry.example.com'],
+    ['registry.example.com:443/app', 'registry.example.com:443'],
+    ['registry.example.com:5000/team/app', 'registry.example.com:5000'],
+    ['Registry.Example.com:5000/app', 'Registry.Example.com:5000'],
+    ['proxy.example.com:8443/nginx/nginx', 'proxy.example.com:8443'],
+  ])('%s -> auth key %s', async (image, expected) => {
+    const { invoke } = setup();
+    const keys = await authKeys(invoke, image);
+    expect(keys).toEqual([expected]);
+    for (const key of keys) expect(kubeletMatchesImage(key, image)).toBe(true);
+  });
+
+  it('kubelet-config sends the provider the images of every alias, and kubelet takes the keys it answers for them', async () => {
+    const { invoke } = setup();
+    const config = await invoke(['kubelet-config']);
+    expect(config).toMatchObject({ code: 0, stderr: '' });
+    const matchImages = [...config.stdout.matchAll(/^ {6}- "(.+)"$/gm)].map((m) => m[1] ?? '');
+    expect(matchImages.slice(EKS_MATCH_IMAGES.length)).toEqual([
+      'registry.example.com',
+      'registry.example.com:5000',
+      'proxy.example.com:8443',
+    ]);
+    for (const image of [
+      `${ECR}/team/app`,
+      'registry.example.com/app',
+      'registry.example.com:5000/team/app',
+      'proxy.example.com:8443/nginx/nginx',
+    ]) {
+      expect(matchImages.filter((pattern) => kubeletMatchesImage(pattern, image))).toHaveLength(1);
+      const keys = await authKeys(invoke, image);
+      expect(keys.filter((key) => kubeletMatchesImage(key, image))).toEqual(keys);
+    }
   });
 });

@@ -19,7 +19,16 @@ describe('parseServerUrl', () => {
     ['localhost:65535', { scheme: undefined, hostname: 'localhost', port: 65535 }],
     ['registry.example.com:', { scheme: undefined, hostname: 'registry.example.com', port: undefined }],
   ])('%j', (input, expected) => {
-    expect(parseServerUrl(input)).toEqual(expected);
+    expect(parseServerUrl(input)).toMatchObject(expected);
+  });
+
+  it.each([
+    ['  Registry.Example.com.:5000/x', { host: 'Registry.Example.com.', port: '5000' }],
+    ['https://bob:pw@registry.example.com:443/x', { host: 'registry.example.com', port: '443' }],
+    ['[::1]/x', { host: '[::1]', port: undefined }],
+    ['registry.example.com:', { host: 'registry.example.com', port: undefined }],
+  ])('%j is written as %j', (input, written) => {
+    expect(parseServerUrl(input)?.written).toEqual(written);
   });
 
   it.each([

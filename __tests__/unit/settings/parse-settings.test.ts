@@ -158,6 +158,14 @@ describe('parseSettings', () => {
       json({ registries: { [HOST]: { profile: 'a' }, [`${HOST}:443`]: { profile: 'b' } } }),
       `registries["${HOST}:443"] repeats registries["${HOST}"]`,
     ],
+    // Alias keys match only as spelled: forms the URL readers would read as other hosts name none.
+    [
+      json({ aliases: { '010.0.0.1': HOST } }),
+      'aliases["010.0.0.1"] is not a host name with an optional :port, written as every client reads it',
+    ],
+    [json({ aliases: { '127.1': HOST } }), 'aliases["127.1"] is not a host name'],
+    [json({ aliases: { '2130706433': HOST } }), 'aliases["2130706433"] is not a host name'],
+    [json({ aliases: { 'mirror.example.com:05000': HOST } }), 'aliases["mirror.example.com:05000"] is not a host name'],
     // A host key that is no ECR registry (a misspelt account or domain) would never be used.
     [
       json({ registries: { '12345678901.dkr.ecr.us-east-1.amazonaws.com': { roleArn: ROLE } } }),
@@ -172,6 +180,39 @@ describe('parseSettings', () => {
   ])('rejects %s with one line naming the file and the field', (text, expected) => {
     expect(problem(text)).toContain(prefix + expected);
     expect(problem(text)).not.toContain('\n');
+  });
+});
+
+describe('an alias is never a public registry (docker would send it the ECR token with every pull)', () => {
+  it.each([
+    'docker.io',
+    'index.docker.io',
+    'registry-1.docker.io',
+    'registry.hub.docker.com',
+    'ghcr.io',
+    'quay.io',
+    'gcr.io',
+    'us.gcr.io',
+    'k8s.gcr.io',
+    'us-docker.pkg.dev',
+    'registry.k8s.io',
+    'mcr.microsoft.com',
+    'registry.gitlab.com',
+    'myregistry.azurecr.io',
+    // Any letter case and any port: clients send all of them to the same registry.
+    'GHCR.io',
+    'docker.io:5000',
+    'quay.io:443',
+  ])('aliases[%j] is refused with one line naming the file and the key', (alias) => {
+    expect(problem(json({ aliases: { [alias]: HOST } }))).toBe(
+      `${prefix}aliases[${JSON.stringify(alias)}] is a public registry's host: an alias gets its ECR registry's token, which docker would then send with every pull from that registry; an alias must be a DNS name of yours that fronts an ECR registry (a CNAME or a pull-through proxy you run)`,
+    );
+  });
+
+  it.each(['public.ecr.aws', 'ecr-public.aws.com'])('aliases[%j] is refused as an ECR host itself', (alias) => {
+    expect(problem(json({ aliases: { [alias]: HOST } }))).toBe(
+      `${prefix}aliases[${JSON.stringify(alias)}] is an Amazon ECR registry host itself: only other host names can be aliases`,
+    );
   });
 });
 
@@ -339,5 +380,25 @@ describe('loadSettings', () => {
     expect(() => loadSettings({ path: file, fromEnv: false })).toThrow(
       `invalid settings file ${file}: aliases["registry.example.com"] must be`,
     );
+  });
+});
+
+describe('an alias written as an IP address matches that spelling only', () => {
+  const settings = parseSettings(
+    JSON.stringify({ aliases: { '10.0.0.1:5000': '123456789012.dkr.ecr.us-east-1.amazonaws.com' } }),
+    '/s.json',
+  );
+  it.each([
+    ['10.0.0.1:5000', true],
+    ['https://10.0.0.1:5000/v2/', true],
+    ['10.0.0.1', false],
+    ['10.0.0.01:5000', false],
+    ['0x0a.0.0.1:5000', false],
+    ['10.1:5000', false],
+    ['167772161:5000', false],
+    ['[::ffff:10.0.0.1]:5000', false],
+    ['10.0.0.1:05000', false],
+  ])('%s: %s', (input, matches) => {
+    expect(selectRegistryTarget(input, settings) !== undefined).toBe(matches);
   });
 });

@@ -1,7 +1,8 @@
 import { UsageError } from '../../errors';
+import { isPublicRegistryHost } from '../../registry/is-public-registry-host';
 import { parseRegistry } from '../../registry/parse-registry';
 import { describeRoleArnProblem, quotePrefix, ROLE_ARN_FORM } from '../../settings/parse-role-arn';
-import { PROFILE_NAME, parseHostKey } from '../../settings/parse-settings';
+import { PROFILE_NAME, PUBLIC_ALIAS_PROBLEM, parseHostKey } from '../../settings/parse-settings';
 import { layoutOf, objectAt, parseConfigObject } from './edit-client-config';
 import { findEntry, formatJsonDocument, jsonString, setEntry, stringValue } from './json-document';
 
@@ -49,8 +50,9 @@ export function checkRegistryPattern(pattern: string): string {
 }
 
 /**
- * Parses `--alias ALIAS=HOST`: ALIAS a host name that is not ECR's, HOST an ECR registry host.
- * Both are returned in lower case (HOST without scheme or path).
+ * Parses `--alias ALIAS=HOST`: ALIAS a host name that is neither ECR's nor a public
+ * registry's (a DNS name of the user's in front of ECR), HOST an ECR registry host. Both are
+ * returned in lower case (HOST without scheme or path).
  */
 export function parseAliasOption(value: string): { alias: string; target: string } {
   const [alias = '', target = '', ...rest] = value.split('=');
@@ -62,6 +64,8 @@ export function parseAliasOption(value: string): { alias: string; target: string
   const lowerAlias = parsed.port === undefined ? parsed.labels.join('.') : `${parsed.labels.join('.')}:${parsed.port}`;
   if (parseRegistry(lowerAlias))
     throw new UsageError(`--alias ${alias}: that is an Amazon ECR host already; an alias is another name (a CNAME, a proxy)`);
+  // The settings loader refuses it too (a hand-written file); here it is said before anything is written.
+  if (isPublicRegistryHost(lowerAlias)) throw new UsageError(`--alias ${alias}=${target}: ${alias} ${PUBLIC_ALIAS_PROBLEM}`);
   const registry = parseRegistry(target);
   if (!registry)
     throw new UsageError(

@@ -4,6 +4,7 @@ import { ConfigError, UsageError } from '../../errors';
 import type { Locker } from '../../lock/locker';
 import { withLock } from '../../lock/with-lock';
 import type { Logger } from '../../log';
+import { isPublicRegistryHost } from '../../registry/is-public-registry-host';
 import { parseRegistry } from '../../registry/parse-registry';
 import { parseSettings } from '../../settings/parse-settings';
 import { DOCKER_HELPER_PROGRAM } from '../find-on-path';
@@ -87,6 +88,23 @@ function hostOf(value: string): string {
 }
 
 /**
+ * Why `--registry HOST` is refused for a host that is not ECR's: what this helper is for,
+ * and what to do instead. An alias is offered only for a host that could be the user's own
+ * name in front of ECR; for a public registry (Docker Hub, ghcr.io, …) it would send the ECR
+ * token to that registry with every pull, so `configure --alias` and the settings file refuse
+ * it, and it is not suggested.
+ */
+function formatNotEcrRegistry(value: string, host: string, withSettings: boolean): string {
+  const refused = `--registry ${value} is not an Amazon ECR registry host${withSettings ? ', so a profile or role for it would never be used' : ''}`;
+  const purpose =
+    'this helper routes Amazon ECR registries (<account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws), whose tokens come from AWS';
+  if (isPublicRegistryHost(host))
+    return `${refused}: ${purpose}; ${host} is a public registry: use docker login or its own credential helper for it`;
+  const alias = `--alias ${host}=<ECR host>${withSettings ? ' and give the profile or role to the ECR host' : ''}`;
+  return `${refused}: ${purpose}; if ${host} is a DNS name of yours that fronts an ECR registry (a CNAME or a pull-through proxy you run), use ${alias}`;
+}
+
+/**
  * Turns the options into the edits they ask for, refusing contradictions and anything the
  * helper could not serve, before any file is read.
  */
@@ -116,12 +134,8 @@ function planRequest(options: ConfigureOptions): { hosts: string[]; settings: Se
     const isGlob = host.includes('*');
     const isEcr = parseRegistry(host) !== undefined;
     if (withSettings) {
-      if (!isGlob && !isEcr) {
-        // Such an entry would never be used: only ECR hosts get tokens, and an alias takes its target's entry.
-        throw new UsageError(
-          `--registry ${value} is not an Amazon ECR registry host, so a profile or role for it would never be used; for another name in front of one, use --alias ${host}=<ECR host> and give the profile or role to the ECR host`,
-        );
-      }
+      // Such an entry would never be used: only ECR hosts get tokens, and an alias takes its target's entry.
+      if (!isGlob && !isEcr) throw new UsageError(formatNotEcrRegistry(value, host, true));
       registries.push({ pattern: checkRegistryPattern(host), ...(profile && { profile }), ...(roleArn && { roleArn }) });
       // Docker matches credHelpers keys exactly: a glob gets its settings only.
       if (!isGlob) hosts.push(host);
@@ -132,11 +146,7 @@ function planRequest(options: ConfigureOptions): { hosts: string[]; settings: Se
         `--registry ${value}: docker matches credHelpers by exact host name, so a glob cannot go there; list the hosts, or use --creds-store (every registry) or --all-ecr`,
       );
     }
-    if (!isEcr) {
-      throw new UsageError(
-        `--registry ${value} is not an Amazon ECR registry host (<account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws); for another name in front of one, use --alias ${host}=<ECR host>`,
-      );
-    }
+    if (!isEcr) throw new UsageError(formatNotEcrRegistry(value, host, false));
     hosts.push(host);
   }
   const aliases = options.alias.map(parseAliasOption);

@@ -3,6 +3,7 @@ import type { AuthorizationToken, TokenRequestOptions } from '../../aws/token-so
 import type { ClientEnv } from '../../config';
 import { HelperError, KeychainUnavailableError, TokenFetchError } from '../../errors';
 import { redact } from '../../log';
+import { isPublicRegistryHost } from '../../registry/is-public-registry-host';
 import { parseRegistry, type Registry } from '../../registry/parse-registry';
 import { type RegistryCredentials, resolveRegistryCredentials } from '../../resolver/registry-credentials';
 import { checkPrivateDirectory } from '../../safe-fs';
@@ -234,10 +235,15 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
     const ecrCheck = async (): Promise<CheckResult> => {
       if (host === undefined) return skip('ecr-token', 'no registry given');
       if (registry === undefined) {
+        const name = hostKey ?? host;
+        // Never an alias for a public registry: docker would send it the ECR token with every pull (configure refuses it).
+        const fix = isPublicRegistryHost(name)
+          ? `this helper routes Amazon ECR registries, whose tokens come from AWS; ${name} is a public registry: use docker login or its own credential helper for it`
+          : `use the registry host as ECR names it (<account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws), or, if ${name} is a DNS name of yours that fronts one, make it an alias: docker-credential-ecr-login configure --alias ${name}=<registry host>`;
         return fail(
           'ecr-token',
           `${host} is not an Amazon ECR registry host, nor an alias of one, so the helper answers "credentials not found" for it`,
-          `use the registry host as ECR names it (<account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws), or, if ${hostKey ?? host} fronts one, make it an alias: docker-credential-ecr-login configure --alias ${hostKey ?? host}=<registry host>`,
+          fix,
         );
       }
       const source = await services.loadTokenSource();

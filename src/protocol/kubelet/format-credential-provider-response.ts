@@ -1,7 +1,7 @@
 import { formatGoDuration } from './format-go-duration';
 
 export interface ProviderCredentials {
-  /** The `auth` key: the image's registry host. */
+  /** The `auth` key: the image's registry host, and its port when the image has one (kubelet compares ports exactly). */
   readonly host: string;
   readonly username: string;
   readonly password: string;

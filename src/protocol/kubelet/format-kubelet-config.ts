@@ -29,7 +29,11 @@ export interface KubeletConfigOptions {
   readonly name: string;
   /** Add `tokenAttributes` so kubelet sends the pod's service account token (service-account mode). */
   readonly serviceAccount: boolean;
-  /** Alias hosts (`host[:port]`) of the settings file: kubelet must send their images too. */
+  /**
+   * Alias hosts (`host[:port]`) of the settings file: kubelet must send their images too. The
+   * port is the one the provider answers `auth` with for `host:port/app`; kubelet compares ports
+   * exactly, so `host` (an alias without a port, or with 443) matches `host/app`, not `host:443/app`.
+   */
   readonly aliases?: readonly string[];
 }
 

@@ -33,10 +33,12 @@ function selectRoleArn(request: CredentialProviderRequest, envRoleArn: string | 
 
 /**
  * Answers one CredentialProviderRequest (kubelet's image credential provider protocol):
- * request JSON in, response JSON out. An image on an alias host (the settings file) gets the
- * target registry's token under the alias host; the registry's profile or role applies. Without a service account token — or without a role for
- * it — the token comes from the node's identity through the shared cache, locks and single
- * flight, as in docker mode; with both, from the assumed role, never through the cache.
+ * request JSON in, response JSON out. The `auth` key is the image's host and port as kubelet
+ * matches them (registry/parse-image-registry). An image on an alias host (the settings file)
+ * gets the target registry's token under the alias host; the registry's profile or role
+ * applies. Without a service account token — or without a role for it — the token comes from
+ * the node's identity through the shared cache, locks and single flight, as in docker mode;
+ * with both, from the assumed role, never through the cache.
  * Problems are thrown as `HelperError`s; `main` writes them on stderr, nothing on stdout.
  */
 export async function handleCredentialProviderRequest(input: string, services: HelperServices): Promise<string> {
@@ -44,7 +46,7 @@ export async function handleCredentialProviderRequest(input: string, services: H
   const image = parseImageRegistry(request.image);
   if (!image)
     throw new InvalidInputError(`invalid CredentialProviderRequest: image ${JSON.stringify(request.image)} names no registry host`);
-  // An image on an alias host gets its target registry's token, keyed by the alias host in `auth`.
+  // An image on an alias host gets its target registry's token, keyed by the alias host (and port) in `auth`.
   const target = selectRegistryTarget(request.image, services.settings());
   if (!target) {
     throw new InvalidInputError(
@@ -57,14 +59,15 @@ export async function handleCredentialProviderRequest(input: string, services: H
   let token: ResolvedToken;
   if (request.serviceAccountToken && roleArn) {
     // The pod's role, not the node's per-registry settings: the token belongs to that service account.
-    services.logger.info(`kubelet: ${image.host} as ${roleArn} (service account token)`);
+    services.logger.info(`kubelet: ${image.authKey} as ${roleArn} (service account token)`);
     token = await resolveTokenWithWebIdentity(target.registry, { roleArn, token: request.serviceAccountToken }, services);
   } else {
     if (request.serviceAccountToken) services.logger.info(`kubelet: no role for the service account token; using the node's identity`);
     token = await resolveToken(target.registry, { ...services, identity, request: tokenRequest });
   }
   return formatCredentialProviderResponse(request.apiVersion, {
-    host: image.host,
+    // Port included, unlike AWS's plugin: kubelet discards a key whose port differs from the image's.
+    host: image.authKey,
     username: token.username,
     password: token.password,
     cacheSeconds: halfRemainingSeconds(token.expiresAt, services.now()),

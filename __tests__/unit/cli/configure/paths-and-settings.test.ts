@@ -97,6 +97,38 @@ describe('settings entries', () => {
     expect(() => parseAliasOption(value)).toThrow(message);
   });
 
+  // Docker would send the ECR token with every pull from these registries.
+  it.each([
+    'docker.io',
+    'index.docker.io',
+    'registry-1.docker.io',
+    'registry.hub.docker.com',
+    'ghcr.io',
+    'quay.io',
+    'gcr.io',
+    'us.gcr.io',
+    'k8s.gcr.io',
+    'us-docker.pkg.dev',
+    'registry.k8s.io',
+    'mcr.microsoft.com',
+    'registry.gitlab.com',
+    'myregistry.azurecr.io',
+    'GHCR.IO',
+    'quay.io:5000',
+  ])('--alias %s=<ECR host> is refused: a public registry', (alias) => {
+    expect(() => parseAliasOption(`${alias}=${ECR}`)).toThrow(
+      new UsageError(
+        `--alias ${alias}=${ECR}: ${alias} is a public registry's host: an alias gets its ECR registry's token, which docker would then send with every pull from that registry; an alias must be a DNS name of yours that fronts an ECR registry (a CNAME or a pull-through proxy you run)`,
+      ),
+    );
+  });
+
+  it.each(['public.ecr.aws', 'ecr-public.aws.com'])('--alias %s=<ECR host> is refused: an ECR host already', (alias) => {
+    expect(() => parseAliasOption(`${alias}=${ECR}`)).toThrow(
+      new UsageError(`--alias ${alias}: that is an Amazon ECR host already; an alias is another name (a CNAME, a proxy)`),
+    );
+  });
+
   it.each([
     'arn:aws:iam::123456789012:role/puller',
     'arn:aws-cn:iam::123456789012:role/path/to/x',
