@@ -78,7 +78,7 @@ const shipped = [
     plugins: [chunkImports, nobleWebCrypto],
   },
   ...CHUNKS.map((chunk) => ({ entryPoints: [chunk.source], outfile: `dist/${chunk.out}`, plugins: [] })),
-  // The thread that makes the native keychain calls (src/keychain/os-keychain.ts starts it).
+  // The process that makes the native keychain calls (src/keychain/os-keychain.ts starts it).
   { entryPoints: ['src/keychain/keychain-worker.ts'], outfile: 'dist/keychain-worker.js', plugins: [] },
 ];
 const devTools = [

@@ -6,8 +6,9 @@
 // - Bun is the devDependency `bun`, whose platform package (@oven/bun-<os>-<arch>[-musl])
 //   carries the binary: nothing is downloaded here (scripts/find-bun.js finds it).
 // - Embedded: the bundle with its lazy chunks (vendor-*.js, required by relative path, so Bun
-//   compiles them in; `require` stays lazy), the keychain worker (a second entry point: Bun
-//   serves it to `new Worker` from /$bunfs/root/, see src/entry/locate-program.ts) and the
+//   compiles them in; `require` stays lazy), the keychain worker (a second entry point, at
+//   /$bunfs/root/: the executable started with its hidden keychain argument requires it, see
+//   src/entry/locate-program.ts) and the
 //   @napi-rs/keyring addon of this platform (extracted by Bun when first loaded).
 // - --bytecode: compiled ahead of time, for the start-up a credential helper needs.
 // - --compile-jit-policy=100: JavaScriptCore tiers code up to its JIT a hundred times later.

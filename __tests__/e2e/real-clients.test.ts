@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { EMULATOR_ACCOUNT, TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
 import { type Client, describeEndToEnd, findDockerClis, findSkopeo, SYSTEM_CA_BUNDLE } from '../helpers/e2e/requirements';
@@ -257,6 +258,58 @@ describeEndToEnd('end to end: real clients, a real registry, AWS by its real nam
       /unable to verify the first certificate|unable to get local issuer certificate|self[- ]signed certificate/,
     );
     expect(await world().calls()).toEqual([]);
+  });
+
+  describe('a keychain that never answers (a silent D-Bus peer), with the keychain backend', () => {
+    let bus: { path: string; close: () => Promise<void> } | undefined;
+    beforeAll(async () => {
+      const socketPath = path.join(makeTempDir(), 'silent-bus');
+      const sockets = new Set<net.Socket>();
+      const server = net.createServer((socket) => {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+      });
+      await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+      bus = {
+        path: socketPath,
+        close: () =>
+          new Promise<void>((resolve) => {
+            for (const socket of sockets) socket.destroy();
+            server.close(() => resolve());
+          }),
+      };
+    });
+    afterAll(() => bus?.close());
+    const silentEnv = (home: string) => ({
+      ...world().env(home),
+      DBUS_SESSION_BUS_ADDRESS: `unix:path=${bus?.path}`,
+      AWS_ECR_CACHE_BACKEND: 'keychain',
+      AWS_ECR_COMMAND_TIMEOUT: '4',
+    });
+
+    // The helper answers with the token and exits 0; a status that is not 0 would make the
+    // client print the helper's stdout, the token, in its error.
+    it('skopeo inspect through credHelpers succeeds, and no token is anywhere in its output', async () => {
+      await ensurePushed();
+      const out = await skopeo(silentEnv(world().newHome()), 'inspect', `docker://${imageRef(REGISTRY)}`);
+      expect(out).toMatchObject({ code: 0 });
+      expect(`${out.stdout}${out.stderr}`).not.toContain(world().registryPassword.slice(0, 72));
+    }, 30_000);
+
+    it.each(DOCKER_CLIS.length > 0 ? DOCKER_CLIS : [{ file: 'docker', version: 'none found' }])(
+      'docker $version through credsStore: manifest inspect succeeds, and no token is in its output',
+      async (cli) => {
+        const digest = await ensureDockerFormatPushed();
+        const home = world().newHome({ credHelpers: false });
+        fs.mkdirSync(path.join(home, '.docker'), { mode: 0o700 });
+        fs.writeFileSync(path.join(home, '.docker', 'config.json'), JSON.stringify({ credsStore: 'ecr-login' }));
+        const out = await world().run(cli.file, ['manifest', 'inspect', '--verbose', DOCKER_FORMAT_REF], { env: silentEnv(home) });
+        expect(out).toMatchObject({ code: 0 });
+        expect(JSON.parse(out.stdout)).toMatchObject({ Descriptor: { digest } });
+        expect(`${out.stdout}${out.stderr}`).not.toContain(world().registryPassword.slice(0, 72));
+      },
+      30_000,
+    );
   });
 
   it('nothing outside the namespace changed: the machine’s /etc/hosts, CA bundle and /var/lib/containers', () => {

@@ -132,19 +132,19 @@ export function createFakeKeychain(): Keychain & { items: Map<string, string>; u
           'no usable Secret Service keychain (test): run one',
         );
     },
-    get(service: string, account: string) {
+    async get(service: string, account: string) {
       fake.check();
       return items.get(`${service}\0${account}`);
     },
-    set(service: string, account: string, secret: string) {
+    async set(service: string, account: string, secret: string) {
       fake.check();
       items.set(`${service}\0${account}`, secret);
     },
-    delete(service: string, account: string) {
+    async delete(service: string, account: string) {
       fake.check();
       return items.delete(`${service}\0${account}`);
     },
-    list(service: string) {
+    async list(service: string) {
       fake.check();
       return [...items]
         .filter(([k]) => k.startsWith(`${service}\0`))

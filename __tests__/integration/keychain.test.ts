@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { runLoadScenario } from '../helpers/load-scenario';
 import { describeOnLinux } from '../helpers/platform';
-import { runHelper } from '../helpers/run-helper';
+import { runHelper, runProvider } from '../helpers/run-helper';
 import { describeWithSecretService, startTestSession, type TestSession } from '../helpers/secret-service';
 import { startSilentServer } from '../helpers/silent-server';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -259,16 +259,34 @@ describeOnLinux('a keychain that never answers (a D-Bus peer that accepts and st
   const SILENT =
     'no usable Secret Service keychain (it did not answer within 3 s): run one (e.g. gnome-keyring) in your D-Bus session and unlock it';
 
-  // The native call stays stuck in its thread, so after answering the process ends itself
-  // (killed) rather than wait for it: clients read the answer, and the status is a failure.
-  it('list answers without the keychain', async () => {
+  // The native call is stuck in the keychain process, which the helper kills at the keychain's
+  // deadline: nothing of it stays in the helper, which exits with its answer's own status.
+  // (A status that is not 0 makes clients print stdout in their error: for a token, that
+  // printed the token.)
+  it('list answers without the keychain, and exits 0', async () => {
     const out = await runHelper(['list'], '', env());
-    expect(out).toMatchObject({ stdout: '{}\n', stderr: '', signal: 'SIGKILL' });
+    expect(out).toMatchObject({ code: 0, signal: null, stdout: '{}\n', stderr: '' });
   });
 
-  it('get for another registry answers not-found, with the reason', async () => {
+  it('get for another registry answers not-found, with the reason, exit 1 (no signal)', async () => {
     const out = await runHelper(['get'], 'ghcr.io', env());
-    expect(out).toMatchObject({ stdout: NOT_FOUND, stderr: `ecr-login: ${SILENT}\n`, signal: 'SIGKILL' });
+    expect(out).toMatchObject({ code: 1, signal: null, stdout: NOT_FOUND, stderr: `ecr-login: ${SILENT}\n` });
+  });
+
+  it('erase for another registry fails with the keychain’s reason, exit 1 (no signal)', async () => {
+    const out = await runHelper(['erase'], 'ghcr.io', env());
+    expect(out).toMatchObject({ code: 1, signal: null, stdout: `ecr-login cannot erase credentials for ghcr.io: ${SILENT}\n` });
+  });
+
+  it('a kubelet request with the keychain backend gets its token, and exits 0', async () => {
+    const request = JSON.stringify({
+      kind: 'CredentialProviderRequest',
+      apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+      image: `${HOST}/app`,
+    });
+    const out = await runProvider(['get-credentials'], request, { ...env(), AWS_ECR_CACHE_BACKEND: 'keychain' });
+    expect(out).toMatchObject({ code: 0, signal: null, stderr: '' });
+    expect(JSON.parse(out.stdout).auth[HOST].password).toBe(emulator.issued[0]?.password);
   });
 
   it('doctor with a silent STS too: the report, keychain FAIL included, comes within AWS_ECR_COMMAND_TIMEOUT', async () => {
@@ -292,8 +310,9 @@ describeOnLinux('a keychain that never answers (a D-Bus peer that accepts and st
     }
   });
 
-  it('an ECR get with the keychain backend still gets its token', async () => {
+  it('an ECR get with the keychain backend still gets its token, and exits 0', async () => {
     const out = await runHelper(['get'], HOST, { ...env(), AWS_ECR_CACHE_BACKEND: 'keychain' });
+    expect(out).toMatchObject({ code: 0, signal: null });
     expect(JSON.parse(out.stdout).Secret).toBe(emulator.issued[0]?.password);
     expect(out.stderr).toBe(`ecr-login: not caching tokens: ${SILENT}; or set AWS_ECR_CACHE_BACKEND=file to cache them in a file\n`);
   });

@@ -4,7 +4,7 @@ import { version } from '../../package.json';
 import { createEcrTokenSource } from '../aws/create-ecr-token-source';
 import { createOsKeychain } from '../keychain/os-keychain';
 import { run } from '../main';
-import { locateProgram } from './locate-program';
+import { isEmbedded, KEYCHAIN_WORKER_ARG, locateProgram } from './locate-program';
 import { createProcessIo } from './process-io';
 import { resolveHomeDir } from './resolve-home-dir';
 
@@ -18,41 +18,45 @@ import { resolveHomeDir } from './resolve-home-dir';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 let abandoned = false;
+const EMBEDDED = isEmbedded(process.argv);
 const program = locateProgram(process.argv, process.argv0, __dirname, process.execPath);
 
-run(process.argv.slice(2), createProcessIo(), {
-  env: process.env,
-  programName: program.name,
-  programFile: program.file,
-  // HOME first, on Windows too, as the AWS SDK reads it (see resolveHomeDir).
-  homeDir: resolveHomeDir(process.env, process.platform, homedir),
-  version,
-  now: Date.now,
-  createKeychain: (options) =>
-    createOsKeychain({
-      platform: process.platform,
-      workerFile: program.workerFile,
-      ...options,
-      onStuck: () => (abandoned = true),
-    }),
-  loadTokenSource: async (logger) => createEcrTokenSource({ logger }),
-  onAbandoned: () => {
-    abandoned = true;
-  },
-}).then(
-  (code) => {
-    // Exit now, not when the event loop drains: an abandoned request or lock refresh must not
-    // keep the process (and the client waiting on it) alive. Output was written synchronously.
-    // After a deadline, work may be stuck in libuv's thread pool (a FIFO some library opened,
-    // a silent DNS server), and a normal exit waits for those threads: the process ends itself
-    // with SIGKILL instead — a failure status either way, which is all clients look at. (On
-    // Windows, SIGKILL is TerminateProcess: exit status 1, at once, threads and all.)
-    if (abandoned) process.kill(process.pid, 'SIGKILL');
-    process.exit(code);
-  },
-  () => {
-    // Only if run() itself broke: the docker protocol's safe answer (kubelet reads only the exit code then).
-    if (program.name !== 'ecr-credential-provider') writeSync(1, 'credentials not found in native keychain\n');
-    process.exit(1);
-  },
-);
+if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
+  // The single-file executable started as its own keychain process (os-keychain.ts): serve
+  // keychain requests on stdin, nothing else.
+  (require(program.workerFile) as { serveKeychainRequests: () => void }).serveKeychainRequests();
+} else {
+  run(process.argv.slice(2), createProcessIo(), {
+    env: process.env,
+    programName: program.name,
+    programFile: program.file,
+    // HOME first, on Windows too, as the AWS SDK reads it (see resolveHomeDir).
+    homeDir: resolveHomeDir(process.env, process.platform, homedir),
+    version,
+    now: Date.now,
+    createKeychain: (options) => createOsKeychain({ platform: process.platform, command: program.keychainCommand, ...options }),
+    loadTokenSource: async (logger) => createEcrTokenSource({ logger }),
+    onAbandoned: () => {
+      abandoned = true;
+    },
+  }).then(
+    (code) => {
+      // Exit now, not when the event loop drains: an abandoned request or lock refresh must not
+      // keep the process (and the client waiting on it) alive. Output was written synchronously.
+      // After the command's deadline, work may be stuck in libuv's thread pool (a FIFO some
+      // library opened, a silent DNS server), and a normal exit waits for those threads: the
+      // process ends itself with SIGKILL instead. That happens only when the answer is a
+      // failure (the deadline's), never after credentials were written: clients print a failed
+      // helper's stdout in their error, and it holds only the protocol's message then. (On
+      // Windows, SIGKILL is TerminateProcess: exit status 1, at once, threads and all.) The
+      // keychain's native calls run in a child process, which is killed, not waited for.
+      if (abandoned) process.kill(process.pid, 'SIGKILL');
+      process.exit(code);
+    },
+    () => {
+      // Only if run() itself broke: the docker protocol's safe answer (kubelet reads only the exit code then).
+      if (program.name !== 'ecr-credential-provider') writeSync(1, 'credentials not found in native keychain\n');
+      process.exit(1);
+    },
+  );
+}

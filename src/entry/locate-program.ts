@@ -4,6 +4,11 @@ import { basename, dirname, join } from 'node:path';
 export interface ProgramLocation {
   readonly name: string;
   readonly workerFile: string;
+  /**
+   * How to start the keychain process: `node <workerFile>` for the Node entry; the executable
+   * itself in its hidden keychain mode (`KEYCHAIN_WORKER_ARG`), which runs the embedded worker.
+   */
+  readonly keychainCommand: readonly string[];
   /** The program's own file: the launcher as started (`argv[1]`), or the executable (`execPath`). */
   readonly file: string;
 }
@@ -12,7 +17,15 @@ export interface ProgramLocation {
  * The virtual directory a Bun single-file executable (`npm run package`) serves its embedded
  * files from: `/$bunfs/root/` (`B:/~BUN/root/` on Windows). Its `process.argv[1]` lies there.
  */
+/** The hidden first argument that makes the single-file executable the keychain process. */
+export const KEYCHAIN_WORKER_ARG = '__keychain-worker';
+
 const EMBEDDED_ROOT = /^(?:\/\$bunfs\/root|[A-Za-z]:[\\/]~BUN[\\/]root)[\\/]/;
+
+/** Whether this is the single-file executable (its script lies in the embedded file system). */
+export function isEmbedded(argv: readonly string[]): boolean {
+  return EMBEDDED_ROOT.test(argv[1] ?? '');
+}
 
 /**
  * Where this program runs from, for the two ways it is shipped:
@@ -27,7 +40,13 @@ const EMBEDDED_ROOT = /^(?:\/\$bunfs\/root|[A-Za-z]:[\\/]~BUN[\\/]root)[\\/]/;
 export function locateProgram(argv: readonly string[], argv0: string, bundleDir: string, execPath: string): ProgramLocation {
   const script = argv[1] ?? '';
   if (EMBEDDED_ROOT.test(script)) {
-    return { name: basename(argv0).replace(/\.exe$/i, ''), workerFile: join(dirname(script), 'keychain-worker.js'), file: execPath };
+    return {
+      name: basename(argv0).replace(/\.exe$/i, ''),
+      workerFile: join(dirname(script), 'keychain-worker.js'),
+      keychainCommand: [execPath, KEYCHAIN_WORKER_ARG],
+      file: execPath,
+    };
   }
-  return { name: basename(script), workerFile: join(bundleDir, 'keychain-worker.js'), file: script };
+  const workerFile = join(bundleDir, 'keychain-worker.js');
+  return { name: basename(script), workerFile, keychainCommand: [execPath, workerFile], file: script };
 }

@@ -20,12 +20,12 @@ const STORED_CREDENTIALS = object({ ServerURL: string, Username: string, Secret:
 
 /** credsStore mode: docker credentials for any registry, kept in the OS keychain. */
 export interface CredentialStore {
-  get(serverUrl: string): RegistryCredentials | undefined;
-  store(credentials: RegistryCredentials): void;
+  get(serverUrl: string): Promise<RegistryCredentials | undefined>;
+  store(credentials: RegistryCredentials): Promise<void>;
   /** True if something was erased. */
-  erase(serverUrl: string): boolean;
+  erase(serverUrl: string): Promise<boolean>;
   /** Server URL (as stored) -> username. */
-  list(): Map<string, string>;
+  list(): Promise<Map<string, string>>;
 }
 
 /**
@@ -38,24 +38,24 @@ export interface CredentialStore {
 export function createCredentialStore(keychain: Keychain): CredentialStore {
   const parse = (secret: string): RegistryCredentials | undefined => parseJsonShape(STORED_CREDENTIALS, secret);
   return {
-    get(serverUrl) {
+    async get(serverUrl) {
       const key = formatCredentialKey(serverUrl);
-      const secret = key === undefined ? undefined : keychain.get(CREDENTIALS_SERVICE, key);
+      const secret = key === undefined ? undefined : await keychain.get(CREDENTIALS_SERVICE, key);
       return secret === undefined ? undefined : parse(secret);
     },
-    store(credentials) {
+    async store(credentials) {
       const { ServerURL, Username, Secret } = credentials;
       const key = formatCredentialKey(ServerURL);
       if (key === undefined) throw new InvalidInputError('invalid input: "ServerURL" names no registry host');
-      keychain.set(CREDENTIALS_SERVICE, key, JSON.stringify({ ServerURL, Username, Secret }));
+      await keychain.set(CREDENTIALS_SERVICE, key, JSON.stringify({ ServerURL, Username, Secret }));
     },
-    erase(serverUrl) {
+    async erase(serverUrl) {
       const key = formatCredentialKey(serverUrl);
-      return key !== undefined && keychain.delete(CREDENTIALS_SERVICE, key);
+      return key !== undefined && (await keychain.delete(CREDENTIALS_SERVICE, key));
     },
-    list() {
+    async list() {
       const entries = new Map<string, string>();
-      for (const item of keychain.list(CREDENTIALS_SERVICE)) {
+      for (const item of await keychain.list(CREDENTIALS_SERVICE)) {
         const stored = parse(item.secret);
         if (stored) entries.set(stored.ServerURL, stored.Username);
       }

@@ -1,11 +1,14 @@
 /**
- * The thread that talks to the OS keychain (see `createOsKeychain`). @napi-rs/keyring's calls
+ * The process that talks to the OS keychain (see `createOsKeychain`). @napi-rs/keyring's calls
  * are synchronous and can block indefinitely — a silent D-Bus peer, a keyring waiting for an
- * unlock prompt — so they run here, where a stuck call blocks only this thread, while the main
- * thread waits for the answer with a deadline. Self-contained: it imports nothing of ours, so
- * that its bundle shares no module with the main one.
+ * unlock prompt nobody answers — so they run in a child process of the helper's own: a stuck
+ * call blocks only this process, which the helper kills at its deadline, and never a thread
+ * of the helper itself, which the runtime would have to join before the helper could exit
+ * with its answer's status. Requests come as JSON lines on stdin, answers go as JSON lines on
+ * stdout, one at a time; the process ends when stdin closes. Self-contained: it imports
+ * nothing of ours, so that its bundle shares no module with the main one.
  */
-import { type MessagePort, workerData } from 'node:worker_threads';
+import { createInterface } from 'node:readline';
 
 interface NapiEntry {
   getPassword(): string | null;
@@ -19,15 +22,15 @@ interface NapiKeyring {
 }
 
 interface Request {
+  readonly id: number;
   readonly op: 'get' | 'set' | 'delete' | 'list';
   readonly service: string;
   readonly account: string;
   readonly secret: string;
 }
 
-const { done, port, platform } = workerData as { done: Int32Array; port: MessagePort; platform: NodeJS.Platform };
 // Pinned to the Secret Service on Linux: no silent fallback to the kernel keyring.
-const options = platform === 'linux' ? { linux: { store: 'secret-service' as const } } : undefined;
+const options = process.platform === 'linux' ? { linux: { store: 'secret-service' as const } } : undefined;
 let keyring: NapiKeyring | undefined;
 
 function run(request: Request): unknown {
@@ -45,14 +48,30 @@ function run(request: Request): unknown {
   }
 }
 
-port.on('message', (request: Request) => {
-  let reply: { ok: true; value: unknown } | { ok: false; error: string };
-  try {
-    reply = { ok: true, value: run(request) };
-  } catch (error) {
-    reply = { ok: false, error: error instanceof Error ? error.message : String(error) };
-  }
-  port.postMessage(reply);
-  Atomics.store(done, 0, 1);
-  Atomics.notify(done, 0);
-});
+/** Serves requests until stdin closes. */
+export function serveKeychainRequests(): void {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  lines.on('line', (line) => {
+    let request: Request;
+    try {
+      request = JSON.parse(line) as Request;
+    } catch {
+      return;
+    }
+    let reply: { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+    try {
+      reply = { id: request.id, ok: true, value: run(request) };
+    } catch (error) {
+      reply = { id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+    process.stdout.write(`${JSON.stringify(reply)}\n`);
+  });
+  // The process ends with its parent's stdin, whatever the addon still holds open (a D-Bus
+  // connection): nothing here is left to finish.
+  // biome-ignore lint/nursery/noProcessExit: the keychain process is a program of its own, and this is its end
+  lines.on('close', () => process.exit(0));
+}
+
+// Started as a program of its own (`node keychain-worker.js`): serve at once. Required by the
+// single-file executable's entry (its hidden keychain mode): the entry calls it.
+if (require.main === module) serveKeychainRequests();

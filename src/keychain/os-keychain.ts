@@ -1,4 +1,4 @@
-import type { MessagePort } from 'node:worker_threads';
+import type { ChildProcess } from 'node:child_process';
 import { KeychainUnavailableError } from '../errors';
 
 /** One secret in the keychain: `account` within a service, and its text. */
@@ -9,19 +9,27 @@ export interface KeychainItem {
 
 /**
  * The narrow port over the OS keychain. The real one is `createOsKeychain`; unit tests use
- * a map. Methods throw `KeychainUnavailableError` when there is no usable keychain.
+ * a map. Methods reject with `KeychainUnavailableError` when there is no usable keychain.
  */
 export interface Keychain {
-  get(service: string, account: string): string | undefined;
-  set(service: string, account: string, secret: string): void;
+  get(service: string, account: string): Promise<string | undefined>;
+  set(service: string, account: string, secret: string): Promise<void>;
   /** True if something was deleted. */
-  delete(service: string, account: string): boolean;
-  list(service: string): KeychainItem[];
+  delete(service: string, account: string): Promise<boolean>;
+  list(service: string): Promise<KeychainItem[]>;
 }
 
-/** The Secret Service's answer for an item path that no longer exists. */
+/**
+ * An item another process deleted between this one finding and reading it: the Secret
+ * Service's D-Bus error names for an object path that no longer exists (`UnknownObject`,
+ * `NoSuchObject`), and for an item whose interfaces are gone (`UnknownInterface`, which
+ * gnome-keyring answers as `No such interface "org.freedesktop.Secret.Item"`). Matched by
+ * those names and their fixed texts, not by the rest of the message.
+ */
 function isVanishedItem(detail: string): boolean {
-  return /No such object|UnknownObject|NoSuchObject/i.test(detail);
+  return /\b(?:UnknownObject|NoSuchObject|UnknownInterface)\b|No such object|No such interface ["\u201c]org\.freedesktop\.Secret\.Item["\u201d]/i.test(
+    detail,
+  );
 }
 
 /** What is missing and how to fix it, per platform: the one line the user sees. */
@@ -38,72 +46,145 @@ function formatKeychainHint(platform: NodeJS.Platform, detail: string): string {
 
 export interface OsKeychainOptions {
   readonly platform: NodeJS.Platform;
-  /** The built `keychain-worker.js`, where the native calls run. */
-  readonly workerFile: string;
+  /**
+   * Starts the keychain process (`keychain-worker.ts`): the program and its arguments. The Node
+   * entry runs `node dist/keychain-worker.js`; the single-file executable runs itself in its
+   * hidden keychain mode.
+   */
+  readonly command: readonly string[];
   /** How long one keychain call may take (an unlock prompt included). */
   readonly timeoutMs: number;
-  /** Called when a call did not return in time: the worker is stuck, and the process must not wait for it. */
-  readonly onStuck: () => void;
+  /** Starts a process (tests: a fake); `child_process.spawn` by default. */
+  readonly spawn?: (file: string, args: readonly string[]) => ChildProcess;
 }
 
 type Request = { op: 'get' | 'set' | 'delete' | 'list'; service: string; account: string; secret: string };
-type Reply = { ok: true; value: unknown } | { ok: false; error: string };
+type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+
+/** The keychain process and the call waiting for its answer. */
+interface Worker {
+  readonly child: ChildProcess;
+  pending: { id: number; resolve: (reply: Reply) => void; reject: (error: Error) => void } | undefined;
+}
+
+function defaultSpawn(file: string, args: readonly string[]): ChildProcess {
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+  return spawn(file, [...args], { stdio: ['pipe', 'pipe', 'ignore'], windowsHide: true });
+}
 
 /**
  * The OS keychain through @napi-rs/keyring: macOS Keychain, Windows Credential Manager, and
  * on Linux the Secret Service — pinned to it, so that a missing Secret Service is reported
  * instead of silently falling back to the kernel keyring, which loses everything at logout.
- * The native calls run in a worker thread started on first use (`keychain-worker.ts`); each
- * call waits for its answer synchronously, for at most `timeoutMs` — a silent D-Bus or a
- * keyring waiting for a prompt can block a native call forever, and it must not block the
- * helper's own deadlines. A call that times out makes the keychain unavailable for the rest
- * of the process.
+ *
+ * The native calls run in a child process started on first use (`keychain-worker.ts`), one
+ * call at a time, each given `timeoutMs`: a silent D-Bus peer or a keyring waiting for a
+ * prompt can block a native call forever. A call that does not answer in time gets the process
+ * killed and makes the keychain unavailable for the rest of this one; nothing of it stays
+ * behind in this process, so the helper exits with its answer's status (a stuck thread of its
+ * own would make the runtime wait, and the helper could only end itself with a signal, which
+ * clients report with the answer — a token — in their error). The process is also killed when
+ * this one exits.
  */
 export function createOsKeychain(options: OsKeychainOptions): Keychain {
   const { platform, timeoutMs } = options;
-  let channel: { port: MessagePort; done: Int32Array } | undefined;
-  let stuck = false;
+  let worker: Worker | undefined;
+  let broken: string | undefined;
+  let nextId = 0;
+  let queue: Promise<unknown> = Promise.resolve();
 
   const unavailable = (detail: string, cause?: unknown): KeychainUnavailableError =>
     new KeychainUnavailableError(formatKeychainHint(platform, detail), formatKeychainHint(platform, detail), { cause });
 
-  const send = (request: Request): Reply => {
-    if (stuck) throw unavailable(`it did not answer within ${timeoutMs / 1000} s`);
-    // Loaded here, not at start-up: node:worker_threads costs milliseconds a cache hit without
-    // the keychain should not pay.
-    const { MessageChannel, receiveMessageOnPort, Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
-    if (!channel) {
-      const { port1, port2 } = new MessageChannel();
-      const done = new Int32Array(new SharedArrayBuffer(4));
-      new Worker(options.workerFile, { workerData: { done, port: port2, platform }, transferList: [port2] }).unref();
-      channel = { port: port1, done };
-    }
-    Atomics.store(channel.done, 0, 0);
-    channel.port.postMessage(request);
-    if (Atomics.wait(channel.done, 0, 0, timeoutMs) === 'timed-out') {
-      stuck = true;
-      options.onStuck();
-      throw unavailable(`it did not answer within ${timeoutMs / 1000} s`);
-    }
-    const reply = receiveMessageOnPort(channel.port)?.message as Reply | undefined;
-    return reply ?? { ok: false, error: 'the keychain worker sent no answer' };
+  const stop = (why: string): void => {
+    broken ??= why;
+    const current = worker;
+    worker = undefined;
+    current?.pending?.reject(unavailable(why));
+    if (current) current.pending = undefined;
+    current?.child.kill('SIGKILL');
+  };
+
+  const start = (): Worker => {
+    const [file = process.execPath, ...args] = options.command;
+    const child = (options.spawn ?? defaultSpawn)(file, args);
+    const started: Worker = { child, pending: undefined };
+    let buffer = '';
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      buffer += chunk;
+      for (let newline = buffer.indexOf('\n'); newline !== -1; newline = buffer.indexOf('\n')) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        let reply: Reply | undefined;
+        try {
+          reply = JSON.parse(line) as Reply;
+        } catch {
+          reply = undefined;
+        }
+        const waiting = started.pending;
+        if (reply && waiting && reply.id === waiting.id) {
+          started.pending = undefined;
+          waiting.resolve(reply);
+        }
+      }
+    });
+    child.on('error', (error) => {
+      if (worker === started) stop(`the keychain process could not start: ${error.message}`);
+    });
+    child.on('exit', (code, signal) => {
+      if (worker === started) stop(`the keychain process ended (${signal ?? `exit ${code}`})`);
+    });
+    child.stdin?.on('error', () => undefined);
+    // Neither the process nor its pipes keep this one alive, and it dies with this one.
+    child.unref();
+    for (const stream of [child.stdin, child.stdout]) (stream as { unref?: () => void } | null)?.unref?.();
+    process.once('exit', () => child.kill('SIGKILL'));
+    return started;
+  };
+
+  const send = (request: Request): Promise<Reply> => {
+    if (broken !== undefined) return Promise.reject(unavailable(broken));
+    worker ??= start();
+    const current = worker;
+    const id = ++nextId;
+    return new Promise<Reply>((resolve, reject) => {
+      const timer = setTimeout(() => stop(`it did not answer within ${timeoutMs / 1000} s`), timeoutMs);
+      current.pending = {
+        id,
+        resolve: (reply) => {
+          clearTimeout(timer);
+          resolve(reply);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      current.child.stdin?.write(`${JSON.stringify({ id, ...request })}\n`);
+    });
   };
 
   /**
-   * Runs a keychain operation. An item another process deleted between this one finding and
-   * reading it ("No such object path" from the Secret Service) is a race, not a missing
-   * keychain: the operation is tried again, and a vanished item counts as absent.
+   * Runs a keychain operation, after the ones before it. An item another process deleted
+   * between this one finding and reading it is a race, not a missing keychain: the operation
+   * is tried again, and a vanished item counts as absent.
    */
-  const call = <T>(request: Request, vanished: T): T => {
-    for (let attempt = 1; ; attempt += 1) {
-      const reply = send(request);
-      if (reply.ok) return reply.value as T;
-      if (isVanishedItem(reply.error)) {
-        if (attempt < 3) continue;
-        return vanished;
+  const call = <T>(request: Request, vanished: T): Promise<T> => {
+    const run = async (): Promise<T> => {
+      for (let attempt = 1; ; attempt += 1) {
+        const reply = await send(request);
+        if (reply.ok) return reply.value as T;
+        if (isVanishedItem(reply.error)) {
+          if (attempt < 3) continue;
+          return vanished;
+        }
+        throw unavailable(reply.error);
       }
-      throw unavailable(reply.error);
-    }
+    };
+    const result = queue.then(run, run);
+    queue = result.catch(() => undefined);
+    return result;
   };
 
   return {

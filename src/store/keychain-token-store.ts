@@ -30,10 +30,10 @@ export function createKeychainTokenStore(options: KeychainTokenStoreOptions): To
   const { keychain, logger, now, locker } = options;
   const once = createOnce();
 
-  /** Runs a keychain operation; an unavailable keychain is reported once and yields `fallback`. */
-  const guarded = <T>(fallback: T, fn: () => T): T => {
+  /** Runs keychain operations; an unavailable keychain is reported once and yields `fallback`. */
+  const guarded = async <T>(fallback: T, fn: () => Promise<T>): Promise<T> => {
     try {
-      return fn();
+      return await fn();
     } catch (error) {
       if (!(error instanceof KeychainUnavailableError)) throw error;
       if (once('unavailable'))
@@ -43,18 +43,17 @@ export function createKeychainTokenStore(options: KeychainTokenStoreOptions): To
   };
 
   /** Every token item, by account; undefined for an unreadable one. */
-  const readAll = (): [string, CachedToken | undefined][] =>
-    keychain
-      .list(TOKEN_SERVICE)
+  const readAll = async (): Promise<[string, CachedToken | undefined][]> =>
+    (await keychain.list(TOKEN_SERVICE))
       .filter((item) => item.account !== SALT_ACCOUNT)
       .map((item) => [item.account, parseTokenText(item.secret)]);
 
   return {
     async get(host, identity) {
-      return guarded(undefined, () => {
-        const salt = keychain.get(TOKEN_SERVICE, SALT_ACCOUNT);
+      return guarded(undefined, async () => {
+        const salt = await keychain.get(TOKEN_SERVICE, SALT_ACCOUNT);
         if (!salt) return undefined;
-        const raw = keychain.get(TOKEN_SERVICE, formatEntryKey(salt, host, identity));
+        const raw = await keychain.get(TOKEN_SERVICE, formatEntryKey(salt, host, identity));
         const token = raw === undefined ? undefined : parseTokenText(raw);
         if (raw !== undefined && !token) logger.warn(`an unreadable token item for ${host} in the keychain was ignored`);
         return token;
@@ -66,14 +65,14 @@ export function createKeychainTokenStore(options: KeychainTokenStoreOptions): To
       // Secret Service (and have crashed gnome-keyring); a writer that cannot have it skips.
       try {
         await withCacheWriteLock(locker, logger, now, async () =>
-          guarded(undefined, () => {
-            let salt = keychain.get(TOKEN_SERVICE, SALT_ACCOUNT);
+          guarded(undefined, async () => {
+            let salt = await keychain.get(TOKEN_SERVICE, SALT_ACCOUNT);
             if (!salt) {
               salt = randomHex(16);
-              keychain.set(TOKEN_SERVICE, SALT_ACCOUNT, salt);
+              await keychain.set(TOKEN_SERVICE, SALT_ACCOUNT, salt);
             }
-            keychain.set(TOKEN_SERVICE, formatEntryKey(salt, token.host, identity), JSON.stringify(token));
-            for (const key of pruneEntries(readAll(), now()).drop) keychain.delete(TOKEN_SERVICE, key);
+            await keychain.set(TOKEN_SERVICE, formatEntryKey(salt, token.host, identity), JSON.stringify(token));
+            for (const key of pruneEntries(await readAll(), now()).drop) await keychain.delete(TOKEN_SERVICE, key);
             return undefined;
           }),
         );
@@ -84,11 +83,11 @@ export function createKeychainTokenStore(options: KeychainTokenStoreOptions): To
     },
 
     async list(identity) {
-      return guarded([], () => {
-        const salt = keychain.get(TOKEN_SERVICE, SALT_ACCOUNT);
+      return guarded([], async () => {
+        const salt = await keychain.get(TOKEN_SERVICE, SALT_ACCOUNT);
         if (!salt) return [];
         const current = now();
-        return readAll().flatMap(([key, token]) => (token && isListedFor(key, token, salt, identity, current) ? [token] : []));
+        return (await readAll()).flatMap(([key, token]) => (token && isListedFor(key, token, salt, identity, current) ? [token] : []));
       });
     },
   };

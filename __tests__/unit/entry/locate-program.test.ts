@@ -32,7 +32,13 @@ describe('locateProgram', () => {
     ],
   ])('%j started as %s: %s, worker %s', (argv, argv0, name, workerFile) => {
     const embedded = /^(\/\$bunfs|B:\/~BUN)\//.test(argv[1] ?? '');
-    expect(locateProgram(argv, argv0, DIST, EXEC_PATH)).toEqual({ name, workerFile, file: embedded ? EXEC_PATH : argv[1] });
+    expect(locateProgram(argv, argv0, DIST, EXEC_PATH)).toEqual({
+      name,
+      workerFile,
+      file: embedded ? EXEC_PATH : argv[1],
+      // The executable starts itself in its hidden keychain mode; Node runs the worker file.
+      keychainCommand: embedded ? [EXEC_PATH, '__keychain-worker'] : [EXEC_PATH, workerFile],
+    });
   });
 
   it('a script outside the embedded root is not the executable, whatever argv0 says', () => {
@@ -40,6 +46,7 @@ describe('locateProgram', () => {
       name: 'x',
       workerFile: worker(DIST),
       file: '/tmp/$bunfs/root/x',
+      keychainCommand: [EXEC_PATH, worker(DIST)],
     });
   });
 });

@@ -37,13 +37,13 @@ describe('keychain token store', () => {
   it('deletes expired and unreadable items on write and keeps at most MAX_ENTRIES', async () => {
     const { store, token, clock, keychain } = setup();
     await store.put('id', token('old.example'));
-    keychain.set(TOKEN_SERVICE, 'garbage', 'not json');
+    await keychain.set(TOKEN_SERVICE, 'garbage', 'not json');
     clock.advance(13 * HOUR);
     for (let i = 0; i < MAX_ENTRIES + 10; i += 1) {
       clock.advance(1000);
       await store.put(`rotating-${i}`, token('a.example'));
     }
-    const items = keychain.list(TOKEN_SERVICE).filter((i) => i.account !== '.salt');
+    const items = (await keychain.list(TOKEN_SERVICE)).filter((i) => i.account !== '.salt');
     expect(items).toHaveLength(MAX_ENTRIES);
     expect(items.some((i) => i.secret.includes('old.example'))).toBe(false);
     expect(items.some((i) => i.account === 'garbage')).toBe(false);

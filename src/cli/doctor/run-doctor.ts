@@ -305,7 +305,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
       return credentialsFor.identity;
     }),
   );
-  results.push(checkKeychain(services, deps.platform, results));
+  results.push(await checkKeychain(services, deps.platform, results));
 
   // 8. Proxies.
   results.push(await checkProxy(services, diagnostics, registry, region, registryUrl));
@@ -498,7 +498,7 @@ async function checkCache(services: HelperServices, registry: Registry | undefin
   if (config.cacheBackend === 'keychain') {
     // The keychain store treats an unusable keychain as empty (a get goes on without a cache): say so here.
     try {
-      services.credentials.list();
+      await services.credentials.list();
     } catch (error) {
       if (!(error instanceof KeychainUnavailableError)) throw error;
       return fail(
@@ -530,7 +530,7 @@ async function checkCache(services: HelperServices, registry: Registry | undefin
 
 const KEYCHAIN_NAMES: Partial<Record<NodeJS.Platform, string>> = { darwin: 'macOS Keychain', win32: 'Windows Credential Manager' };
 
-function checkKeychain(services: HelperServices, platform: NodeJS.Platform, earlier: readonly CheckResult[]): CheckResult {
+async function checkKeychain(services: HelperServices, platform: NodeJS.Platform, earlier: readonly CheckResult[]): Promise<CheckResult> {
   const name = 'keychain';
   const kind = KEYCHAIN_NAMES[platform] ?? 'Secret Service (D-Bus)';
   const needed =
@@ -540,7 +540,7 @@ function checkKeychain(services: HelperServices, platform: NodeJS.Platform, earl
         ? 'credsStore keeps other registries’ logins there'
         : undefined;
   try {
-    const stored = services.credentials.list().size;
+    const stored = (await services.credentials.list()).size;
     return ok(
       name,
       `${kind} usable; ${stored} stored ${stored === 1 ? 'login' : 'logins'} for registries that are not ECR${needed ? ` (${needed})` : ''}`,

@@ -24,7 +24,7 @@ export async function getCredentials(input: string, services: HelperServices): P
   } catch (error) {
     throw asNotFound(error);
   }
-  if (!target) return formatCredentials(getStoredCredentials(serverUrl, services));
+  if (!target) return formatCredentials(await getStoredCredentials(serverUrl, services));
   if (target.alias) services.logger.debug(`${serverUrl} is an alias of ${target.registry.host}`);
   try {
     const { identity, request } = resolveRegistryCredentials(target.settings, services);
@@ -45,9 +45,9 @@ function asNotFound(error: unknown): unknown {
 }
 
 /** A registry that is not ECR: what `store` kept in the keychain, or not-found. */
-function getStoredCredentials(serverUrl: string, services: HelperServices): RegistryCredentials {
+async function getStoredCredentials(serverUrl: string, services: HelperServices): Promise<RegistryCredentials> {
   try {
-    const stored = services.credentials.get(serverUrl);
+    const stored = await services.credentials.get(serverUrl);
     if (!stored) {
       services.logger.debug(`no stored credentials for ${serverUrl}`);
       throw new CredentialsNotFoundError();
@@ -81,7 +81,7 @@ export async function storeCredentials(input: string, services: HelperServices):
     return '';
   }
   try {
-    services.credentials.store(credentials);
+    await services.credentials.store(credentials);
   } catch (error) {
     if (error instanceof KeychainUnavailableError) throw keychainFailure('store', credentials.ServerURL, error);
     throw error;
@@ -96,7 +96,7 @@ export async function eraseCredentials(input: string, services: HelperServices):
   if (services.config.ignoreCredsStorage || isEcrOrAlias(serverUrl, services)) return '';
   let erased: boolean;
   try {
-    erased = services.credentials.erase(serverUrl);
+    erased = await services.credentials.erase(serverUrl);
   } catch (error) {
     if (error instanceof KeychainUnavailableError) throw keychainFailure('erase', serverUrl, error);
     throw error;
@@ -114,7 +114,7 @@ export async function eraseCredentials(input: string, services: HelperServices):
 export async function listCredentials(services: HelperServices): Promise<string> {
   const entries = new Map<string, string>();
   try {
-    for (const [url, user] of services.credentials.list()) entries.set(url, user);
+    for (const [url, user] of await services.credentials.list()) entries.set(url, user);
   } catch (error) {
     if (!(error instanceof KeychainUnavailableError)) throw error;
     services.logger.info(`list: keychain not available: ${error.message}`);
