@@ -58,6 +58,9 @@ export interface OsKeychainOptions {
   readonly spawn?: (file: string, args: readonly string[]) => ChildProcess;
 }
 
+/** How often an operation that met a vanished item is tried in all. */
+const VANISHED_ATTEMPTS = 5;
+
 type Request = { op: 'get' | 'set' | 'delete' | 'list'; service: string; account: string; secret: string };
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 
@@ -168,18 +171,19 @@ export function createOsKeychain(options: OsKeychainOptions): Keychain {
   /**
    * Runs a keychain operation, after the ones before it. An item another process deleted
    * between this one finding and reading it is a race, not a missing keychain: the operation
-   * is tried again, and a vanished item counts as absent.
+   * is tried again (up to five times). For one item, one that stays vanished counts as absent
+   * (`vanished`); a `list` is never answered empty for it while other items may exist: it fails
+   * as unavailable instead (`vanished` undefined).
    */
-  const call = <T>(request: Request, vanished: T): Promise<T> => {
+  const call = <T>(request: Request, vanished?: { value: T }): Promise<T> => {
     const run = async (): Promise<T> => {
       for (let attempt = 1; ; attempt += 1) {
         const reply = await send(request);
         if (reply.ok) return reply.value as T;
-        if (isVanishedItem(reply.error)) {
-          if (attempt < 3) continue;
-          return vanished;
-        }
-        throw unavailable(reply.error);
+        if (!isVanishedItem(reply.error)) throw unavailable(reply.error);
+        if (attempt < VANISHED_ATTEMPTS) continue;
+        if (vanished) return vanished.value;
+        throw unavailable(`items kept vanishing while they were read (${reply.error})`);
       }
     };
     const result = queue.then(run, run);
@@ -188,9 +192,9 @@ export function createOsKeychain(options: OsKeychainOptions): Keychain {
   };
 
   return {
-    get: (service, account) => call<string | undefined>({ op: 'get', service, account, secret: '' }, undefined),
-    set: (service, account, secret) => call<undefined>({ op: 'set', service, account, secret }, undefined),
-    delete: (service, account) => call<boolean>({ op: 'delete', service, account, secret: '' }, false),
-    list: (service) => call<KeychainItem[]>({ op: 'list', service, account: '', secret: '' }, []),
+    get: (service, account) => call<string | undefined>({ op: 'get', service, account, secret: '' }, { value: undefined }),
+    set: (service, account, secret) => call<undefined>({ op: 'set', service, account, secret }, { value: undefined }),
+    delete: (service, account) => call<boolean>({ op: 'delete', service, account, secret: '' }, { value: false }),
+    list: (service) => call<KeychainItem[]>({ op: 'list', service, account: '', secret: '' }),
   };
 }

@@ -1,0 +1,106 @@
+import type { ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { KeychainUnavailableError } from '../../../src/errors';
+import { createOsKeychain } from '../../../src/keychain/os-keychain';
+
+type Answer = { ok: true; value: unknown } | { ok: false; error: string } | 'silent';
+
+/**
+ * A keychain process that answers each request with the next of `answers` (then 'silent'),
+ * recording the requests, whether it was killed, and how often it was started.
+ */
+function fakeWorker(answers: Answer[]) {
+  const requests: { op: string; service: string; account: string }[] = [];
+  const killed: string[] = [];
+  let started = 0;
+  const spawn = (): ChildProcess => {
+    started += 1;
+    const child = new EventEmitter() as ChildProcess & EventEmitter;
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    Object.assign(child, { stdin, stdout, stderr: null, unref: () => undefined });
+    child.kill = ((signal?: NodeJS.Signals) => {
+      killed.push(String(signal));
+      queueMicrotask(() => child.emit('exit', null, signal));
+      return true;
+    }) as ChildProcess['kill'];
+    let buffer = '';
+    stdin.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      for (let at = buffer.indexOf('\n'); at !== -1; at = buffer.indexOf('\n')) {
+        const request = JSON.parse(buffer.slice(0, at)) as { id: number; op: string; service: string; account: string };
+        buffer = buffer.slice(at + 1);
+        requests.push({ op: request.op, service: request.service, account: request.account });
+        const answer = answers.shift() ?? 'silent';
+        if (answer !== 'silent') stdout.write(`${JSON.stringify({ id: request.id, ...answer })}\n`);
+      }
+    });
+    return child;
+  };
+  return { spawn, requests, killed, started: () => started };
+}
+
+const keychainWith = (worker: ReturnType<typeof fakeWorker>, timeoutMs = 200) =>
+  createOsKeychain({ platform: 'linux', command: ['keychain-worker'], timeoutMs, spawn: worker.spawn });
+
+/** What gnome-keyring says of an item deleted between a search and a read. */
+const VANISHED_GNOME =
+  'Platform failure: DBus error: No such interface “org.freedesktop.Secret.Item” on object at path /org/freedesktop/secrets/collection/login/7';
+
+describe('createOsKeychain: the native calls in a child process', () => {
+  it('sends each call as a request and returns its answer; one process for all calls', async () => {
+    const worker = fakeWorker([
+      { ok: true, value: 'secret' },
+      { ok: true, value: undefined },
+      { ok: true, value: [{ account: 'a', secret: 's' }] },
+    ]);
+    const keychain = keychainWith(worker);
+    expect(await keychain.get('svc', 'a')).toBe('secret');
+    expect(await keychain.set('svc', 'b', 'x')).toBeUndefined();
+    expect(await keychain.list('svc')).toEqual([{ account: 'a', secret: 's' }]);
+    expect(worker.requests.map((r) => r.op)).toEqual(['get', 'set', 'list']);
+    expect(worker.started()).toBe(1);
+  });
+
+  it.each([
+    ['gnome-keyring’s wording', VANISHED_GNOME],
+    ['the D-Bus error name', 'org.freedesktop.DBus.Error.UnknownObject: gone'],
+    ['No such object path', 'No such object path /org/freedesktop/secrets/collection/login/7'],
+  ])('an item that vanished during a read (%s) is a race: tried again', async (_what, error) => {
+    const worker = fakeWorker([
+      { ok: false, error },
+      { ok: true, value: [{ account: 'a', secret: 's' }] },
+    ]);
+    expect(await keychainWith(worker).list('svc')).toEqual([{ account: 'a', secret: 's' }]);
+  });
+
+  it('list is never answered empty for items that keep vanishing: unavailable instead', async () => {
+    const worker = fakeWorker(Array(5).fill({ ok: false, error: VANISHED_GNOME }));
+    await expect(keychainWith(worker).list('svc')).rejects.toThrow(/items kept vanishing while they were read/);
+    expect(worker.requests).toHaveLength(5);
+  });
+
+  it('get of an item that stays vanished is absent', async () => {
+    const worker = fakeWorker(Array(5).fill({ ok: false, error: VANISHED_GNOME }));
+    expect(await keychainWith(worker).get('svc', 'a')).toBeUndefined();
+  });
+
+  it('any other error: unavailable, with the keychain’s words', async () => {
+    const worker = fakeWorker([{ ok: false, error: 'Platform failure: DBus error: The name org.freedesktop.secrets was not provided' }]);
+    const failure = keychainWith(worker).get('svc', 'a');
+    await expect(failure).rejects.toBeInstanceOf(KeychainUnavailableError);
+    await expect(failure).rejects.toThrow('no usable Secret Service keychain (Platform failure: DBus error: The name');
+  });
+
+  it('a call with no answer by the deadline: the process is killed, and every later call fails at once', async () => {
+    const worker = fakeWorker(['silent']);
+    const keychain = keychainWith(worker, 100);
+    await expect(keychain.get('svc', 'a')).rejects.toThrow('it did not answer within 0.1 s');
+    expect(worker.killed).toEqual(['SIGKILL']);
+    // Without asking (or starting) a keychain process again.
+    await expect(keychain.list('svc')).rejects.toThrow('it did not answer within 0.1 s');
+    expect(worker.requests).toHaveLength(1);
+    expect(worker.started()).toBe(1);
+  });
+});
