@@ -34,6 +34,7 @@ const FILES = [
   'proxy',
   'keychain',
   'doctor',
+  'resource-limits',
 ].map((name) => `__tests__/integration/${name}.test.ts`);
 
 const args = process.argv.slice(2);

@@ -17,6 +17,13 @@ import { resolveHomeDir } from './resolve-home-dir';
 // not theirs to act on here. Set before the SDK is loaded (it is loaded lazily).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// A write past `ulimit -f` fails with EFBIG, which the log and the stores handle (the answer
+// is still given, with one warning at most); the kernel also sends SIGXFSZ, which Node and Bun
+// ignore by default — but `signal-exit` (a dependency of proper-lockfile) re-raises any signal
+// it saw when no other listener is there, and the process died with status 153 and no answer.
+// This listener keeps the default: ignored.
+process.on('SIGXFSZ', () => undefined);
+
 let abandoned = false;
 const EMBEDDED = isEmbedded(process.argv);
 const program = locateProgram(process.argv, process.argv0, __dirname, process.execPath);
