@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { TokenSource } from './aws/token-source';
 import type { CommandContext } from './cli/command-context';
 import { runCli, selectProtocol } from './cli/run-cli';
@@ -29,7 +30,7 @@ export interface MainDeps {
    * Makes the OS keychain, whose calls may take at most `timeoutMs`. Tests: a fake (which
    * ignores it).
    */
-  readonly createKeychain: (options: { timeoutMs: number }) => Keychain;
+  readonly createKeychain: (options: { timeoutMs: number; scratchDir: string | undefined }) => Keychain;
   /** Builds the token source on a cache miss. */
   readonly loadTokenSource: (logger: Logger) => Promise<TokenSource>;
   /**
@@ -67,7 +68,11 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
   // command. `doctor` runs its network checks first (each up to a quarter of the command's
   // time): a keychain that never answers gets an eighth, so the report still comes in time.
   const keychainBudgetMs = argv[0] === 'doctor' ? Math.floor(config.commandTimeoutMs / 8) : config.commandTimeoutMs - 1000;
-  const keychain = deps.createKeychain({ timeoutMs: Math.min(KEYCHAIN_TIMEOUT_MS, Math.max(500, keychainBudgetMs)) });
+  const keychain = deps.createKeychain({
+    timeoutMs: Math.min(KEYCHAIN_TIMEOUT_MS, Math.max(500, keychainBudgetMs)),
+    // A private directory of the user's for what the keychain process must unpack (os-keychain.ts).
+    scratchDir: config.cacheDir === undefined ? undefined : join(config.cacheDir, 'native'),
+  });
   const services = createServices({ config, logger, now: deps.now, keychain, loadTokenSource: deps.loadTokenSource });
   let stdout = '';
   const ctx: CommandContext = {

@@ -4,10 +4,11 @@ import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { runLoadScenario } from '../helpers/load-scenario';
 import { describeOnLinux } from '../helpers/platform';
-import { runHelper, runProvider } from '../helpers/run-helper';
+import { describeExeOnly, runHelper, runProvider, startHelper } from '../helpers/run-helper';
 import { describeWithSecretService, startTestSession, type TestSession } from '../helpers/secret-service';
 import { startSilentServer } from '../helpers/silent-server';
 import { makeTempDir } from '../helpers/temp-dir';
+import { waitFor } from '../helpers/wait-for';
 
 const HOST = '123456789012.dkr.ecr.ca-central-1.amazonaws.com';
 const NOT_FOUND = 'credentials not found in native keychain\n';
@@ -100,6 +101,71 @@ describeWithSecretService('with a real Secret Service (gnome-keyring on a privat
     expect((await runHelper(['store'], JSON.stringify({ ServerURL: HOST, Username: 'AWS', Secret: 'old' }), env)).code).toBe(0);
     const got = await runHelper(['get'], HOST, env);
     expect(JSON.parse(got.stdout).Secret).toBe(emulator.issued[0]?.password);
+  });
+});
+
+describeWithSecretService('the executable’s keychain, whatever TMPDIR is', () => {
+  let session: TestSession;
+  beforeAll(async () => {
+    session = await startTestSession({ withKeyring: true });
+  });
+  afterAll(() => session.stop());
+
+  // Bun unpacks the native addon into the temp directory; the helper gives its keychain process
+  // a private one of its own (<cache dir>/native), so no TMPDIR can break it.
+  describeExeOnly('the single-file executable', () => {
+    /** A copy of the addon Bun is still writing (renamed to `.bun-<uid>-<hash>.node` when complete). */
+    const PARTIAL = /^\.[0-9a-f]{16}-\d+\.node$/;
+    const notADirectory = (): string => {
+      const file = path.join(makeTempDir(), 'a-file');
+      fs.writeFileSync(file, '');
+      return file;
+    };
+    // A registry of its own per case: the keychain is shared by the tests of this session.
+    it.each<[string, string, () => Record<string, string>]>([
+      ['unset', '210000000001', () => ({})],
+      ['a directory that does not exist', '210000000002', () => ({ TMPDIR: path.join(makeTempDir(), 'missing') })],
+      ['a file', '210000000003', () => ({ TMPDIR: notADirectory() })],
+    ])('TMPDIR %s: tokens are kept in the keychain (a hit the second time), no warning', async (_what, account, tmp) => {
+      const { env, home } = sessionEnvironment(session, { AWS_ECR_CACHE_BACKEND: 'keychain', ...tmp() });
+      const registry = `${account}.dkr.ecr.ca-central-1.amazonaws.com`;
+      expect(await runHelper(['get'], registry, env)).toMatchObject({ code: 0, stderr: '' });
+      expect(await runHelper(['get'], registry, env)).toMatchObject({ code: 0, stderr: '' });
+      expect(ecrCalls()).toHaveLength(1);
+      expect(fs.readdirSync(path.join(home, '.ecr', 'native')).filter((f) => f.endsWith('.node'))).toHaveLength(1);
+    });
+
+    it('a half-written addon copy a killed process left (older than 60 s) is removed; a fresh one is kept', async () => {
+      const { env, home } = sessionEnvironment(session, { AWS_ECR_CACHE_BACKEND: 'keychain' });
+      const native = path.join(home, '.ecr', 'native');
+      fs.mkdirSync(native, { recursive: true, mode: 0o700 });
+      fs.chmodSync(path.join(home, '.ecr'), 0o700);
+      const stale = path.join(native, '.0123456789abcdef-0.node');
+      const fresh = path.join(native, '.fedcba9876543210-0.node');
+      fs.writeFileSync(stale, 'half');
+      fs.writeFileSync(fresh, 'half');
+      const old = new Date(Date.now() - 120_000);
+      fs.utimesSync(stale, old, old);
+      expect(await runHelper(['get'], HOST, env)).toMatchObject({ code: 0, stderr: '' });
+      expect([fs.existsSync(stale), fs.existsSync(fresh)]).toEqual([false, true]);
+    });
+
+    it('killed while the keychain process starts (unpacking the addon): the next run works, and a minute later no partial copy is left', async () => {
+      const { env, home } = sessionEnvironment(session, { AWS_ECR_CACHE_BACKEND: 'keychain' });
+      const native = path.join(home, '.ecr', 'native');
+      const first = startHelper(['get'], HOST, env);
+      // The keychain process is started on the first keychain call, before any network call.
+      await waitFor(() => fs.existsSync(native), 10_000, 'the native directory');
+      first.child.kill('SIGKILL');
+      await first.result;
+      // What the kill left, as it looks a minute later.
+      const old = new Date(Date.now() - 120_000);
+      for (const name of fs.readdirSync(native)) if (PARTIAL.test(name)) fs.utimesSync(path.join(native, name), old, old);
+      expect(await runHelper(['get'], HOST, env)).toMatchObject({ code: 0, stderr: '' });
+      const left = fs.readdirSync(native);
+      expect(left.filter((name) => PARTIAL.test(name))).toEqual([]);
+      expect(left.filter((name) => name.startsWith('.bun-'))).toHaveLength(1);
+    });
   });
 });
 

@@ -41,7 +41,15 @@ if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
     homeDir: resolveHomeDir(process.env, process.platform, homedir),
     version,
     now: Date.now,
-    createKeychain: (options) => createOsKeychain({ platform: process.platform, command: program.keychainCommand, ...options }),
+    // Only the executable unpacks the native addon (into its temp directory); Node loads it from node_modules.
+    createKeychain: ({ timeoutMs, scratchDir }) =>
+      createOsKeychain({
+        platform: process.platform,
+        command: program.keychainCommand,
+        env: process.env,
+        timeoutMs,
+        scratchDir: EMBEDDED ? scratchDir : undefined,
+      }),
     loadTokenSource: async (logger) => createEcrTokenSource({ logger }),
     onAbandoned: () => {
       abandoned = true;

@@ -48,8 +48,13 @@ function run(request: Request): unknown {
   }
 }
 
-/** Serves requests until stdin closes. */
+let serving = false;
+
+/** Serves requests until stdin closes (once: a second call does nothing). */
 export function serveKeychainRequests(): void {
+  // Bun may count a required entry point as the main module too: never two readers of stdin.
+  if (serving) return;
+  serving = true;
   const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
   lines.on('line', (line) => {
     let request: Request;

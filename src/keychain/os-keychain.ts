@@ -1,5 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
+import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { KeychainUnavailableError } from '../errors';
+import { ensurePrivateDirectory, UnsafePathError } from '../safe-fs';
 
 /** One secret in the keychain: `account` within a service, and its text. */
 export interface KeychainItem {
@@ -54,8 +57,42 @@ export interface OsKeychainOptions {
   readonly command: readonly string[];
   /** How long one keychain call may take (an unlock prompt included). */
   readonly timeoutMs: number;
+  /** The keychain process's environment: this process's (the D-Bus session, HOME, …). */
+  readonly env: NodeJS.ProcessEnv;
+  /**
+   * The single-file executable's keychain process extracts the native addon into its temp
+   * directory (Bun does, by `TMPDIR`; `TMP`/`TEMP` on Windows): this private directory of the
+   * user's is given to it instead, so that a missing, full or foreign temp directory does not
+   * break the keychain, and a copy left half-written by a killed process is cleaned up. Unset
+   * for the Node entry, which loads the addon from node_modules.
+   */
+  readonly scratchDir?: string | undefined;
   /** Starts a process (tests: a fake); `child_process.spawn` by default. */
-  readonly spawn?: (file: string, args: readonly string[]) => ChildProcess;
+  readonly spawn?: (file: string, args: readonly string[], env: NodeJS.ProcessEnv) => ChildProcess;
+}
+
+/** What Bun names the addon copy it is still writing (`.<16 hex>-<n>.node`, renamed when complete). */
+const PARTIAL_ADDON = /^\.[0-9a-f]{16}-\d+\.node$/;
+/** A partial copy older than this belongs to a process that was killed while writing it. */
+const STALE_MS = 60_000;
+
+/**
+ * Makes `dir` a private directory of the user's and removes the addon copies that killed
+ * processes left half-written there. Throws `UnsafePathError` (or a file system error) when
+ * `dir` cannot be one.
+ */
+function prepareScratchDir(dir: string): void {
+  ensurePrivateDirectory(dir);
+  const now = Date.now();
+  for (const name of readdirSync(dir)) {
+    if (!PARTIAL_ADDON.test(name)) continue;
+    const file = join(dir, name);
+    try {
+      if (now - lstatSync(file).mtimeMs > STALE_MS) unlinkSync(file);
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
 }
 
 /** How often an operation that met a vanished item is tried in all. */
@@ -70,9 +107,9 @@ interface Worker {
   pending: { id: number; resolve: (reply: Reply) => void; reject: (error: Error) => void } | undefined;
 }
 
-function defaultSpawn(file: string, args: readonly string[]): ChildProcess {
+function defaultSpawn(file: string, args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
   const { spawn } = require('node:child_process') as typeof import('node:child_process');
-  return spawn(file, [...args], { stdio: ['pipe', 'pipe', 'ignore'], windowsHide: true });
+  return spawn(file, [...args], { stdio: ['pipe', 'pipe', 'ignore'], windowsHide: true, env });
 }
 
 /**
@@ -110,7 +147,19 @@ export function createOsKeychain(options: OsKeychainOptions): Keychain {
 
   const start = (): Worker => {
     const [file = process.execPath, ...args] = options.command;
-    const child = (options.spawn ?? defaultSpawn)(file, args);
+    let env = options.env;
+    const { scratchDir } = options;
+    if (scratchDir !== undefined) {
+      try {
+        prepareScratchDir(scratchDir);
+      } catch (error) {
+        const why = error instanceof UnsafePathError ? `it ${error.why}` : error instanceof Error ? error.message : String(error);
+        const message = `the keychain cannot be used: ${scratchDir}, where its native library is unpacked, is not usable (${why}); set AWS_ECR_CACHE_DIR to a directory of yours`;
+        throw new KeychainUnavailableError(message, message, { cause: error });
+      }
+      env = { ...options.env, TMPDIR: scratchDir, TMP: scratchDir, TEMP: scratchDir };
+    }
+    const child = (options.spawn ?? defaultSpawn)(file, args, env);
     const started: Worker = { child, pending: undefined };
     let buffer = '';
     child.stdout?.setEncoding('utf8');
@@ -148,7 +197,12 @@ export function createOsKeychain(options: OsKeychainOptions): Keychain {
 
   const send = (request: Request): Promise<Reply> => {
     if (broken !== undefined) return Promise.reject(unavailable(broken));
-    worker ??= start();
+    try {
+      worker ??= start();
+    } catch (error) {
+      broken = error instanceof KeychainUnavailableError ? error.message : String(error);
+      return Promise.reject(error);
+    }
     const current = worker;
     const id = ++nextId;
     return new Promise<Reply>((resolve, reject) => {

@@ -42,7 +42,7 @@ function fakeWorker(answers: Answer[]) {
 }
 
 const keychainWith = (worker: ReturnType<typeof fakeWorker>, timeoutMs = 200) =>
-  createOsKeychain({ platform: 'linux', command: ['keychain-worker'], timeoutMs, spawn: worker.spawn });
+  createOsKeychain({ platform: 'linux', command: ['keychain-worker'], env: {}, timeoutMs, spawn: worker.spawn });
 
 /** What gnome-keyring says of an item deleted between a search and a read. */
 const VANISHED_GNOME =
