@@ -104,16 +104,16 @@ describeWithSecretService('with a real Secret Service (gnome-keyring on a privat
   });
 });
 
-describeWithSecretService('the executable’s keychain, whatever TMPDIR is', () => {
-  let session: TestSession;
-  beforeAll(async () => {
-    session = await startTestSession({ withKeyring: true });
-  });
-  afterAll(() => session.stop());
+// Bun unpacks the native addon into the temp directory; the helper gives its keychain process a
+// private one of its own (<cache dir>/native), so no TMPDIR can break it.
+describeExeOnly('the executable’s keychain, whatever TMPDIR is', () => {
+  describeWithSecretService('with a real Secret Service', () => {
+    let session: TestSession;
+    beforeAll(async () => {
+      session = await startTestSession({ withKeyring: true });
+    });
+    afterAll(() => session.stop());
 
-  // Bun unpacks the native addon into the temp directory; the helper gives its keychain process
-  // a private one of its own (<cache dir>/native), so no TMPDIR can break it.
-  describeExeOnly('the single-file executable', () => {
     /** A copy of the addon Bun is still writing (renamed to `.bun-<uid>-<hash>.node` when complete). */
     const PARTIAL = /^\.[0-9a-f]{16}-\d+\.node$/;
     const notADirectory = (): string => {
