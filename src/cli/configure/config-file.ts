@@ -10,6 +10,7 @@ import {
   type PreparedReplacement,
   prepareReplacement,
   readOwnFileSnapshot,
+  removeStaleTempFiles,
   UnsafePathError,
 } from '../../safe-fs';
 
@@ -135,6 +136,21 @@ export function isUnchanged(file: LoadedFile): boolean {
   const now = readOwnFileSnapshot(file.target, MAX_BYTES);
   if (file.identity === undefined) return now.status === 'missing';
   return now.status === 'ok' && isSameFileState(now.identity, file.identity) && now.text === file.text;
+}
+
+/** Temp files of a killed `configure` are removed once this old: a live one renames its own within milliseconds. */
+const STALE_TEMP_AGE_MS = 60_000;
+
+/**
+ * Removes what a `configure` killed mid-write left beside the file: `<file>.<16 hex>` and
+ * `<file>.bak.<16 hex>` (full copies of it, `auths` included), regular files of the user
+ * older than a minute. Returns the paths removed.
+ */
+export function removeLeftoverTempFiles(file: LoadedFile, now: number): string[] {
+  return [
+    ...removeStaleTempFiles(file.target, now, STALE_TEMP_AGE_MS),
+    ...removeStaleTempFiles(`${file.target}.bak`, now, STALE_TEMP_AGE_MS),
+  ];
 }
 
 /**

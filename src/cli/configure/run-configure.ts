@@ -10,7 +10,7 @@ import { parseSettings } from '../../settings/parse-settings';
 import { DOCKER_HELPER_PROGRAM } from '../find-on-path';
 import { type AskVersion, formatOtherAnswer, formatShadowFix, identifyHelperOnPath, VERSION_TIMEOUT_MS } from '../helper-on-path';
 import { resolveContainersAuthFile, resolveDockerConfigFile } from './client-files';
-import { ConfigChangedError, type LoadedFile, loadConfigFile, saveConfigFile } from './config-file';
+import { ConfigChangedError, type LoadedFile, loadConfigFile, removeLeftoverTempFiles, saveConfigFile } from './config-file';
 import { editClientConfig, HELPER_NAME } from './edit-client-config';
 import { checkProfile, checkRegistryPattern, checkRoleArn, editSettings, parseAliasOption, type SettingsRequest } from './edit-settings';
 import { formatUnifiedDiff } from './format-unified-diff';
@@ -297,6 +297,7 @@ async function applyConfigure(
   for (const first of planned) {
     const { plan, backup } = options.dryRun ? { plan: first.plan, backup: undefined } : await save(first, clock, warn);
     const { file, text, changes } = plan;
+    if (!options.dryRun) removeLeftoverTempFiles(file, clock.now());
     const shown = file.target === file.path ? file.path : `${file.path} (-> ${file.target})`;
     if (changes.length === 0) {
       lines.push(`${shown}: already configured`);
