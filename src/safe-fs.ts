@@ -8,6 +8,7 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   renameSync,
@@ -16,7 +17,7 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { randomHex } from './hash';
 
 /**
@@ -98,6 +99,36 @@ export type OwnFileRead =
   | { readonly status: 'error'; readonly code: string; readonly where?: string };
 
 /**
+ * What tells one state of a file from another: a rewrite in place changes its size, mtime or
+ * ctime (truncating alone does), a replacement its device or inode. Nanosecond times, so two
+ * writes within one millisecond still differ (where the file system keeps them).
+ */
+export interface FileIdentity {
+  readonly dev: bigint;
+  readonly ino: bigint;
+  readonly size: bigint;
+  readonly mtimeNs: bigint;
+  readonly ctimeNs: bigint;
+}
+
+function identityOf(stat: BigIntStats): FileIdentity {
+  return { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs };
+}
+
+/** Whether two identities are one state of one file. */
+export function isSameFileState(a: FileIdentity, b: FileIdentity): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+}
+
+/**
+ * `readOwnFile`'s answer with what was read's state: its identity, taken after the read (a
+ * read torn by a writer then shows as a state whose bytes differ), and its permission bits.
+ */
+export type OwnFileSnapshot =
+  | Exclude<OwnFileRead, { readonly status: 'ok' }>
+  | { readonly status: 'ok'; readonly text: string; readonly identity: FileIdentity; readonly mode: number };
+
+/**
  * Where the first byte of `bytes` that is not UTF-8 is (`line 3, column 12`, counting bytes
  * from 1), or undefined for valid UTF-8. The decoder replaces each bad sequence with U+FFFD;
  * a U+FFFD that is not spelt EF BF BD in the bytes marks it.
@@ -154,20 +185,42 @@ function openNoFollow(file: string, flags: number, platform: FsPlatform, mode?: 
 }
 
 /** Reads a regular file owned by the current user, of at most `maxBytes`, as UTF-8. */
-export function readOwnFile(
+export function readOwnFile(file: string, maxBytes: number, platform: FsPlatform = HOST_FS, options: OwnFileOptions = {}): OwnFileRead {
+  return readOwn(file, maxBytes, platform, options, () => undefined);
+}
+
+/**
+ * `readOwnFile` with the state of the file read (`OwnFileSnapshot`): for a file that is to be
+ * replaced only if nobody changed it meanwhile.
+ */
+export function readOwnFileSnapshot(
   file: string,
   maxBytes: number,
   platform: FsPlatform = HOST_FS,
-  options: {
-    /** Also refuse a file that group or others may write (a file that decides whose credentials are used). */
-    readonly notWritableByOthers?: boolean;
-    /**
-     * Refuse text that is not UTF-8 (`error`, `EILSEQ`) instead of reading bad bytes as U+FFFD:
-     * for a file that is written back, where that would change bytes nobody asked to change.
-     */
-    readonly strictUtf8?: boolean;
-  } = {},
-): OwnFileRead {
+  options: OwnFileOptions = {},
+): OwnFileSnapshot {
+  const read = readOwn(file, maxBytes, platform, options, (fd) => fstatSync(fd, { bigint: true }));
+  if (read.status !== 'ok') return read;
+  return { status: 'ok', text: read.text, identity: identityOf(read.state), mode: Number(read.state.mode & 0o777n) };
+}
+
+export interface OwnFileOptions {
+  /** Also refuse a file that group or others may write (a file that decides whose credentials are used). */
+  readonly notWritableByOthers?: boolean;
+  /**
+   * Refuse text that is not UTF-8 (`error`, `EILSEQ`) instead of reading bad bytes as U+FFFD:
+   * for a file that is written back, where that would change bytes nobody asked to change.
+   */
+  readonly strictUtf8?: boolean;
+}
+
+function readOwn<S>(
+  file: string,
+  maxBytes: number,
+  platform: FsPlatform,
+  options: OwnFileOptions,
+  stateOf: (fd: number) => S,
+): ReadWith<S> {
   let fd: number;
   try {
     fd = openNoFollow(file, constants.O_RDONLY | platform.nonBlock, platform);
@@ -178,7 +231,7 @@ export function readOwnFile(
     return { status: 'error', code };
   }
   const { uid } = platform;
-  return readOpenedFile(fd, file, maxBytes, options.strictUtf8 ?? false, (stat) => {
+  return readOpenedFile(fd, file, maxBytes, options.strictUtf8 ?? false, stateOf, (stat) => {
     if (uid !== undefined && stat.uid !== uid) return `${file} is owned by uid ${stat.uid}, not by you (uid ${uid})`;
     // No POSIX modes on Windows (uid undefined there): ACLs decide.
     if (options.notWritableByOthers && uid !== undefined && (stat.mode & 0o022) !== 0) {
@@ -189,28 +242,32 @@ export function readOwnFile(
   });
 }
 
+/** A read's answer, with what `stateOf` said of the file once read. */
+type ReadWith<S> = Exclude<OwnFileRead, { readonly status: 'ok' }> | { readonly status: 'ok'; readonly text: string; readonly state: S };
+
 /**
  * Reads the file open as `fd`, then closes it: a regular file that `refuse` (given its stat)
  * has no objection to, of at most `maxBytes`, as UTF-8 (bad bytes an `EILSEQ` error when
- * `strictUtf8`, else U+FFFD).
+ * `strictUtf8`, else U+FFFD); `stateOf` looks at the file after the read.
  */
-function readOpenedFile(
+function readOpenedFile<S>(
   fd: number,
   file: string,
   maxBytes: number,
   strictUtf8: boolean,
+  stateOf: (fd: number) => S,
   refuse: (stat: Stats) => string | undefined,
-): OwnFileRead {
+): ReadWith<S> {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { status: 'unsafe', why: `${file} is not a regular file` };
     const why = refuse(stat);
     if (why !== undefined) return { status: 'unsafe', why };
     if (stat.size > maxBytes) return { status: 'too-large' };
-    if (!strictUtf8) return { status: 'ok', text: readFileSync(fd, 'utf8') };
     const bytes = readFileSync(fd);
-    const where = findInvalidUtf8(bytes);
-    return where === undefined ? { status: 'ok', text: bytes.toString('utf8') } : { status: 'error', code: 'EILSEQ', where };
+    const where = strictUtf8 ? findInvalidUtf8(bytes) : undefined;
+    if (where !== undefined) return { status: 'error', code: 'EILSEQ', where };
+    return { status: 'ok', text: bytes.toString('utf8'), state: stateOf(fd) };
   } catch (error) {
     return { status: 'error', code: errorCode(error) };
   } finally {
@@ -231,7 +288,14 @@ export function readRegularFile(file: string, maxBytes: number, platform: FsPlat
     const code = errorCode(error);
     return code === 'ENOENT' || code === 'ENOTDIR' ? { status: 'missing' } : { status: 'error', code };
   }
-  return readOpenedFile(fd, file, maxBytes, false, () => undefined);
+  return readOpenedFile(
+    fd,
+    file,
+    maxBytes,
+    false,
+    () => undefined,
+    () => undefined,
+  );
 }
 
 /** `<file>.<16 hex>`: the temp files of `writeFileAtomic` and `createFileExclusive`. */
@@ -303,20 +367,80 @@ function renameReplacing(from: string, to: string, platform: FsPlatform): void {
   }
 }
 
+/** A replacement of a file written beside it (a temp file, fsynced), not yet in its place. */
+export interface PreparedReplacement {
+  /** Renames the temp file over the file (readers see the old file or the new one); on failure, removes it and throws. */
+  commit(): void;
+  /** Removes the temp file. */
+  abandon(): void;
+}
+
+/**
+ * Writes `data` to a temp file next to `file` (`isTempFileOf`), to replace `file` on `commit`:
+ * several files can be prepared, then checked, then put in place together.
+ */
+export function prepareReplacement(file: string, data: string, mode = 0o600, platform: FsPlatform = HOST_FS): PreparedReplacement {
+  const temp = writeTempFile(file, data, mode, platform);
+  const abandon = (): void => rmSync(temp, { force: true });
+  return {
+    commit: () => {
+      try {
+        renameReplacing(temp, file, platform);
+      } catch (error) {
+        abandon();
+        throw error;
+      }
+    },
+    abandon,
+  };
+}
+
 /**
  * Replaces `file` with `data` atomically: readers see the old file or the new one, never
  * a part. A writer killed before the rename leaves only a temp file (see `isTempFileOf`).
  * `beforeRename` may throw to abandon the write (the temp file is removed).
  */
 export function writeFileAtomic(file: string, data: string, mode = 0o600, beforeRename?: () => void, platform: FsPlatform = HOST_FS): void {
-  const temp = writeTempFile(file, data, mode, platform);
+  const replacement = prepareReplacement(file, data, mode, platform);
   try {
     beforeRename?.();
-    renameReplacing(temp, file, platform);
   } catch (error) {
-    rmSync(temp, { force: true });
+    replacement.abandon();
     throw error;
   }
+  replacement.commit();
+}
+
+/**
+ * Removes the temp files of `file` (`isTempFileOf`) that writers killed mid-write left behind:
+ * regular files of ours last written more than `maxAgeMs` before `now` (a live writer renames
+ * its temp file within milliseconds). Anything else by such a name (a symlink, a directory,
+ * someone else's file, a younger file) is left alone. Housekeeping: errors are ignored.
+ * Returns the paths removed.
+ */
+export function removeStaleTempFiles(file: string, now: number, maxAgeMs: number, platform: FsPlatform = HOST_FS): string[] {
+  const removed: string[] = [];
+  const dir = dirname(file);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!isTempFileOf(basename(file), name)) continue;
+    const temp = join(dir, name);
+    try {
+      const stat = lstatSync(temp);
+      if (!stat.isFile() || (platform.uid !== undefined && stat.uid !== platform.uid)) continue;
+      if (now - stat.mtimeMs <= maxAgeMs) continue;
+      rmSync(temp, { force: true });
+      removed.push(temp);
+    } catch {
+      // Gone meanwhile, or not ours to remove.
+    }
+  }
+  return removed;
 }
 
 /**

@@ -118,6 +118,41 @@ describe('configure', () => {
     expect(fs.readdirSync(dockerConfig).sort()).toEqual(['config.json', 'config.json.bak']);
   });
 
+  it('removes the copies a killed configure left beside the file once a minute old, and nothing else (not with --dry-run)', async () => {
+    const { home: HOME, dockerDir, config } = home();
+    fs.mkdirSync(dockerDir, { mode: 0o700 });
+    fs.writeFileSync(config, '{\n\t"auths": {}\n}\n', { mode: 0o600 });
+    const copy = '{"auths":{"registry.gitlab.com":{"auth":"Z2l0bGFiLWNpLXRva2VuOnNlY3JldA=="}}}';
+    const leave = (name: string, ageMs: number): string => {
+      const file = path.join(dockerDir, name);
+      fs.writeFileSync(file, copy, { mode: 0o600 });
+      const when = new Date(Date.now() - ageMs);
+      fs.utimesSync(file, when, when);
+      return name;
+    };
+    // What configure itself leaves when killed: its temp file and its backup's.
+    leave('config.json.0123456789abcdef', 5 * 60_000);
+    leave('config.json.bak.fedcba9876543210', 61_000);
+    const kept = [
+      // A configure running now.
+      leave('config.json.00112233445566ff', 1000),
+      // Names configure never makes.
+      leave('config.json.0123456789ABCDEF', 5 * 60_000),
+      leave('config.json.bak.0123', 5 * 60_000),
+      leave('config.json.orig', 5 * 60_000),
+      leave('other.json.0123456789abcdef', 5 * 60_000),
+    ];
+    const everything = fs.readdirSync(dockerDir).sort();
+    expect(await configure(['--registry', ECR, '--dry-run'], { HOME })).toMatchObject({ code: 0 });
+    expect(fs.readdirSync(dockerDir).sort()).toEqual(everything);
+    expect(await configure(['--registry', ECR], { HOME })).toMatchObject({ code: 0 });
+    expect(fs.readdirSync(dockerDir).sort()).toEqual(['config.json', 'config.json.bak', ...kept].sort());
+    // An "already configured" run cleans up too.
+    leave('config.json.bak.0a0b0c0d0e0f0102', 2 * 60_000);
+    expect(await configure(['--registry', ECR], { HOME })).toMatchObject({ code: 0, stdout: `${config}: already configured\n` });
+    expect(fs.readdirSync(dockerDir).sort()).toEqual(['config.json', 'config.json.bak', ...kept].sort());
+  });
+
   it('--dry-run prints a unified diff and writes nothing', async () => {
     const { home: HOME, dockerDir, config } = home();
     fs.mkdirSync(dockerDir, { mode: 0o700 });

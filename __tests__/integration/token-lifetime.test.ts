@@ -22,10 +22,10 @@ const emulator = useEmulator();
 function environment() {
   const home = makeTempDir();
   const base = { HOME: home, ...emulator.env() };
-  /** Runs `get` at `offsetMs` past the test's start, on both clocks. */
-  const getAt = (offsetMs: number) => {
+  /** Runs `get` (for `host`, default HOST) at `offsetMs` past the test's start, on both clocks. */
+  const getAt = (offsetMs: number, host = HOST) => {
     emulator.faults.clockOffsetMs = offsetMs;
-    return runHelper(['get'], HOST, withPreload(base, 'shift-clock', { TEST_CLOCK_OFFSET_MS: String(offsetMs) }));
+    return runHelper(['get'], host, withPreload(base, 'shift-clock', { TEST_CLOCK_OFFSET_MS: String(offsetMs) }));
   };
   return { home, getAt };
 }
@@ -86,6 +86,26 @@ describe('token lifetimes', () => {
     expect(out.stderr).toMatch(
       /^ecr-login: refreshing the token for .* failed \(access denied .*\); using the cached token, valid until .*\n$/,
     );
+  });
+
+  it('after a clock correction, a cache full of entries written 10 h ahead still takes new tokens: 3 gets cost 3 calls, then none', async () => {
+    const { getAt, home } = environment();
+    // While the clock runs 10 h fast, the cache fills up: one real entry, and 63 more like it
+    // (other identities' entries look the same: hashed keys, the same times).
+    expect((await getAt(10 * HOUR)).code).toBe(0);
+    const cache = path.join(home, '.ecr', 'tokens.json');
+    const doc = JSON.parse(fs.readFileSync(cache, 'utf8')) as { entries: Record<string, { host: string }> };
+    const [written] = Object.values(doc.entries);
+    for (let i = 1; i < 64; i += 1)
+      doc.entries[`${i}`.padStart(40, '0')] = { ...written, host: `9${`${i}`.padStart(11, '0')}.dkr.ecr.eu-west-2.amazonaws.com` };
+    fs.writeFileSync(cache, JSON.stringify(doc), { mode: 0o600 });
+    // The clock corrected: those entries now read as issued in the future, and are never used.
+    const hosts = ['210987654321', '111122223333', '444455556666'].map((account) => `${account}.dkr.ecr.eu-west-2.amazonaws.com`);
+    for (const host of hosts) expect(await getAt(0, host)).toMatchObject({ code: 0, stderr: '' });
+    expect(tokenCalls()).toHaveLength(1 + 3);
+    for (const host of hosts) expect(await getAt(0, host)).toMatchObject({ code: 0, stderr: '' });
+    expect(tokenCalls()).toHaveLength(1 + 3);
+    expect(Object.keys((JSON.parse(fs.readFileSync(cache, 'utf8')) as typeof doc).entries)).toHaveLength(64);
   });
 
   it('a fresh token with 6 minutes of life is served', async () => {

@@ -9,10 +9,14 @@ import {
   ensurePrivateDirectory,
   type FsPlatform,
   findInvalidUtf8,
+  isSameFileState,
   isTempFileOf,
   openExclusive,
   type PathStat,
+  prepareReplacement,
   readOwnFile,
+  readOwnFileSnapshot,
+  removeStaleTempFiles,
   UnsafePathError,
   writeFileAtomic,
 } from '../../src/safe-fs';
@@ -50,6 +54,45 @@ describe('readOwnFile', () => {
     fs.writeFileSync(file, 'x');
     fs.chownSync(file, 4242, 4242);
     expect(readOwnFile(file, 100)).toEqual({ status: 'unsafe', why: `${file} is owned by uid 4242, not by you (uid 0)` });
+  });
+});
+
+describe('readOwnFileSnapshot', () => {
+  const snapshot = (file: string) => {
+    const read = readOwnFileSnapshot(file, 1000);
+    if (read.status !== 'ok') throw new Error(`not read: ${JSON.stringify(read)}`);
+    return read;
+  };
+
+  itOnUnix('reads the text with the state it was read in and its permission bits', MODES, () => {
+    const file = path.join(makeTempDir(), 'config.json');
+    fs.writeFileSync(file, '{"auths":{}}', { mode: 0o640 });
+    const read = snapshot(file);
+    expect(read).toMatchObject({ text: '{"auths":{}}', mode: 0o640 });
+    expect(isSameFileState(read.identity, snapshot(file).identity)).toBe(true);
+    expect(readOwnFileSnapshot(path.join(path.dirname(file), 'missing'), 100)).toEqual({ status: 'missing' });
+  });
+
+  it.each([
+    ['truncated in place', (file: string) => fs.truncateSync(file, 0)],
+    // Same size, same bytes: only the times tell (a rewrite within one clock tick is left to the byte comparison).
+    ['rewritten in place with the same bytes', (file: string) => fs.writeFileSync(file, fs.readFileSync(file))],
+    [
+      'replaced by a rename',
+      (file: string) => {
+        fs.writeFileSync(`${file}.new`, fs.readFileSync(file));
+        fs.renameSync(`${file}.new`, file);
+      },
+    ],
+    ['made read-only (ctime)', (file: string) => fs.chmodSync(file, 0o400)],
+  ])('a file %s is in another state', async (_what, change) => {
+    const file = path.join(makeTempDir(), 'config.json');
+    fs.writeFileSync(file, '{"auths":{}}', { mode: 0o600 });
+    const before = snapshot(file).identity;
+    // Past the kernel's coarse clock tick (a few ms), so that the times differ where they are all that differs.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    change(file);
+    expect(isSameFileState(before, snapshot(file).identity)).toBe(false);
   });
 });
 
@@ -94,6 +137,73 @@ describe('writeFileAtomic', () => {
       isWindows ? /EPERM|EACCES|EISDIR|ENOTEMPTY|EEXIST/ : /EISDIR|ENOTEMPTY|EEXIST/,
     );
     expect(fs.readdirSync(dir)).toEqual(['cache.json']);
+  });
+});
+
+describe('prepareReplacement', () => {
+  it('writes beside the file; commit puts it in place, abandon leaves the file as it was', () => {
+    const dir = makeTempDir();
+    const file = path.join(dir, 'config.json');
+    fs.writeFileSync(file, 'old');
+    const kept = prepareReplacement(file, 'abandoned');
+    const replaced = prepareReplacement(file, 'new', 0o640);
+    const temps = fs.readdirSync(dir).filter((name) => name !== 'config.json');
+    expect(temps.map((name) => isTempFileOf('config.json', name))).toEqual([true, true]);
+    expect(fs.readFileSync(file, 'utf8')).toBe('old');
+    kept.abandon();
+    replaced.commit();
+    expect(fs.readFileSync(file, 'utf8')).toBe('new');
+    expectPosixMode(file, 0o640);
+    expect(fs.readdirSync(dir)).toEqual(['config.json']);
+  });
+});
+
+describe('removeStaleTempFiles (what writers killed mid-write left)', () => {
+  const MINUTE = 60_000;
+  const aged = (file: string, content: string, ageMs: number): string => {
+    fs.writeFileSync(file, content, { mode: 0o600 });
+    const when = new Date(Date.now() - ageMs);
+    fs.utimesSync(file, when, when);
+    return file;
+  };
+
+  it("removes the file's temp files older than the age given, and nothing else", () => {
+    const dir = makeTempDir();
+    const file = path.join(dir, 'config.json');
+    fs.writeFileSync(file, '{}');
+    const stale = aged(`${file}.0123456789abcdef`, '{"auths":', 2 * MINUTE);
+    aged(`${file}.fedcba9876543210`, '{"auths":', 30_000);
+    for (const name of ['config.json.0123456789ABCDEF', 'config.json.0123', 'config.json.bak', 'other.json.0123456789abcdef']) {
+      aged(path.join(dir, name), 'x', 2 * MINUTE);
+    }
+    fs.mkdirSync(`${file}.00000000000000aa`);
+    expect(removeStaleTempFiles(file, Date.now(), MINUTE)).toEqual([stale]);
+    expect(fs.readdirSync(dir).sort()).toEqual([
+      'config.json',
+      'config.json.00000000000000aa',
+      'config.json.0123',
+      'config.json.0123456789ABCDEF',
+      'config.json.bak',
+      'config.json.fedcba9876543210',
+      'other.json.0123456789abcdef',
+    ]);
+    expect(removeStaleTempFiles(path.join(dir, 'missing-dir', 'f'), Date.now(), MINUTE)).toEqual([]);
+  });
+
+  itWithSymlinks('leaves a symlink by such a name alone (and what it leads to)', () => {
+    const dir = makeTempDir();
+    const target = aged(path.join(dir, 'precious'), 'keep', 2 * MINUTE);
+    fs.symlinkSync(target, path.join(dir, 'config.json.0123456789abcdef'));
+    expect(removeStaleTempFiles(path.join(dir, 'config.json'), Date.now() + 10 * MINUTE, MINUTE)).toEqual([]);
+    expect(fs.readFileSync(target, 'utf8')).toBe('keep');
+  });
+
+  itAsRoot("leaves another user's file by such a name alone", async () => {
+    const dir = makeTempDir();
+    const theirs = aged(path.join(dir, 'config.json.0123456789abcdef'), 'x', 2 * MINUTE);
+    fs.chownSync(theirs, 4242, 4242);
+    expect(removeStaleTempFiles(path.join(dir, 'config.json'), Date.now(), MINUTE)).toEqual([]);
+    expect(fs.existsSync(theirs)).toBe(true);
   });
 });
 

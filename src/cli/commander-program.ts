@@ -125,6 +125,7 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
         askVersion,
         programFile: ctx.programFile,
         lock: { locker: services.locker, logger: services.logger, now: services.now },
+        now: services.now,
       });
     });
 

@@ -5,8 +5,8 @@ import type { Locker } from '../lock/locker';
 import { withLock } from '../lock/with-lock';
 import type { Logger } from '../log';
 import type { RegistrySettings } from '../settings/parse-settings';
+import { isPlausible } from '../store/token-plausibility';
 import { type CachedToken, CacheWriteError, type TokenStore } from '../store/token-store';
-import { isPlausible } from './freshness';
 
 /** The session name of a registry's `roleArn` when the settings give none (CloudTrail shows it). */
 export const DEFAULT_ROLE_SESSION_NAME = 'ecr-login';

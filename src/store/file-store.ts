@@ -1,5 +1,4 @@
-import { lstatSync, readdirSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { Locker } from '../lock/locker';
 import { type HeldLock, LockNotAcquiredError } from '../lock/with-lock';
 
@@ -7,7 +6,14 @@ import { type HeldLock, LockNotAcquiredError } from '../lock/with-lock';
 class LockLostError extends Error {}
 
 import { createOnce, type Logger } from '../log';
-import { checkPrivateDirectory, ensurePrivateDirectory, isTempFileOf, readOwnFile, UnsafePathError, writeFileAtomic } from '../safe-fs';
+import {
+  checkPrivateDirectory,
+  ensurePrivateDirectory,
+  readOwnFile,
+  removeStaleTempFiles,
+  UnsafePathError,
+  writeFileAtomic,
+} from '../safe-fs';
 import { type CacheDocument, createEmptyDocument, parseCacheDocument } from './cache-document';
 import { formatEntryKey, isListedFor, pruneEntries, withCacheWriteLock } from './token-entries';
 import { CacheWriteError, type TokenStore } from './token-store';
@@ -114,19 +120,6 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
     return result.doc;
   };
 
-  /** Removes temp files left by writers that were killed mid-write. */
-  const removeOrphanTempFiles = (): void => {
-    try {
-      for (const name of readdirSync(options.dir)) {
-        if (!isTempFileOf(basename(file), name)) continue;
-        const temp = join(options.dir, name);
-        if (now() - lstatSync(temp).mtimeMs > ORPHAN_TEMP_AGE_MS) rmSync(temp, { force: true });
-      }
-    } catch {
-      // Housekeeping only.
-    }
-  };
-
   /**
    * A write that failed: an unusable directory is reported once and the cache is off from then
    * on; anything else is a `CacheWriteError` naming the file.
@@ -179,7 +172,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
         const key = formatEntryKey(base.salt, token.host, identity);
         const { keep } = pruneEntries(Object.entries({ ...base.entries, [key]: token }), now());
         write({ ...base, entries: Object.fromEntries(keep) }, lock);
-        removeOrphanTempFiles();
+        removeStaleTempFiles(file, now(), ORPHAN_TEMP_AGE_MS);
       });
     },
 

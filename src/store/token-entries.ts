@@ -3,6 +3,7 @@ import { finiteNumber, object, parseJsonShape, type Shape, string } from '../jso
 import type { Locker } from '../lock/locker';
 import { type HeldLock, withLock } from '../lock/with-lock';
 import type { Logger } from '../log';
+import { isAbsurd, isPlausible } from './token-plausibility';
 import type { CachedToken } from './token-store';
 
 /**
@@ -41,22 +42,30 @@ export function isListedFor(key: string, token: CachedToken, salt: string, ident
 }
 
 /**
- * Splits a store's entries into those a write keeps — unexpired, newest first, at most
- * `MAX_ENTRIES` — and the keys it drops (expired, unreadable, or past the cap).
+ * Splits a store's entries into those a write keeps, at most `MAX_ENTRIES`, and the keys it
+ * drops. Dropped whatever the room: unreadable, expired and absurd entries (`isAbsurd`). Kept
+ * first: plausible entries, newest first; then, while there is room, entries issued in the
+ * future (written while the clock ran fast), those plausible again soonest first. So after a
+ * clock correction a full store of such entries still takes every new token — the cap kept
+ * them ahead of real ones, and until they expired every get for a new registry called ECR.
  */
 export function pruneEntries(
   entries: Iterable<readonly [string, CachedToken | undefined]>,
   now: number,
 ): { keep: [string, CachedToken][]; drop: string[] } {
-  const live: [string, CachedToken][] = [];
+  const plausible: [string, CachedToken][] = [];
+  const ahead: [string, CachedToken][] = [];
   const drop: string[] = [];
   for (const [key, token] of entries) {
-    if (token && token.expiresAt > now) live.push([key, token]);
-    else drop.push(key);
+    if (!token || !(token.expiresAt > now) || isAbsurd(token, now)) drop.push(key);
+    else if (isPlausible(token, now)) plausible.push([key, token]);
+    else ahead.push([key, token]);
   }
-  live.sort(([, a], [, b]) => b.issuedAt - a.issuedAt);
-  drop.push(...live.slice(MAX_ENTRIES).map(([key]) => key));
-  return { keep: live.slice(0, MAX_ENTRIES), drop };
+  plausible.sort(([, a], [, b]) => b.issuedAt - a.issuedAt);
+  ahead.sort(([, a], [, b]) => a.issuedAt - b.issuedAt);
+  const ranked = [...plausible, ...ahead];
+  drop.push(...ranked.slice(MAX_ENTRIES).map(([key]) => key));
+  return { keep: ranked.slice(0, MAX_ENTRIES), drop };
 }
 
 /**

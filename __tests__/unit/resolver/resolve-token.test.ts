@@ -1,9 +1,21 @@
+import * as path from 'node:path';
 import { TokenFetchError } from '../../../src/errors';
 import { parseRegistry, type Registry } from '../../../src/registry/parse-registry';
 import { MIN_REMAINING_MS } from '../../../src/resolver/freshness';
 import { resolveToken } from '../../../src/resolver/resolve-token';
+import { createFileStore } from '../../../src/store/file-store';
+import { createKeychainTokenStore } from '../../../src/store/keychain-token-store';
+import { MAX_ENTRIES } from '../../../src/store/token-entries';
 import { CacheWriteError, type TokenStore } from '../../../src/store/token-store';
-import { createFakeClock, createFakeTokenSource, createMemoryLocker, createMemoryLogger, createMemoryStore } from '../../helpers/fakes';
+import {
+  createFakeClock,
+  createFakeKeychain,
+  createFakeTokenSource,
+  createMemoryLocker,
+  createMemoryLogger,
+  createMemoryStore,
+} from '../../helpers/fakes';
+import { makeTempDir } from '../../helpers/temp-dir';
 
 const registry = parseRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com') as Registry;
 const HOUR = 3600_000;
@@ -215,5 +227,43 @@ describe('resolveToken', () => {
     const token = await resolveToken(registry, { ...deps, locker: { tryLock: async () => ({ status: 'unavailable', reason: 'EROFS' }) } });
     expect(token.password).toBe('password-1');
     expect(source.calls).toHaveLength(1);
+  });
+});
+
+describe.each([
+  [
+    'file',
+    (now: () => number) =>
+      createFileStore({ dir: path.join(makeTempDir(), 'cache'), now, logger: createMemoryLogger(), locker: createMemoryLocker() }),
+  ],
+  [
+    'keychain',
+    (now: () => number) =>
+      createKeychainTokenStore({ keychain: createFakeKeychain(), now, logger: createMemoryLogger(), locker: createMemoryLocker() }),
+  ],
+])('after a clock correction, with the %s store', (_name, createStore) => {
+  it('a full cache of entries written 10 h ahead does not lock new tokens out: 3 gets cost 3 calls, then none', async () => {
+    const clock = createFakeClock();
+    const store = createStore(clock.now);
+    const { deps, source } = setup(store);
+    // The clock runs 10 h fast while the cache fills up (one identity per CI job, say).
+    clock.advance(10 * HOUR);
+    for (let i = 0; i < MAX_ENTRIES; i += 1) {
+      await resolveToken(registry, { ...deps, now: clock.now, identity: `job-${i}` });
+    }
+    expect(source.calls).toHaveLength(MAX_ENTRIES);
+    // Corrected: those entries now read as issued 10 h in the future, never trusted.
+    clock.advance(-10 * HOUR);
+    const registries = ['210987654321', '111122223333', '444455556666'].map(
+      (account) => parseRegistry(`${account}.dkr.ecr.us-east-1.amazonaws.com`) as Registry,
+    );
+    const getAll = async () => {
+      for (const r of registries) await resolveToken(r, { ...deps, now: clock.now });
+    };
+    const calls = () => source.calls.length - MAX_ENTRIES;
+    await getAll();
+    expect(calls()).toBe(3);
+    await getAll();
+    expect(calls()).toBe(3);
   });
 });

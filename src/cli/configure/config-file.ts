@@ -1,13 +1,17 @@
-import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from '../../errors';
 import {
   checkPrivateDirectory,
   createFileExclusive,
   ensurePrivateDirectory,
-  readOwnFile,
+  type FileIdentity,
+  isSameFileState,
+  type PreparedReplacement,
+  prepareReplacement,
+  readOwnFileSnapshot,
+  removeStaleTempFiles,
   UnsafePathError,
-  writeFileAtomic,
 } from '../../safe-fs';
 
 /**
@@ -33,6 +37,18 @@ export interface LoadedFile {
   readonly text: string | undefined;
   /** Permission bits to keep (0600 for a new file). */
   readonly mode: number;
+  /** The state `text` was read in (undefined when there is no file): the file is replaced only while still in it. */
+  readonly identity: FileIdentity | undefined;
+}
+
+/**
+ * The file is no longer as it was read: another program wrote it between the read and the
+ * rename. Nothing was written; `configure` reads it again and plans the change anew.
+ */
+export class ConfigChangedError extends ConfigError {
+  constructor(readonly path: string) {
+    super(`${path} changed while configure ran; nothing written: run configure again`);
+  }
 }
 
 const MAX_BYTES = 4 * 1024 * 1024;
@@ -88,12 +104,15 @@ export function loadConfigFile(
     if (code !== 'ENOENT') throw new ConfigError(`cannot read ${path}: ${explainCode(code)}`);
   }
   checkDirectory(path, dirname(target));
-  const read = readOwnFile(target, MAX_BYTES, undefined, { strictUtf8: true, notWritableByOthers: options.notWritableByOthers === true });
+  const read = readOwnFileSnapshot(target, MAX_BYTES, undefined, {
+    strictUtf8: true,
+    notWritableByOthers: options.notWritableByOthers === true,
+  });
   switch (read.status) {
     case 'missing':
-      return { path, target, text: undefined, mode: 0o600 };
+      return { path, target, text: undefined, mode: 0o600, identity: undefined };
     case 'ok':
-      return { path, target, text: read.text, mode: statSync(target).mode & 0o777 };
+      return { path, target, text: read.text, mode: read.mode, identity: read.identity };
     case 'unsafe':
       throw new ConfigError(`not changing ${path}: ${read.why}`);
     case 'too-large':
@@ -109,9 +128,36 @@ export function loadConfigFile(
 }
 
 /**
- * Replaces the file with `text` atomically, after copying the old one to `<file>.bak` (0600,
- * replaced on every change: it holds the file as it was before the latest change). Refuses
- * when the file changed since it was read (a `docker login` in between): run again.
+ * Whether the file is still as `file` was read: in the same state (device, inode, size, mtime,
+ * ctime) with the same bytes — or still missing. The bytes too, because a rewrite within one
+ * tick of the kernel's clock can leave size and times as they were.
+ */
+export function isUnchanged(file: LoadedFile): boolean {
+  const now = readOwnFileSnapshot(file.target, MAX_BYTES);
+  if (file.identity === undefined) return now.status === 'missing';
+  return now.status === 'ok' && isSameFileState(now.identity, file.identity) && now.text === file.text;
+}
+
+/** Temp files of a killed `configure` are removed once this old: a live one renames its own within milliseconds. */
+const STALE_TEMP_AGE_MS = 60_000;
+
+/**
+ * Removes what a `configure` killed mid-write left beside the file: `<file>.<16 hex>` and
+ * `<file>.bak.<16 hex>` (full copies of it, `auths` included), regular files of the user
+ * older than a minute. Returns the paths removed.
+ */
+export function removeLeftoverTempFiles(file: LoadedFile, now: number): string[] {
+  return [
+    ...removeStaleTempFiles(file.target, now, STALE_TEMP_AGE_MS),
+    ...removeStaleTempFiles(`${file.target}.bak`, now, STALE_TEMP_AGE_MS),
+  ];
+}
+
+/**
+ * Replaces the file with `text` atomically, after copying the file as it was read to
+ * `<file>.bak` (0600, replaced on every change: it holds the file as it was before the latest
+ * change). Both are written to temp files first; they are put in place only if the file is
+ * still as it was read (`isUnchanged`), else `ConfigChangedError` and nothing is written.
  * Returns the backup's path (undefined for a new file).
  */
 export function saveConfigFile(file: LoadedFile, text: string): string | undefined {
@@ -122,20 +168,23 @@ export function saveConfigFile(file: LoadedFile, text: string): string | undefin
     if (error instanceof UnsafePathError) throw new ConfigError(`not changing ${path}: ${error.path} ${error.why}`);
     throw new ConfigError(`cannot create ${dirname(target)}: ${explainCode(errorCode(error))}`);
   }
-  const changedMeanwhile = (): ConfigError => new ConfigError(`${path} changed while configure ran; nothing written: run configure again`);
+  const prepared: PreparedReplacement[] = [];
   try {
     if (file.text === undefined) {
-      if (!createFileExclusive(target, text, 0o600)) throw changedMeanwhile();
+      if (!createFileExclusive(target, text, 0o600)) throw new ConfigChangedError(path);
       return undefined;
     }
     const backup = `${target}.bak`;
-    writeFileAtomic(backup, file.text, 0o600);
-    writeFileAtomic(target, text, file.mode, () => {
-      const now = readOwnFile(target, MAX_BYTES);
-      if (now.status !== 'ok' || now.text !== file.text) throw changedMeanwhile();
-    });
+    const saved = prepareReplacement(backup, file.text, 0o600);
+    prepared.push(saved);
+    const replacement = prepareReplacement(target, text, file.mode);
+    prepared.push(replacement);
+    if (!isUnchanged(file)) throw new ConfigChangedError(path);
+    saved.commit();
+    replacement.commit();
     return backup;
   } catch (error) {
+    for (const temp of prepared) temp.abandon();
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`cannot write ${path}: ${explainCode(errorCode(error))}`);
   }

@@ -10,10 +10,11 @@ import { parseSettings } from '../../settings/parse-settings';
 import { DOCKER_HELPER_PROGRAM } from '../find-on-path';
 import { type AskVersion, formatOtherAnswer, formatShadowFix, identifyHelperOnPath, VERSION_TIMEOUT_MS } from '../helper-on-path';
 import { resolveContainersAuthFile, resolveDockerConfigFile } from './client-files';
-import { type LoadedFile, loadConfigFile, saveConfigFile } from './config-file';
+import { ConfigChangedError, type LoadedFile, loadConfigFile, removeLeftoverTempFiles, saveConfigFile } from './config-file';
 import { editClientConfig, HELPER_NAME } from './edit-client-config';
 import { checkProfile, checkRegistryPattern, checkRoleArn, editSettings, parseAliasOption, type SettingsRequest } from './edit-settings';
 import { formatUnifiedDiff } from './format-unified-diff';
+import { type EditClock, type FileEdit, type PlannedEdit, planFileEdit, SETTLE_MS } from './plan-file-edit';
 
 /** `configure`'s command line, as commander parsed it. */
 export interface ConfigureOptions {
@@ -51,7 +52,18 @@ export interface ConfigureContext {
    * loses its change or fails with "changed while configure ran". Without one (tests), no lock.
    */
   readonly lock?: { readonly locker: Locker; readonly logger: Logger; readonly now: () => number };
+  /** The clock of the waits for a file another program is rewriting (`planFileEdit`); default real time. */
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * How many times a file is read and its edit planned when it keeps changing between the read
+ * and the rename (another program writing it, in place or by a rename of its own).
+ */
+const MAX_PLANS = 5;
 
 /** Longer than any configure run takes; a lock held longer is given up on (the change check still guards the write). */
 const CONFIGURE_LOCK_WAIT_MS = 10_000;
@@ -66,11 +78,17 @@ function settingsFileOf(config: Config): string {
   return location.path;
 }
 
-/** One file's planned change. */
-interface Plan {
-  readonly file: LoadedFile;
-  readonly text: string;
-  readonly changes: readonly string[];
+/** One file configure edits: how it is read, and the edit it gets. */
+interface FileJob {
+  readonly load: () => LoadedFile;
+  readonly edit: (file: LoadedFile) => FileEdit;
+}
+
+/** A job with its plan, and until when it may still wait for the file to settle (`planFileEdit`). */
+interface Planned {
+  readonly job: FileJob;
+  readonly plan: PlannedEdit;
+  readonly deadline: number;
 }
 
 /**
@@ -164,7 +182,7 @@ export async function runConfigure(options: ConfigureOptions, ctx: ConfigureCont
   const platform = ctx.platform ?? process.platform;
   const request = planRequest(options);
   const { lock } = ctx;
-  if (lock === undefined || options.dryRun) applyConfigure(options, request, ctx, platform);
+  if (lock === undefined || options.dryRun) await applyConfigure(options, request, ctx, platform);
   else {
     await withLock(
       lock.locker,
@@ -193,23 +211,61 @@ function formatPathWarning(ctx: ConfigureContext, platform: NodeJS.Platform): st
   return `docker will run ${found.file}, not this helper: it comes first on PATH and is another program (${formatOtherAnswer(found.answer)}); ${formatShadowFix(found.file, ctx.programFile, platform)}`;
 }
 
-/** Reads the files, computes each change, and writes (or with `--dry-run` shows) it. */
-function applyConfigure(
+/**
+ * Writes a planned edit; when the file changed since it was read, reads it again and plans
+ * anew (the change may have been made meanwhile: then nothing is left to write), at most
+ * `MAX_PLANS` times. Returns the plan written and the backup's path.
+ */
+async function save(
+  { job, plan: first, deadline }: Planned,
+  clock: EditClock,
+  warn: (plan: PlannedEdit) => PlannedEdit,
+): Promise<{ plan: PlannedEdit; backup: string | undefined }> {
+  let plan = first;
+  for (let planned = 1; plan.changes.length > 0; planned++) {
+    try {
+      return { plan, backup: saveConfigFile(plan.file, plan.text) };
+    } catch (error) {
+      if (!(error instanceof ConfigChangedError)) throw error;
+      if (planned >= MAX_PLANS) {
+        throw new ConfigError(
+          `not changing ${plan.file.path}: it changed each time configure read it (${MAX_PLANS} times; another program is writing it); nothing written: run configure again`,
+        );
+      }
+      plan = warn(await planFileEdit(job.load, job.edit, clock, deadline));
+    }
+  }
+  return { plan, backup: undefined };
+}
+
+/**
+ * Reads the files and computes each change; then writes (or with `--dry-run` shows) each.
+ * A file that another program changes between configure's read and its rename is read again
+ * and its change planned anew (`MAX_PLANS` times at most), so that configure never replaces
+ * what it did not read.
+ */
+async function applyConfigure(
   options: ConfigureOptions,
   { hosts, settings }: ReturnType<typeof planRequest>,
   ctx: ConfigureContext,
   platform: NodeJS.Platform,
-): void {
+): Promise<void> {
   const { config } = ctx;
-  const plans: Plan[] = [];
+  const clock: EditClock = { now: ctx.now ?? (() => Date.now()), sleep: ctx.sleep ?? realSleep };
+  const jobs: FileJob[] = [];
 
   if (settings.registries.length > 0 || settings.aliases.length > 0) {
-    const file = loadConfigFile(settingsFileOf(config), { followLink: false, notWritableByOthers: true });
-    const edit = editSettings(file.text, settings, file.path);
-    // The helper's own reader judges the result (unknown fields, a glob and a host that differ
-    // only in case, …): a file it would refuse is never written.
-    if (edit.changes.length > 0) parseSettings(edit.text, file.path);
-    plans.push({ file, ...edit });
+    const path = settingsFileOf(config);
+    jobs.push({
+      load: () => loadConfigFile(path, { followLink: false, notWritableByOthers: true }),
+      edit: (file) => {
+        const edit = editSettings(file.text, settings, file.path);
+        // The helper's own reader judges the result (unknown fields, a glob and a host that differ
+        // only in case, …): a file it would refuse is never written.
+        if (edit.changes.length > 0) parseSettings(edit.text, file.path);
+        return { ...edit, warnings: [] };
+      },
+    });
   }
   if (hosts.length > 0 || options.allEcr || options.credsStore) {
     const path =
@@ -217,18 +273,31 @@ function applyConfigure(
       (options.containersAuth
         ? resolveContainersAuthFile(config.clientEnv, config.homeDir, platform, ctx.uid ?? process.getuid?.())
         : resolveDockerConfigFile(config.clientEnv, config.homeDir));
-    const file = loadConfigFile(path, { followLink: true });
-    const edit = editClientConfig(
-      file.text,
-      { hosts, allEcr: options.allEcr === true, credsStore: options.credsStore === true },
-      file.path,
-    );
-    for (const warning of edit.warnings) ctx.warn(warning);
-    plans.push({ file, text: edit.text, changes: edit.changes });
+    jobs.push({
+      load: () => loadConfigFile(path, { followLink: true }),
+      edit: (file) =>
+        editClientConfig(file.text, { hosts, allEcr: options.allEcr === true, credsStore: options.credsStore === true }, file.path),
+    });
+  }
+
+  // Every file is read and its change computed before any is written: one that cannot be used stops the run first.
+  const warned = new Set<string>();
+  const warn = (plan: PlannedEdit): PlannedEdit => {
+    for (const warning of plan.warnings) if (!warned.has(warning)) ctx.warn(warning);
+    for (const warning of plan.warnings) warned.add(warning);
+    return plan;
+  };
+  const planned: Planned[] = [];
+  for (const job of jobs) {
+    const deadline = clock.now() + SETTLE_MS;
+    planned.push({ job, deadline, plan: warn(await planFileEdit(job.load, job.edit, clock, deadline)) });
   }
 
   const lines: string[] = [];
-  for (const { file, text, changes } of plans) {
+  for (const first of planned) {
+    const { plan, backup } = options.dryRun ? { plan: first.plan, backup: undefined } : await save(first, clock, warn);
+    const { file, text, changes } = plan;
+    if (!options.dryRun) removeLeftoverTempFiles(file, clock.now());
     const shown = file.target === file.path ? file.path : `${file.path} (-> ${file.target})`;
     if (changes.length === 0) {
       lines.push(`${shown}: already configured`);
@@ -238,7 +307,6 @@ function applyConfigure(
       lines.push(formatUnifiedDiff(file.text ?? '', text, file.text === undefined ? '/dev/null' : file.path, file.path).trimEnd());
       continue;
     }
-    const backup = saveConfigFile(file, text);
     lines.push(`${shown}: ${file.text === undefined ? 'created' : `updated (the previous version is in ${backup})`}`);
     lines.push(...changes.map((change) => `  ${change}`));
   }
