@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { EMULATOR_ACCOUNT, TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
 import { type Client, describeEndToEnd, findDockerClis, findSkopeo, SYSTEM_CA_BUNDLE } from '../helpers/e2e/requirements';
 import { CN_REGISTRY, PUBLIC_REGISTRY, REGISTRY, REPOSITORY, TAG, useWorld } from '../helpers/e2e/world';
+import { startSilentUnixSocket } from '../helpers/silent-server';
 import { makeTempDir } from '../helpers/temp-dir';
 
 /*
@@ -263,21 +263,7 @@ describeEndToEnd('end to end: real clients, a real registry, AWS by its real nam
   describe('a keychain that never answers (a silent D-Bus peer), with the keychain backend', () => {
     let bus: { path: string; close: () => Promise<void> } | undefined;
     beforeAll(async () => {
-      const socketPath = path.join(makeTempDir(), 'silent-bus');
-      const sockets = new Set<net.Socket>();
-      const server = net.createServer((socket) => {
-        sockets.add(socket);
-        socket.on('close', () => sockets.delete(socket));
-      });
-      await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-      bus = {
-        path: socketPath,
-        close: () =>
-          new Promise<void>((resolve) => {
-            for (const socket of sockets) socket.destroy();
-            server.close(() => resolve());
-          }),
-      };
+      bus = await startSilentUnixSocket(path.join(makeTempDir(), 'silent-bus'));
     });
     afterAll(() => bus?.close());
     const silentEnv = (home: string) => ({

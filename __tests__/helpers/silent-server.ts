@@ -1,22 +1,39 @@
 import * as net from 'node:net';
 
-/** A TCP server on loopback that accepts connections and never answers: the worst peer. */
-export async function startSilentServer(): Promise<{ url: string; close: () => Promise<void> }> {
+/** A server that accepts connections and never answers, listening as `listen` says; `close` ends it and every connection. */
+async function listenSilently(
+  listen: (server: net.Server, ready: () => void) => void,
+): Promise<{ server: net.Server; close: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => listen(server, resolve));
   return {
-    url: `http://127.0.0.1:${port}`,
+    server,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
   };
+}
+
+/** A TCP server on loopback that accepts connections and never answers: the worst peer. */
+export async function startSilentServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const { server, close } = await listenSilently((s, ready) => s.listen(0, '127.0.0.1', ready));
+  const { port } = server.address() as net.AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close };
+}
+
+/**
+ * A Unix socket at `socketPath` that accepts connections and never answers: a D-Bus peer (a
+ * hung Secret Service) for `DBUS_SESSION_BUS_ADDRESS=unix:path=…`.
+ */
+export async function startSilentUnixSocket(socketPath: string): Promise<{ path: string; close: () => Promise<void> }> {
+  const { close } = await listenSilently((s, ready) => s.listen(socketPath, ready));
+  return { path: socketPath, close };
 }
 
 /**

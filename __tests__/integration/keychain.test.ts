@@ -1,12 +1,11 @@
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { runLoadScenario } from '../helpers/load-scenario';
 import { describeOnLinux } from '../helpers/platform';
 import { describeExeOnly, runHelper, runProvider, startHelper } from '../helpers/run-helper';
 import { describeWithSecretService, startTestSession, type TestSession } from '../helpers/secret-service';
-import { startSilentServer } from '../helpers/silent-server';
+import { startSilentServer, startSilentUnixSocket } from '../helpers/silent-server';
 import { makeTempDir } from '../helpers/temp-dir';
 import { waitFor } from '../helpers/wait-for';
 
@@ -298,21 +297,7 @@ describeWithSecretService('the keychain backend under load (its own Secret Servi
 describeOnLinux('a keychain that never answers (a D-Bus peer that accepts and stays silent)', 'the D-Bus Secret Service', () => {
   let bus: { path: string; close: () => Promise<void> };
   beforeAll(async () => {
-    const socketPath = path.join(makeTempDir(), 'silent-bus');
-    const sockets = new Set<net.Socket>();
-    const server = net.createServer((socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-    bus = {
-      path: socketPath,
-      close: () =>
-        new Promise<void>((resolve) => {
-          for (const socket of sockets) socket.destroy();
-          server.close(() => resolve());
-        }),
-    };
+    bus = await startSilentUnixSocket(path.join(makeTempDir(), 'silent-bus'));
   });
   afterAll(() => bus.close());
 
