@@ -74,8 +74,13 @@ export const NO_SETTINGS: Settings = { file: undefined, registries: [], aliases:
  */
 const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
 
-/** IAM's own limits: role path and name of `[\w+=,.@-]`, a path of `/…/`, 64-character names. */
-export const ROLE_ARN = new RegExp(`^arn:(?:${PARTITIONS.join('|')}):iam::\\d{12}:role/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}$`);
+/**
+ * IAM's own limits: role path and name of `[\w+=,.@-]`, a path of `/…/`, 64-character names.
+ * The partitions are those of `PARTITIONS`, written out: a literal is what the regular
+ * expression check (__tests__/unit/regex-safety.test.ts) can prove linear.
+ */
+export const ROLE_ARN =
+  /^arn:(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
 /** What the AWS SDK's INI reader would find as a section name: no blanks, brackets or comment characters. */
 export const PROFILE_NAME = /^[^\s[\]#;]{1,128}$/;
