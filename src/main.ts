@@ -5,7 +5,7 @@ import { runCli, selectProtocol } from './cli/run-cli';
 import { parseConfig } from './config';
 import { CommandTimeoutError, CredentialsNotFoundError, HelperError } from './errors';
 import type { Keychain } from './keychain/os-keychain';
-import { createLogger, type Logger, redact } from './log';
+import { createLogger, escapeControls, type Logger, redact } from './log';
 import { INPUT_DEADLINE_MS, readInput } from './protocol/docker/read-input';
 import { createServices } from './services';
 
@@ -111,8 +111,9 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
       return helperError.exitCode;
     }
     if (helperError.hint) logger.tell(helperError.hint);
-    // Usage errors quote argv, keychain errors the server URL: masked like the log.
-    io.stdout.write(`${redact(helperError.protocolMessage)}\n`);
+    // Usage errors quote argv, keychain errors the server URL: masked and escaped like the
+    // log (docker shows this text on the terminal), line by line (usage text has several).
+    io.stdout.write(`${redact(helperError.protocolMessage).split('\n').map(escapeControls).join('\n')}\n`);
     return helperError.exitCode;
   } finally {
     clearTimeout(deadline);

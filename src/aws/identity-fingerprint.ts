@@ -20,17 +20,25 @@ export function parseIniSections(text: string): Map<string, string[]> {
   for (const rawLine of text.split(/\r?\n/)) {
     const line = rawLine.trim();
     if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
-    const header = /^\[\s*([^\]]*?)\s*\]/.exec(line);
-    if (header) {
-      const name = (header[1] ?? '').replace(/\s+/g, ' ');
+    // `[ name ]`, up to the first `]`. Found by hand: the pattern this was (blanks, a lazy name,
+    // blanks) backtracked cubically on a long line of blanks, and these files are input.
+    const close = line.startsWith('[') ? line.indexOf(']') : -1;
+    if (close > 0) {
+      const name = line.slice(1, close).trim().replace(/\s+/g, ' ');
       current = sections.get(name) ?? [];
       sections.set(name, current);
       continue;
     }
     // Indented continuation lines (nested `s3 =` blocks) are kept, normalised, like the rest.
-    current?.push(line.replace(/\s*=\s*/, '='));
+    current?.push(normaliseAssignment(line));
   }
   return sections;
+}
+
+/** `key = value` as `key=value`: the blanks around the first `=` dropped (by hand: blanks-`=`-blanks is quadratic on a line of blanks). */
+function normaliseAssignment(line: string): string {
+  const equals = line.indexOf('=');
+  return equals < 0 ? line : `${line.slice(0, equals).trimEnd()}=${line.slice(equals + 1).trimStart()}`;
 }
 
 function findValue(lines: readonly string[], key: string): string | undefined {

@@ -44,6 +44,20 @@ describe('parseIniSections', () => {
       ['b', ['k=w', 'nested=1']],
     ]);
   });
+
+  it('reads a header up to its first "]", and only the first "=" of a line', () => {
+    const sections = parseIniSections('[ x  y ] trailing]\na = b = c\n[]\n= v\n[open\n');
+    expect([...sections]).toEqual([
+      ['x y', ['a=b = c']],
+      ['', ['=v', '[open']],
+    ]);
+  });
+
+  it('a 64 KiB line of blanks, or of "[" and blanks, in well under a second', () => {
+    const started = performance.now();
+    parseIniSections(`[x]\n${' \t'.repeat(32768)}x\n[${' '.repeat(65536)}x\n${'\t'.repeat(65536)}\u0000=\n`);
+    expect(performance.now() - started).toBeLessThan(250);
+  });
 });
 
 describe('resolveIdentityMaterial', () => {

@@ -10,6 +10,7 @@ import {
   selectRegistryTarget,
 } from '../../../src/settings/select-registry-settings';
 import { itOnUnix } from '../../helpers/platform';
+import { randomText, seededRandom } from '../../helpers/seeded-random';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const FILE = '/home/u/.ecr/config.json';
@@ -236,6 +237,45 @@ describe('glob matching (kubelet matchImages rules)', () => {
     ['*.dkr.ecr.us-east-1.amazonaws.com', HOST.replace('.', 'x'), undefined, false],
   ])('%s against %s port %s: %s', (key, hostname, port, expected) => {
     expect(matchesHostPattern(pattern(key), { hostname, port })).toBe(expected);
+  });
+
+  it.each([
+    ['a*b*c.x', 'abc.x', true],
+    ['a*b*c.x', 'axxbyyc.x', true],
+    ['a*b*c.x', 'acb.x', false],
+    ['ab*ba.x', 'aba.x', false],
+    ['*a*.x', 'a.x', true],
+    ['a**b.x', 'ab.x', true],
+    ['*.x', '.x', true],
+  ])('label globs: %s against %s: %s', (key, hostname, expected) => {
+    expect(matchesHostPattern(pattern(key), { hostname, port: undefined })).toBe(expected);
+  });
+
+  it('matches labels as the RegExp built from the glob did (differential, 5000 random pairs)', () => {
+    const reference = (glob: string, label: string): boolean =>
+      new RegExp(
+        `^${glob
+          .split('*')
+          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[^.]*')}$`,
+      ).test(label);
+    const random = seededRandom(16);
+    for (let n = 0; n < 5000; n++) {
+      const glob = randomText(random, ['*', 'a', 'b', 'ab', '-'], 6);
+      const label = randomText(random, ['a', 'b', 'ab', 'ba', '-'], 8);
+      const globPattern = { key: glob, labels: [glob, 'x'], port: undefined, isGlob: true };
+      expect([glob, label, matchesHostPattern(globPattern, { hostname: `${label}.x`, port: undefined })]).toEqual([
+        glob,
+        label,
+        reference(glob, label),
+      ]);
+    }
+  });
+
+  it('a 64 KiB label against a glob of many stars, in well under a second', () => {
+    const started = performance.now();
+    expect(matchesHostPattern(pattern('*a*a*a*a*a*a*a*b.x'), { hostname: `${'a'.repeat(65536)}.x`, port: undefined })).toBe(false);
+    expect(performance.now() - started).toBeLessThan(250);
   });
 
   it('prefers the exact key, then the first matching glob in file order', () => {

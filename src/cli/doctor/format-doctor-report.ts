@@ -1,3 +1,4 @@
+import { escapeControls } from '../../log';
 import { CHECK_TITLES, type CheckResult } from './check-result';
 
 /** What decides colour: whether stdout is a terminal, and the conventions' variables. */
@@ -35,18 +36,22 @@ export function formatDoctorJson(host: string | undefined, checks: readonly Chec
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-/** The report for a terminal: one block per check, the fix under what failed, a summary line. */
+/**
+ * The report for a terminal: one block per check, the fix under what failed, a summary line.
+ * What the checks quote (the docker config's keys and credsStore, argv, AWS error text) has
+ * its control characters escaped, as in the log: a config file must not drive the terminal.
+ */
 export function formatDoctorText(host: string | undefined, checks: readonly CheckResult[], colour: boolean): string {
   const paint = (code: string, text: string): string => (colour ? `${code}${text}${RESET}` : text);
   const width = Math.max(...Object.values(CHECK_TITLES).map((title) => title.length));
   const indent = ' '.repeat(2 + 4 + 2 + width + 2);
-  const lines = [`docker-credential-ecr-login doctor${host ? ` ${host}` : ' (no registry given)'}`, ''];
+  const lines = [`docker-credential-ecr-login doctor${host ? ` ${escapeControls(host)}` : ' (no registry given)'}`, ''];
   for (const check of checks) {
     const status = paint(COLOURS[check.status], check.status.padEnd(4));
-    const [first = '', ...rest] = check.detail.split('\n');
+    const [first = '', ...rest] = check.detail.split('\n').map(escapeControls);
     lines.push(`  ${status}  ${CHECK_TITLES[check.name].padEnd(width)}  ${first}`, ...rest.map((line) => `${indent}${line}`));
     if (check.fix !== null) {
-      const [fixFirst = '', ...fixRest] = check.fix.split('\n');
+      const [fixFirst = '', ...fixRest] = check.fix.split('\n').map(escapeControls);
       lines.push(`${indent}${paint(DIM, 'fix:')} ${fixFirst}`, ...fixRest.map((line) => `${indent}  ${line}`));
     }
   }

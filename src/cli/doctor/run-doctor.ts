@@ -392,19 +392,53 @@ function ecrFailure(error: unknown, registry: Registry): CheckResult {
 /** The policy fix, introduced: whom to give it to, and the command that does it. */
 function withAttachCommand(check: CheckResult, stsArn: string | undefined): CheckResult {
   // Who ECR refused (an assumed role, with a role per registry), else who STS says we are.
-  const principal = /(arn:\S+) is not allowed/.exec(check.detail)?.[1] ?? stsArn;
+  const principal = refusedPrincipal(check.detail) ?? stsArn;
   const command = principal === undefined ? undefined : formatAttachCommand(principal);
   const who = principal ?? 'the principal';
   const fix = `allow ${who} to get tokens and pull, with this IAM policy (ecr-pull.json):\n${check.fix ?? ''}${command ? `\nfor example: ${command}\n(or attach the managed policy AmazonEC2ContainerRegistryReadOnly)` : ''}`;
   return { ...check, fix };
 }
 
-/** The parameters of a `WWW-Authenticate` challenge (`Bearer realm="…",service="…"`). */
+/**
+ * The ARN in `… arn:… is not allowed …` (the denial line of the ECR check), the word that ends
+ * where the phrase begins. Found by hand, not with `(arn:\S+) is not allowed`, which rescans a
+ * long word from each of its characters: the detail quotes AWS's error text.
+ */
+function refusedPrincipal(detail: string): string | undefined {
+  const phrase = ' is not allowed';
+  for (let at = detail.indexOf(phrase); at >= 0; at = detail.indexOf(phrase, at + 1)) {
+    let start = at;
+    while (start > 0 && !/\s/.test(detail.charAt(start - 1))) start--;
+    const arn = detail.slice(start, at).indexOf('arn:');
+    if (arn >= 0 && start + arn + 4 < at) return detail.slice(start + arn, at);
+  }
+  return undefined;
+}
+
+const isWordChar = (c: string): boolean => /\w/.test(c);
+
+/**
+ * The parameters of a `WWW-Authenticate` challenge (`Bearer realm="…",service="…"`): each
+ * `key="value"`. Scanned by hand: the registry is a network peer, and `(\w+)="([^"]*)"`
+ * rescans a long word from each of its characters.
+ */
 export function parseChallenge(challenge: string): { scheme: string; params: Record<string, string> } {
   const scheme = /^\s*(\S+)/.exec(challenge)?.[1]?.toLowerCase() ?? '';
   const params: Record<string, string> = {};
-  for (const [, key, value] of challenge.matchAll(/(\w+)="([^"]*)"/g))
-    if (key !== undefined && value !== undefined) params[key.toLowerCase()] = value;
+  let from = 0;
+  for (let equals = challenge.indexOf('="'); equals >= 0; equals = challenge.indexOf('="', from)) {
+    const close = challenge.indexOf('"', equals + 2);
+    // No closing quote: no later `="` has one either.
+    if (close < 0) break;
+    let start = equals;
+    while (start > from && isWordChar(challenge.charAt(start - 1))) start--;
+    if (start === equals) {
+      from = equals + 1;
+      continue;
+    }
+    params[challenge.slice(start, equals).toLowerCase()] = challenge.slice(equals + 2, close);
+    from = close + 1;
+  }
   return { scheme, params };
 }
 

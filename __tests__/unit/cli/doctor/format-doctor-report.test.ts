@@ -74,6 +74,20 @@ describe('formatDoctorText', () => {
     expect(text.split('\n')[0]).toBe('docker-credential-ecr-login doctor (no registry given)');
   });
 
+  it('escapes control characters in what the checks quote (a docker config can hold them), colour codes stay', () => {
+    const text = formatDoctorText(
+      'h\u001b[2J.example',
+      [fail('docker-config', 'credsStore docker-credential-\u001b]0;title\u0007 \u202eevil', 'fix\r\u2028it')],
+      true,
+    );
+    expect(text.split('\n').slice(0, 4)).toEqual([
+      'docker-credential-ecr-login doctor h\\x1b[2J.example',
+      '',
+      '  \u001b[31mFAIL\u001b[0m  docker config       credsStore docker-credential-\\x1b]0;title\\x07 \\u202eevil',
+      '                            \u001b[2mfix:\u001b[0m fix\\x0d\\u2028it',
+    ]);
+  });
+
   it('says so when nothing failed', () => {
     expect(
       formatDoctorText(undefined, [CHECKS[0] as CheckResult], false)

@@ -1,9 +1,10 @@
 import type { AwsDiagnostics } from '../../../../src/aws/create-aws-diagnostics';
 import type { TokenSource } from '../../../../src/aws/token-source';
-import { runDoctor } from '../../../../src/cli/doctor/run-doctor';
+import { parseChallenge, runDoctor } from '../../../../src/cli/doctor/run-doctor';
 import { parseConfig } from '../../../../src/config';
 import { createServices } from '../../../../src/services';
 import { createFakeClock, createFakeKeychain, createFakeTokenSource, createMemoryLogger } from '../../../helpers/fakes';
+import { randomText, seededRandom } from '../../../helpers/seeded-random';
 import { makeTempDir } from '../../../helpers/temp-dir';
 
 const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
@@ -215,5 +216,38 @@ describe('runDoctor proxy', () => {
       status: 'FAIL',
       detail: expect.stringContaining('HTTPS_PROXY=http://[bad is not a URL'),
     });
+  });
+});
+
+describe('parseChallenge', () => {
+  it.each([
+    [
+      'Bearer realm="https://public.ecr.aws/token/",service="public.ecr.aws"',
+      { realm: 'https://public.ecr.aws/token/', service: 'public.ecr.aws' },
+    ],
+    ['Basic realm="x"', { realm: 'x' }],
+    ['Bearer ="orphan",Realm="a b",scope=unquoted,x="unclosed', { realm: 'a b' }],
+  ])('%s', (challenge, params) => {
+    expect(parseChallenge(challenge).params).toEqual(params);
+  });
+
+  it('reads parameters as `(\\w+)="([^"]*)"` did (differential, 5000 random challenges)', () => {
+    const reference = (challenge: string): Record<string, string> => {
+      const params: Record<string, string> = {};
+      for (const [, key, value] of challenge.matchAll(/(\w+)="([^"]*)"/g))
+        if (key !== undefined && value !== undefined) params[key.toLowerCase()] = value;
+      return params;
+    };
+    const random = seededRandom(401);
+    for (let n = 0; n < 5000; n++) {
+      const challenge = randomText(random, ['a', 'B', '_', '=', '"', ',', ' ', '="', 'realm', '-'], 12);
+      expect([challenge, parseChallenge(challenge).params]).toEqual([challenge, reference(challenge)]);
+    }
+  });
+
+  it.each(['0', 'a=', '="', 'a="'])('64 KiB of %j in well under a second', (unit) => {
+    const started = performance.now();
+    parseChallenge(`Bearer ${unit.repeat(65536 / unit.length)}`);
+    expect(performance.now() - started).toBeLessThan(250);
   });
 });
