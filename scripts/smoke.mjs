@@ -13,7 +13,7 @@
 // Prints one line per check; exits 1 on the first failure.
 
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,7 +116,14 @@ async function smoke({ helper, provider, version }) {
   const home = mkdtempSync(path.join(tmpdir(), 'ecr-login-smoke-'));
   const emulator = await startEmulator();
   try {
-    const env = { ...baseEnv(), HOME: home, USERPROFILE: home };
+    // HOME and USERPROFILE differ, as in Git Bash with a network HOME: on Windows the token
+    // cache must be in USERPROFILE (where docker looks too), elsewhere in HOME.
+    const userProfile = path.join(home, 'profile');
+    const shellHome = path.join(home, 'shell-home');
+    mkdirSync(userProfile);
+    mkdirSync(shellHome);
+    const env = { ...baseEnv(), HOME: shellHome, USERPROFILE: userProfile };
+    const cacheHome = process.platform === 'win32' ? userProfile : shellHome;
 
     const shown = await run(helper, ['version'], '', env);
     check(
@@ -155,6 +162,7 @@ async function smoke({ helper, provider, version }) {
     const second = await run(helper, ['get'], `https://${ECR_HOST}`, awsEnv);
     check(second.code === 0 && parseJson(second.stdout)?.Secret === token.Secret, 'the second get: the same token', second);
     check((await tokenCalls(emulator.url)) === 1, 'the second get made no call (a cache hit)');
+    check(existsSync(path.join(cacheHome, '.ecr')), `the token cache is in ${process.platform === 'win32' ? 'USERPROFILE' : 'HOME'}`);
 
     if (provider !== undefined) {
       const request = JSON.stringify({

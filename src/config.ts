@@ -95,7 +95,13 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** `<cacheDir>/log/ecr-login.log`. */
   readonly logFile: string | undefined;
+  /** The home the AWS SDK reads `~/.aws` from (on Windows `HOME` first: entry/resolve-home-dir.ts). */
   readonly homeDir: string;
+  /**
+   * The home docker and podman use (on Windows `USERPROFILE`): their config files, and the
+   * token cache (`~/.ecr`), so that every shell shares one.
+   */
+  readonly userHomeDir: string;
   readonly identityEnv: IdentityEnv;
   /** See `CLIENT_ENV_VARS`. */
   readonly clientEnv: ClientEnv;
@@ -126,17 +132,17 @@ function expandHome(dir: string, homeDir: string): string {
  * Reads the environment once into a typed `Config`. The only place in `src/` that looks at
  * environment variables (the AWS SDK reads its own).
  */
-export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string): Config {
+export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string, userHomeDir: string = homeDir): Config {
   const warnings: string[] = [];
   const rawDir = env.AWS_ECR_CACHE_DIR?.trim();
-  const chosen = rawDir ? expandHome(rawDir, homeDir) : homeDir === '' ? '' : join(homeDir, '.ecr');
+  const chosen = rawDir ? expandHome(rawDir, userHomeDir) : userHomeDir === '' ? '' : join(userHomeDir, '.ecr');
   let cacheDir: string | undefined = normalize(chosen);
   if (!isAbsolute(chosen)) {
     cacheDir = undefined;
     warnings.push(
       rawDir
         ? `AWS_ECR_CACHE_DIR=${rawDir} is not an absolute path: not caching tokens or writing a log`
-        : `the home directory (${JSON.stringify(homeDir)}) is not an absolute path: not caching tokens or writing a log; set HOME or AWS_ECR_CACHE_DIR`,
+        : `the home directory (${JSON.stringify(userHomeDir)}) is not an absolute path: not caching tokens or writing a log; set HOME or AWS_ECR_CACHE_DIR`,
     );
   }
   const rawLevel = (env.AWS_ECR_LOG_LEVEL ?? '').trim().toLowerCase();
@@ -177,9 +183,10 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string): Config {
     commandTimeoutMs,
     logFile: cacheDir === undefined ? undefined : join(cacheDir, 'log', 'ecr-login.log'),
     homeDir,
+    userHomeDir,
     identityEnv,
     clientEnv,
-    settingsFile: settingsFileOf(env.AWS_ECR_CONFIG?.trim(), cacheDir, homeDir),
+    settingsFile: settingsFileOf(env.AWS_ECR_CONFIG?.trim(), cacheDir, userHomeDir),
   };
 }
 

@@ -23,7 +23,10 @@ export interface MainDeps {
   readonly programName: string;
   /** The program's own file, when known (`configure` and `doctor` name its directory). */
   readonly programFile?: string;
+  /** The home the AWS SDK reads `~/.aws` from (entry/resolve-home-dir.ts). */
   readonly homeDir: string;
+  /** The home docker and podman use, where the docker config and the token cache are; `homeDir` if not given. */
+  readonly userHomeDir?: string;
   readonly version: string;
   readonly now: () => number;
   /**
@@ -51,7 +54,7 @@ const KEYCHAIN_TIMEOUT_MS = 15_000;
  */
 export async function run(argv: readonly string[], io: Io, deps: MainDeps): Promise<number> {
   const protocol = selectProtocol(deps.programName, argv);
-  const config = parseConfig(deps.env, deps.homeDir);
+  const config = parseConfig(deps.env, deps.homeDir, deps.userHomeDir ?? deps.homeDir);
   const prefix = protocol === 'kubelet' ? 'ecr-credential-provider' : 'ecr-login';
   // kubelet puts all of a failed plugin's stderr into the pull error: there, only the failure speaks.
   const tellToStderr = protocol !== 'kubelet';

@@ -15,6 +15,8 @@ import { testPath } from './test-path';
  */
 export const RUNTIME: 'node' | 'exe' = process.env.ECR_LOGIN_TEST_RUNTIME === 'exe' || process.env.ECR_LOGIN_TEST_EXE ? 'exe' : 'node';
 
+const isWindowsHost = process.platform === 'win32';
+
 /** What an executable's file name ends with here: `.exe` on Windows, which starts no other. */
 export const EXE_SUFFIX = process.platform === 'win32' ? '.exe' : '';
 
@@ -141,7 +143,14 @@ export function startHelper(
   const started = Date.now();
   const [file = process.execPath, ...prefix] = command;
   const child = spawn(file, [...prefix, ...args], {
-    env: { ...WINDOWS_ESSENTIALS, PATH: testPath(), ...env },
+    // On Windows the helper keeps docker's files and its cache in USERPROFILE (as docker does):
+    // a test's HOME is that too unless the test sets USERPROFILE itself.
+    env: {
+      ...WINDOWS_ESSENTIALS,
+      PATH: testPath(),
+      ...(isWindowsHost && env.HOME && !env.USERPROFILE ? { USERPROFILE: env.HOME } : {}),
+      ...env,
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });

@@ -78,7 +78,7 @@ export function formatHelpFooter(config: Config, readmeAddress: string): string 
     ['token cache', cache],
     ['log', config.logFile ?? unset],
     ['settings', config.settingsFile?.path ?? unset],
-    ['docker config', resolveDockerConfigFile(config.clientEnv, config.homeDir)],
+    ['docker config', resolveDockerConfigFile(config.clientEnv, config.userHomeDir)],
   ];
   const fileWidth = Math.max(...files.map(([name]) => name.length));
   lines.push('', 'Files (for this user and environment):', ...files.map(([name, path]) => `  ${name.padEnd(fileWidth)}  ${path}`));

@@ -6,7 +6,7 @@ import { createOsKeychain } from '../keychain/os-keychain';
 import { run } from '../main';
 import { isEmbedded, KEYCHAIN_WORKER_ARG, locateProgram } from './locate-program';
 import { createProcessIo } from './process-io';
-import { resolveHomeDir } from './resolve-home-dir';
+import { resolveHomeDir, resolveUserHomeDir } from './resolve-home-dir';
 
 /*
  * The process boundary: the only code that reads argv and the environment, owns the standard
@@ -37,8 +37,10 @@ if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
     env: process.env,
     programName: program.name,
     programFile: program.file,
-    // HOME first, on Windows too, as the AWS SDK reads it (see resolveHomeDir).
+    // HOME first, on Windows too, as the AWS SDK reads it (see resolveHomeDir); docker's and
+    // podman's files and the token cache where they look (USERPROFILE on Windows).
     homeDir: resolveHomeDir(process.env, process.platform, homedir),
+    userHomeDir: resolveUserHomeDir(process.env, process.platform, homedir),
     version,
     now: Date.now,
     // Only the executable unpacks the native addon (into its temp directory); Node loads it from node_modules.

@@ -16,3 +16,14 @@ export function resolveHomeDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
   if (env.HOMEPATH) return `${env.HOMEDRIVE ?? 'C:\\'}${env.HOMEPATH}`;
   return osHomeDir();
 }
+
+/**
+ * The user's home as docker and podman see it (Go's `os.UserHomeDir`): on Unix the same as
+ * `resolveHomeDir`; on Windows `USERPROFILE`, whatever `HOME` a shell set (Git Bash on a
+ * corporate machine often has a network `HOME` such as `H:\`). The docker config, the containers
+ * auth file and the token cache live there, so that every shell and docker agree on them.
+ */
+export function resolveUserHomeDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, osHomeDir: () => string): string {
+  if (platform !== 'win32') return resolveHomeDir(env, platform, osHomeDir);
+  return env.USERPROFILE || osHomeDir();
+}

@@ -1,4 +1,9 @@
-import { resolveHomeDir } from '../../../src/entry/resolve-home-dir';
+import * as path from 'node:path';
+import { parseConfig } from '../../../src/config';
+import { resolveHomeDir, resolveUserHomeDir } from '../../../src/entry/resolve-home-dir';
+import { run } from '../../../src/main';
+import { createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
+import { makeTempDir } from '../../helpers/temp-dir';
 
 const OS_HOME = 'from-os-homedir';
 const osHomeDir = () => OS_HOME;
@@ -18,5 +23,68 @@ describe('resolveHomeDir', () => {
     ['win32', {}, OS_HOME],
   ] as const)('%s, %j: %s', (platform, env, expected) => {
     expect(resolveHomeDir(env, platform, osHomeDir)).toBe(expected);
+  });
+});
+
+describe('resolveUserHomeDir: the home docker and podman use (Go’s os.UserHomeDir)', () => {
+  it.each([
+    ['linux', { HOME: '/home/me', USERPROFILE: '/elsewhere' }, '/home/me'],
+    ['darwin', { USERPROFILE: '/elsewhere' }, OS_HOME],
+    // Git Bash with a network HOME: docker still reads %USERPROFILE%\.docker.
+    ['win32', { HOME: 'H:\\', USERPROFILE: 'C:\\Users\\me' }, 'C:\\Users\\me'],
+    ['win32', { HOME: 'H:\\', USERPROFILE: '' }, OS_HOME],
+    ['win32', { HOME: 'H:\\' }, OS_HOME],
+  ] as const)('%s, %j: %s', (platform, env, expected) => {
+    expect(resolveUserHomeDir(env, platform, osHomeDir)).toBe(expected);
+  });
+});
+
+describe('two homes (Windows with HOME set by a shell): what lives where', () => {
+  const AWS_HOME = '/shell/home';
+  const USER_HOME = '/profile/me';
+
+  it('the token cache, its log and the settings file in the user’s home; AWS files read from the SDK’s', () => {
+    const config = parseConfig({}, AWS_HOME, USER_HOME);
+    expect(config).toMatchObject({
+      homeDir: AWS_HOME,
+      userHomeDir: USER_HOME,
+      cacheDir: '/profile/me/.ecr',
+      logFile: '/profile/me/.ecr/log/ecr-login.log',
+      settingsFile: { path: '/profile/me/.ecr/config.json', fromEnv: false },
+    });
+  });
+
+  it('~ in AWS_ECR_CACHE_DIR and AWS_ECR_CONFIG is the user’s home', () => {
+    const config = parseConfig({ AWS_ECR_CACHE_DIR: '~/cache', AWS_ECR_CONFIG: '~/ecr.json' }, AWS_HOME, USER_HOME);
+    expect(config).toMatchObject({ cacheDir: '/profile/me/cache', settingsFile: { path: '/profile/me/ecr.json', fromEnv: true } });
+  });
+
+  it('one home when only one is given (Unix)', () => {
+    expect(parseConfig({}, '/home/me')).toMatchObject({ homeDir: '/home/me', userHomeDir: '/home/me', cacheDir: '/home/me/.ecr' });
+  });
+});
+
+describe('two homes, through the whole command', () => {
+  it('configure edits the docker config in the user’s home, not in HOME', async () => {
+    const awsHome = makeTempDir();
+    const userHome = makeTempDir();
+    const stdout = createSink();
+    const code = await run(
+      ['configure', '--registry', '123456789012.dkr.ecr.us-east-1.amazonaws.com', '--dry-run'],
+      { stdin: stdinOf(''), stdout, stderr: createSink() },
+      {
+        env: {},
+        programName: 'docker-credential-ecr-login',
+        homeDir: awsHome,
+        userHomeDir: userHome,
+        version: '9.8.7',
+        now: Date.now,
+        loadTokenSource: async () => createFakeTokenSource(Date.now),
+        createKeychain: () => createFakeKeychain(),
+      },
+    );
+    expect(code).toBe(0);
+    expect(stdout.text()).toContain(`+++ ${path.join(userHome, '.docker', 'config.json')}\n`);
+    expect(stdout.text()).not.toContain(awsHome);
   });
 });

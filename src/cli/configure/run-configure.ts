@@ -269,8 +269,8 @@ async function applyConfigure(
     const path =
       (options.config === undefined ? undefined : resolve(options.config)) ??
       (options.containersAuth
-        ? resolveContainersAuthFile(config.clientEnv, config.homeDir, platform, ctx.uid ?? process.getuid?.())
-        : resolveDockerConfigFile(config.clientEnv, config.homeDir));
+        ? resolveContainersAuthFile(config.clientEnv, config.userHomeDir, platform, ctx.uid ?? process.getuid?.())
+        : resolveDockerConfigFile(config.clientEnv, config.userHomeDir));
     jobs.push({
       load: () => loadConfigFile(path, { followLink: true }),
       edit: (file) =>

@@ -162,18 +162,18 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
     );
     results.push(skip('containers-auth', 'no valid registry given'));
   } else {
-    const dockerFile = resolveDockerConfigFile(env, config.homeDir);
+    const dockerFile = resolveDockerConfigFile(env, config.userHomeDir);
     const dockerRead = deps.readJsonFile(dockerFile);
     results.push(checkDockerConfig(dockerFile, dockerRead, hostKey));
     let primary: string | undefined;
     try {
-      primary = resolveContainersAuthFile(env, config.homeDir, deps.platform, deps.uid);
+      primary = resolveContainersAuthFile(env, config.userHomeDir, deps.platform, deps.uid);
     } catch {
       // XDG_RUNTIME_DIR names no directory: podman/skopeo have no primary auth file either.
     }
     // The docker config is the containers tools' last auth file too: read once, judged by both checks as the same text.
     const readJsonFile = (file: string) => (file === dockerFile ? dockerRead : deps.readJsonFile(file));
-    results.push(checkContainersAuth(resolveContainersAuthFiles(env, config.homeDir, primary), readJsonFile, hostKey));
+    results.push(checkContainersAuth(resolveContainersAuthFiles(env, config.userHomeDir, primary), readJsonFile, hostKey));
   }
   results.push(settingsCheck);
 
