@@ -153,11 +153,29 @@ describe('configure', () => {
     expect(fs.readdirSync(dockerDir).sort()).toEqual(['config.json', 'config.json.bak', ...kept].sort());
   });
 
+  it('--creds-store over Docker Desktop’s store: refused in one line naming the logins, nothing written; --force replaces it', async () => {
+    const { home: HOME, dockerDir, config } = home();
+    fs.mkdirSync(dockerDir, { mode: 0o700 });
+    const original = fixture('docker-desktop-mac.json');
+    fs.writeFileSync(config, original, { mode: 0o600 });
+    const refused = await configure(['--creds-store'], { HOME });
+    expect(refused).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `ecr-login: not replacing "credsStore": "desktop" (Docker Desktop's store) in ${config}: docker would then ask ecr-login for every registry, and the logins kept in Docker Desktop's store (111122223333.dkr.ecr.us-west-2.amazonaws.com, https://index.docker.io/v1/, ghcr.io) would vanish from docker; route ECR registries with --registry or --all-ecr instead (recommended), or add --force to replace it\n`,
+    });
+    expect(fs.readFileSync(config, 'utf8')).toBe(original);
+    expect(fs.readdirSync(dockerDir)).toEqual(['config.json']);
+    const forced = await configure(['--creds-store', '--force'], { HOME });
+    expect(forced).toMatchObject({ code: 0, stderr: expect.stringContaining('credsStore was "desktop"') });
+    expect(JSON.parse(fs.readFileSync(config, 'utf8'))).toMatchObject({ credsStore: 'ecr-login' });
+  });
+
   it('--dry-run prints a unified diff and writes nothing', async () => {
     const { home: HOME, dockerDir, config } = home();
     fs.mkdirSync(dockerDir, { mode: 0o700 });
     fs.writeFileSync(config, '{\n\t"auths": {},\n\t"credsStore": "desktop"\n}', { mode: 0o600 });
-    const result = await configure(['--creds-store', '--registry', ECR, '--dry-run'], { HOME });
+    const result = await configure(['--creds-store', '--force', '--registry', ECR, '--dry-run'], { HOME });
     expect(result).toMatchObject({
       code: 0,
       stdout: [

@@ -112,6 +112,7 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
       [],
     )
     .option('--dry-run', 'print the changes as a diff and write nothing')
+    .option('--force', "with --creds-store: replace another helper's credsStore (Docker Desktop's, the OS keychain's)")
     .option('--config <path>', 'the docker config or auth file to edit')
     .helpOption('-h, --help', 'describe configure')
     .action(async (options: ConfigureOptions) => {

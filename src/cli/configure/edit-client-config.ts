@@ -31,6 +31,39 @@ export interface ClientConfigRequest {
   readonly allEcr: boolean;
   /** Set `credsStore` (docker's default for every registry without a `credHelpers` entry). */
   readonly credsStore: boolean;
+  /** Replace a `credsStore` of another helper (Docker Desktop's, the OS keychain's) all the same. */
+  readonly force?: boolean;
+}
+
+/** The credential stores docker users have in `credsStore`, by what people call them. */
+const KNOWN_STORES: Readonly<Record<string, string>> = {
+  desktop: "Docker Desktop's store",
+  osxkeychain: 'the macOS Keychain',
+  wincred: 'Windows Credential Manager',
+  pass: 'pass',
+  secretservice: 'the Secret Service',
+};
+
+/**
+ * Why `credsStore` of another helper must not be replaced without `--force`: the logins docker
+ * keeps through it (the `auths` entries without credentials of their own) would vanish from
+ * the CLI, which then asks only this helper.
+ */
+function formatStoreReplacement(root: JsonObject, was: string, file: string): string {
+  const auths = findEntry(root, 'auths')?.value;
+  const logins =
+    auths?.kind === 'object'
+      ? auths.entries
+          .filter((entry) => !(entry.value.kind === 'object' && findEntry(entry.value, 'auth') !== undefined))
+          .map((entry) => entry.key)
+      : [];
+  const shown = logins.length > 5 ? `${logins.slice(0, 5).join(', ')} and ${logins.length - 5} more` : logins.join(', ');
+  const store = KNOWN_STORES[was] ?? `docker-credential-${was}`;
+  return (
+    `not replacing "credsStore": "${was}" (${store}) in ${file}: docker would then ask ${HELPER_NAME} for every registry, ` +
+    `and the logins kept in ${store} (${logins.length === 0 ? 'none listed in auths' : shown}) would vanish from docker; ` +
+    'route ECR registries with --registry or --all-ecr instead (recommended), or add --force to replace it'
+  );
 }
 
 export interface ClientConfigEdit {
@@ -114,6 +147,8 @@ export function editClientConfig(text: string | undefined, request: ClientConfig
     const current = findEntry(root, 'credsStore');
     const was = stringValue(current?.value);
     if (was !== HELPER_NAME) {
+      if (was !== undefined && was !== '' && request.force !== true)
+        throw new ConfigError(formatStoreReplacement(root, was, file), formatStoreReplacement(root, was, file));
       setEntry(root, 'credsStore', jsonString(HELPER_NAME));
       changes.push(
         was === undefined || was === '' ? `credsStore: set to ${HELPER_NAME}` : `credsStore: set to ${HELPER_NAME} (was ${was})`,

@@ -23,6 +23,8 @@ export interface ConfigureOptions {
   readonly credsStore?: boolean;
   readonly containersAuth?: boolean;
   readonly dryRun?: boolean;
+  /** Replace another helper's `credsStore` (refused without it). */
+  readonly force?: boolean;
   readonly config?: string;
   readonly profile?: string;
   readonly roleArn?: string;
@@ -274,7 +276,11 @@ async function applyConfigure(
     jobs.push({
       load: () => loadConfigFile(path, { followLink: true }),
       edit: (file) =>
-        editClientConfig(file.text, { hosts, allEcr: options.allEcr === true, credsStore: options.credsStore === true }, file.path),
+        editClientConfig(
+          file.text,
+          { hosts, allEcr: options.allEcr === true, credsStore: options.credsStore === true, force: options.force === true },
+          file.path,
+        ),
     });
   }
 

@@ -66,9 +66,9 @@ describe('editClientConfig on real-world configs', () => {
   it.each(['docker-desktop-mac.json', 'ci-runner-linux.json', 'osxkeychain-two-spaces.json', 'windows-four-spaces-crlf.json'])(
     '%s: a second run changes nothing',
     (name) => {
-      const once = editClientConfig(fixture(name), { hosts: [ECR], allEcr: true, credsStore: true }, name);
+      const once = editClientConfig(fixture(name), { hosts: [ECR], allEcr: true, credsStore: true, force: true }, name);
       expect(once.changes.length).toBeGreaterThan(0);
-      const twice = editClientConfig(once.text, { hosts: [ECR], allEcr: true, credsStore: true }, name);
+      const twice = editClientConfig(once.text, { hosts: [ECR], allEcr: true, credsStore: true, force: true }, name);
       expect(twice).toEqual({ text: once.text, changes: [], warnings: [] });
     },
   );
@@ -97,8 +97,23 @@ describe('editClientConfig on real-world configs', () => {
     });
   });
 
-  it('--creds-store: replaces another store in place, and warns that its logins stay behind', () => {
-    const edit = editClientConfig(fixture('docker-desktop-mac.json'), { hosts: [], allEcr: false, credsStore: true }, 'f');
+  it('--creds-store without --force refuses to replace another store, naming the logins that would vanish', () => {
+    expect(() => editClientConfig(fixture('docker-desktop-mac.json'), { hosts: [], allEcr: false, credsStore: true }, 'f')).toThrow(
+      new ConfigError(
+        `not replacing "credsStore": "desktop" (Docker Desktop's store) in f: docker would then ask ecr-login for every registry, and the logins kept in Docker Desktop's store (111122223333.dkr.ecr.us-west-2.amazonaws.com, https://index.docker.io/v1/, ghcr.io) would vanish from docker; route ECR registries with --registry or --all-ecr instead (recommended), or add --force to replace it`,
+      ),
+    );
+    // Logins with credentials of their own in auths stay visible: they are not the store's.
+    const own = '{"auths": {"a.example": {"auth": "eA=="}, "b.example": {}}, "credsStore": "osxkeychain"}';
+    expect(() => editClientConfig(own, { hosts: [], allEcr: false, credsStore: true }, 'f')).toThrow(
+      '(the macOS Keychain) in f: docker would then ask ecr-login for every registry, and the logins kept in the macOS Keychain (b.example) would',
+    );
+    // Per-registry routing is untouched by the refusal.
+    expect(editClientConfig(fixture('docker-desktop-mac.json'), hostsOnly, 'f').changes).toEqual([`credHelpers: added ${ECR}`]);
+  });
+
+  it('--creds-store --force: replaces another store in place, and warns that its logins stay behind', () => {
+    const edit = editClientConfig(fixture('docker-desktop-mac.json'), { hosts: [], allEcr: false, credsStore: true, force: true }, 'f');
     expect(edit.changes).toEqual(['credsStore: set to ecr-login (was desktop)']);
     expect(edit.warnings).toEqual([expect.stringContaining('credsStore was "desktop"')]);
     expect(edit.text).toContain('\t"credsStore": "ecr-login",\n\t"currentContext"');
@@ -156,7 +171,7 @@ describe('formatUnifiedDiff', () => {
     const before = fixture(name);
     const { text: after } = editClientConfig(
       before,
-      { hosts: [ECR, 'public.ecr.aws'], allEcr: true, credsStore: !name.startsWith('containers') },
+      { hosts: [ECR, 'public.ecr.aws'], allEcr: true, credsStore: !name.startsWith('containers'), force: true },
       name,
     );
     const dir = makeTempDir();
