@@ -53,6 +53,11 @@ describe('configure', () => {
     const mtime = fs.statSync(config).mtimeMs;
     const second = await configure(['--registry', `https://${ECR}/v2/`], { HOME });
     expect(second).toMatchObject({ code: 0, stdout: `${config}: already configured\n` });
+    // Userinfo pasted with the URL is no part of the key docker looks up.
+    expect(await configure(['--registry', `https://user@${ECR}/v2/`], { HOME })).toMatchObject({
+      code: 0,
+      stdout: `${config}: already configured\n`,
+    });
     // :443 is the host as docker looks it up for ECR/app: the same entry, not a second one docker never matches.
     expect(await configure(['--registry', `${ECR}:443`], { HOME })).toMatchObject({ code: 0, stdout: `${config}: already configured\n` });
     expect(fs.statSync(config).mtimeMs).toBe(mtime);

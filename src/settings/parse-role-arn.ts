@@ -1,8 +1,10 @@
+import { PARTITIONS as REGISTRY_PARTITIONS } from '../registry/partitions';
+
 /**
  * AWS partitions (IAM ARNs use them): commercial, China, GovCloud, the isolated regions and the
- * European Sovereign Cloud — each has ECR registry host names (registry/parse-registry).
+ * European Sovereign Cloud — the table of registry/partitions.ts.
  */
-export const PARTITIONS: readonly string[] = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
+export const PARTITIONS: readonly string[] = REGISTRY_PARTITIONS.map((partition) => partition.id);
 
 /** What an IAM role ARN looks like, for messages. */
 export const ROLE_ARN_FORM = 'arn:<partition>:iam::<12-digit account>:role/[<path>/]<name>';

@@ -4,6 +4,7 @@ import { ConfigError, UsageError } from '../../errors';
 import type { Locker } from '../../lock/locker';
 import { withLock } from '../../lock/with-lock';
 import type { Logger } from '../../log';
+import { formatDockerConfigKey } from '../../registry/format-docker-config-key';
 import { isPublicRegistryHost } from '../../registry/is-public-registry-host';
 import { parseRegistry } from '../../registry/parse-registry';
 import { parseSettings } from '../../settings/parse-settings';
@@ -94,11 +95,14 @@ interface Planned {
 }
 
 /**
- * `https://host/v2/` as people paste it: the host (and port), lower case. `:443` is dropped:
- * docker looks credHelpers up by the host as an image names it (`host/app`), and the helper
- * reads `host:443` as `host`.
+ * `https://user@host/v2/` as people paste it: the docker-config key (registry/, the host and
+ * port as docker looks them up, `:443` dropped, userinfo and path gone). A glob
+ * (`*.dkr.ecr.us-east-1.amazonaws.com`, for the settings file) names no host: its own text,
+ * lower case, without a scheme or path.
  */
 function hostOf(value: string): string {
+  const key = formatDockerConfigKey(value);
+  if (key !== undefined) return key;
   const withoutScheme = value.trim().replace(/^https?:\/\//i, '');
   // Up to the first `/`, found by hand: `\/.*$` rescans from every `/` of a long argument.
   const slash = withoutScheme.indexOf('/');

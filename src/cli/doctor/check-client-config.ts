@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ClientEnv } from '../../config';
-import { parseServerUrl } from '../../registry/parse-server-url';
+import { formatDockerConfigKey } from '../../registry/format-docker-config-key';
 import { resolveDockerConfigFile } from '../configure/client-files';
 import { HELPER_NAME } from '../configure/edit-client-config';
 import { type CheckResult, fail, ok, skip } from './check-result';
@@ -30,13 +30,6 @@ function asClientFile(value: unknown): ClientFile | undefined {
     credsStore: typeof value.credsStore === 'string' ? value.credsStore : undefined,
     auths: isRecord(value.auths) ? value.auths : {},
   };
-}
-
-/** `host` or `host:port`, as docker looks a registry up in `credHelpers`. */
-export function formatHostKey(host: string): string | undefined {
-  const url = parseServerUrl(host);
-  if (!url) return undefined;
-  return url.port === undefined ? url.hostname : `${url.hostname}:${url.port}`;
 }
 
 /** Whether an `auths` key names the registry (`https://host/v1/`, `host`, or a `host/namespace` scope). */
@@ -100,7 +93,7 @@ export function checkDockerConfig(file: string, read: JsonFileRead, host: string
       `no registry given; ${file} routes to ecr-login: ${hosts.length > 0 ? hosts.join(', ') : 'no credHelpers entry'}${store}`,
     );
   }
-  const hostKey = formatHostKey(host) ?? host;
+  const hostKey = formatDockerConfigKey(host) ?? host;
   if (!parsed) return fail(name, `${file} does not exist, so docker does not use this helper for ${hostKey}`, configureFix(hostKey));
   const helper = parsed.credHelpers[hostKey];
   const shadowed = Object.keys(parsed.auths).some((key) => authsKeyMatches(key, hostKey) && holdsCredentials(parsed.auths[key]));
@@ -117,7 +110,7 @@ export function checkDockerConfig(file: string, read: JsonFileRead, host: string
       `set "credHelpers": {"${hostKey}": "${HELPER_NAME}"} in ${file}`,
     );
   }
-  const nearMiss = Object.keys(parsed.credHelpers).find((key) => key !== hostKey && formatHostKey(key) === hostKey);
+  const nearMiss = Object.keys(parsed.credHelpers).find((key) => key !== hostKey && formatDockerConfigKey(key) === hostKey);
   if (nearMiss !== undefined) {
     return fail(
       name,
@@ -159,7 +152,7 @@ export function checkContainersAuth(files: readonly string[], readFile: ReadJson
   const dockerFile = files[files.length - 1];
   const ownFiles = reads.filter(([file, read]) => file !== dockerFile && read.status === 'ok').map(([file]) => file);
   if (host === undefined) return skip(name, 'no registry given');
-  const hostKey = formatHostKey(host) ?? host;
+  const hostKey = formatDockerConfigKey(host) ?? host;
   let dockerUsesCredsStore = false;
   for (const [file, read] of reads) {
     if (read.status !== 'ok') continue;

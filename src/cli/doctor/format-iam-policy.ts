@@ -1,18 +1,5 @@
 import type { Registry } from '../../registry/parse-registry';
-
-/**
- * The AWS partition of a private registry host, for ARNs: by its domain, and for the
- * `amazonaws.com` domain by its region (GovCloud).
- */
-export function partitionOf(host: string, region: string): string {
-  if (/\.amazonaws\.com\.cn$|\.amazonwebservices\.com\.cn$/.test(host)) return 'aws-cn';
-  if (host.endsWith('.c2s.ic.gov')) return 'aws-iso';
-  if (host.endsWith('.sc2s.sgov.gov')) return 'aws-iso-b';
-  if (host.endsWith('.cloud.adc-e.uk')) return 'aws-iso-e';
-  if (host.endsWith('.csp.hci.ic.gov')) return 'aws-iso-f';
-  if (host.endsWith('.amazonaws.eu')) return 'aws-eusc';
-  return region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-}
+import { partitionOfRegistry } from '../../registry/partitions';
 
 /**
  * The IAM policy that lets a principal get tokens for `registry` and pull from it: for a
@@ -30,7 +17,7 @@ export function formatIamPolicy(registry: Registry): string {
           {
             Effect: 'Allow',
             Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
-            Resource: `arn:${partitionOf(registry.host, registry.region)}:ecr:${registry.region}:${registry.registryId}:repository/*`,
+            Resource: `arn:${partitionOfRegistry(registry).id}:ecr:${registry.region}:${registry.registryId}:repository/*`,
           },
         ];
   return JSON.stringify({ Version: '2012-10-17', Statement: statements }, null, 2);

@@ -3,8 +3,10 @@ import type { AuthorizationToken, TokenRequestOptions } from '../../aws/token-so
 import type { ClientEnv } from '../../config';
 import { HelperError, KeychainUnavailableError, TokenFetchError } from '../../errors';
 import { redact } from '../../log';
+import { formatDockerConfigKey } from '../../registry/format-docker-config-key';
 import { isPublicRegistryHost } from '../../registry/is-public-registry-host';
 import { parseRegistry, type Registry } from '../../registry/parse-registry';
+import { formatEcrEndpoint, formatStsEndpoint } from '../../registry/partitions';
 import { type RegistryCredentials, resolveRegistryCredentials } from '../../resolver/registry-credentials';
 import { checkPrivateDirectory } from '../../safe-fs';
 import type { HelperServices } from '../../services';
@@ -13,15 +15,9 @@ import { type RegistryTarget, selectRegistryTarget } from '../../settings/select
 import { resolveContainersAuthFile, resolveDockerConfigFile } from '../configure/client-files';
 import { DOCKER_HELPER_PROGRAM, type IsExecutableFile } from '../find-on-path';
 import { type AskVersion, formatOtherAnswer, formatShadowFix, identifyHelperOnPath, VERSION_TIMEOUT_MS } from '../helper-on-path';
-import {
-  checkContainersAuth,
-  checkDockerConfig,
-  formatHostKey,
-  type ReadJsonFile,
-  resolveContainersAuthFiles,
-} from './check-client-config';
+import { checkContainersAuth, checkDockerConfig, type ReadJsonFile, resolveContainersAuthFiles } from './check-client-config';
 import { type CheckResult, fail, ok, skip } from './check-result';
-import { formatAttachCommand, formatIamPolicy, partitionOf } from './format-iam-policy';
+import { formatAttachCommand, formatIamPolicy } from './format-iam-policy';
 
 export interface DoctorOptions {
   /** The registry to check, as a client names it (`host`, `host:port`, `https://host`). */
@@ -87,15 +83,13 @@ export function formatDuration(ms: number): string {
 /** The ECR API endpoint the token source calls for `registry` (or the configured override). */
 function ecrEndpoint(registry: Registry | undefined, region: string, services: HelperServices): string {
   const env = services.config.identityEnv;
-  if (registry?.kind === 'ecr-public')
-    return env.AWS_ENDPOINT_URL_ECR_PUBLIC ?? env.AWS_ENDPOINT_URL ?? 'https://api.ecr-public.us-east-1.amazonaws.com';
-  const cn = registry !== undefined && partitionOf(registry.host, region) === 'aws-cn';
-  return env.AWS_ENDPOINT_URL_ECR ?? env.AWS_ENDPOINT_URL ?? `https://api.ecr.${region}.amazonaws.com${cn ? '.cn' : ''}`;
+  if (registry?.kind === 'ecr-public') return env.AWS_ENDPOINT_URL_ECR_PUBLIC ?? env.AWS_ENDPOINT_URL ?? formatEcrEndpoint(registry);
+  return env.AWS_ENDPOINT_URL_ECR ?? env.AWS_ENDPOINT_URL ?? formatEcrEndpoint(registry ?? { region });
 }
 
 function stsEndpoint(region: string, services: HelperServices): string {
   const env = services.config.identityEnv;
-  return env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL ?? `https://sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+  return env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL ?? formatStsEndpoint(region);
 }
 
 /**
@@ -109,7 +103,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
   const { config } = services;
   const env = config.clientEnv;
   const host = options.host?.trim() || undefined;
-  const hostKey = host === undefined ? undefined : formatHostKey(host);
+  const hostKey = host === undefined ? undefined : formatDockerConfigKey(host);
   // The per-registry settings decide which ECR registry an alias takes its token from, and
   // the profile and role a registry's token is fetched as.
   let settingsCheck: CheckResult;

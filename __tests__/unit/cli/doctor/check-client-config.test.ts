@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import {
   checkContainersAuth,
   checkDockerConfig,
-  formatHostKey,
   type JsonFileRead,
   resolveContainersAuthFiles,
 } from '../../../../src/cli/doctor/check-client-config';
@@ -10,18 +9,6 @@ import {
 const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const FILE = '/home/u/.docker/config.json';
 const present = (value: unknown): JsonFileRead => ({ status: 'ok', value });
-
-describe('formatHostKey', () => {
-  it.each([
-    [HOST, HOST],
-    [`https://${HOST}`, HOST],
-    [`${HOST.toUpperCase()}/v2/`, HOST],
-    ['localhost:5000', 'localhost:5000'],
-    ['https://registry.example:443', 'registry.example'],
-  ])('%s -> %s', (input, key) => {
-    expect(formatHostKey(input)).toBe(key);
-  });
-});
 
 describe('checkDockerConfig (docker CLI: credHelpers > credsStore > auths)', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { formatAttachCommand, formatIamPolicy, partitionOf } from '../../../../src/cli/doctor/format-iam-policy';
+import { formatAttachCommand, formatIamPolicy } from '../../../../src/cli/doctor/format-iam-policy';
 import { parseRegistry, type Registry } from '../../../../src/registry/parse-registry';
 
 function registry(host: string): Registry {
@@ -36,10 +36,6 @@ describe('formatIamPolicy', () => {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: ['ecr-public:GetAuthorizationToken', 'sts:GetServiceBearerToken'], Resource: '*' }],
     });
-  });
-
-  it('partitionOf falls back to aws', () => {
-    expect(partitionOf('1.dkr.ecr.eu-west-1.amazonaws.com', 'eu-west-1')).toBe('aws');
   });
 });
 
