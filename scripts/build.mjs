@@ -30,6 +30,8 @@ const common = {
   supported: { 'dynamic-import': false },
   // A native addon: loaded from node_modules at run time, and only when the keychain is used.
   external: ['@napi-rs/keyring'],
+  // jsonc-parser's main is a UMD build whose require()s esbuild cannot follow; its ES module build bundles.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   logLevel: 'warning',
   metafile: true,
 };

@@ -1,10 +1,8 @@
 import { ConfigError } from '../../errors';
 import { parseRegistry } from '../../registry/parse-registry';
+import { detectLayout, editJsonText, type JsonSet } from './edit-json-text';
 import {
-  DEFAULT_LAYOUT,
-  detectLayout,
   findEntry,
-  formatJsonDocument,
   type JsonNode,
   type JsonObject,
   JsonSyntaxError,
@@ -114,11 +112,6 @@ function ecrHostsIn(root: JsonObject, key: string): string[] {
   });
 }
 
-/** The layout to write `text` back in (a new or empty file gets docker's). */
-export function layoutOf(text: string | undefined): typeof DEFAULT_LAYOUT {
-  return text === undefined || text.trim() === '' ? DEFAULT_LAYOUT : detectLayout(text);
-}
-
 /**
  * Edits a docker config (or containers auth file) so that it routes the requested registries
  * to the helper. Pure: text in, text out. Every other key stays where it is; `credHelpers` is
@@ -129,6 +122,7 @@ export function editClientConfig(text: string | undefined, request: ClientConfig
   const root = parseConfigObject(text, file);
   const changes: string[] = [];
   const warnings: string[] = [];
+  const sets: JsonSet[] = [];
   const hosts = [...request.hosts];
   if (request.allEcr) hosts.push(...ecrHostsIn(root, 'auths'), ...ecrHostsIn(root, 'credHelpers'), ECR_PUBLIC_HOST);
   const unique = [...new Set(hosts)];
@@ -140,6 +134,7 @@ export function editClientConfig(text: string | undefined, request: ClientConfig
       if (was === HELPER_NAME) continue;
       const before = current?.value.kind === 'scalar' ? current.value.raw : 'not a string';
       setEntry(helpers, host, jsonString(HELPER_NAME));
+      sets.push({ path: ['credHelpers', host], value: HELPER_NAME });
       changes.push(current === undefined ? `credHelpers: added ${host}` : `credHelpers: ${host} now uses ${HELPER_NAME} (was ${before})`);
     }
   }
@@ -150,6 +145,7 @@ export function editClientConfig(text: string | undefined, request: ClientConfig
       if (was !== undefined && was !== '' && request.force !== true)
         throw new ConfigError(formatStoreReplacement(root, was, file), formatStoreReplacement(root, was, file));
       setEntry(root, 'credsStore', jsonString(HELPER_NAME));
+      sets.push({ path: ['credsStore'], value: HELPER_NAME });
       changes.push(
         was === undefined || was === '' ? `credsStore: set to ${HELPER_NAME}` : `credsStore: set to ${HELPER_NAME} (was ${was})`,
       );
@@ -161,5 +157,5 @@ export function editClientConfig(text: string | undefined, request: ClientConfig
     }
   }
   if (changes.length === 0) return { text: text ?? '', changes, warnings };
-  return { text: formatJsonDocument(root, layoutOf(text)), changes, warnings };
+  return { text: editJsonText(text, sets, detectLayout(text)), changes, warnings };
 }

@@ -3,8 +3,9 @@ import { isPublicRegistryHost } from '../../registry/is-public-registry-host';
 import { parseRegistry } from '../../registry/parse-registry';
 import { describeRoleArnProblem, quotePrefix, ROLE_ARN_FORM } from '../../settings/parse-role-arn';
 import { PROFILE_NAME, PUBLIC_ALIAS_PROBLEM, parseHostKey } from '../../settings/parse-settings';
-import { layoutOf, objectAt, parseConfigObject } from './edit-client-config';
-import { findEntry, formatJsonDocument, jsonString, setEntry, stringValue } from './json-document';
+import { objectAt, parseConfigObject } from './edit-client-config';
+import { detectLayout, editJsonText, type JsonSet } from './edit-json-text';
+import { findEntry, jsonString, setEntry, stringValue } from './json-document';
 
 /**
  * Entries of the per-registry settings file (`~/.ecr/config.json` or `AWS_ECR_CONFIG`):
@@ -81,6 +82,7 @@ export function parseAliasOption(value: string): { alias: string; target: string
 export function editSettings(text: string | undefined, request: SettingsRequest, file: string): SettingsEdit {
   const root = parseConfigObject(text, file);
   const changes: string[] = [];
+  const sets: JsonSet[] = [];
   if (request.registries.length > 0) {
     const registries = objectAt(root, 'registries', file);
     for (const { pattern, profile, roleArn } of request.registries) {
@@ -99,6 +101,7 @@ export function editSettings(text: string | undefined, request: SettingsRequest,
         const was = stringValue(findEntry(entry, field)?.value);
         if (was === value) continue;
         setEntry(entry, field, jsonString(value));
+        sets.push({ path: ['registries', pattern, field], value });
         changes.push(`registries["${pattern}"].${field}: ${was === undefined ? '' : `${was} -> `}${value}`);
       }
     }
@@ -109,9 +112,10 @@ export function editSettings(text: string | undefined, request: SettingsRequest,
       const was = stringValue(findEntry(aliases, alias)?.value);
       if (was === target) continue;
       setEntry(aliases, alias, jsonString(target));
+      sets.push({ path: ['aliases', alias], value: target });
       changes.push(`aliases["${alias}"]: ${was === undefined ? '' : `${was} -> `}${target}`);
     }
   }
   if (changes.length === 0) return { text: text ?? '', changes };
-  return { text: formatJsonDocument(root, layoutOf(text)), changes };
+  return { text: editJsonText(text, sets, detectLayout(text)), changes };
 }

@@ -1,10 +1,12 @@
 /**
  * JSON files people and other programs keep (the docker config, the containers auth file, the
- * helper's settings), read and written back so that only what `configure` changes changes:
- * every key keeps its place (`JSON.parse` would move integer-like keys first), every string
- * and number keeps its exact spelling (Go writes `<` as `\u003c`, a re-encode would not), and
- * the file keeps its indentation, line endings and final newline. A syntax error names the
- * line and column, which `JSON.parse` does not do the same way on every runtime.
+ * helper's settings), read for `configure` to decide what to change; the change itself is made
+ * in the text by edit-json-text.ts (jsonc-parser). Kept as our own parser rather than
+ * jsonc-parser's, because it must refuse exactly what docker's Go decoder refuses: jsonc-parser
+ * reads `{"a": 1,}`, comments and a byte order mark without complaint (checked with
+ * `parseTree`), and a file configure accepted would then break docker. A syntax error names
+ * the line and column, which `JSON.parse` does not do the same way on every runtime; keys stay
+ * in file order and scalars keep their spelling, so decisions see the file as docker does.
  */
 
 /** A parsed JSON value; scalars keep their source text. */
@@ -13,14 +15,11 @@ export type JsonNode = JsonObject | JsonArray | JsonScalar;
 export interface JsonObject {
   readonly kind: 'object';
   readonly entries: JsonEntry[];
-  /** The source text, when it was written on one line (`"numbers": [1, 2]`): kept as it was while unchanged. */
-  inline?: string;
 }
 
 export interface JsonArray {
   readonly kind: 'array';
   readonly items: JsonNode[];
-  inline?: string;
 }
 
 /** A string, number, `true`, `false` or `null`, as written in the file. */
@@ -36,17 +35,6 @@ export interface JsonEntry {
   readonly rawKey: string;
   value: JsonNode;
 }
-
-/** How a file is laid out, so that it is written back the same way. */
-export interface JsonLayout {
-  /** One level of indentation: a tab (docker's own), or some spaces. */
-  readonly indent: string;
-  readonly newline: '\n' | '\r\n';
-  readonly finalNewline: boolean;
-}
-
-/** Docker writes its config tab-indented; new files get that, and a final newline. */
-export const DEFAULT_LAYOUT: JsonLayout = { indent: '\t', newline: '\n', finalNewline: true };
 
 /** Text that is not JSON; `line` and `column` count from 1 (columns in UTF-16 units). */
 export class JsonSyntaxError extends Error {
@@ -113,23 +101,13 @@ export function parseJsonDocument(text: string): JsonNode {
     return text.slice(start, pos);
   };
 
-  // A file all on one line is laid out afresh as a whole; in a laid-out file, a container
-  // someone wrote on one line stays so.
-  const multiLine = text.trim().includes('\n');
-  /** Remembers a container's source text when it sits on one line. */
-  const withInline = <T extends JsonObject | JsonArray>(start: number, node: T): T => {
-    const source = text.slice(start, pos);
-    if (multiLine && !source.includes('\n')) node.inline = source;
-    return node;
-  };
-
   const parseValue = (depth: number): JsonNode => {
     if (depth > MAX_DEPTH) return fail('nested too deeply');
     skipSpace();
     const char = text[pos];
     const start = pos;
-    if (char === '{') return withInline(start, parseObject(depth));
-    if (char === '[') return withInline(start, parseArray(depth));
+    if (char === '{') return parseObject(depth);
+    if (char === '[') return parseArray(depth);
     if (char === '"') return { kind: 'scalar', raw: parseString() };
     for (const literal of ['true', 'false', 'null']) {
       if (text.startsWith(literal, pos)) {
@@ -194,49 +172,6 @@ export function parseJsonDocument(text: string): JsonNode {
   return value;
 }
 
-/**
- * The layout of existing text: the indentation of its first indented line (a tab if no line
- * is indented: a one-line file gets docker's style), CRLF if it uses CRLF, and whether it ends
- * with a newline (docker's own writes do not).
- */
-export function detectLayout(text: string): JsonLayout {
-  const indent = /\n([ \t]+)\S/.exec(text)?.[1];
-  return {
-    indent: indent === undefined ? '\t' : indent.startsWith('\t') ? '\t' : ' '.repeat(indent.length),
-    newline: text.includes('\r\n') ? '\r\n' : '\n',
-    finalNewline: /\n$/.test(text),
-  };
-}
-
-/**
- * Writes nodes out as Go's `json.MarshalIndent` and `JSON.stringify(v, null, indent)` do
- * (`"key": value`, empty containers as `{}`/`[]`), with scalars exactly as they were read.
- */
-export function formatJsonDocument(node: JsonNode, layout: JsonLayout): string {
-  const { indent, newline } = layout;
-  const format = (value: JsonNode, depth: number): string => {
-    if (value.kind === 'scalar') return value.raw;
-    // A one-line container nobody changed stays as it was written (but a whole file on one line is laid out).
-    if (depth > 0 && isPristine(value) && value.inline !== undefined) return value.inline;
-    const inner = indent.repeat(depth + 1);
-    const lines =
-      value.kind === 'object'
-        ? value.entries.map((entry) => `${inner}${entry.rawKey}: ${format(entry.value, depth + 1)}`)
-        : value.items.map((item) => `${inner}${format(item, depth + 1)}`);
-    const [open, close] = value.kind === 'object' ? ['{', '}'] : ['[', ']'];
-    if (lines.length === 0) return `${open}${close}`;
-    return `${open}${newline}${lines.join(`,${newline}`)}${newline}${indent.repeat(depth)}${close}`;
-  };
-  return format(node, 0) + (layout.finalNewline ? newline : '');
-}
-
-/** Unchanged since parsed: it and everything in it still have their source text. */
-function isPristine(node: JsonNode): boolean {
-  if (node.kind === 'scalar') return true;
-  if (node.inline === undefined) return false;
-  return node.kind === 'object' ? node.entries.every((entry) => isPristine(entry.value)) : node.items.every(isPristine);
-}
-
 /** A JSON string node for `value`. */
 export function jsonString(value: string): JsonScalar {
   return { kind: 'scalar', raw: JSON.stringify(value) };
@@ -259,7 +194,6 @@ export function findEntry(object: JsonObject, key: string): JsonEntry | undefine
 
 /** Sets `key` to `value`: in place where it is, else appended at the end. */
 export function setEntry(object: JsonObject, key: string, value: JsonNode): void {
-  object.inline = undefined;
   const entry = findEntry(object, key);
   if (entry) entry.value = value;
   else object.entries.push({ key, rawKey: JSON.stringify(key), value });

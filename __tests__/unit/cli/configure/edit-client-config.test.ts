@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { editClientConfig } from '../../../../src/cli/configure/edit-client-config';
+import { detectLayout } from '../../../../src/cli/configure/edit-json-text';
 import { formatUnifiedDiff } from '../../../../src/cli/configure/format-unified-diff';
-import { detectLayout } from '../../../../src/cli/configure/json-document';
 import { ConfigError } from '../../../../src/errors';
 import { eachWithPrograms } from '../../../helpers/platform';
 import { runProgramSync } from '../../../helpers/program-runs';
@@ -156,6 +156,8 @@ describe('formatUnifiedDiff', () => {
 
   it('shows a new file as added from /dev/null and a missing final newline as diff does', () => {
     expect(formatUnifiedDiff('', '{}\n', '/dev/null', 'f')).toBe('--- /dev/null\n+++ f\n@@ -0,0 +1 @@\n+{}\n');
+    // One file against itself (configure's case): no `Index:` line, as diff -u writes none.
+    expect(formatUnifiedDiff('a\n', 'b\n', 'f', 'f')).toBe('--- f\n+++ f\n@@ -1 +1 @@\n-a\n+b\n');
     expect(formatUnifiedDiff('a\nb', 'a\nc', 'x', 'y')).toBe(
       '--- x\n+++ y\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n',
     );
