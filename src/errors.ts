@@ -92,10 +92,13 @@ export type TokenFetchReason =
 export class TokenFetchError extends HelperError {
   readonly code = 'TOKEN_FETCH_FAILED';
   readonly reason: TokenFetchReason;
+  /** With `access-denied`: the principal AWS refused, as AWS named it (doctor gives it the policy). */
+  readonly principal: string | undefined;
 
-  constructor(reason: TokenFetchReason, hint: string, options?: { cause?: unknown }) {
+  constructor(reason: TokenFetchReason, hint: string, options?: { cause?: unknown; principal?: string | undefined }) {
     super(hint, hint, options);
     this.reason = reason;
+    this.principal = options?.principal;
   }
 
   override get protocolMessage(): string {

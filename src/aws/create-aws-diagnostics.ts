@@ -1,11 +1,11 @@
 import type * as http from 'node:http';
 import type { IdentityEnv } from '../config';
 import type { Logger } from '../log';
+import { readAwsFailure } from './classify-aws-error';
 // The token source's timeouts, attempts and credential deadline, so that `doctor` sees what a `get` would see.
 import { CREDENTIALS_DEADLINE_MS, MAX_ATTEMPTS, TIMEOUTS } from './create-ecr-token-source';
 import { chooseProxy, createProxyAgent } from './create-proxy-agent';
 import { createSdkLogger } from './create-sdk-logger';
-import { sanitizeSdkText } from './sanitize-sdk-text';
 import { withDeadline } from './with-deadline';
 
 type SdkClients = typeof import('./sdk-clients');
@@ -123,13 +123,6 @@ function field(error: unknown, key: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-const NETWORK =
-  /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|socket hang up|timed? ?out|TimeoutError/i;
-
-function isNetwork(error: unknown): boolean {
-  return NETWORK.test(`${field(error, 'name')} ${field(error, 'code')} ${field(error, 'message')}`);
-}
-
 /** Creates the diagnostics; nothing is loaded until a method is called. */
 export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnostics {
   const { logger, identityEnv, profile } = options;
@@ -172,8 +165,8 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
         return { ...named, keyIdEnd: credentials.accessKeyId.slice(-4), expiresAt: credentials.expiration };
       } catch (error) {
         if (error instanceof DiagnosticError) throw error;
-        const message = sanitizeSdkText(field(error, 'message')) || String(error);
-        logger.debug(`doctor: credentials: ${field(error, 'name')}: ${message}`);
+        const { name, message } = readAwsFailure(error);
+        logger.debug(`doctor: credentials: ${name}: ${message}`);
         throw new DiagnosticError(
           'no-credentials',
           `no AWS credentials found (${message})`,
@@ -198,24 +191,23 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
         return { arn: out.Arn ?? '(no ARN in the answer)', account: out.Account ?? '' };
       } catch (error) {
         if (error instanceof DiagnosticError) throw error;
-        const name = field(error, 'name');
-        const message = sanitizeSdkText(field(error, 'message')) || String(error);
+        const { kind, name, code, message } = readAwsFailure(error);
         logger.debug(`doctor: GetCallerIdentity: ${name}: ${message}`);
-        if (isNetwork(error)) {
+        if (kind === 'network') {
           throw new DiagnosticError(
             'network',
-            `could not reach AWS STS (${field(error, 'code') || name || 'network error'})`,
+            `could not reach AWS STS (${code || name || 'network error'})`,
             'check the network, the proxy (HTTPS_PROXY, NO_PROXY) or AWS_ENDPOINT_URL_STS',
           );
         }
-        if (/ExpiredToken|RequestExpired/.test(name)) {
+        if (kind === 'expired-credentials') {
           throw new DiagnosticError(
             'rejected',
             `the AWS session credentials have expired (${name})`,
             'refresh them (e.g. `aws sso login`)',
           );
         }
-        if (/InvalidClientTokenId|SignatureDoesNotMatch|UnrecognizedClient|IncompleteSignature/.test(name)) {
+        if (kind === 'invalid-credentials') {
           throw new DiagnosticError(
             'rejected',
             `AWS rejected the credentials (${name}: ${message})`,

@@ -1,4 +1,4 @@
-import { classifyAssumeRoleError, classifyAwsError } from '../../../src/aws/classify-aws-error';
+import { classifyAssumeRoleError, classifyAwsError, readAwsFailure } from '../../../src/aws/classify-aws-error';
 import { parseRegistry, type Registry } from '../../../src/registry/parse-registry';
 
 const privateRegistry = parseRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com') as Registry;
@@ -79,5 +79,43 @@ describe("classifyAssumeRoleError for a registry's roleArn (STS AssumeRole)", ()
     expect(classified.reason).toBe(reason);
     expect(classified.hint).toBe(hint);
     expect(classified.protocolMessage).toBe('credentials not found in native keychain');
+  });
+});
+
+describe('readAwsFailure: one reading of what the SDK threw, for the token source and doctor', () => {
+  const error = (name: string, message: string, extra: Record<string, unknown> = {}) =>
+    Object.assign(new Error(message), { name, ...extra });
+  it.each([
+    [error('CredentialsProviderError', 'Could not load credentials from any providers'), 'no-credentials', undefined],
+    [
+      error(
+        'AccessDeniedException',
+        'User: arn:aws:sts::111122223333:assumed-role/ci/i-1 is not authorized to perform: ecr:GetAuthorizationToken',
+      ),
+      'access-denied',
+      'arn:aws:sts::111122223333:assumed-role/ci/i-1',
+    ],
+    [error('AccessDenied', 'not authorized'), 'access-denied', undefined],
+    [error('ExpiredTokenException', 'expired'), 'expired-credentials', undefined],
+    [error('InvalidSignatureException', 'bad'), 'invalid-credentials', undefined],
+    [error('ThrottlingException', 'slow down'), 'throttled', undefined],
+    [error('Error', 'x', { $metadata: { httpStatusCode: 429 } }), 'throttled', undefined],
+    [error('Error', 'connect ECONNREFUSED 127.0.0.1:1', { code: 'ECONNREFUSED' }), 'network', undefined],
+    [error('TimeoutError', 'the request timed out'), 'network', undefined],
+    [error('ValidationException', 'nope'), 'other', undefined],
+  ])('%s: %s', (thrown, kind, principal) => {
+    expect(readAwsFailure(thrown)).toMatchObject({ kind, principal });
+  });
+
+  it('the refused principal travels as a field of the token error, not only in its text', () => {
+    const denied = error('AccessDeniedException', 'User: arn:aws:iam::111122223333:user/ci is not authorized to perform: x');
+    const registry = {
+      kind: 'ecr',
+      host: '111122223333.dkr.ecr.us-east-1.amazonaws.com',
+      registryId: '111122223333',
+      region: 'us-east-1',
+      fips: false,
+    } as const;
+    expect(classifyAwsError(denied, registry)).toMatchObject({ reason: 'access-denied', principal: 'arn:aws:iam::111122223333:user/ci' });
   });
 });

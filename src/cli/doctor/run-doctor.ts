@@ -205,6 +205,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
   let identity: CallerIdentity | undefined;
   let token: AuthorizationToken | undefined;
   let accessDenied = false;
+  let refused: string | undefined;
   if (!credentials) {
     results.push(skip('sts-identity', 'no AWS credentials (see aws-credentials)'));
     results.push(skip('ecr-token', 'no AWS credentials (see aws-credentials)'));
@@ -253,6 +254,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
             );
           } catch (error) {
             accessDenied = error instanceof TokenFetchError && error.reason === 'access-denied';
+            if (error instanceof TokenFetchError) refused = error.principal;
             return ecrFailure(error, registry);
           }
         },
@@ -267,7 +269,8 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
     };
     const [sts, ecr] = await Promise.all([stsCheck, ecrCheck()]);
     results.push(sts);
-    results.push(accessDenied ? withAttachCommand(ecr, identity?.arn) : ecr);
+    // Who ECR refused (an assumed role, with a role per registry), else who STS says we are.
+    results.push(accessDenied ? withAttachCommand(ecr, refused ?? identity?.arn) : ecr);
   }
 
   // 6. The registry, with the token.
@@ -384,29 +387,11 @@ function ecrFailure(error: unknown, registry: Registry): CheckResult {
 }
 
 /** The policy fix, introduced: whom to give it to, and the command that does it. */
-function withAttachCommand(check: CheckResult, stsArn: string | undefined): CheckResult {
-  // Who ECR refused (an assumed role, with a role per registry), else who STS says we are.
-  const principal = refusedPrincipal(check.detail) ?? stsArn;
+function withAttachCommand(check: CheckResult, principal: string | undefined): CheckResult {
   const command = principal === undefined ? undefined : formatAttachCommand(principal);
   const who = principal ?? 'the principal';
   const fix = `allow ${who} to get tokens and pull, with this IAM policy (ecr-pull.json):\n${check.fix ?? ''}${command ? `\nfor example: ${command}\n(or attach the managed policy AmazonEC2ContainerRegistryReadOnly)` : ''}`;
   return { ...check, fix };
-}
-
-/**
- * The ARN in `… arn:… is not allowed …` (the denial line of the ECR check), the word that ends
- * where the phrase begins. Found by hand, not with `(arn:\S+) is not allowed`, which rescans a
- * long word from each of its characters: the detail quotes AWS's error text.
- */
-function refusedPrincipal(detail: string): string | undefined {
-  const phrase = ' is not allowed';
-  for (let at = detail.indexOf(phrase); at >= 0; at = detail.indexOf(phrase, at + 1)) {
-    let start = at;
-    while (start > 0 && !/\s/.test(detail.charAt(start - 1))) start--;
-    const arn = detail.slice(start, at).indexOf('arn:');
-    if (arn >= 0 && start + arn + 4 < at) return detail.slice(start + arn, at);
-  }
-  return undefined;
 }
 
 const isWordChar = (c: string): boolean => /\w/.test(c);
