@@ -47,7 +47,7 @@ if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
     now: Date.now,
     // Only the executable unpacks the native addon (into its temp directory); Node loads it from node_modules.
     // Items of at most the platform's size; longer secrets split over several (split-keychain.ts).
-    createKeychain: ({ timeoutMs, scratchDir }) =>
+    createKeychain: ({ timeoutMs, scratchDir, maxItemBytes }) =>
       createSplitKeychain(
         createOsKeychain({
           platform: process.platform,
@@ -56,7 +56,7 @@ if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
           timeoutMs,
           scratchDir: EMBEDDED ? scratchDir : undefined,
         }),
-        { platform: process.platform, maxItemBytes: resolveKeychainItemLimit(process.platform, undefined) },
+        { platform: process.platform, maxItemBytes: resolveKeychainItemLimit(process.platform, maxItemBytes) },
       ),
     loadTokenSource: async (logger) => createEcrTokenSource({ logger }),
     onAbandoned: () => {
