@@ -77,6 +77,11 @@ export interface EmulatorFaults {
   registryRejectTokens: boolean;
   /** Answer `AssumeRole` with AccessDenied, as STS does when the trust policy leaves the caller out. */
   denyAssumeRole: boolean;
+  /**
+   * Characters of base64 in each issued password (default 2,048). Real ECR passwords run from
+   * ~1,800 to ~2,900: the long ones do not fit one Windows Credential Manager item.
+   */
+  passwordLength: number;
 }
 
 export interface IssuedToken {
@@ -140,6 +145,7 @@ const DEFAULT_FAULTS: EmulatorFaults = {
   clockFrozenMs: 0,
   registryRejectTokens: false,
   denyAssumeRole: false,
+  passwordLength: 2048,
 };
 const ECR_TARGET = 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken';
 const ECR_PUBLIC_TARGET = 'SpencerFrontendService.GetAuthorizationToken';
@@ -431,7 +437,11 @@ export async function startEcrEmulator(options: EcrEmulatorOptions = {}): Promis
       record(400, credential.accessKeyId, region);
       return sendJson(res, 400, { __type: 'UnsupportedCommandException', message: 'ECR Public tokens are only issued in us-east-1' });
     }
-    const password = options.registryPassword ?? randomBytes(1536).toString('base64');
+    const password =
+      options.registryPassword ??
+      randomBytes(Math.ceil((faults.passwordLength * 3) / 4))
+        .toString('base64')
+        .slice(0, faults.passwordLength);
     const expiresAt = new Date(now() + faults.tokenLifetimeSeconds * 1000);
     const registryId = service === 'ecr' ? (registryIds[0] ?? EMULATOR_ACCOUNT) : undefined;
     issued.push({ registryId, password, expiresAt, accessKeyId: credential.accessKeyId, principalArn: credential.principalArn });

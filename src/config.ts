@@ -84,6 +84,13 @@ export interface Config {
   readonly ecrRoleArn: string | undefined;
   /** `AWS_ECR_CACHE_BACKEND`: where tokens are cached, `file` (default) or `keychain`. */
   readonly cacheBackend: CacheBackend;
+  /**
+   * `AWS_ECR_KEYCHAIN_ITEM_BYTES`, a test and diagnostic setting: keep OS keychain items
+   * below this many bytes (256 to 1 MiB), splitting longer secrets, as on a platform with that
+   * limit. It only lowers the platform's own limit (keychain-item-limit.ts). Lets the tests
+   * split real Secret Service items the way Windows' 2,560 bytes split them.
+   */
+  readonly keychainItemBytes: number | undefined;
   /** Problems with the settings themselves, told to the user once. */
   readonly warnings: readonly string[];
   /**
@@ -113,6 +120,10 @@ export interface Config {
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'off'];
+
+/** A header item (its mark, a part count and a SHA-256) and some text must fit in one item. */
+const MIN_KEYCHAIN_ITEM_BYTES = 256;
+const MAX_KEYCHAIN_ITEM_BYTES = 1024 * 1024;
 
 /** Below kubelet's one-minute limit for a plugin, with room to say why. */
 const DEFAULT_COMMAND_TIMEOUT_MS = 50_000;
@@ -162,6 +173,16 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string, userHomeDir
   else if (rawBackend !== '' && rawBackend !== 'file') {
     warnings.push(`AWS_ECR_CACHE_BACKEND=${rawBackend} is not a backend (file or keychain); using file`);
   }
+  const rawItemBytes = (env.AWS_ECR_KEYCHAIN_ITEM_BYTES ?? '').trim();
+  let keychainItemBytes: number | undefined;
+  if (rawItemBytes !== '') {
+    const bytes = /^\d{1,8}$/.test(rawItemBytes) ? Number(rawItemBytes) : Number.NaN;
+    if (bytes >= MIN_KEYCHAIN_ITEM_BYTES && bytes <= MAX_KEYCHAIN_ITEM_BYTES) keychainItemBytes = bytes;
+    else
+      warnings.push(
+        `AWS_ECR_KEYCHAIN_ITEM_BYTES=${rawItemBytes} is not a number of bytes from ${MIN_KEYCHAIN_ITEM_BYTES} to ${MAX_KEYCHAIN_ITEM_BYTES}; using the platform's limit`,
+      );
+  }
   const identityEnv: Partial<Record<IdentityEnvVar, string>> = {};
   for (const name of IDENTITY_ENV_VARS) {
     const value = env[name];
@@ -178,6 +199,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string, userHomeDir
     ignoreCredsStorage: (env.AWS_ECR_IGNORE_CREDS_STORAGE ?? '').trim().toLowerCase() === 'true',
     ecrRoleArn: env.AWS_ECR_ROLE_ARN?.trim() || undefined,
     cacheBackend,
+    keychainItemBytes,
     warnings,
     logLevel: isLogLevel(rawLevel) ? rawLevel : 'info',
     commandTimeoutMs,

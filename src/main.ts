@@ -30,10 +30,11 @@ export interface MainDeps {
   readonly version: string;
   readonly now: () => number;
   /**
-   * Makes the OS keychain, whose calls may take at most `timeoutMs`. Tests: a fake (which
-   * ignores it).
+   * Makes the OS keychain, whose calls may take at most `timeoutMs`, and whose items hold at
+   * most `maxItemBytes` when given (`AWS_ECR_KEYCHAIN_ITEM_BYTES`; it only lowers the
+   * platform's limit). Tests: a fake (which ignores them).
    */
-  readonly createKeychain: (options: { timeoutMs: number; scratchDir: string | undefined }) => Keychain;
+  readonly createKeychain: (options: { timeoutMs: number; scratchDir: string | undefined; maxItemBytes: number | undefined }) => Keychain;
   /** Builds the token source on a cache miss. */
   readonly loadTokenSource: (logger: Logger) => Promise<TokenSource>;
   /**
@@ -75,6 +76,7 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
     timeoutMs: Math.min(KEYCHAIN_TIMEOUT_MS, Math.max(500, keychainBudgetMs)),
     // A private directory of the user's for what the keychain process must unpack (os-keychain.ts).
     scratchDir: config.cacheDir === undefined ? undefined : join(config.cacheDir, 'native'),
+    maxItemBytes: config.keychainItemBytes,
   });
   const services = createServices({ config, logger, now: deps.now, keychain, loadTokenSource: deps.loadTokenSource });
   let stdout = '';

@@ -21,6 +21,8 @@ export interface HelperServices {
   readonly locker: Locker;
   /** Credentials for registries that are not ECR (credsStore mode), in the OS keychain. */
   readonly credentials: CredentialStore;
+  /** The most bytes one OS keychain item holds here (longer secrets are split); undefined: no limit. */
+  readonly keychainItemBytes: number | undefined;
   /**
    * Local identity fingerprint material of the default chain — with `profile` instead of
    * `AWS_PROFILE` when given (a registry's settings); computed on first use.
@@ -52,6 +54,7 @@ export function createServices(parts: ServiceParts): HelperServices {
     now,
     ...createTokenStore({ config, logger, now, keychain }),
     credentials: createCredentialStore(keychain),
+    keychainItemBytes: keychain.maxItemBytes,
     identity: (profile) => {
       let identity = identities.get(profile);
       if (identity === undefined) {

@@ -1,6 +1,6 @@
 import type { AuthorizationToken, TokenSource } from '../../src/aws/token-source';
 import { KeychainUnavailableError } from '../../src/errors';
-import type { Keychain } from '../../src/keychain/os-keychain';
+import type { Keychain, KeychainBlobs } from '../../src/keychain/os-keychain';
 import type { LockAttempt, Locker } from '../../src/lock/locker';
 import type { Logger } from '../../src/log';
 import type { Registry } from '../../src/registry/parse-registry';
@@ -149,6 +149,79 @@ export function createFakeKeychain(): Keychain & { items: Map<string, string>; u
       return [...items]
         .filter(([k]) => k.startsWith(`${service}\0`))
         .map(([k, secret]) => ({ account: k.slice(service.length + 1), secret }));
+    },
+  };
+  return fake;
+}
+
+/** Whether `bytes` decode as UTF-16LE without a loose surrogate (what Windows' enumeration requires). */
+function isUtf16le(bytes: Buffer): boolean {
+  if (bytes.length % 2 !== 0) return false;
+  for (let i = 0; i < bytes.length; i += 2) {
+    const unit = bytes.readUInt16LE(i);
+    if (unit >= 0xdc00 && unit <= 0xdfff) return false;
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = i + 2 < bytes.length ? bytes.readUInt16LE(i + 2) : 0;
+      if (next < 0xdc00 || next > 0xdfff) return false;
+      i += 2;
+    }
+  }
+  return true;
+}
+
+export interface FakeKeychainBlobs extends KeychainBlobs {
+  /** `service\0account` -> bytes. */
+  readonly items: Map<string, Buffer>;
+  /** Every call, in order: `get a`, `set a#1`, `delete a#2`, `list`. */
+  readonly calls: string[];
+  /** Throw (as a killed process would stop) at the `set` after this many more; undefined: never. */
+  failSetsAfter: number | undefined;
+  /** Called after each set and delete: a reader looking in while a writer works. */
+  afterWrite: (() => Promise<void>) | undefined;
+}
+
+/**
+ * An OS keychain in bytes, in memory, with a platform's rules: `set` refuses a blob over
+ * `maxBlobBytes` (Windows: windows-native-keyring-store's TooLong), and with `enumerateAsUtf16`,
+ * `list` fails, as Windows' `findCredentials` does, when any blob of the service is not
+ * UTF-16LE text.
+ */
+export function createFakeKeychainBlobs(rules: { maxBlobBytes?: number; enumerateAsUtf16?: boolean } = {}): FakeKeychainBlobs {
+  const items = new Map<string, Buffer>();
+  const calls: string[] = [];
+  const key = (service: string, account: string) => `${service}\0${account}`;
+  const fake: FakeKeychainBlobs = {
+    items,
+    calls,
+    failSetsAfter: undefined,
+    afterWrite: undefined,
+    async get(service, account) {
+      calls.push(`get ${account}`);
+      const blob = items.get(key(service, account));
+      return blob && Buffer.from(blob);
+    },
+    async set(service, account, blob) {
+      calls.push(`set ${account}`);
+      if (fake.failSetsAfter !== undefined && fake.failSetsAfter-- <= 0) throw new Error('killed');
+      if (rules.maxBlobBytes !== undefined && blob.length > rules.maxBlobBytes) {
+        throw new KeychainUnavailableError(`Attribute 'secret' is longer than platform limit of ${rules.maxBlobBytes} chars`);
+      }
+      items.set(key(service, account), Buffer.from(blob));
+      await fake.afterWrite?.();
+    },
+    async delete(service, account) {
+      calls.push(`delete ${account}`);
+      const deleted = items.delete(key(service, account));
+      await fake.afterWrite?.();
+      return deleted;
+    },
+    async list(service) {
+      calls.push('list');
+      const found = [...items].filter(([k]) => k.startsWith(`${service}\0`));
+      if (rules.enumerateAsUtf16 && found.some(([, blob]) => !isUtf16le(blob))) {
+        throw new KeychainUnavailableError('Failed to enumerate credentials: Not a valid utf16 blob');
+      }
+      return found.map(([k, blob]) => ({ account: k.slice(service.length + 1), blob: Buffer.from(blob) }));
     },
   };
   return fake;

@@ -164,3 +164,50 @@ export async function startTestSession(options: {
     },
   };
 }
+
+/** One item of a session's Secret Service as stored: its account and its bytes. */
+export interface StoredItem {
+  readonly account: string;
+  readonly blob: Buffer;
+}
+
+/**
+ * Runs @napi-rs/keyring in a Node process of its own on `session`'s D-Bus (the addon connects
+ * to the bus named in its environment), outside the helper: to see the items as stored, and
+ * to write them as earlier versions of the helper did.
+ */
+function runKeyring(session: TestSession, script: string, args: readonly string[]): string {
+  const keyring = require.resolve('@napi-rs/keyring');
+  return execFileSync(
+    process.execPath,
+    [
+      '-e',
+      `const k = require(${JSON.stringify(keyring)}); const args = process.argv.slice(1); const o = { linux: { store: 'secret-service' } };\n${script}`,
+      ...args,
+    ],
+    { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: makeTempDir(), ...session.env }, encoding: 'utf8' },
+  );
+}
+
+/** Every item of `service`, with its bytes exactly as stored (`getSecret`). */
+export function readStoredItems(session: TestSession, service: string): StoredItem[] {
+  const out = runKeyring(
+    session,
+    `const found = k.findCredentials(args[0]).map((c) => ({ account: c.account, blob: Buffer.from(new k.Entry(args[0], c.account, o).getSecret()).toString('base64') }));
+process.stdout.write(JSON.stringify(found));`,
+    [service],
+  );
+  return (JSON.parse(out) as { account: string; blob: string }[])
+    .map(({ account, blob }) => ({ account, blob: Buffer.from(blob, 'base64') }))
+    .sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
+}
+
+/** Writes an item as versions before split items did: its text with `setPassword`. */
+export function writeItemAsBefore(session: TestSession, service: string, account: string, text: string): void {
+  runKeyring(session, 'new k.Entry(args[0], args[1], o).setPassword(args[2]);', [service, account, text]);
+}
+
+/** Deletes one item behind the helper's back. */
+export function deleteStoredItem(session: TestSession, service: string, account: string): void {
+  runKeyring(session, 'new k.Entry(args[0], args[1], o).deletePassword();', [service, account]);
+}

@@ -7,6 +7,7 @@ import { useEmulator } from '../helpers/emulator-fixture';
 import { eachWithPrograms, findProgram, isWindows, itOnUnix } from '../helpers/platform';
 import { recordProgramRun } from '../helpers/program-runs';
 import { dirWithHelper, HELPER_BIN, HELPER_COMMAND, RUNTIME, runHelper } from '../helpers/run-helper';
+import { describeWithSecretService, startTestSession, type TestSession } from '../helpers/secret-service';
 import { startSilentServer } from '../helpers/silent-server';
 import { makeTempDir } from '../helpers/temp-dir';
 import { testPath } from '../helpers/test-path';
@@ -422,6 +423,41 @@ describe('doctor HOST', () => {
     });
     if (process.platform !== 'linux') return;
     expect(check(report, 'keychain')).toMatchObject({ status: 'FAIL', fix: 'make the keychain usable, or set AWS_ECR_CACHE_BACKEND=file' });
+  });
+});
+
+describeWithSecretService('doctor with the keychain backend and a real Secret Service', () => {
+  // A keychain of its own per test: the token is written (and split) in each.
+  let session: TestSession;
+  beforeEach(async () => {
+    session = await startTestSession({ withKeyring: true });
+  });
+  afterEach(() => session.stop());
+
+  it.each<[string, Record<string, string>, string]>([
+    ['the Secret Service’s own (none)', {}, 'holds a token in one item (no size limit here)'],
+    [
+      'Windows’ 2,560 bytes an item (AWS_ECR_KEYCHAIN_ITEM_BYTES)',
+      { AWS_ECR_KEYCHAIN_ITEM_BYTES: '2560' },
+      'a token is split into 2 parts and a header of at most 2560 bytes each here',
+    ],
+  ])('items of %s: keychain says how a token is kept, and cache finds the one a get kept', async (_what, limit, fit) => {
+    emulator.faults.passwordLength = 2900;
+    const env = {
+      HOME: makeHome(),
+      PATH: pathWithHelper(),
+      ...emulator.env(),
+      ...session.env,
+      AWS_ECR_CACHE_BACKEND: 'keychain',
+      ...limit,
+    };
+    expect(await runHelper(['get'], HOST, env)).toMatchObject({ code: 0, stderr: '' });
+    const { report } = await doctor([HOST, '--registry-url', emulator.url], env);
+    expect(check(report, 'keychain')).toMatchObject({
+      status: 'OK',
+      detail: expect.stringMatching(new RegExp(`; ${fit.replace(/[()]/g, '\\$&')}$`)),
+    });
+    expect(check(report, 'cache').detail).toMatch(/keychain backend; a token for .* and this identity, 11 h 5\d min left$/);
   });
 });
 

@@ -4,7 +4,15 @@ import { useEmulator } from '../helpers/emulator-fixture';
 import { runLoadScenario } from '../helpers/load-scenario';
 import { describeOnLinux } from '../helpers/platform';
 import { describeExeOnly, runHelper, runProvider, startHelper } from '../helpers/run-helper';
-import { describeWithSecretService, startTestSession, type TestSession } from '../helpers/secret-service';
+import {
+  deleteStoredItem,
+  describeWithSecretService,
+  readStoredItems,
+  type StoredItem,
+  startTestSession,
+  type TestSession,
+  writeItemAsBefore,
+} from '../helpers/secret-service';
 import { startSilentServer, startSilentUnixSocket } from '../helpers/silent-server';
 import { makeTempDir } from '../helpers/temp-dir';
 import { waitFor } from '../helpers/wait-for';
@@ -100,6 +108,112 @@ describeWithSecretService('with a real Secret Service (gnome-keyring on a privat
     expect((await runHelper(['store'], JSON.stringify({ ServerURL: HOST, Username: 'AWS', Secret: 'old' }), env)).code).toBe(0);
     const got = await runHelper(['get'], HOST, env);
     expect(JSON.parse(got.stdout).Secret).toBe(emulator.issued[0]?.password);
+  });
+});
+
+const TOKENS = 'docker-credential-ecr-login/tokens';
+const CREDENTIALS = 'docker-credential-ecr-login/credentials';
+/** Windows Credential Manager's limit for one item (CRED_MAX_CREDENTIAL_BLOB_SIZE); macOS's as chosen. */
+const WINDOWS_ITEM_BYTES = '2560';
+const MACOS_ITEM_BYTES = '16384';
+
+/** Accounts of the stored items, and whether each is within `limit` bytes. */
+const accountsOf = (items: readonly StoredItem[]) => items.map((i) => i.account);
+const largestOf = (items: readonly StoredItem[]) => Math.max(...items.map((i) => i.blob.length));
+
+describeWithSecretService('keychain items of a platform’s size, split in a real Secret Service (AWS_ECR_KEYCHAIN_ITEM_BYTES)', () => {
+  // A keychain of its own per test: the assertions count the items stored.
+  let session: TestSession;
+  beforeEach(async () => {
+    session = await startTestSession({ withKeyring: true });
+  });
+  afterEach(() => session.stop());
+
+  it.each<[string, string, number]>([
+    ['Windows’ 2,560 bytes: a header and 2 parts', WINDOWS_ITEM_BYTES, 3],
+    ['600 bytes: a header and 6 parts', '600', 7],
+    ['macOS’ 16 KiB: one item', MACOS_ITEM_BYTES, 1],
+  ])(
+    'the token cache with a 2,900-character ECR password, items of %s; a hit the second time, listed once',
+    async (_what, limit, items) => {
+      emulator.faults.passwordLength = 2900;
+      const { env } = sessionEnvironment(session, { AWS_ECR_CACHE_BACKEND: 'keychain', AWS_ECR_KEYCHAIN_ITEM_BYTES: limit });
+      const first = await runHelper(['get'], HOST, env);
+      expect(first).toMatchObject({ code: 0, stderr: '' });
+      expect(JSON.parse(first.stdout).Secret).toHaveLength(2900);
+      const stored = readStoredItems(session, TOKENS).filter((i) => i.account !== '.salt');
+      expect(stored).toHaveLength(items);
+      expect(largestOf(stored)).toBeLessThanOrEqual(Number(limit));
+      const [header] = accountsOf(stored);
+      expect(accountsOf(stored)).toEqual([header, ...Array.from({ length: items - 1 }, (_, i) => `${header}#${i + 1}`)]);
+      // The password is in no item whole when split; put together, the items hold it.
+      if (items > 1) expect(stored.some((i) => i.blob.includes(emulator.issued[0]?.password ?? 'missing'))).toBe(false);
+      const second = await runHelper(['get'], HOST, env);
+      expect(second).toMatchObject({ code: 0, stderr: '', stdout: first.stdout });
+      expect(ecrCalls()).toHaveLength(1);
+      expect(JSON.parse((await runHelper(['list'], '', env)).stdout)).toEqual({ [`https://${HOST}`]: 'AWS' });
+    },
+  );
+
+  it('credsStore with Windows’ 2,560 bytes: a 3.2 KB refresh token is stored in 3 items, got whole, listed once, erased completely', async () => {
+    const { env } = sessionEnvironment(session, { AWS_ECR_KEYCHAIN_ITEM_BYTES: WINDOWS_ITEM_BYTES });
+    const refresh = Buffer.from(Array.from({ length: 2400 }, (_, i) => (i * 37) % 256))
+      .toString('base64')
+      .slice(0, 3200);
+    const stored = await runHelper(
+      ['store'],
+      JSON.stringify({ ServerURL: 'myregistry.azurecr.io', Username: '<token>', Secret: refresh }),
+      env,
+    );
+    expect(stored).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(await runHelper(['store'], JSON.stringify({ ServerURL: 'ghcr.io', Username: 'me', Secret: 'short' }), env)).toMatchObject({
+      code: 0,
+    });
+    const items = readStoredItems(session, CREDENTIALS);
+    expect(accountsOf(items)).toEqual(['ghcr.io', 'myregistry.azurecr.io', 'myregistry.azurecr.io#1', 'myregistry.azurecr.io#2']);
+    expect(largestOf(items)).toBeLessThanOrEqual(2560);
+    expect(JSON.parse((await runHelper(['get'], 'https://myregistry.azurecr.io', env)).stdout)).toEqual({
+      ServerURL: 'https://myregistry.azurecr.io',
+      Username: '<token>',
+      Secret: refresh,
+    });
+    expect(JSON.parse((await runHelper(['list'], '', env)).stdout)).toEqual({ 'myregistry.azurecr.io': '<token>', 'ghcr.io': 'me' });
+    expect(await runHelper(['erase'], 'myregistry.azurecr.io', env)).toMatchObject({ code: 0, stdout: '' });
+    expect(accountsOf(readStoredItems(session, CREDENTIALS))).toEqual(['ghcr.io']);
+    expect(await runHelper(['get'], 'myregistry.azurecr.io', env)).toMatchObject({ code: 1, stdout: NOT_FOUND });
+  });
+
+  it('a part deleted behind its back: not-found (never half a secret); the next store makes it whole and leaves no stray part', async () => {
+    const { env } = sessionEnvironment(session, { AWS_ECR_KEYCHAIN_ITEM_BYTES: '600' });
+    const store = (secret: string) => runHelper(['store'], JSON.stringify({ ServerURL: 'quay.io', Username: 'u', Secret: secret }), env);
+    expect(await store('s'.repeat(3000))).toMatchObject({ code: 0 });
+    deleteStoredItem(session, CREDENTIALS, 'quay.io#3');
+    expect(await runHelper(['get'], 'quay.io', env)).toMatchObject({ code: 1, stdout: NOT_FOUND, stderr: '' });
+    expect(JSON.parse((await runHelper(['list'], '', env)).stdout)).toEqual({});
+    expect(await store('t'.repeat(1000))).toMatchObject({ code: 0 });
+    expect(accountsOf(readStoredItems(session, CREDENTIALS))).toEqual(['quay.io', 'quay.io#1', 'quay.io#2']);
+    expect(JSON.parse((await runHelper(['get'], 'quay.io', env)).stdout).Secret).toBe('t'.repeat(1000));
+  });
+
+  it('items written by earlier versions (setPassword) are still read, and rewritten in the new form on store', async () => {
+    const { env } = sessionEnvironment(session);
+    const before = { ServerURL: 'registry.example.com', Username: 'me', Secret: 'pässword' };
+    writeItemAsBefore(session, CREDENTIALS, 'registry.example.com', JSON.stringify(before));
+    expect(JSON.parse((await runHelper(['get'], 'registry.example.com', env)).stdout)).toEqual(before);
+    expect(JSON.parse((await runHelper(['list'], '', env)).stdout)).toEqual({ 'registry.example.com': 'me' });
+    expect(await runHelper(['store'], JSON.stringify(before), env)).toMatchObject({ code: 0 });
+    const [item] = readStoredItems(session, CREDENTIALS);
+    expect(item?.blob.toString('latin1')).toBe('~1={"ServerURL":"registry.example.com","Username":"me","Secret":"p%C3%A4ssword"}');
+    expect(JSON.parse((await runHelper(['get'], 'registry.example.com', env)).stdout)).toEqual(before);
+  });
+
+  it('the Secret Service’s own limit (none): a 3.2 KB secret in one item', async () => {
+    const { env } = sessionEnvironment(session);
+    const secret = 'r'.repeat(3200);
+    expect(await runHelper(['store'], JSON.stringify({ ServerURL: 'ghcr.io', Username: '<token>', Secret: secret }), env)).toMatchObject({
+      code: 0,
+    });
+    expect(accountsOf(readStoredItems(session, CREDENTIALS))).toEqual(['ghcr.io']);
   });
 });
 

@@ -16,6 +16,7 @@ const ENVIRONMENT: readonly [names: string, effect: string][] = [
   ['AWS_ECR_LOG_LEVEL', 'debug, info (default), warn, error or off, for the log file'],
   ['AWS_ECR_CONFIG', 'the per-registry settings file (profile, role, aliases)'],
   ['AWS_ECR_ROLE_ARN', "kubelet: the role for pods' service account tokens without an annotation"],
+  ['AWS_ECR_KEYCHAIN_ITEM_BYTES', 'tests, diagnosis: split keychain items above this size (only lowers the limit)'],
   [
     'AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE',
     "the AWS SDK's credentials (and its other settings); they key the token cache",

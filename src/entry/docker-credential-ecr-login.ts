@@ -2,7 +2,9 @@ import { writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { version } from '../../package.json';
 import { createEcrTokenSource } from '../aws/create-ecr-token-source';
+import { resolveKeychainItemLimit } from '../keychain/keychain-item-limit';
 import { createOsKeychain } from '../keychain/os-keychain';
+import { createSplitKeychain } from '../keychain/split-keychain';
 import { run } from '../main';
 import { isEmbedded, KEYCHAIN_WORKER_ARG, locateProgram } from './locate-program';
 import { createProcessIo } from './process-io';
@@ -44,14 +46,18 @@ if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
     version,
     now: Date.now,
     // Only the executable unpacks the native addon (into its temp directory); Node loads it from node_modules.
-    createKeychain: ({ timeoutMs, scratchDir }) =>
-      createOsKeychain({
-        platform: process.platform,
-        command: program.keychainCommand,
-        env: process.env,
-        timeoutMs,
-        scratchDir: EMBEDDED ? scratchDir : undefined,
-      }),
+    // Items of at most the platform's size; longer secrets split over several (split-keychain.ts).
+    createKeychain: ({ timeoutMs, scratchDir, maxItemBytes }) =>
+      createSplitKeychain(
+        createOsKeychain({
+          platform: process.platform,
+          command: program.keychainCommand,
+          env: process.env,
+          timeoutMs,
+          scratchDir: EMBEDDED ? scratchDir : undefined,
+        }),
+        { platform: process.platform, maxItemBytes: resolveKeychainItemLimit(process.platform, maxItemBytes) },
+      ),
     loadTokenSource: async (logger) => createEcrTokenSource({ logger }),
     onAbandoned: () => {
       abandoned = true;

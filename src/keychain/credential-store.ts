@@ -56,7 +56,7 @@ export function createCredentialStore(keychain: Keychain): CredentialStore {
     async list() {
       const entries = new Map<string, string>();
       for (const item of await keychain.list(CREDENTIALS_SERVICE)) {
-        const stored = parse(item.secret);
+        const stored = item.secret === undefined ? undefined : parse(item.secret);
         if (stored) entries.set(stored.ServerURL, stored.Username);
       }
       return entries;

@@ -7,12 +7,17 @@
  * with its answer's status. Requests come as JSON lines on stdin, answers go as JSON lines on
  * stdout, one at a time; the process ends when stdin closes. Self-contained: it imports
  * nothing of ours, so that its bundle shares no module with the main one.
+ *
+ * It moves bytes, not text: an item's secret travels as base64 both ways, written with
+ * `setSecret` and read with `getSecret`, so what the helper stores is exactly what it chose
+ * (split-keychain.ts decides the bytes; `setPassword` would store UTF-16LE on Windows, twice
+ * the bytes of a token, in a blob that holds 2,560).
  */
 import { createInterface } from 'node:readline';
 
 interface NapiEntry {
-  getPassword(): string | null;
-  setPassword(password: string): void;
+  getSecret(): number[] | null;
+  setSecret(secret: Uint8Array): void;
   deletePassword(): boolean;
 }
 
@@ -26,7 +31,20 @@ interface Request {
   readonly op: 'get' | 'set' | 'delete' | 'list';
   readonly service: string;
   readonly account: string;
-  readonly secret: string;
+  /** `set`: the bytes to store, base64. */
+  readonly blob: string;
+}
+
+/**
+ * The bytes of an item as `findCredentials` found it, which has no byte variant: it decodes
+ * every blob as text, UTF-16LE on Windows (windows-native-keyring-store's `extract_password`:
+ * it fails the whole search on a blob of odd length or one that is not UTF-16) and UTF-8
+ * elsewhere. Encoding the text back the same way gives the bytes again, exactly, for every
+ * blob the helper writes: split-keychain.ts keeps them printable ASCII and of even length,
+ * which is valid text in both.
+ */
+function bytesOf(found: string): Buffer {
+  return Buffer.from(found, process.platform === 'win32' ? 'utf16le' : 'utf8');
 }
 
 // Pinned to the Secret Service on Linux: no silent fallback to the kernel keyring.
@@ -37,14 +55,16 @@ function run(request: Request): unknown {
   keyring ??= require('@napi-rs/keyring') as NapiKeyring;
   const entry = (): NapiEntry => new (keyring as NapiKeyring).Entry(request.service, request.account, options);
   switch (request.op) {
-    case 'get':
-      return entry().getPassword() ?? undefined;
+    case 'get': {
+      const secret = entry().getSecret();
+      return secret === null ? undefined : Buffer.from(secret).toString('base64');
+    }
     case 'set':
-      return entry().setPassword(request.secret);
+      return entry().setSecret(Buffer.from(request.blob, 'base64'));
     case 'delete':
       return entry().deletePassword();
     case 'list':
-      return keyring.findCredentials(request.service).map((c) => ({ account: c.account, secret: c.password }));
+      return keyring.findCredentials(request.service).map((c) => ({ account: c.account, blob: bytesOf(c.password).toString('base64') }));
   }
 }
 

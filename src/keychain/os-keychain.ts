@@ -7,12 +7,17 @@ import { ensurePrivateDirectory, UnsafePathError } from '../safe-fs';
 /** One secret in the keychain: `account` within a service, and its text. */
 export interface KeychainItem {
   readonly account: string;
-  readonly secret: string;
+  /**
+   * Undefined for an item that cannot be read whole (split-keychain.ts: a part missing or of
+   * another write), which is there to be deleted, not used.
+   */
+  readonly secret: string | undefined;
 }
 
 /**
- * The narrow port over the OS keychain. The real one is `createOsKeychain`; unit tests use
- * a map. Methods reject with `KeychainUnavailableError` when there is no usable keychain.
+ * The narrow port over the OS keychain, in text: what the token cache and the credential
+ * store use. The real one is `createSplitKeychain` over `createOsKeychain`; unit tests use a
+ * map. Methods reject with `KeychainUnavailableError` when there is no usable keychain.
  */
 export interface Keychain {
   get(service: string, account: string): Promise<string | undefined>;
@@ -20,6 +25,29 @@ export interface Keychain {
   /** True if something was deleted. */
   delete(service: string, account: string): Promise<boolean>;
   list(service: string): Promise<KeychainItem[]>;
+  /**
+   * The most bytes one item of the OS keychain holds here; a longer secret is kept in several
+   * (split-keychain.ts). Undefined: no limit (or not known, as for a test's map).
+   */
+  readonly maxItemBytes?: number | undefined;
+}
+
+/** One item of the OS keychain as stored: its account and its bytes. */
+export interface KeychainBlob {
+  readonly account: string;
+  readonly blob: Buffer;
+}
+
+/**
+ * The OS keychain in bytes, one item per account, as the platform keeps it: what
+ * `createOsKeychain` offers and `createSplitKeychain` builds the text port on.
+ */
+export interface KeychainBlobs {
+  get(service: string, account: string): Promise<Buffer | undefined>;
+  set(service: string, account: string, blob: Uint8Array): Promise<void>;
+  /** True if something was deleted. */
+  delete(service: string, account: string): Promise<boolean>;
+  list(service: string): Promise<KeychainBlob[]>;
 }
 
 /**
@@ -98,7 +126,8 @@ function prepareScratchDir(dir: string): void {
 /** How often an operation that met a vanished item is tried in all. */
 const VANISHED_ATTEMPTS = 5;
 
-type Request = { op: 'get' | 'set' | 'delete' | 'list'; service: string; account: string; secret: string };
+/** A request to the keychain process; `blob` is the bytes of a `set`, base64 (keychain-worker.ts). */
+type Request = { op: 'get' | 'set' | 'delete' | 'list'; service: string; account: string; blob: string };
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 
 /** The keychain process and the call waiting for its answer. */
@@ -116,6 +145,8 @@ function defaultSpawn(file: string, args: readonly string[], env: NodeJS.Process
  * The OS keychain through @napi-rs/keyring: macOS Keychain, Windows Credential Manager, and
  * on Linux the Secret Service — pinned to it, so that a missing Secret Service is reported
  * instead of silently falling back to the kernel keyring, which loses everything at logout.
+ * Items as bytes, one per account, as stored: `createSplitKeychain` builds the text port on
+ * it, within the platform's size for one item.
  *
  * The native calls run in a child process started on first use (`keychain-worker.ts`), one
  * call at a time, each given `timeoutMs`: a silent D-Bus peer or a keyring waiting for a
@@ -126,7 +157,7 @@ function defaultSpawn(file: string, args: readonly string[], env: NodeJS.Process
  * clients report with the answer — a token — in their error). The process is also killed when
  * this one exits.
  */
-export function createOsKeychain(options: OsKeychainOptions): Keychain {
+export function createOsKeychain(options: OsKeychainOptions): KeychainBlobs {
   const { platform, timeoutMs } = options;
   let worker: Worker | undefined;
   let broken: string | undefined;
@@ -246,9 +277,19 @@ export function createOsKeychain(options: OsKeychainOptions): Keychain {
   };
 
   return {
-    get: (service, account) => call<string | undefined>({ op: 'get', service, account, secret: '' }, { value: undefined }),
-    set: (service, account, secret) => call<undefined>({ op: 'set', service, account, secret }, { value: undefined }),
-    delete: (service, account) => call<boolean>({ op: 'delete', service, account, secret: '' }, { value: false }),
-    list: (service) => call<KeychainItem[]>({ op: 'list', service, account: '', secret: '' }),
+    get: async (service, account) => {
+      const found = await call<unknown>({ op: 'get', service, account, blob: '' }, { value: undefined });
+      return typeof found === 'string' ? Buffer.from(found, 'base64') : undefined;
+    },
+    set: (service, account, blob) =>
+      call<undefined>({ op: 'set', service, account, blob: Buffer.from(blob).toString('base64') }, { value: undefined }),
+    delete: (service, account) => call<boolean>({ op: 'delete', service, account, blob: '' }, { value: false }),
+    list: async (service) => {
+      const found = await call<unknown>({ op: 'list', service, account: '', blob: '' });
+      return (Array.isArray(found) ? found : []).flatMap((item: unknown) => {
+        const { account, blob } = (typeof item === 'object' && item !== null ? item : {}) as { account?: unknown; blob?: unknown };
+        return typeof account === 'string' && typeof blob === 'string' ? [{ account, blob: Buffer.from(blob, 'base64') }] : [];
+      });
+    },
   };
 }

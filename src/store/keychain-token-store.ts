@@ -46,7 +46,7 @@ export function createKeychainTokenStore(options: KeychainTokenStoreOptions): To
   const readAll = async (): Promise<[string, CachedToken | undefined][]> =>
     (await keychain.list(TOKEN_SERVICE))
       .filter((item) => item.account !== SALT_ACCOUNT)
-      .map((item) => [item.account, parseTokenText(item.secret)]);
+      .map((item) => [item.account, item.secret === undefined ? undefined : parseTokenText(item.secret)]);
 
   return {
     async get(host, identity) {

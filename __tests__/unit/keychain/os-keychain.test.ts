@@ -11,7 +11,7 @@ type Answer = { ok: true; value: unknown } | { ok: false; error: string } | 'sil
  * recording the requests, whether it was killed, and how often it was started.
  */
 function fakeWorker(answers: Answer[]) {
-  const requests: { op: string; service: string; account: string }[] = [];
+  const requests: { op: string; service: string; account: string; blob: string }[] = [];
   const killed: string[] = [];
   let started = 0;
   const spawn = (): ChildProcess => {
@@ -29,9 +29,9 @@ function fakeWorker(answers: Answer[]) {
     stdin.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       for (let at = buffer.indexOf('\n'); at !== -1; at = buffer.indexOf('\n')) {
-        const request = JSON.parse(buffer.slice(0, at)) as { id: number; op: string; service: string; account: string };
+        const request = JSON.parse(buffer.slice(0, at)) as { id: number; op: string; service: string; account: string; blob: string };
         buffer = buffer.slice(at + 1);
-        requests.push({ op: request.op, service: request.service, account: request.account });
+        requests.push({ op: request.op, service: request.service, account: request.account, blob: request.blob });
         const answer = answers.shift() ?? 'silent';
         if (answer !== 'silent') stdout.write(`${JSON.stringify({ id: request.id, ...answer })}\n`);
       }
@@ -40,6 +40,8 @@ function fakeWorker(answers: Answer[]) {
   };
   return { spawn, requests, killed, started: () => started };
 }
+
+const b64 = (text: string): string => Buffer.from(text).toString('base64');
 
 const keychainWith = (worker: ReturnType<typeof fakeWorker>, timeoutMs = 200) =>
   createOsKeychain({ platform: 'linux', command: ['keychain-worker'], env: {}, timeoutMs, spawn: worker.spawn });
@@ -51,16 +53,25 @@ const VANISHED_GNOME =
 describe('createOsKeychain: the native calls in a child process', () => {
   it('sends each call as a request and returns its answer; one process for all calls', async () => {
     const worker = fakeWorker([
-      { ok: true, value: 'secret' },
+      { ok: true, value: b64('secret') },
       { ok: true, value: undefined },
-      { ok: true, value: [{ account: 'a', secret: 's' }] },
+      { ok: true, value: [{ account: 'a', blob: b64('s') }] },
+      { ok: true, value: undefined },
     ]);
     const keychain = keychainWith(worker);
-    expect(await keychain.get('svc', 'a')).toBe('secret');
-    expect(await keychain.set('svc', 'b', 'x')).toBeUndefined();
-    expect(await keychain.list('svc')).toEqual([{ account: 'a', secret: 's' }]);
-    expect(worker.requests.map((r) => r.op)).toEqual(['get', 'set', 'list']);
+    expect(await keychain.get('svc', 'a')).toEqual(Buffer.from('secret'));
+    expect(await keychain.set('svc', 'b', Buffer.from('x\u00e9'))).toBeUndefined();
+    expect(await keychain.list('svc')).toEqual([{ account: 'a', blob: Buffer.from('s') }]);
+    expect(await keychain.get('svc', 'missing')).toBeUndefined();
+    expect(worker.requests.map((r) => r.op)).toEqual(['get', 'set', 'list', 'get']);
     expect(worker.started()).toBe(1);
+  });
+
+  it('bytes travel as base64 both ways, exactly (no text decoding on the way)', async () => {
+    const bytes = Buffer.from([0x7e, 0x31, 0x3d, 0xff, 0x00, 0x0a]);
+    const worker = fakeWorker([{ ok: true, value: undefined }]);
+    await keychainWith(worker).set('svc', 'a', bytes);
+    expect(Buffer.from(worker.requests[0]?.blob ?? '', 'base64')).toEqual(bytes);
   });
 
   it.each([
@@ -70,9 +81,9 @@ describe('createOsKeychain: the native calls in a child process', () => {
   ])('an item that vanished during a read (%s) is a race: tried again', async (_what, error) => {
     const worker = fakeWorker([
       { ok: false, error },
-      { ok: true, value: [{ account: 'a', secret: 's' }] },
+      { ok: true, value: [{ account: 'a', blob: b64('s') }] },
     ]);
-    expect(await keychainWith(worker).list('svc')).toEqual([{ account: 'a', secret: 's' }]);
+    expect(await keychainWith(worker).list('svc')).toEqual([{ account: 'a', blob: Buffer.from('s') }]);
   });
 
   it('list is never answered empty for items that keep vanishing: unavailable instead', async () => {

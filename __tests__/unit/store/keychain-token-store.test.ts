@@ -45,7 +45,7 @@ describe('keychain token store', () => {
     }
     const items = (await keychain.list(TOKEN_SERVICE)).filter((i) => i.account !== '.salt');
     expect(items).toHaveLength(MAX_ENTRIES);
-    expect(items.some((i) => i.secret.includes('old.example'))).toBe(false);
+    expect(items.some((i) => i.secret?.includes('old.example'))).toBe(false);
     expect(items.some((i) => i.account === 'garbage')).toBe(false);
   });
 

@@ -2,6 +2,7 @@ import type { AwsDiagnostics, CallerIdentity, CredentialSummary } from '../../aw
 import type { AuthorizationToken, TokenRequestOptions } from '../../aws/token-source';
 import type { ClientEnv } from '../../config';
 import { HelperError, KeychainUnavailableError, TokenFetchError } from '../../errors';
+import { countKeychainItems } from '../../keychain/split-keychain';
 import { redact } from '../../log';
 import { formatDockerConfigKey } from '../../registry/format-docker-config-key';
 import { isPublicRegistryHost } from '../../registry/is-public-registry-host';
@@ -543,6 +544,20 @@ async function checkCache(services: HelperServices, registry: Registry | undefin
 
 const KEYCHAIN_NAMES: Partial<Record<NodeJS.Platform, string>> = { darwin: 'macOS Keychain', win32: 'Windows Credential Manager' };
 
+/**
+ * The largest token item the keychain cache writes: ECR passwords run from ~1.8 to ~2.9 K
+ * characters, and the cached JSON around one adds ~140.
+ */
+const LARGEST_TOKEN_ITEM = `${'x'.repeat(2900)}${' '.repeat(140)}`;
+
+/** Whether a token fits one keychain item here, or how it is split (split-keychain.ts). */
+function formatTokenFit(maxItemBytes: number | undefined): string {
+  if (maxItemBytes === undefined) return 'holds a token in one item (no size limit here)';
+  const items = countKeychainItems(LARGEST_TOKEN_ITEM, maxItemBytes);
+  if (items === 1) return `holds a token in one item (at most ${maxItemBytes} bytes each here)`;
+  return `a token is split into ${items - 1} parts and a header of at most ${maxItemBytes} bytes each here`;
+}
+
 async function checkKeychain(services: HelperServices, platform: NodeJS.Platform, earlier: readonly CheckResult[]): Promise<CheckResult> {
   const name = 'keychain';
   const kind = KEYCHAIN_NAMES[platform] ?? 'Secret Service (D-Bus)';
@@ -556,7 +571,7 @@ async function checkKeychain(services: HelperServices, platform: NodeJS.Platform
     const stored = (await services.credentials.list()).size;
     return ok(
       name,
-      `${kind} usable; ${stored} stored ${stored === 1 ? 'login' : 'logins'} for registries that are not ECR${needed ? ` (${needed})` : ''}`,
+      `${kind} usable; ${stored} stored ${stored === 1 ? 'login' : 'logins'} for registries that are not ECR${needed ? ` (${needed})` : ''}; ${formatTokenFit(services.keychainItemBytes)}`,
     );
   } catch (error) {
     if (!(error instanceof KeychainUnavailableError)) return fail(name, message(error), 'see the log for details');

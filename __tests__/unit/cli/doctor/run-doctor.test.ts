@@ -2,8 +2,17 @@ import type { AwsDiagnostics } from '../../../../src/aws/create-aws-diagnostics'
 import type { TokenSource } from '../../../../src/aws/token-source';
 import { parseChallenge, runDoctor } from '../../../../src/cli/doctor/run-doctor';
 import { parseConfig } from '../../../../src/config';
+import { resolveKeychainItemLimit } from '../../../../src/keychain/keychain-item-limit';
+import type { Keychain } from '../../../../src/keychain/os-keychain';
+import { createSplitKeychain } from '../../../../src/keychain/split-keychain';
 import { createServices } from '../../../../src/services';
-import { createFakeClock, createFakeKeychain, createFakeTokenSource, createMemoryLogger } from '../../../helpers/fakes';
+import {
+  createFakeClock,
+  createFakeKeychain,
+  createFakeKeychainBlobs,
+  createFakeTokenSource,
+  createMemoryLogger,
+} from '../../../helpers/fakes';
 import { randomText, seededRandom } from '../../../helpers/seeded-random';
 import { makeTempDir } from '../../../helpers/temp-dir';
 
@@ -26,7 +35,7 @@ function fakeDiagnostics(overrides: Partial<AwsDiagnostics> = {}): AwsDiagnostic
   };
 }
 
-function setup(env: Record<string, string>, diagnostics: AwsDiagnostics, source?: TokenSource, keychain = createFakeKeychain()) {
+function setup(env: Record<string, string>, diagnostics: AwsDiagnostics, source?: TokenSource, keychain: Keychain = createFakeKeychain()) {
   const home = makeTempDir();
   const clock = createFakeClock();
   const config = parseConfig({ AWS_ECR_DISABLE_CACHE: '1', ...env }, home);
@@ -117,6 +126,27 @@ describe('runDoctor cache check with the keychain backend', () => {
     keychain.unavailable = false;
     const usable = byName(await setup(env, fakeDiagnostics(), undefined, keychain)(HOST));
     expect(usable.cache).toMatchObject({ status: 'OK', detail: expect.stringContaining('keychain backend; no cached token') });
+  });
+});
+
+describe('runDoctor keychain check: whether a token fits one item here', () => {
+  it.each<[string, NodeJS.Platform, number | undefined, string]>([
+    ['Windows', 'win32', undefined, 'a token is split into 2 parts and a header of at most 2560 bytes each here'],
+    ['macOS', 'darwin', undefined, 'holds a token in one item (at most 16384 bytes each here)'],
+    ['Linux', 'linux', undefined, 'holds a token in one item (no size limit here)'],
+    [
+      'Linux with AWS_ECR_KEYCHAIN_ITEM_BYTES=600',
+      'linux',
+      600,
+      'a token is split into 6 parts and a header of at most 600 bytes each here',
+    ],
+  ])('%s: %s', async (_what, platform, chosen, fit) => {
+    const keychain = createSplitKeychain(createFakeKeychainBlobs(), { platform, maxItemBytes: resolveKeychainItemLimit(platform, chosen) });
+    const checks = byName(await setup({ AWS_ECR_CACHE_BACKEND: 'keychain' }, fakeDiagnostics(), undefined, keychain)(HOST));
+    expect(checks.keychain).toMatchObject({
+      status: 'OK',
+      detail: `Secret Service (D-Bus) usable; 0 stored logins for registries that are not ECR (AWS_ECR_CACHE_BACKEND=keychain keeps tokens there); ${fit}`,
+    });
   });
 });
 
