@@ -1,6 +1,7 @@
 import type { AwsDiagnostics } from '../../../../src/aws/create-aws-diagnostics';
 import type { TokenSource } from '../../../../src/aws/token-source';
-import { parseChallenge, runDoctor } from '../../../../src/cli/doctor/run-doctor';
+import { parseChallenge } from '../../../../src/cli/doctor/checks/registry';
+import { runDoctor } from '../../../../src/cli/doctor/run-doctor';
 import { parseConfig } from '../../../../src/config';
 import { resolveKeychainItemLimit } from '../../../../src/keychain/keychain-item-limit';
 import type { Keychain } from '../../../../src/keychain/os-keychain';

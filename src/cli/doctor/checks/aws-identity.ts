@@ -1,0 +1,59 @@
+import { redact } from '../../../log';
+import { stsEndpointOf } from '../aws-endpoints';
+import { fail, ok } from '../check-result';
+import type { DoctorCheck } from '../doctor-check';
+import { fixOf, messageOf } from '../doctor-check';
+
+const NO_CREDENTIALS = { fact: 'credentials', why: 'no AWS credentials (see aws-credentials)' } as const;
+
+/** The credentials the default chain (or the registry's profile) finds, without any secret. */
+export const awsCredentials: DoctorCheck = {
+  name: 'aws-credentials',
+  onDeadline: ({ deadlineMs }) =>
+    fail(
+      'aws-credentials',
+      `the AWS credential chain gave no credentials within ${deadlineMs / 1000} s`,
+      'check the credentials endpoint or credential_process of your profile, or set AWS_PROFILE or AWS_ACCESS_KEY_ID',
+    ),
+  async run({ diagnostics }) {
+    try {
+      const credentials = await diagnostics.resolveCredentials();
+      const profile = credentials.profile === undefined ? '' : `, profile ${credentials.profile}`;
+      const expiry = credentials.expiresAt ? `, temporary, valid until ${credentials.expiresAt.toISOString()}` : '';
+      return {
+        result: ok('aws-credentials', `from ${credentials.source}${profile}; access key id …${credentials.keyIdEnd}${expiry}`),
+        facts: { credentials },
+      };
+    } catch (error) {
+      return {
+        result: fail(
+          'aws-credentials',
+          messageOf(error),
+          fixOf(error, 'set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run where an IAM role is attached'),
+        ),
+      };
+    }
+  },
+};
+
+/** Whose the credentials are: STS `GetCallerIdentity` in the registry's region. */
+export const stsIdentity: DoctorCheck = {
+  name: 'sts-identity',
+  needs: NO_CREDENTIALS,
+  onDeadline: ({ region, services, deadlineMs }) =>
+    fail(
+      'sts-identity',
+      `AWS STS (${redact(stsEndpointOf(region, services))}) did not answer within ${deadlineMs / 1000} s`,
+      'check the network, the proxy (HTTPS_PROXY, NO_PROXY) or AWS_ENDPOINT_URL_STS',
+    ),
+  async run({ diagnostics, region }) {
+    try {
+      const identity = await diagnostics.getCallerIdentity(region);
+      return { result: ok('sts-identity', `${identity.arn} (account ${identity.account}, STS in ${region})`), facts: { identity } };
+    } catch (error) {
+      return { result: fail('sts-identity', messageOf(error), fixOf(error, 'see the log for details')) };
+    }
+  },
+};
+
+export { NO_CREDENTIALS };
