@@ -81,7 +81,7 @@ const shipped = [
   },
   ...CHUNKS.map((chunk) => ({ entryPoints: [chunk.source], outfile: `dist/${chunk.out}`, plugins: [] })),
   // The process that makes the native keychain calls (src/keychain/os-keychain.ts starts it).
-  { entryPoints: ['src/keychain/keychain-worker.ts'], outfile: 'dist/keychain-worker.js', plugins: [] },
+  { entryPoints: ['src/entry/keychain-worker.ts'], outfile: 'dist/keychain-worker.js', plugins: [] },
 ];
 const devTools = [
   { entryPoints: ['emulator/main.ts'], outfile: 'dist/dev/ecr-emulator.js' },

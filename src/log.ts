@@ -344,6 +344,8 @@ export interface LoggerOptions {
   level: LogLevel;
   /** Where `tell` writes. */
   stderr: { write(chunk: string): unknown };
+  /** This process's id, on every log line (the log is shared by concurrent processes). */
+  pid?: number;
   /** Starts every `tell` line: the name the user knows the program by (default `ecr-login`). */
   prefix?: string;
   /** false: `tell` goes to the log only (default true). */
@@ -364,7 +366,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const writeFile = (level: LogLevel, message: string): void => {
     const file = options.file;
     if (!file || fileBroken || LEVEL_ORDER[level] < minLevel) return;
-    const line = `${new Date().toISOString()} ${level.toUpperCase()} pid=${process.pid} ${formatLine(message, secrets)}\n`;
+    const line = `${new Date().toISOString()} ${level.toUpperCase()} pid=${options.pid ?? 0} ${formatLine(message, secrets)}\n`;
     try {
       if (options.dir !== undefined) ensurePrivateDirectory(options.dir);
       ensurePrivateDirectory(dirname(file));

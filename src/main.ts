@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { TokenSource } from './aws/token-source';
 import type { CommandContext } from './cli/command-context';
-import { runCli, selectProtocol } from './cli/run-cli';
+import { keychainBudgetOf, runCli, selectProtocol } from './cli/run-cli';
 import { parseConfig } from './config';
 import { CommandTimeoutError, CredentialsNotFoundError, HelperError } from './errors';
 import type { Keychain } from './keychain/os-keychain';
@@ -21,6 +21,10 @@ export interface MainDeps {
   readonly env: NodeJS.ProcessEnv;
   /** The file name the program was started under (`ecr-credential-provider` selects kubelet mode). */
   readonly programName: string;
+  /** This process's facts: its platform, its user's uid (POSIX), its id (on log lines). */
+  readonly platform: NodeJS.Platform;
+  readonly uid: number | undefined;
+  readonly pid?: number;
   /** The program's own file, when known (`configure` and `doctor` name its directory). */
   readonly programFile?: string;
   /** The home the AWS SDK reads `~/.aws` from (entry/resolve-home-dir.ts). */
@@ -66,12 +70,13 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
     stderr: io.stderr,
     prefix,
     tellToStderr,
+    ...(deps.pid === undefined ? {} : { pid: deps.pid }),
   });
   for (const warning of config.warnings) logger.tell(warning);
   // A keychain call (an unlock prompt included) gets at most 15 s, and always less than the
   // command. `doctor` runs its network checks first (each up to a quarter of the command's
   // time): a keychain that never answers gets an eighth, so the report still comes in time.
-  const keychainBudgetMs = argv[0] === 'doctor' ? Math.floor(config.commandTimeoutMs / 8) : config.commandTimeoutMs - 1000;
+  const keychainBudgetMs = keychainBudgetOf(argv, config.commandTimeoutMs);
   const keychain = deps.createKeychain({
     timeoutMs: Math.min(KEYCHAIN_TIMEOUT_MS, Math.max(500, keychainBudgetMs)),
     // A private directory of the user's for what the keychain process must unpack (os-keychain.ts).
@@ -90,6 +95,8 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
     },
     version: deps.version,
     programFile: deps.programFile,
+    platform: deps.platform,
+    uid: deps.uid,
     ...(io.stdout.isTerminal ? { isTerminal: io.stdout.isTerminal } : {}),
   };
 

@@ -51,7 +51,7 @@ describe('the bundles', () => {
     // Sources that name what a separate bundle is: the SDK re-exports, the worker thread.
     const own: Record<string, string[]> = {
       'dist/vendor-aws-sdk.js': ['src/aws/sdk-clients.ts'],
-      'dist/keychain-worker.js': ['src/keychain/keychain-worker.ts'],
+      'dist/keychain-worker.js': ['src/entry/keychain-worker.ts'],
     };
     for (const [output, inputs] of Object.entries(inputsByOutput)) {
       if (output === 'dist/docker-credential-ecr-login.js') continue;

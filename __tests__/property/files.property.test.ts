@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { editClientConfig, HELPER_NAME } from '../../src/cli/configure/edit-client-config';
+import { editClientConfig } from '../../src/cli/configure/edit-client-config';
+import { HELPER_NAME } from '../../src/cli/helper-names';
 import { ConfigError } from '../../src/errors';
 import { parseSettings } from '../../src/settings/parse-settings';
 import { ECR_HOST, FUZZ, urlish } from '../helpers/fuzz';

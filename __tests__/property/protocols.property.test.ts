@@ -52,6 +52,8 @@ function setup() {
       {
         env: { AWS_ECR_CACHE_DIR: path.join(home, 'cache'), AWS_ACCESS_KEY_ID: 'AKIAFUZZ', AWS_SECRET_ACCESS_KEY: 'x' },
         programName,
+        platform: process.platform,
+        uid: process.getuid?.(),
         homeDir: home,
         version: '9.8.7',
         now: clock.now,

@@ -7,6 +7,9 @@ export interface CommandContext extends ActionIo {
   readonly version: string;
   /** This program's file (the `bin/` launcher, or the executable), when known: `configure` and `doctor` name its directory. */
   readonly programFile?: string | undefined;
+  /** The process's platform and its user's uid (POSIX): where files are, whose they must be. */
+  readonly platform: NodeJS.Platform;
+  readonly uid: number | undefined;
   /** Whether stdout is a terminal (`doctor` colours its report only then); asked only when needed. */
   readonly isTerminal?: () => boolean;
 }

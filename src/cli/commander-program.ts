@@ -125,6 +125,8 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
         warn: (message) => services.logger.tell(message),
         askVersion,
         programFile: ctx.programFile,
+        platform: ctx.platform,
+        uid: ctx.uid,
         lock: { locker: services.locker, logger: services.logger, now: services.now },
         now: services.now,
       });
@@ -141,7 +143,7 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
     .helpOption('-h, --help', 'describe doctor')
     .action(async (host: string | undefined, options: { json?: boolean; registryUrl?: string }) => {
       const { runDoctorCommand } = await import('./doctor/doctor-command');
-      await runDoctorCommand(host, options, ctx, process.platform);
+      await runDoctorCommand(host, options, ctx);
     });
 
   try {

@@ -2,9 +2,6 @@ import { statSync } from 'node:fs';
 import { posix, win32 } from 'node:path';
 import type { ClientEnv } from '../config';
 
-/** The program docker runs for `"ecr-login"` in credHelpers/credsStore: `docker-credential-<name>`. */
-export const DOCKER_HELPER_PROGRAM = 'docker-credential-ecr-login';
-
 /** Whether `file` is a program a shell would run (tests pass their own). */
 export type IsExecutableFile = (file: string, platform: NodeJS.Platform) => boolean;
 

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { formatCacheFilePath } from '../store/file-store';
-import { resolveDockerConfigFile } from './configure/client-files';
+import { resolveDockerConfigFile } from './client-files';
 
 /**
  * The settings the helper reads, as `--help` lists them (README, "Environment variables"):

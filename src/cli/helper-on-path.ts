@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { posix, win32 } from 'node:path';
 import type { ClientEnv } from '../config';
-import { DOCKER_HELPER_PROGRAM, findOnPath, type IsExecutableFile } from './find-on-path';
+import { findOnPath, type IsExecutableFile } from './find-on-path';
+import { DOCKER_HELPER_PROGRAM } from './helper-names';
 
 /**
  * Runs `<file> version` and returns the first line it printed, or undefined: it could not be

@@ -39,6 +39,9 @@ if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
     env: process.env,
     programName: program.name,
     programFile: program.file,
+    platform: process.platform,
+    uid: process.getuid?.(),
+    pid: process.pid,
     // HOME first, on Windows too, as the AWS SDK reads it (see resolveHomeDir); docker's and
     // podman's files and the token cache where they look (USERPROFILE on Windows).
     homeDir: resolveHomeDir(process.env, process.platform, homedir),
@@ -53,6 +56,7 @@ if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
           platform: process.platform,
           command: program.keychainCommand,
           env: process.env,
+          onExit: (done) => process.once('exit', done),
           timeoutMs,
           scratchDir: EMBEDDED ? scratchDir : undefined,
         }),

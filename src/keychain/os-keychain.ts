@@ -78,7 +78,7 @@ function formatKeychainHint(platform: NodeJS.Platform, detail: string): string {
 export interface OsKeychainOptions {
   readonly platform: NodeJS.Platform;
   /**
-   * Starts the keychain process (`keychain-worker.ts`): the program and its arguments. The Node
+   * Starts the keychain process (`entry/keychain-worker.ts`): the program and its arguments. The Node
    * entry runs `node dist/keychain-worker.js`; the single-file executable runs itself in its
    * hidden keychain mode.
    */
@@ -95,6 +95,8 @@ export interface OsKeychainOptions {
    * for the Node entry, which loads the addon from node_modules.
    */
   readonly scratchDir?: string | undefined;
+  /** Registers what to do when this process exits (the entry's `process.once('exit')`): the keychain process is killed then. */
+  readonly onExit?: (done: () => void) => void;
   /** Starts a process (tests: a fake); `child_process.spawn` by default. */
   readonly spawn?: (file: string, args: readonly string[], env: NodeJS.ProcessEnv) => ChildProcess;
 }
@@ -126,7 +128,7 @@ function prepareScratchDir(dir: string): void {
 /** How often an operation that met a vanished item is tried in all. */
 const VANISHED_ATTEMPTS = 5;
 
-/** A request to the keychain process; `blob` is the bytes of a `set`, base64 (keychain-worker.ts). */
+/** A request to the keychain process; `blob` is the bytes of a `set`, base64 (entry/keychain-worker.ts). */
 type Request = { op: 'get' | 'set' | 'delete' | 'list'; service: string; account: string; blob: string };
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 
@@ -148,7 +150,7 @@ function defaultSpawn(file: string, args: readonly string[], env: NodeJS.Process
  * Items as bytes, one per account, as stored: `createSplitKeychain` builds the text port on
  * it, within the platform's size for one item.
  *
- * The native calls run in a child process started on first use (`keychain-worker.ts`), one
+ * The native calls run in a child process started on first use (`entry/keychain-worker.ts`), one
  * call at a time, each given `timeoutMs`: a silent D-Bus peer or a keyring waiting for a
  * prompt can block a native call forever. A call that does not answer in time gets the process
  * killed and makes the keychain unavailable for the rest of this one; nothing of it stays
@@ -177,7 +179,7 @@ export function createOsKeychain(options: OsKeychainOptions): KeychainBlobs {
   };
 
   const start = (): Worker => {
-    const [file = process.execPath, ...args] = options.command;
+    const [file = '', ...args] = options.command;
     let env = options.env;
     const { scratchDir } = options;
     if (scratchDir !== undefined) {
@@ -222,7 +224,7 @@ export function createOsKeychain(options: OsKeychainOptions): KeychainBlobs {
     // Neither the process nor its pipes keep this one alive, and it dies with this one.
     child.unref();
     for (const stream of [child.stdin, child.stdout]) (stream as { unref?: () => void } | null)?.unref?.();
-    process.once('exit', () => child.kill('SIGKILL'));
+    options.onExit?.(() => child.kill('SIGKILL'));
     return started;
   };
 

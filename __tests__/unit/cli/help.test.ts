@@ -15,6 +15,8 @@ async function help(args: string[], env: Record<string, string> = {}, programNam
     {
       env,
       programName,
+      platform: process.platform,
+      uid: process.getuid?.(),
       homeDir: home,
       version: '9.8.7',
       now: clock.now,

@@ -75,6 +75,8 @@ describe('two homes, through the whole command', () => {
       {
         env: {},
         programName: 'docker-credential-ecr-login',
+        platform: process.platform,
+        uid: process.getuid?.(),
         homeDir: awsHome,
         userHomeDir: userHome,
         version: '9.8.7',

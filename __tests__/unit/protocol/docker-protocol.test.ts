@@ -23,6 +23,8 @@ function setup(options: { env?: Record<string, string>; source?: TokenSource; pr
       {
         env: { AWS_ECR_CACHE_DIR: path.join(home, 'cache'), ...options.env },
         programName: options.programName ?? 'docker-credential-ecr-login',
+        platform: process.platform,
+        uid: process.getuid?.(),
         homeDir: home,
         version: '9.8.7',
         now: clock.now,

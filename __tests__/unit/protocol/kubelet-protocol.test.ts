@@ -252,6 +252,8 @@ describe('auth keys, by kubelet’s own matching: every key the provider answers
         {
           env: { AWS_ECR_CACHE_DIR: cacheDir },
           programName: 'ecr-credential-provider',
+          platform: process.platform,
+          uid: process.getuid?.(),
           homeDir: home,
           version: '9.8.7',
           now: clock.now,

@@ -52,6 +52,8 @@ function setup(settings: unknown, env: Record<string, string> = {}) {
       {
         env: { AWS_ECR_CACHE_DIR: cacheDir, ...env },
         programName: 'docker-credential-ecr-login',
+        platform: process.platform,
+        uid: process.getuid?.(),
         homeDir: home,
         version: '0',
         now: clock.now,
@@ -150,6 +152,8 @@ describe('aliases in store and erase', () => {
         {
           env: { AWS_ECR_CACHE_DIR: cacheDir },
           programName: 'docker-credential-ecr-login',
+          platform: process.platform,
+          uid: process.getuid?.(),
           homeDir: home,
           version: '0',
           now: () => 0,

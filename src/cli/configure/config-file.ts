@@ -80,6 +80,8 @@ export function loadConfigFile(
     readonly followLink: boolean;
     /** The settings file: the helper refuses one that group or others can write, so configure does too. */
     readonly notWritableByOthers?: boolean;
+    /** The user's uid (POSIX): a link of someone else's is not followed. */
+    readonly uid: number | undefined;
   },
 ): LoadedFile {
   let target = path;
@@ -88,7 +90,7 @@ export function loadConfigFile(
     if (link.isSymbolicLink()) {
       if (!options.followLink)
         throw new ConfigError(`not changing ${path}: it is a symbolic link; edit the file it leads to, or replace the link with it`);
-      const uid = process.getuid?.();
+      const { uid } = options;
       if (uid !== undefined && link.uid !== uid) {
         throw new ConfigError(`not changing ${path}: it is a symbolic link owned by uid ${link.uid}, not by you (uid ${uid})`);
       }

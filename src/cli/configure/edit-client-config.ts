@@ -1,5 +1,6 @@
 import { ConfigError } from '../../errors';
 import { parseRegistry } from '../../registry/parse-registry';
+import { HELPER_NAME } from '../helper-names';
 import { detectLayout, editJsonText, type JsonSet } from './edit-json-text';
 import {
   findEntry,
@@ -11,9 +12,6 @@ import {
   setEntry,
   stringValue,
 } from './json-document';
-
-/** The helper's name in `credHelpers`/`credsStore`: docker runs `docker-credential-<name>`. */
-export const HELPER_NAME = 'ecr-login';
 
 /** The ECR Public registry: `--all-ecr` always routes it (no AWS account of one's own needed). */
 export const ECR_PUBLIC_HOST = 'public.ecr.aws';

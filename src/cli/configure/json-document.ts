@@ -105,7 +105,6 @@ export function parseJsonDocument(text: string): JsonNode {
     if (depth > MAX_DEPTH) return fail('nested too deeply');
     skipSpace();
     const char = text[pos];
-    const start = pos;
     if (char === '{') return parseObject(depth);
     if (char === '[') return parseArray(depth);
     if (char === '"') return { kind: 'scalar', raw: parseString() };

@@ -8,11 +8,11 @@ import { formatDockerConfigKey } from '../../registry/format-docker-config-key';
 import { isPublicRegistryHost } from '../../registry/is-public-registry-host';
 import { parseRegistry } from '../../registry/parse-registry';
 import { parseSettings } from '../../settings/parse-settings';
-import { DOCKER_HELPER_PROGRAM } from '../find-on-path';
+import { resolveContainersAuthFile, resolveDockerConfigFile } from '../client-files';
+import { DOCKER_HELPER_PROGRAM, HELPER_NAME } from '../helper-names';
 import { type AskVersion, formatOtherAnswer, formatShadowFix, identifyHelperOnPath, VERSION_TIMEOUT_MS } from '../helper-on-path';
-import { resolveContainersAuthFile, resolveDockerConfigFile } from './client-files';
 import { ConfigChangedError, type LoadedFile, loadConfigFile, removeLeftoverTempFiles, saveConfigFile } from './config-file';
-import { editClientConfig, HELPER_NAME } from './edit-client-config';
+import { editClientConfig } from './edit-client-config';
 import { checkProfile, checkRegistryPattern, checkRoleArn, editSettings, parseAliasOption, type SettingsRequest } from './edit-settings';
 import { formatUnifiedDiff } from './format-unified-diff';
 import { type EditClock, type FileEdit, type PlannedEdit, planFileEdit, SETTLE_MS } from './plan-file-edit';
@@ -39,8 +39,8 @@ export interface ConfigureContext {
   readonly output: (text: string) => void;
   /** One line on standard error. */
   readonly warn: (message: string) => void;
-  readonly platform?: NodeJS.Platform;
-  readonly uid?: number | undefined;
+  readonly platform: NodeJS.Platform;
+  readonly uid: number | undefined;
   /**
    * Asks the `docker-credential-ecr-login` on PATH its version, to tell this helper from
    * another program docker would run instead (helper-on-path.ts). Without it, only a missing
@@ -183,7 +183,7 @@ function planRequest(options: ConfigureOptions): { hosts: string[]; settings: Se
  * backup. Run twice, the second run changes nothing.
  */
 export async function runConfigure(options: ConfigureOptions, ctx: ConfigureContext): Promise<void> {
-  const platform = ctx.platform ?? process.platform;
+  const { platform } = ctx;
   const request = planRequest(options);
   const { lock } = ctx;
   if (lock === undefined || options.dryRun) await applyConfigure(options, request, ctx, platform);
@@ -261,7 +261,7 @@ async function applyConfigure(
   if (settings.registries.length > 0 || settings.aliases.length > 0) {
     const path = settingsFileOf(config);
     jobs.push({
-      load: () => loadConfigFile(path, { followLink: false, notWritableByOthers: true }),
+      load: () => loadConfigFile(path, { followLink: false, notWritableByOthers: true, uid: ctx.uid }),
       edit: (file) => {
         const edit = editSettings(file.text, settings, file.path);
         // The helper's own reader judges the result (unknown fields, a glob and a host that differ
@@ -275,10 +275,10 @@ async function applyConfigure(
     const path =
       (options.config === undefined ? undefined : resolve(options.config)) ??
       (options.containersAuth
-        ? resolveContainersAuthFile(config.clientEnv, config.userHomeDir, platform, ctx.uid ?? process.getuid?.())
+        ? resolveContainersAuthFile(config.clientEnv, config.userHomeDir, platform, ctx.uid)
         : resolveDockerConfigFile(config.clientEnv, config.userHomeDir));
     jobs.push({
-      load: () => loadConfigFile(path, { followLink: true }),
+      load: () => loadConfigFile(path, { followLink: true, uid: ctx.uid }),
       edit: (file) =>
         editClientConfig(
           file.text,

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { ClientEnv } from '../../config';
 import { formatDockerConfigKey } from '../../registry/format-docker-config-key';
-import { resolveDockerConfigFile } from '../configure/client-files';
-import { HELPER_NAME } from '../configure/edit-client-config';
+import { resolveDockerConfigFile } from '../client-files';
+import { HELPER_NAME } from '../helper-names';
 import { type CheckResult, fail, ok, skip } from './check-result';
 
 /** What reading a client's JSON file gave. */

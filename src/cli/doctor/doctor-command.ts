@@ -45,20 +45,15 @@ export interface DoctorCommandOptions {
  * `doctor [HOST] [--json] [--registry-url URL]`: runs the checks and prints the report on
  * stdout — for a terminal (colour when it is one), or as JSON. Exits 1 when a check failed.
  */
-export async function runDoctorCommand(
-  host: string | undefined,
-  options: DoctorCommandOptions,
-  ctx: CommandContext,
-  platform: NodeJS.Platform,
-): Promise<void> {
+export async function runDoctorCommand(host: string | undefined, options: DoctorCommandOptions, ctx: CommandContext): Promise<void> {
   const { services } = ctx;
   const { config } = services;
   const checks = await runDoctor(
     { host, registryUrl: options.registryUrl },
     {
       services,
-      platform,
-      uid: process.getuid?.(),
+      platform: ctx.platform,
+      uid: ctx.uid,
       version: ctx.version,
       programFile: ctx.programFile,
       askVersion,

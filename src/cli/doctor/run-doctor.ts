@@ -5,7 +5,7 @@ import { parseRegistry } from '../../registry/parse-registry';
 import { resolveRegistryCredentials } from '../../resolver/registry-credentials';
 import type { Settings } from '../../settings/parse-settings';
 import { type RegistryTarget, selectRegistryTarget } from '../../settings/select-registry-settings';
-import { resolveDockerConfigFile } from '../configure/client-files';
+import { resolveDockerConfigFile } from '../client-files';
 import type { JsonFileRead } from './check-client-config';
 import { type CheckResult, skip } from './check-result';
 import { awsCredentials, stsIdentity } from './checks/aws-identity';

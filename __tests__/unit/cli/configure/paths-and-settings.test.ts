@@ -1,4 +1,4 @@
-import { resolveContainersAuthFile, resolveDockerConfigFile } from '../../../../src/cli/configure/client-files';
+import { resolveContainersAuthFile, resolveDockerConfigFile } from '../../../../src/cli/client-files';
 import { checkRoleArn, editSettings, parseAliasOption } from '../../../../src/cli/configure/edit-settings';
 import { runConfigure } from '../../../../src/cli/configure/run-configure';
 import { findOnPath } from '../../../../src/cli/find-on-path';
@@ -70,7 +70,13 @@ describe('where the files are', () => {
     expect(parseConfig({}, '/home/u').settingsFile?.path).toBe('/home/u/.ecr/config.json');
     // Refused before any file is read (a dry run: should that fail, nothing is written where the test runs).
     const options = { registry: ['123456789012.dkr.ecr.us-east-1.amazonaws.com'], profile: 'prod', alias: [], dryRun: true };
-    const ctx = { config: parseConfig({ AWS_ECR_CONFIG: 'ecr.json' }, '/home/u'), output: () => undefined, warn: () => undefined };
+    const ctx = {
+      config: parseConfig({ AWS_ECR_CONFIG: 'ecr.json' }, '/home/u'),
+      output: () => undefined,
+      warn: () => undefined,
+      platform: process.platform,
+      uid: process.getuid?.(),
+    };
     await expect(runConfigure(options, ctx)).rejects.toThrow('is not an absolute path');
   });
 });

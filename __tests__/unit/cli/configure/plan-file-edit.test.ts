@@ -34,7 +34,7 @@ function setup(content: string) {
   };
   const plan = () =>
     planFileEdit(
-      () => loadConfigFile(file, { followLink: true }),
+      () => loadConfigFile(file, { followLink: true, uid: process.getuid?.() }),
       (loaded) => editClientConfig(loaded.text, { hosts: [ECR], allEcr: false, credsStore: false }, loaded.path),
       { now: clock.now, sleep },
       start + SETTLE_MS,
@@ -88,7 +88,7 @@ describe('planFileEdit: a file another program is rewriting in place', () => {
 describe('saveConfigFile: only over the file as it was read', () => {
   it('writes the file and a backup of it exactly as read', () => {
     const { file, dir } = setup(ORIGINAL);
-    const loaded = loadConfigFile(file, { followLink: true });
+    const loaded = loadConfigFile(file, { followLink: true, uid: process.getuid?.() });
     expect(saveConfigFile(loaded, '{}\n')).toBe(`${file}.bak`);
     expect(fs.readFileSync(file, 'utf8')).toBe('{}\n');
     expect(fs.readFileSync(`${file}.bak`, 'utf8')).toBe(ORIGINAL);
@@ -113,7 +113,7 @@ describe('saveConfigFile: only over the file as it was read', () => {
   ])('refuses when the file was %s since it was read: nothing written, no backup, no temp file', async (_what, change) => {
     const { file, dir } = setup(ORIGINAL);
     fs.writeFileSync(`${file}.bak`, 'the backup of an earlier change');
-    const loaded = loadConfigFile(file, { followLink: true });
+    const loaded = loadConfigFile(file, { followLink: true, uid: process.getuid?.() });
     // Past the kernel's coarse timestamp tick, so that a rewrite with the same bytes shows in mtime and ctime.
     await new Promise((resolve) => setTimeout(resolve, 20));
     change(file);
@@ -127,7 +127,7 @@ describe('saveConfigFile: only over the file as it was read', () => {
   it('a new file that appeared meanwhile is not overwritten', () => {
     const { file } = setup('');
     fs.rmSync(file);
-    const loaded = loadConfigFile(file, { followLink: true });
+    const loaded = loadConfigFile(file, { followLink: true, uid: process.getuid?.() });
     fs.writeFileSync(file, ORIGINAL);
     expect(() => saveConfigFile(loaded, '{}\n')).toThrow(new ConfigChangedError(file));
     expect(fs.readFileSync(file, 'utf8')).toBe(ORIGINAL);

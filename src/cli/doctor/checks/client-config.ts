@@ -1,5 +1,5 @@
-import { resolveContainersAuthFile } from '../../configure/client-files';
-import { HELPER_NAME } from '../../configure/edit-client-config';
+import { resolveContainersAuthFile } from '../../client-files';
+import { HELPER_NAME } from '../../helper-names';
 import { checkContainersAuth, checkDockerConfig, resolveContainersAuthFiles } from '../check-client-config';
 import { fail, skip } from '../check-result';
 import type { DoctorCheck } from '../doctor-check';

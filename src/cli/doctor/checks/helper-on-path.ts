@@ -1,4 +1,4 @@
-import { DOCKER_HELPER_PROGRAM } from '../../find-on-path';
+import { DOCKER_HELPER_PROGRAM } from '../../helper-names';
 import { formatOtherAnswer, formatShadowFix, identifyHelperOnPath, VERSION_TIMEOUT_MS } from '../../helper-on-path';
 import { fail, ok } from '../check-result';
 import type { DoctorCheck } from '../doctor-check';

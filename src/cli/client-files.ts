@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ClientEnv } from '../../config';
-import { ConfigError } from '../../errors';
+import type { ClientEnv } from '../config';
+import { ConfigError } from '../errors';
 
 /**
  * Where docker and the containers tools (podman, skopeo, buildah) keep the files `configure`

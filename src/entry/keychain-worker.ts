@@ -93,7 +93,6 @@ export function serveKeychainRequests(): void {
   });
   // The process ends with its parent's stdin, whatever the addon still holds open (a D-Bus
   // connection): nothing here is left to finish.
-  // biome-ignore lint/nursery/noProcessExit: the keychain process is a program of its own, and this is its end
   lines.on('close', () => process.exit(0));
 }
 
