@@ -1,7 +1,8 @@
 import { lstatSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LogLevel } from './config';
-import { appendOwnFile, ensurePrivateDirectory, UnsafePathError } from './safe-fs';
+import { ensurePrivateDirectory, UnsafePathError } from './safe-fs/private-directories';
+import { appendOwnFile } from './safe-fs/write-files';
 
 /**
  * Where diagnostics go: the log file (details) and, through `tell`, one line on stderr for

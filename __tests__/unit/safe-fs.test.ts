@@ -1,25 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { describeFsPlatform, type FsPlatform, type PathStat } from '../../src/safe-fs/fs-platform';
+import { checkPrivateDirectory, ensurePrivateDirectory, UnsafePathError } from '../../src/safe-fs/private-directories';
+import { findInvalidUtf8, isSameFileState, readOwnFile, readOwnFileSnapshot } from '../../src/safe-fs/read-files';
 import {
   appendOwnFile,
-  checkPrivateDirectory,
   createFileExclusive,
-  describeFsPlatform,
-  ensurePrivateDirectory,
-  type FsPlatform,
-  findInvalidUtf8,
-  isSameFileState,
   isTempFileOf,
   openExclusive,
-  type PathStat,
   prepareReplacement,
-  readOwnFile,
-  readOwnFileSnapshot,
   removeStaleTempFiles,
-  UnsafePathError,
   writeFileAtomic,
-} from '../../src/safe-fs';
+} from '../../src/safe-fs/write-files';
 import { expectPosixMode, isWindows, itOnUnix, itWithSymlinks } from '../helpers/platform';
 import { itAsRoot } from '../helpers/root';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -321,7 +314,7 @@ describe("without O_NOFOLLOW (Windows' rules)", () => {
     const file = path.join(makeTempDir(), 'cache.json');
     expect(createFileExclusive(file, 'first', 0o600, WINDOWS)).toBe(true);
     expect(createFileExclusive(file, 'second', 0o600, WINDOWS)).toBe(false);
-    writeFileAtomic(file, 'new', 0o600, undefined, WINDOWS);
+    writeFileAtomic(file, 'new', { platform: WINDOWS });
     expect(fs.readFileSync(file, 'utf8')).toBe('new');
     expect(fs.readdirSync(path.dirname(file))).toEqual(['cache.json']);
   });

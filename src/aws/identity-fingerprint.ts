@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { IdentityEnv } from '../config';
 import { ConfigError } from '../errors';
 import { sha1Hex, sha256Hex } from '../hash';
-import { readRegularFile } from '../safe-fs';
+import { readRegularFile } from '../safe-fs/read-files';
 
 /**
  * Sections of an AWS shared config/credentials file, by header (`profile dev`, `default`,

@@ -10,7 +10,7 @@ const CREDENTIALS_SERVICE = 'docker-credential-ecr-login/credentials';
  * Registry credentials with the docker protocol's field names: what `store` receives, what
  * the keychain keeps, what `get` prints. `Username` `<token>` marks an identity token.
  */
-export interface RegistryCredentials {
+export interface DockerCredentials {
   readonly ServerURL: string;
   readonly Username: string;
   readonly Secret: string;
@@ -20,8 +20,8 @@ const STORED_CREDENTIALS = object({ ServerURL: string, Username: string, Secret:
 
 /** credsStore mode: docker credentials for any registry, kept in the OS keychain. */
 export interface CredentialStore {
-  get(serverUrl: string): Promise<RegistryCredentials | undefined>;
-  store(credentials: RegistryCredentials): Promise<void>;
+  get(serverUrl: string): Promise<DockerCredentials | undefined>;
+  store(credentials: DockerCredentials): Promise<void>;
   /** True if something was erased. */
   erase(serverUrl: string): Promise<boolean>;
   /** Server URL (as stored) -> username. */
@@ -36,7 +36,7 @@ export interface CredentialStore {
  * input error. Throws `KeychainUnavailableError` when there is no usable keychain.
  */
 export function createCredentialStore(keychain: Keychain): CredentialStore {
-  const parse = (secret: string): RegistryCredentials | undefined => parseJsonShape(STORED_CREDENTIALS, secret);
+  const parse = (secret: string): DockerCredentials | undefined => parseJsonShape(STORED_CREDENTIALS, secret);
   return {
     async get(serverUrl) {
       const key = formatCredentialKey(serverUrl);

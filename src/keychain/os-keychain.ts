@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeychainUnavailableError } from '../errors';
-import { ensurePrivateDirectory, UnsafePathError } from '../safe-fs';
+import { ensurePrivateDirectory, UnsafePathError } from '../safe-fs/private-directories';
 
 /** One secret in the keychain: `account` within a service, and its text. */
 export interface KeychainItem {

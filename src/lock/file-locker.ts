@@ -2,7 +2,9 @@ import { lstatSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomHex, sha256Hex } from '../hash';
 import type { Logger } from '../log';
-import { createFileExclusive, ensurePrivateDirectory, readOwnFile, UnsafePathError, writeFileAtomic } from '../safe-fs';
+import { ensurePrivateDirectory, UnsafePathError } from '../safe-fs/private-directories';
+import { readOwnFile } from '../safe-fs/read-files';
+import { createFileExclusive, writeFileAtomic } from '../safe-fs/write-files';
 import type { LockAttempt, Locker } from './locker';
 
 export interface FileLockerOptions {

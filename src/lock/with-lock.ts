@@ -38,12 +38,6 @@ export class LockNotAcquiredError extends Error {
   }
 }
 
-/**
- * Runs `fn` holding the named lock. While another process holds it, waits — polling
- * `whileWaiting`, which usually finds the other process's result — for at most `maxWaitMs`,
- * then runs `fn` anyway: a stuck lock costs time, never the answer. With `required`, `fn`
- * runs only under the lock (see `LockNotAcquiredError`).
- */
 /** What `fn` gets: a way to ask whether the lock is still its own (always true without a lock). */
 export interface HeldLock {
   isStillHeld(): boolean;
@@ -51,6 +45,12 @@ export interface HeldLock {
 
 const NO_LOCK: HeldLock = { isStillHeld: () => true };
 
+/**
+ * Runs `fn` holding the named lock. While another process holds it, waits — polling
+ * `whileWaiting`, which usually finds the other process's result — for at most `maxWaitMs`,
+ * then runs `fn` anyway: a stuck lock costs time, never the answer. With `required`, `fn`
+ * runs only under the lock (see `LockNotAcquiredError`).
+ */
 export async function withLock<T>(
   locker: Locker,
   name: string,

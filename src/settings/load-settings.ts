@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { ConfigError } from '../errors';
-import { readOwnFile } from '../safe-fs';
+import { readOwnFile } from '../safe-fs/read-files';
 import { NO_SETTINGS, parseSettings, type Settings } from './parse-settings';
 
 /** Where the settings file is, and whether the user chose it (`AWS_ECR_CONFIG`). */

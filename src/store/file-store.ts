@@ -6,14 +6,9 @@ import { type HeldLock, LockNotAcquiredError } from '../lock/with-lock';
 class LockLostError extends Error {}
 
 import { createOnce, type Logger } from '../log';
-import {
-  checkPrivateDirectory,
-  ensurePrivateDirectory,
-  readOwnFile,
-  removeStaleTempFiles,
-  UnsafePathError,
-  writeFileAtomic,
-} from '../safe-fs';
+import { checkPrivateDirectory, ensurePrivateDirectory, UnsafePathError } from '../safe-fs/private-directories';
+import { readOwnFile } from '../safe-fs/read-files';
+import { removeStaleTempFiles, writeFileAtomic } from '../safe-fs/write-files';
 import { type CacheDocument, createEmptyDocument, parseCacheDocument } from './cache-document';
 import { formatEntryKey, isListedFor, pruneEntries, withCacheWriteLock } from './token-entries';
 import { CacheWriteError, type TokenStore } from './token-store';
@@ -138,8 +133,10 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
   const write = (doc: CacheDocument, lock: HeldLock): void => {
     try {
       ensurePrivateDirectory(options.dir);
-      writeFileAtomic(file, `${JSON.stringify(doc)}\n`, 0o600, () => {
-        if (!lock.isStillHeld()) throw new LockLostError();
+      writeFileAtomic(file, `${JSON.stringify(doc)}\n`, {
+        beforeRename: () => {
+          if (!lock.isStillHeld()) throw new LockLostError();
+        },
       });
     } catch (error) {
       if (error instanceof LockLostError) {

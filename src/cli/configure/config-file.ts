@@ -1,18 +1,9 @@
 import { lstatSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from '../../errors';
-import {
-  checkPrivateDirectory,
-  createFileExclusive,
-  ensurePrivateDirectory,
-  type FileIdentity,
-  isSameFileState,
-  type PreparedReplacement,
-  prepareReplacement,
-  readOwnFileSnapshot,
-  removeStaleTempFiles,
-  UnsafePathError,
-} from '../../safe-fs';
+import { checkPrivateDirectory, ensurePrivateDirectory, UnsafePathError } from '../../safe-fs/private-directories';
+import { type FileIdentity, isSameFileState, readOwnFileSnapshot } from '../../safe-fs/read-files';
+import { createFileExclusive, type PreparedReplacement, prepareReplacement, removeStaleTempFiles } from '../../safe-fs/write-files';
 
 /**
  * Reading and replacing the files `configure` edits, by the rules for files that decide which

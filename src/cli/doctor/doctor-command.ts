@@ -1,6 +1,6 @@
 import { createAwsDiagnostics } from '../../aws/create-aws-diagnostics';
 import { HelperError } from '../../errors';
-import { readRegularFile } from '../../safe-fs';
+import { readRegularFile } from '../../safe-fs/read-files';
 import type { CommandContext } from '../command-context';
 import { askVersion } from '../helper-on-path';
 import type { JsonFileRead } from './check-client-config';

@@ -1,5 +1,5 @@
 import { ConfigError, CredentialsNotFoundError, HelperError, KeychainUnavailableError, UnsupportedOperationError } from '../../errors';
-import type { RegistryCredentials } from '../../keychain/credential-store';
+import type { DockerCredentials } from '../../keychain/credential-store';
 import { parseRegistry } from '../../registry/parse-registry';
 import { resolveRegistryCredentials } from '../../resolver/registry-credentials';
 import { resolveToken } from '../../resolver/resolve-token';
@@ -45,7 +45,7 @@ function asNotFound(error: unknown): unknown {
 }
 
 /** A registry that is not ECR: what `store` kept in the keychain, or not-found. */
-async function getStoredCredentials(serverUrl: string, services: HelperServices): Promise<RegistryCredentials> {
+async function getStoredCredentials(serverUrl: string, services: HelperServices): Promise<DockerCredentials> {
   try {
     const stored = await services.credentials.get(serverUrl);
     if (!stored) {

@@ -1,9 +1,9 @@
 import { InvalidInputError, MissingServerUrlError, MissingUsernameError } from '../../errors';
 import { object, optional, ShapeError, string } from '../../json-shape';
-import type { RegistryCredentials } from '../../keychain/credential-store';
+import type { DockerCredentials } from '../../keychain/credential-store';
 
 /** `get` output: exactly `{"ServerURL":…,"Username":…,"Secret":…}` and a newline. */
-export function formatCredentials(credentials: RegistryCredentials): string {
+export function formatCredentials(credentials: DockerCredentials): string {
   const { ServerURL, Username, Secret } = credentials;
   return `${JSON.stringify({ ServerURL, Username, Secret })}\n`;
 }
@@ -34,7 +34,7 @@ const STORE_PAYLOAD = object({
 });
 
 /** The JSON sent to `store`, validated the way docker-credential-helpers does. */
-export function parseStorePayload(input: string): RegistryCredentials {
+export function parseStorePayload(input: string): DockerCredentials {
   let value: unknown;
   try {
     value = JSON.parse(input);

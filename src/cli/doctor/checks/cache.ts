@@ -1,6 +1,6 @@
 import { KeychainUnavailableError } from '../../../errors';
 import type { Registry } from '../../../registry/parse-registry';
-import { checkPrivateDirectory } from '../../../safe-fs';
+import { checkPrivateDirectory } from '../../../safe-fs/private-directories';
 import type { HelperServices } from '../../../services';
 import { type CheckResult, fail, ok, skip } from '../check-result';
 import type { DoctorCheck } from '../doctor-check';
