@@ -3,7 +3,9 @@ import { homedir } from 'node:os';
 import { version } from '../../package.json';
 import { createEcrTokenSource } from '../aws/create-ecr-token-source';
 import { createOsKeychain } from '../keychain/os-keychain';
+import { selectKeychainTimeout } from '../keychain/select-keychain-timeout';
 import { run } from '../main';
+import { hasControllingTerminal } from './has-controlling-terminal';
 import { isEmbedded, KEYCHAIN_WORKER_ARG, locateProgram } from './locate-program';
 import { createProcessIo } from './process-io';
 import { resolveHomeDir, resolveUserHomeDir } from './resolve-home-dir';
@@ -49,7 +51,8 @@ if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
         platform: process.platform,
         command: program.keychainCommand,
         env: process.env,
-        timeoutMs,
+        // Shorter on macOS when nobody can answer an access dialog (select-keychain-timeout.ts).
+        timeoutMs: selectKeychainTimeout({ budgetMs: timeoutMs, platform: process.platform, hasControllingTerminal }),
         scratchDir: EMBEDDED ? scratchDir : undefined,
       }),
     loadTokenSource: async (logger) => createEcrTokenSource({ logger }),
