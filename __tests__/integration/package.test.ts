@@ -1,7 +1,8 @@
-import { execFileSync, execSync } from 'node:child_process';
+import { execFileSync, execSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import * as path from 'node:path';
+import { COMPILE_TARGETS, type CompileTarget, parseCompileTarget } from '../../scripts/compile-targets';
 
 /*
  * What `npm run build` and `npm pack` produce (the build ran in `pretest`): each module in one
@@ -96,5 +97,34 @@ describe('npm pack', () => {
     const [packed] = JSON.parse(out) as { files: { path: string }[] }[];
     const files = (packed?.files ?? []).map((f) => f.path).sort();
     expect(files).toEqual(['LICENSE', 'README.md', ...Object.values(pkg.bin), ...shipped, 'package.json'].sort());
+  });
+});
+
+describe('scripts/package.mjs --target', () => {
+  it.each([
+    ['bun-linux-x64-baseline', '@oven/bun-linux-x64-baseline', { os: 'linux', cpu: 'x64', libc: 'glibc' }, ''],
+    ['bun-linux-x64-musl-baseline', '@oven/bun-linux-x64-musl-baseline', { os: 'linux', cpu: 'x64', libc: 'musl' }, ''],
+    ['bun-linux-aarch64-musl', '@oven/bun-linux-aarch64-musl', { os: 'linux', cpu: 'arm64', libc: 'musl' }, ''],
+    ['bun-darwin-arm64', '@oven/bun-darwin-aarch64', { os: 'darwin', cpu: 'arm64' }, ''],
+    ['bun-windows-x64-baseline', '@oven/bun-windows-x64-baseline', { os: 'win32', cpu: 'x64' }, '.exe'],
+  ])('%s: Bun runtime %s, the keyring addon npm picks for %j', (name, runtime, npmPlatform, exe) => {
+    expect(parseCompileTarget(name)).toEqual({ target: name.replace('aarch64', 'arm64'), runtime, npmPlatform, exe });
+  });
+
+  it('names only runtimes package-lock.json pins (integrity checked against it), besides the baseline ones', () => {
+    const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+    const runtimes = COMPILE_TARGETS.map((name) => (parseCompileTarget(name) as CompileTarget).runtime);
+    const unlisted = runtimes.filter((runtime) => !(`node_modules/${runtime}` in lock.packages));
+    expect(unlisted.every((runtime) => runtime.endsWith('-baseline'))).toBe(true);
+  });
+
+  it('refuses a target it does not know, naming those it does, before building anything', () => {
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'scripts/package.mjs'), '--target', 'bun-linux-sparc'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect({ code: run.status, stdout: run.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(run.stderr).toBe(`package: unknown target "bun-linux-sparc"; one of: ${COMPILE_TARGETS.join(', ')}\n`);
   });
 });

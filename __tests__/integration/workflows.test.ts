@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseCompileTarget } from '../../scripts/compile-targets';
 import { makeTempDir } from '../helpers/temp-dir';
 
 /*
@@ -149,20 +150,70 @@ describe('scripts/actionlint.mjs', () => {
 
 describe('the release workflow', () => {
   const release = fs.readFileSync(path.join(WORKFLOWS, 'release.yml'), 'utf8');
+  /** The steps of the executable job, by name, with their text. */
+  const steps = new Map(
+    release
+      .slice(release.indexOf('  executable:'), release.indexOf('  npm-package:'))
+      .split(/\n(?= {6}- )/)
+      .map((step) => [/^ {6}- (?:name|uses): (.+)$/m.exec(step)?.[1] ?? '', step] as const),
+  );
+  const step = (name: string): string => {
+    const found = steps.get(name);
+    if (found === undefined) throw new Error(`no step "${name}" in release.yml's executable job; it has: ${[...steps.keys()].join(' | ')}`);
+    return found;
+  };
 
-  it('builds the executable on the five platforms, each natively', () => {
-    const targets = [...release.matchAll(/- target: (\S+)\n\s+os: (\S+)/g)].map(([, target, os]) => [target, os]);
-    expect(targets).toEqual([
-      ['linux-x64', 'ubuntu-latest'],
-      ['linux-arm64', 'ubuntu-24.04-arm'],
-      ['darwin-arm64', 'macos-15'],
-      ['darwin-x64', 'macos-15-intel'],
-      ['windows-x64', 'windows-latest'],
+  it("builds the executable on each platform, on its own runner, x64 from Bun's baseline runtime, musl for Alpine", () => {
+    const targets = [...release.matchAll(/- target: (\S+)\n\s+os: (\S+)\n\s+bun-target: (\S+)/g)].map(([, target, os, bun]) => [
+      target,
+      os,
+      bun,
     ]);
+    expect(targets).toEqual([
+      ['linux-x64', 'ubuntu-latest', 'bun-linux-x64-baseline'],
+      ['linux-arm64', 'ubuntu-24.04-arm', 'bun-linux-arm64'],
+      ['linux-x64-musl', 'ubuntu-latest', 'bun-linux-x64-musl-baseline'],
+      ['linux-arm64-musl', 'ubuntu-24.04-arm', 'bun-linux-arm64-musl'],
+      ['darwin-arm64', 'macos-15', 'bun-darwin-arm64'],
+      ['darwin-x64', 'macos-15-intel', 'bun-darwin-x64-baseline'],
+      ['windows-x64', 'windows-latest', 'bun-windows-x64-baseline'],
+    ]);
+    for (const [, , bun = ''] of targets) expect(parseCompileTarget(bun)).not.toHaveProperty('error');
+    expect(step(`Build the executable for \${{ matrix.bun-target }}`)).toContain(
+      `npm run package -- --target "\${{ matrix.bun-target }}" --outfile "out/$ASSET"`,
+    );
   });
 
-  it('smoke-tests what it built and the npm package, with the version of the tag', () => {
-    expect(release.match(/node scripts\/smoke\.mjs/g)).toHaveLength(2);
+  it('smoke-tests what it built (musl builds in Alpine) and the npm package, with the version of the tag', () => {
+    expect(release.match(/node scripts\/smoke\.mjs/g)).toHaveLength(3);
     expect(release.match(/--version "\$\{GITHUB_REF_NAME#v\}"/g)).toHaveLength(2);
+    expect(step('Smoke test')).toContain(`if: \${{ !matrix.musl }}`);
+    expect(step('Smoke test in Alpine (musl)')).toMatch(
+      /if: \$\{\{ matrix\.musl \}\}[\s\S]*docker run .* alpine:3\.\d+ [\s\S]*apk add --no-cache nodejs libstdc\+\+[\s\S]*--version "\$VERSION"/,
+    );
+    const names = [...steps.keys()];
+    // What ships is what was signed, verified and smoke-tested.
+    expect(names.indexOf('Sign (macOS; Developer ID when the repository has one, else ad hoc)')).toBeLessThan(names.indexOf('Smoke test'));
+    expect(names.indexOf('Verify the signature (macOS)')).toBeLessThan(names.indexOf('Smoke test'));
+  });
+
+  it('signs macOS builds with a Developer ID behind the secrets, else ad hoc with a notice, and always verifies them strictly', () => {
+    const sign = step('Sign (macOS; Developer ID when the repository has one, else ad hoc)');
+    expect(sign).toContain(`P12_BASE64: \${{ secrets.MACOS_SIGN_P12_BASE64 }}`);
+    expect(sign).toMatch(
+      /if \[ -z "\$P12_BASE64" \]; then\n\s+echo "::notice::[^"]+"\n\s+codesign --force --sign - --options runtime --entitlements scripts\/macos-entitlements\.plist/,
+    );
+    expect(sign).toMatch(/codesign --force --sign "\$identity" --keychain "\$keychain" --timestamp --options runtime/);
+    expect(step('Notarize (macOS, Developer ID only)')).toMatch(
+      /echo "::notice::[^"]+"\n\s+exit 0[\s\S]*xcrun notarytool submit [\s\S]*"Accepted"/,
+    );
+    const verify = step('Verify the signature (macOS)');
+    expect(verify).toContain("if: runner.os == 'macOS'\n");
+    expect(verify).toContain('codesign --verify --strict --verbose=2 "out/$ASSET"');
+    expect(fs.existsSync(path.join(ROOT, 'scripts/macos-entitlements.plist'))).toBe(true);
+  });
+
+  it('checks the Windows version information', () => {
+    expect(step('Version information (Windows)')).toMatch(/\(Get-Item "out\/\$env:ASSET"\)\.VersionInfo[\s\S]*exit 1/);
   });
 });

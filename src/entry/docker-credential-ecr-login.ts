@@ -4,8 +4,10 @@ import { version } from '../../package.json';
 import { createEcrTokenSource } from '../aws/create-ecr-token-source';
 import { resolveKeychainItemLimit } from '../keychain/keychain-item-limit';
 import { createOsKeychain } from '../keychain/os-keychain';
+import { selectKeychainTimeout } from '../keychain/select-keychain-timeout';
 import { createSplitKeychain } from '../keychain/split-keychain';
 import { run } from '../main';
+import { hasControllingTerminal } from './has-controlling-terminal';
 import { isEmbedded, KEYCHAIN_WORKER_ARG, locateProgram } from './locate-program';
 import { createProcessIo } from './process-io';
 import { resolveHomeDir, resolveUserHomeDir } from './resolve-home-dir';
@@ -57,7 +59,8 @@ if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
           command: program.keychainCommand,
           env: process.env,
           onExit: (done) => process.once('exit', done),
-          timeoutMs,
+          // Shorter on macOS when nobody can answer an access dialog (select-keychain-timeout.ts).
+          timeoutMs: selectKeychainTimeout({ budgetMs: timeoutMs, platform: process.platform, hasControllingTerminal }),
           scratchDir: EMBEDDED ? scratchDir : undefined,
         }),
         { platform: process.platform, maxItemBytes: resolveKeychainItemLimit(process.platform, maxItemBytes) },

@@ -63,9 +63,16 @@ function isVanishedItem(detail: string): boolean {
   );
 }
 
+/** The start of the detail of a call that got no answer in time. */
+const NO_ANSWER = 'it did not answer within';
+
 /** What is missing and how to fix it, per platform: the one line the user sees. */
 function formatKeychainHint(platform: NodeJS.Platform, detail: string): string {
   const why = detail.replace(/\s+/g, ' ').trim();
+  if (platform === 'darwin' && why.startsWith(NO_ANSWER)) {
+    // Most likely an access dialog nobody answered (select-keychain-timeout.ts).
+    return `the macOS Keychain is not accessible (${why}; an access prompt may be waiting): run the command once in Terminal and choose Always Allow, or unlock the keychain (security unlock-keychain)`;
+  }
   if (platform === 'darwin') {
     return `the macOS Keychain is not accessible (${why}): unlock it (security unlock-keychain)`;
   }
@@ -239,7 +246,7 @@ export function createOsKeychain(options: OsKeychainOptions): KeychainBlobs {
     const current = worker;
     const id = ++nextId;
     return new Promise<Reply>((resolve, reject) => {
-      const timer = setTimeout(() => stop(`it did not answer within ${timeoutMs / 1000} s`), timeoutMs);
+      const timer = setTimeout(() => stop(`${NO_ANSWER} ${timeoutMs / 1000} s`), timeoutMs);
       current.pending = {
         id,
         resolve: (reply) => {

@@ -114,4 +114,32 @@ describe('createOsKeychain: the native calls in a child process', () => {
     expect(worker.requests).toHaveLength(1);
     expect(worker.started()).toBe(1);
   });
+
+  it.each([
+    [
+      'macOS, no answer: an access prompt may be waiting',
+      'darwin',
+      'silent',
+      'the macOS Keychain is not accessible (it did not answer within 0.1 s; an access prompt may be waiting): run the command once in Terminal and choose Always Allow, or unlock the keychain (security unlock-keychain)',
+    ],
+    [
+      'macOS, a refusal: unlock it',
+      'darwin',
+      { ok: false, error: 'User interaction is not allowed.' },
+      'the macOS Keychain is not accessible (User interaction is not allowed.): unlock it (security unlock-keychain)',
+    ],
+    [
+      'Linux, no answer: the Secret Service hint as before',
+      'linux',
+      'silent',
+      'no usable Secret Service keychain (it did not answer within 0.1 s): run one (e.g. gnome-keyring) in your D-Bus session and unlock it',
+    ],
+  ] as const)('%s', async (_what, platform, answer, hint) => {
+    const worker = fakeWorker([answer]);
+    const keychain = createOsKeychain({ platform, command: ['keychain-worker'], env: {}, timeoutMs: 100, spawn: worker.spawn });
+    const failure = keychain.get('svc', 'a');
+    await expect(failure).rejects.toBeInstanceOf(KeychainUnavailableError);
+    await expect(failure).rejects.toThrow(hint);
+    await expect(failure).rejects.toMatchObject({ hint });
+  });
 });
