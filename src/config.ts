@@ -24,8 +24,7 @@ const IDENTITY_ENV_VARS = [
   'AWS_USE_FIPS_ENDPOINT',
 ] as const;
 
-export type IdentityEnvVar = (typeof IDENTITY_ENV_VARS)[number];
-export type IdentityEnv = Readonly<Partial<Record<IdentityEnvVar, string>>>;
+export type IdentityEnv = EnvOf<typeof IDENTITY_ENV_VARS>;
 
 /**
  * Environment variables of the programs around the helper, for the commands that set them up
@@ -59,8 +58,20 @@ const CLIENT_ENV_VARS = [
   'TERM',
 ] as const;
 
-export type ClientEnvVar = (typeof CLIENT_ENV_VARS)[number];
-export type ClientEnv = Readonly<Partial<Record<ClientEnvVar, string>>>;
+export type ClientEnv = EnvOf<typeof CLIENT_ENV_VARS>;
+
+/** The variables a list names, those that are set, by name. */
+type EnvOf<Names extends readonly string[]> = Readonly<Partial<Record<Names[number], string>>>;
+
+/** The variables of `names` that `env` sets; `keepEmpty: false` leaves out the empty ones too. */
+function pickEnv<Names extends readonly string[]>(env: NodeJS.ProcessEnv, names: Names, keepEmpty: boolean): EnvOf<Names> {
+  const picked: Partial<Record<Names[number], string>> = {};
+  for (const name of names as readonly Names[number][]) {
+    const value = env[name];
+    if (value !== undefined && (keepEmpty || value !== '')) picked[name] = value;
+  }
+  return picked;
+}
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
 export type CacheBackend = 'file' | 'keychain';
@@ -183,16 +194,6 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string, userHomeDir
         `AWS_ECR_KEYCHAIN_ITEM_BYTES=${rawItemBytes} is not a number of bytes from ${MIN_KEYCHAIN_ITEM_BYTES} to ${MAX_KEYCHAIN_ITEM_BYTES}; using the platform's limit`,
       );
   }
-  const identityEnv: Partial<Record<IdentityEnvVar, string>> = {};
-  for (const name of IDENTITY_ENV_VARS) {
-    const value = env[name];
-    if (value !== undefined && value !== '') identityEnv[name] = value;
-  }
-  const clientEnv: Partial<Record<ClientEnvVar, string>> = {};
-  for (const name of CLIENT_ENV_VARS) {
-    const value = env[name];
-    if (value !== undefined) clientEnv[name] = value;
-  }
   return {
     cacheDir,
     cacheDisabled: (env.AWS_ECR_DISABLE_CACHE ?? '') !== '',
@@ -206,8 +207,8 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string, userHomeDir
     logFile: cacheDir === undefined ? undefined : join(cacheDir, 'log', 'ecr-login.log'),
     homeDir,
     userHomeDir,
-    identityEnv,
-    clientEnv,
+    identityEnv: pickEnv(env, IDENTITY_ENV_VARS, false),
+    clientEnv: pickEnv(env, CLIENT_ENV_VARS, true),
     settingsFile: settingsFileOf(env.AWS_ECR_CONFIG?.trim(), cacheDir, userHomeDir),
   };
 }

@@ -5,8 +5,10 @@ import { keychainBudgetOf, runCli, selectProtocol } from './cli/run-cli';
 import { parseConfig } from './config';
 import { CommandTimeoutError, CredentialsNotFoundError, HelperError } from './errors';
 import type { Keychain } from './keychain/os-keychain';
-import { createLogger, escapeControls, type Logger, redact } from './log';
+import { createLogger, type Logger } from './log';
 import { INPUT_DEADLINE_MS, readInput } from './protocol/docker/read-input';
+import { escapeControls } from './safe-text/format-line';
+import { redact } from './safe-text/redact';
 import { createServices } from './services';
 
 export interface Io {

@@ -6,6 +6,8 @@ import { readAwsFailure } from './classify-aws-error';
 import { CREDENTIALS_DEADLINE_MS, MAX_ATTEMPTS, TIMEOUTS } from './create-ecr-token-source';
 import { chooseProxy, createProxyAgent } from './create-proxy-agent';
 import { createSdkLogger } from './create-sdk-logger';
+import { DiagnosticError } from './diagnostic-error';
+import { diagnosticHttpGet, type HttpAnswer } from './diagnostic-http-get';
 import { withDeadline } from './with-deadline';
 
 type SdkClients = typeof import('./sdk-clients');
@@ -25,30 +27,6 @@ export interface CredentialSummary {
 export interface CallerIdentity {
   readonly arn: string;
   readonly account: string;
-}
-
-/** What an HTTP GET answered: the status, the `WWW-Authenticate` challenge, the start of the body. */
-export interface HttpAnswer {
-  readonly status: number;
-  readonly challenge: string | undefined;
-  /** At most 64 KiB. */
-  readonly body: string;
-}
-
-/** More than any registry's token service answers. */
-const MAX_BODY_BYTES = 64 * 1024;
-
-/** A failed AWS call, said in one line, with what to do about it. */
-export class DiagnosticError extends Error {
-  readonly fix: string;
-  /** `network`: the endpoint did not answer (or not in time). */
-  readonly kind: 'no-credentials' | 'network' | 'rejected' | 'other';
-  constructor(kind: DiagnosticError['kind'], message: string, fix: string) {
-    super(message);
-    this.name = 'DiagnosticError';
-    this.kind = kind;
-    this.fix = fix;
-  }
 }
 
 /**
@@ -118,9 +96,41 @@ export function describeCredentialSource(
   return { source: 'the default credential chain', profile: chosenProfile };
 }
 
-function field(error: unknown, key: string): string {
-  const value = typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[key] : undefined;
-  return typeof value === 'string' ? value : '';
+/** What a failed walk of the credential chain says to the user (the details go to the log). */
+function explainCredentialsFailure(error: unknown, profile: string | undefined, logger: Logger): DiagnosticError {
+  const { name, message } = readAwsFailure(error);
+  logger.debug(`doctor: credentials: ${name}: ${message}`);
+  return new DiagnosticError(
+    'no-credentials',
+    `no AWS credentials found (${message})`,
+    profile === undefined
+      ? 'set AWS_PROFILE (and run `aws sso login` for an SSO profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an IAM role is attached'
+      : `define profile ${profile} in ~/.aws/config (and run \`aws sso login --profile ${profile}\` for an SSO profile)`,
+  );
+}
+
+/** What a failed `GetCallerIdentity` says to the user (the details go to the log). */
+function explainCallerIdentityFailure(error: unknown, logger: Logger): DiagnosticError {
+  const { kind, name, code, message } = readAwsFailure(error);
+  logger.debug(`doctor: GetCallerIdentity: ${name}: ${message}`);
+  if (kind === 'network') {
+    return new DiagnosticError(
+      'network',
+      `could not reach AWS STS (${code || name || 'network error'})`,
+      'check the network, the proxy (HTTPS_PROXY, NO_PROXY) or AWS_ENDPOINT_URL_STS',
+    );
+  }
+  if (kind === 'expired-credentials') {
+    return new DiagnosticError('rejected', `the AWS session credentials have expired (${name})`, 'refresh them (e.g. `aws sso login`)');
+  }
+  if (kind === 'invalid-credentials') {
+    return new DiagnosticError(
+      'rejected',
+      `AWS rejected the credentials (${name}: ${message})`,
+      'check that the access key is active and its secret matches (aws iam list-access-keys)',
+    );
+  }
+  return new DiagnosticError('other', `GetCallerIdentity failed (${name ? `${name}: ` : ''}${message})`, 'see the log for details');
 }
 
 /** Creates the diagnostics; nothing is loaded until a method is called. */
@@ -165,15 +175,7 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
         return { ...named, keyIdEnd: credentials.accessKeyId.slice(-4), expiresAt: credentials.expiration };
       } catch (error) {
         if (error instanceof DiagnosticError) throw error;
-        const { name, message } = readAwsFailure(error);
-        logger.debug(`doctor: credentials: ${name}: ${message}`);
-        throw new DiagnosticError(
-          'no-credentials',
-          `no AWS credentials found (${message})`,
-          profile === undefined
-            ? 'set AWS_PROFILE (and run `aws sso login` for an SSO profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an IAM role is attached'
-            : `define profile ${profile} in ~/.aws/config (and run \`aws sso login --profile ${profile}\` for an SSO profile)`,
-        );
+        throw explainCredentialsFailure(error, profile, logger);
       }
     },
 
@@ -191,30 +193,7 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
         return { arn: out.Arn ?? '(no ARN in the answer)', account: out.Account ?? '' };
       } catch (error) {
         if (error instanceof DiagnosticError) throw error;
-        const { kind, name, code, message } = readAwsFailure(error);
-        logger.debug(`doctor: GetCallerIdentity: ${name}: ${message}`);
-        if (kind === 'network') {
-          throw new DiagnosticError(
-            'network',
-            `could not reach AWS STS (${code || name || 'network error'})`,
-            'check the network, the proxy (HTTPS_PROXY, NO_PROXY) or AWS_ENDPOINT_URL_STS',
-          );
-        }
-        if (kind === 'expired-credentials') {
-          throw new DiagnosticError(
-            'rejected',
-            `the AWS session credentials have expired (${name})`,
-            'refresh them (e.g. `aws sso login`)',
-          );
-        }
-        if (kind === 'invalid-credentials') {
-          throw new DiagnosticError(
-            'rejected',
-            `AWS rejected the credentials (${name}: ${message})`,
-            'check that the access key is active and its secret matches (aws iam list-access-keys)',
-          );
-        }
-        throw new DiagnosticError('other', `GetCallerIdentity failed (${name ? `${name}: ` : ''}${message})`, 'see the log for details');
+        throw explainCallerIdentityFailure(error, logger);
       } finally {
         client.destroy();
       }
@@ -222,53 +201,7 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
 
     async httpGet(address, authorization, timeoutMs) {
       const { agent } = await load();
-      const url = new URL(address);
-      const send = url.protocol === 'http:' ? (await import('node:http')).request : (await import('node:https')).request;
-      return new Promise<HttpAnswer>((resolve, reject) => {
-        const request = send(url, {
-          method: 'GET',
-          agent,
-          headers: { 'user-agent': 'docker-credential-ecr-login doctor', ...(authorization ? { authorization } : {}) },
-        });
-        const timer = setTimeout(() => {
-          request.destroy();
-          reject(
-            new DiagnosticError(
-              'network',
-              `${url.origin} did not answer within ${timeoutMs / 1000} s`,
-              'check the network and the proxy (HTTPS_PROXY, NO_PROXY) between here and the registry',
-            ),
-          );
-        }, timeoutMs);
-        request.on('response', (response) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          response.on('data', (chunk: Buffer) => {
-            if (size < MAX_BODY_BYTES) chunks.push(chunk);
-            size += chunk.length;
-          });
-          response.on('end', () => {
-            clearTimeout(timer);
-            const challenge = response.headers['www-authenticate'];
-            resolve({
-              status: response.statusCode ?? 0,
-              challenge: Array.isArray(challenge) ? challenge[0] : challenge,
-              body: Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8'),
-            });
-          });
-        });
-        request.on('error', (error) => {
-          clearTimeout(timer);
-          reject(
-            new DiagnosticError(
-              'network',
-              `could not reach ${url.origin} (${field(error, 'code') || error.message})`,
-              'check the host name, the network and the proxy (HTTPS_PROXY, NO_PROXY)',
-            ),
-          );
-        });
-        request.end();
-      });
+      return diagnosticHttpGet(agent, address, authorization, timeoutMs);
     },
 
     async proxyFor(url) {

@@ -7,7 +7,7 @@ import { type DockerAction, handleDockerAction } from '../protocol/docker/handle
 import { formatKubeletConfig, isProviderName } from '../protocol/kubelet/format-kubelet-config';
 import { handleCredentialProviderRequest } from '../protocol/kubelet/handle-request';
 import type { CommandContext } from './command-context';
-import type { ConfigureOptions } from './configure/run-configure';
+import type { ConfigureOptions } from './configure/plan-configure-request';
 import { formatHelpFooter } from './format-help';
 
 const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {

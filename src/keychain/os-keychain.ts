@@ -1,8 +1,12 @@
-import type { ChildProcess } from 'node:child_process';
-import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import { KeychainUnavailableError } from '../errors';
-import { ensurePrivateDirectory, UnsafePathError } from '../safe-fs/private-directories';
+import { createKeychainProcess, type KeychainProcessOptions, type KeychainRequest, NO_ANSWER } from './keychain-process';
+
+/**
+ * The keychain ports (text, and bytes as the platform stores them) and the OS keychain
+ * adapter behind them: calls queued one after another, vanished items retried, failures
+ * turned into the line that tells the user what to fix. The child process the native calls
+ * run in is keychain-process.ts's.
+ */
 
 /** One secret in the keychain: `account` within a service, and its text. */
 export interface KeychainItem {
@@ -63,9 +67,6 @@ function isVanishedItem(detail: string): boolean {
   );
 }
 
-/** The start of the detail of a call that got no answer in time. */
-const NO_ANSWER = 'it did not answer within';
-
 /** What is missing and how to fix it, per platform: the one line the user sees. */
 function formatKeychainHint(platform: NodeJS.Platform, detail: string): string {
   const why = detail.replace(/\s+/g, ' ').trim();
@@ -82,73 +83,12 @@ function formatKeychainHint(platform: NodeJS.Platform, detail: string): string {
   return `no usable Secret Service keychain (${why}): run one (e.g. gnome-keyring) in your D-Bus session and unlock it`;
 }
 
-export interface OsKeychainOptions {
+export interface OsKeychainOptions extends KeychainProcessOptions {
   readonly platform: NodeJS.Platform;
-  /**
-   * Starts the keychain process (`entry/keychain-worker.ts`): the program and its arguments. The Node
-   * entry runs `node dist/keychain-worker.js`; the single-file executable runs itself in its
-   * hidden keychain mode.
-   */
-  readonly command: readonly string[];
-  /** How long one keychain call may take (an unlock prompt included). */
-  readonly timeoutMs: number;
-  /** The keychain process's environment: this process's (the D-Bus session, HOME, …). */
-  readonly env: NodeJS.ProcessEnv;
-  /**
-   * The single-file executable's keychain process extracts the native addon into its temp
-   * directory (Bun does, by `TMPDIR`; `TMP`/`TEMP` on Windows): this private directory of the
-   * user's is given to it instead, so that a missing, full or foreign temp directory does not
-   * break the keychain, and a copy left half-written by a killed process is cleaned up. Unset
-   * for the Node entry, which loads the addon from node_modules.
-   */
-  readonly scratchDir?: string | undefined;
-  /** Registers what to do when this process exits (the entry's `process.once('exit')`): the keychain process is killed then. */
-  readonly onExit?: (done: () => void) => void;
-  /** Starts a process (tests: a fake); `child_process.spawn` by default. */
-  readonly spawn?: (file: string, args: readonly string[], env: NodeJS.ProcessEnv) => ChildProcess;
-}
-
-/** What Bun names the addon copy it is still writing (`.<16 hex>-<n>.node`, renamed when complete). */
-const PARTIAL_ADDON = /^\.[0-9a-f]{16}-\d+\.node$/;
-/** A partial copy older than this belongs to a process that was killed while writing it. */
-const STALE_MS = 60_000;
-
-/**
- * Makes `dir` a private directory of the user's and removes the addon copies that killed
- * processes left half-written there. Throws `UnsafePathError` (or a file system error) when
- * `dir` cannot be one.
- */
-function prepareScratchDir(dir: string): void {
-  ensurePrivateDirectory(dir);
-  const now = Date.now();
-  for (const name of readdirSync(dir)) {
-    if (!PARTIAL_ADDON.test(name)) continue;
-    const file = join(dir, name);
-    try {
-      if (now - lstatSync(file).mtimeMs > STALE_MS) unlinkSync(file);
-    } catch {
-      // gone already, or not ours to remove
-    }
-  }
 }
 
 /** How often an operation that met a vanished item is tried in all. */
 const VANISHED_ATTEMPTS = 5;
-
-/** A request to the keychain process; `blob` is the bytes of a `set`, base64 (entry/keychain-worker.ts). */
-type Request = { op: 'get' | 'set' | 'delete' | 'list'; service: string; account: string; blob: string };
-type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
-
-/** The keychain process and the call waiting for its answer. */
-interface Worker {
-  readonly child: ChildProcess;
-  pending: { id: number; resolve: (reply: Reply) => void; reject: (error: Error) => void } | undefined;
-}
-
-function defaultSpawn(file: string, args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const { spawn } = require('node:child_process') as typeof import('node:child_process');
-  return spawn(file, [...args], { stdio: ['pipe', 'pipe', 'ignore'], windowsHide: true, env });
-}
 
 /**
  * The OS keychain through @napi-rs/keyring: macOS Keychain, Windows Credential Manager, and
@@ -167,100 +107,12 @@ function defaultSpawn(file: string, args: readonly string[], env: NodeJS.Process
  * this one exits.
  */
 export function createOsKeychain(options: OsKeychainOptions): KeychainBlobs {
-  const { platform, timeoutMs } = options;
-  let worker: Worker | undefined;
-  let broken: string | undefined;
-  let nextId = 0;
+  const { platform } = options;
   let queue: Promise<unknown> = Promise.resolve();
 
   const unavailable = (detail: string, cause?: unknown): KeychainUnavailableError =>
     new KeychainUnavailableError(formatKeychainHint(platform, detail), formatKeychainHint(platform, detail), { cause });
-
-  const stop = (why: string): void => {
-    broken ??= why;
-    const current = worker;
-    worker = undefined;
-    current?.pending?.reject(unavailable(why));
-    if (current) current.pending = undefined;
-    current?.child.kill('SIGKILL');
-  };
-
-  const start = (): Worker => {
-    const [file = '', ...args] = options.command;
-    let env = options.env;
-    const { scratchDir } = options;
-    if (scratchDir !== undefined) {
-      try {
-        prepareScratchDir(scratchDir);
-      } catch (error) {
-        const why = error instanceof UnsafePathError ? `it ${error.why}` : error instanceof Error ? error.message : String(error);
-        const message = `the keychain cannot be used: ${scratchDir}, where its native library is unpacked, is not usable (${why}); set AWS_ECR_CACHE_DIR to a directory of yours`;
-        throw new KeychainUnavailableError(message, message, { cause: error });
-      }
-      env = { ...options.env, TMPDIR: scratchDir, TMP: scratchDir, TEMP: scratchDir };
-    }
-    const child = (options.spawn ?? defaultSpawn)(file, args, env);
-    const started: Worker = { child, pending: undefined };
-    let buffer = '';
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      buffer += chunk;
-      for (let newline = buffer.indexOf('\n'); newline !== -1; newline = buffer.indexOf('\n')) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        let reply: Reply | undefined;
-        try {
-          reply = JSON.parse(line) as Reply;
-        } catch {
-          reply = undefined;
-        }
-        const waiting = started.pending;
-        if (reply && waiting && reply.id === waiting.id) {
-          started.pending = undefined;
-          waiting.resolve(reply);
-        }
-      }
-    });
-    child.on('error', (error) => {
-      if (worker === started) stop(`the keychain process could not start: ${error.message}`);
-    });
-    child.on('exit', (code, signal) => {
-      if (worker === started) stop(`the keychain process ended (${signal ?? `exit ${code}`})`);
-    });
-    child.stdin?.on('error', () => undefined);
-    // Neither the process nor its pipes keep this one alive, and it dies with this one.
-    child.unref();
-    for (const stream of [child.stdin, child.stdout]) (stream as { unref?: () => void } | null)?.unref?.();
-    options.onExit?.(() => child.kill('SIGKILL'));
-    return started;
-  };
-
-  const send = (request: Request): Promise<Reply> => {
-    if (broken !== undefined) return Promise.reject(unavailable(broken));
-    try {
-      worker ??= start();
-    } catch (error) {
-      broken = error instanceof KeychainUnavailableError ? error.message : String(error);
-      return Promise.reject(error);
-    }
-    const current = worker;
-    const id = ++nextId;
-    return new Promise<Reply>((resolve, reject) => {
-      const timer = setTimeout(() => stop(`${NO_ANSWER} ${timeoutMs / 1000} s`), timeoutMs);
-      current.pending = {
-        id,
-        resolve: (reply) => {
-          clearTimeout(timer);
-          resolve(reply);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      };
-      current.child.stdin?.write(`${JSON.stringify({ id, ...request })}\n`);
-    });
-  };
+  const send = createKeychainProcess(options, unavailable);
 
   /**
    * Runs a keychain operation, after the ones before it. An item another process deleted
@@ -269,7 +121,7 @@ export function createOsKeychain(options: OsKeychainOptions): KeychainBlobs {
    * (`vanished`); a `list` is never answered empty for it while other items may exist: it fails
    * as unavailable instead (`vanished` undefined).
    */
-  const call = <T>(request: Request, vanished?: { value: T }): Promise<T> => {
+  const call = <T>(request: KeychainRequest, vanished?: { value: T }): Promise<T> => {
     const run = async (): Promise<T> => {
       for (let attempt = 1; ; attempt += 1) {
         const reply = await send(request);

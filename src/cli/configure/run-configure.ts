@@ -1,36 +1,19 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Config } from '../../config';
-import { ConfigError, UsageError } from '../../errors';
+import { ConfigError } from '../../errors';
 import type { Locker } from '../../lock/locker';
 import { withLock } from '../../lock/with-lock';
 import type { Logger } from '../../log';
-import { formatDockerConfigKey } from '../../registry/format-docker-config-key';
-import { isPublicRegistryHost } from '../../registry/is-public-registry-host';
-import { parseRegistry } from '../../registry/parse-registry';
 import { parseSettings } from '../../settings/parse-settings';
 import { resolveContainersAuthFile, resolveDockerConfigFile } from '../client-files';
 import { DOCKER_HELPER_PROGRAM, HELPER_NAME } from '../helper-names';
 import { type AskVersion, formatOtherAnswer, formatShadowFix, identifyHelperOnPath, VERSION_TIMEOUT_MS } from '../helper-on-path';
 import { ConfigChangedError, type LoadedFile, loadConfigFile, removeLeftoverTempFiles, saveConfigFile } from './config-file';
 import { editClientConfig } from './edit-client-config';
-import { checkProfile, checkRegistryPattern, checkRoleArn, editSettings, parseAliasOption, type SettingsRequest } from './edit-settings';
+import { editSettings } from './edit-settings';
 import { formatUnifiedDiff } from './format-unified-diff';
+import { type ConfigureOptions, type ConfigureRequest, planConfigureRequest } from './plan-configure-request';
 import { type EditClock, type FileEdit, type PlannedEdit, planFileEdit, SETTLE_MS } from './plan-file-edit';
-
-/** `configure`'s command line, as commander parsed it. */
-export interface ConfigureOptions {
-  readonly registry: readonly string[];
-  readonly allEcr?: boolean;
-  readonly credsStore?: boolean;
-  readonly containersAuth?: boolean;
-  readonly dryRun?: boolean;
-  /** Replace another helper's `credsStore` (refused without it). */
-  readonly force?: boolean;
-  readonly config?: string;
-  readonly profile?: string;
-  readonly roleArn?: string;
-  readonly alias: readonly string[];
-}
 
 /** What `configure` works with; tests pass their own platform and uid. */
 export interface ConfigureContext {
@@ -95,88 +78,6 @@ interface Planned {
 }
 
 /**
- * `https://user@host/v2/` as people paste it: the docker-config key (registry/, the host and
- * port as docker looks them up, `:443` dropped, userinfo and path gone). A glob
- * (`*.dkr.ecr.us-east-1.amazonaws.com`, for the settings file) names no host: its own text,
- * lower case, without a scheme or path.
- */
-function hostOf(value: string): string {
-  const key = formatDockerConfigKey(value);
-  if (key !== undefined) return key;
-  const withoutScheme = value.trim().replace(/^https?:\/\//i, '');
-  // Up to the first `/`, found by hand: `\/.*$` rescans from every `/` of a long argument.
-  const slash = withoutScheme.indexOf('/');
-  return (slash < 0 ? withoutScheme : withoutScheme.slice(0, slash)).replace(/:443$/, '').toLowerCase();
-}
-
-/**
- * Why `--registry HOST` is refused for a host that is not ECR's: what this helper is for,
- * and what to do instead. An alias is offered only for a host that could be the user's own
- * name in front of ECR; for a public registry (Docker Hub, ghcr.io, …) it would send the ECR
- * token to that registry with every pull, so `configure --alias` and the settings file refuse
- * it, and it is not suggested.
- */
-function formatNotEcrRegistry(value: string, host: string, withSettings: boolean): string {
-  const refused = `--registry ${value} is not an Amazon ECR registry host${withSettings ? ', so a profile or role for it would never be used' : ''}`;
-  const purpose =
-    'this helper routes Amazon ECR registries (<account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws), whose tokens come from AWS';
-  if (isPublicRegistryHost(host))
-    return `${refused}: ${purpose}; ${host} is a public registry: use docker login or its own credential helper for it`;
-  const alias = `--alias ${host}=<ECR host>${withSettings ? ' and give the profile or role to the ECR host' : ''}`;
-  return `${refused}: ${purpose}; if ${host} is a DNS name of yours that fronts an ECR registry (a CNAME or a pull-through proxy you run), use ${alias}`;
-}
-
-/**
- * Turns the options into the edits they ask for, refusing contradictions and anything the
- * helper could not serve, before any file is read.
- */
-function planRequest(options: ConfigureOptions): { hosts: string[]; settings: SettingsRequest } {
-  const withSettings = options.profile !== undefined || options.roleArn !== undefined;
-  if (options.containersAuth && options.credsStore) {
-    throw new UsageError(
-      '--creds-store and --containers-auth do not go together: podman, skopeo and buildah ignore credsStore; use --registry or --all-ecr',
-    );
-  }
-  if (withSettings && options.registry.length === 0) {
-    throw new UsageError(
-      '--profile and --role-arn say how to reach a registry: name it with --registry HOST (a host, or a glob such as *.dkr.ecr.us-east-1.amazonaws.com)',
-    );
-  }
-  if (options.registry.length === 0 && options.alias.length === 0 && !options.allEcr && !options.credsStore) {
-    throw new UsageError(
-      'nothing to configure: name registries with --registry HOST, or use --all-ecr, --creds-store or --alias ALIAS=HOST',
-    );
-  }
-  const profile = options.profile === undefined ? undefined : checkProfile(options.profile);
-  const roleArn = options.roleArn === undefined ? undefined : checkRoleArn(options.roleArn);
-  const hosts: string[] = [];
-  const registries: { pattern: string; profile?: string; roleArn?: string }[] = [];
-  for (const value of options.registry) {
-    const host = hostOf(value);
-    const isGlob = host.includes('*');
-    const isEcr = parseRegistry(host) !== undefined;
-    if (withSettings) {
-      // Such an entry would never be used: only ECR hosts get tokens, and an alias takes its target's entry.
-      if (!isGlob && !isEcr) throw new UsageError(formatNotEcrRegistry(value, host, true));
-      registries.push({ pattern: checkRegistryPattern(host), ...(profile && { profile }), ...(roleArn && { roleArn }) });
-      // Docker matches credHelpers keys exactly: a glob gets its settings only.
-      if (!isGlob) hosts.push(host);
-      continue;
-    }
-    if (isGlob) {
-      throw new UsageError(
-        `--registry ${value}: docker matches credHelpers by exact host name, so a glob cannot go there; list the hosts, or use --creds-store (every registry) or --all-ecr`,
-      );
-    }
-    if (!isEcr) throw new UsageError(formatNotEcrRegistry(value, host, false));
-    hosts.push(host);
-  }
-  const aliases = options.alias.map(parseAliasOption);
-  hosts.push(...aliases.map((alias) => alias.alias));
-  return { hosts, settings: { registries, aliases } };
-}
-
-/**
  * `configure`: routes registries to this helper in the docker config (or the containers auth
  * file), and writes per-registry settings. Everything is checked and computed first; then
  * each file that changes is written (or, with `--dry-run`, its diff shown), each with a
@@ -184,15 +85,15 @@ function planRequest(options: ConfigureOptions): { hosts: string[]; settings: Se
  */
 export async function runConfigure(options: ConfigureOptions, ctx: ConfigureContext): Promise<void> {
   const { platform } = ctx;
-  const request = planRequest(options);
+  const request = planConfigureRequest(options);
   const { lock } = ctx;
-  if (lock === undefined || options.dryRun) await applyConfigure(options, request, ctx, platform);
+  if (lock === undefined || options.dryRun) await applyConfigure(options, request, ctx);
   else {
     await withLock(
       lock.locker,
       'configure',
       { logger: lock.logger, now: lock.now, label: 'configure lock', maxWaitMs: CONFIGURE_LOCK_WAIT_MS },
-      async () => applyConfigure(options, request, ctx, platform),
+      async () => applyConfigure(options, request, ctx),
     );
   }
 
@@ -242,20 +143,9 @@ async function save(
   return { plan, backup: undefined };
 }
 
-/**
- * Reads the files and computes each change; then writes (or with `--dry-run` shows) each.
- * A file that another program changes between configure's read and its rename is read again
- * and its change planned anew (`MAX_PLANS` times at most), so that configure never replaces
- * what it did not read.
- */
-async function applyConfigure(
-  options: ConfigureOptions,
-  { hosts, settings }: ReturnType<typeof planRequest>,
-  ctx: ConfigureContext,
-  platform: NodeJS.Platform,
-): Promise<void> {
-  const { config } = ctx;
-  const clock: EditClock = { now: ctx.now ?? (() => Date.now()), sleep: ctx.sleep ?? realSleep };
+/** The files the request changes, each with how it is read and the edit it gets: the settings file first, then the client's config. */
+function fileJobsOf(options: ConfigureOptions, { hosts, settings }: ConfigureRequest, ctx: ConfigureContext): FileJob[] {
+  const { config, platform } = ctx;
   const jobs: FileJob[] = [];
 
   if (settings.registries.length > 0 || settings.aliases.length > 0) {
@@ -287,6 +177,18 @@ async function applyConfigure(
         ),
     });
   }
+  return jobs;
+}
+
+/**
+ * Reads the files and computes each change; then writes (or with `--dry-run` shows) each.
+ * A file that another program changes between configure's read and its rename is read again
+ * and its change planned anew (`MAX_PLANS` times at most), so that configure never replaces
+ * what it did not read.
+ */
+async function applyConfigure(options: ConfigureOptions, { hosts, settings }: ConfigureRequest, ctx: ConfigureContext): Promise<void> {
+  const clock: EditClock = { now: ctx.now ?? (() => Date.now()), sleep: ctx.sleep ?? realSleep };
+  const jobs = fileJobsOf(options, { hosts, settings }, ctx);
 
   // Every file is read and its change computed before any is written: one that cannot be used stops the run first.
   const warned = new Set<string>();

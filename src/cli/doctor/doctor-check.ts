@@ -1,5 +1,5 @@
 import type { AwsDiagnostics, CallerIdentity, CredentialSummary } from '../../aws/create-aws-diagnostics';
-import { DiagnosticError } from '../../aws/create-aws-diagnostics';
+import { DiagnosticError } from '../../aws/diagnostic-error';
 import type { AuthorizationToken, TokenRequestOptions } from '../../aws/token-source';
 import { HelperError } from '../../errors';
 import type { Registry } from '../../registry/parse-registry';

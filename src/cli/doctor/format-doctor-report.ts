@@ -1,4 +1,4 @@
-import { escapeControls } from '../../log';
+import { escapeControls } from '../../safe-text/format-line';
 import { CHECK_TITLES, type CheckResult } from './check-result';
 
 /** What decides colour: whether stdout is a terminal, and the conventions' variables. */

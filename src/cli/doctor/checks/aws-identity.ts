@@ -1,4 +1,4 @@
-import { redact } from '../../../log';
+import { redact } from '../../../safe-text/redact';
 import { stsEndpointOf } from '../aws-endpoints';
 import { fail, ok } from '../check-result';
 import type { DoctorCheck } from '../doctor-check';

@@ -1,7 +1,7 @@
 import { TokenFetchError } from '../../../errors';
-import { redact } from '../../../log';
 import { isPublicRegistryHost } from '../../../registry/is-public-registry-host';
 import type { Registry } from '../../../registry/parse-registry';
+import { redact } from '../../../safe-text/redact';
 import { ecrEndpointOf } from '../aws-endpoints';
 import { type CheckResult, fail, ok, skip } from '../check-result';
 import type { DoctorCheck } from '../doctor-check';

@@ -1,6 +1,6 @@
 import type { AwsDiagnostics } from '../../../aws/create-aws-diagnostics';
-import { redact } from '../../../log';
 import type { Registry } from '../../../registry/parse-registry';
+import { redact } from '../../../safe-text/redact';
 import type { HelperServices } from '../../../services';
 import { ecrEndpointOf, stsEndpointOf } from '../aws-endpoints';
 import { type CheckResult, fail, ok } from '../check-result';

@@ -1,7 +1,7 @@
 import type { AwsDiagnostics } from '../../../aws/create-aws-diagnostics';
 import type { AuthorizationToken } from '../../../aws/token-source';
-import { redact } from '../../../log';
 import type { Registry } from '../../../registry/parse-registry';
+import { redact } from '../../../safe-text/redact';
 import { type CheckResult, fail, ok, skip } from '../check-result';
 import type { DoctorCheck } from '../doctor-check';
 import { fixOf, messageOf } from '../doctor-check';
