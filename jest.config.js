@@ -10,7 +10,7 @@ module.exports = {
   // Files that hold only one pass's tests (helpers/run-helper.ts: describeExeOnly,
   // describeNodeOnly) are left out of the other pass: every test runs in exactly one pass.
   testPathIgnorePatterns: exe
-    ? ['/node_modules/', '/__tests__/integration/(demo|hot-path)\\.test\\.ts$']
+    ? ['/node_modules/', '/__tests__/integration/demo\\.test\\.ts$']
     : ['/node_modules/', '/__tests__/integration/executable\\.test\\.ts$'],
   transform: { '^.+\\.ts$': '<rootDir>/scripts/jest-esbuild-transform.js' },
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -1,8 +1,19 @@
-// Bundles the helper for a fast start: every module of ours in one CommonJS file, and each
-// heavy third-party library in a chunk of its own that the bundle require()s only when it
-// needs it — the AWS SDK on a cache miss, commander for anything but a bare protocol action,
-// proper-lockfile when a lock is taken. A chunk holds only third-party code, so no module is
-// bundled twice; dist/metafile.json records which sources went into which output, and a test
+// Bundles the helper for a fast start. The main bundle (CommonJS) holds only what a protocol
+// call runs — `get`, `store`, `erase`, `list`, `version` and a kubelet request; the rest loads
+// on demand with require(), from bundles of two kinds:
+// - vendor chunks: a heavy third-party library each — the AWS SDK on a cache miss, commander
+//   for anything but a bare protocol action, proper-lockfile when a lock is taken;
+// - command bundles: our own code that only a person's commands run — help, `--version`,
+//   `kubelet-config` (cli-commands.js, which loads commander), and `configure` and `doctor`
+//   (each in its own, loaded by cli-commands.js).
+// Each module is in exactly one shipped file. A command bundle does not copy what the bundles
+// that load it already hold (errors, config, the registry rules, …): it uses their instances,
+// which they publish, when they first load a command bundle, in a table on `globalThis`
+// (`MODULES`) — one instance of each class, so `instanceof HelperError` holds across files.
+// A module two sibling command bundles need goes to their nearest common ancestor. The same
+// require() chain works under Node (bin/ runs dist/) and in the single-file executable (Bun
+// compiles the required files in, scripts/package.mjs).
+// dist/metafile.json records which sources went into which output, and a test
 // (__tests__/integration/package.test.ts) fails when a source appears in two.
 // Developer tools (emulator, demo, benchmark) go to dist/dev/, which is not published.
 
@@ -36,11 +47,14 @@ const common = {
   metafile: true,
 };
 
+/** The path of a module as the metafile names it: relative to the project, with forward slashes. */
+const relative = (file) => path.relative(ROOT, file).split(path.sep).join('/');
+
 /**
- * The chunks: `matches` tells, from an import's specifier and the importing directory,
- * whether the import is of this chunk's module; the bundle then require()s the chunk instead.
+ * The vendor chunks: `matches` tells, from an import's specifier and the importing directory,
+ * whether the import is of this chunk's module; the importing bundle then require()s the chunk.
  */
-const CHUNKS = [
+const VENDOR = [
   {
     out: 'vendor-aws-sdk.js',
     source: path.join(ROOT, 'src/aws/sdk-clients.ts'),
@@ -50,15 +64,96 @@ const CHUNKS = [
   { out: 'vendor-proper-lockfile.js', source: require.resolve('proper-lockfile'), matches: (spec) => spec === 'proper-lockfile' },
 ];
 
-const chunkImports = {
-  name: 'chunk-imports',
+const vendorImports = {
+  name: 'vendor-imports',
   setup(b) {
     b.onResolve({ filter: /.*/ }, (args) => {
-      const chunk = CHUNKS.find((c) => c.matches(args.path, args.resolveDir));
+      const chunk = VENDOR.find((c) => c.matches(args.path, args.resolveDir));
       return chunk ? { path: `./${chunk.out}`, external: true } : undefined;
     });
   },
 };
+
+const MAIN = 'docker-credential-ecr-login.js';
+
+/**
+ * The main bundle and the command bundles, a tree: each command bundle is loaded (by a dynamic
+ * `import()` of its source, which becomes a require() of the bundle) only from its parent.
+ */
+const BUNDLES = [
+  { out: MAIN, source: 'src/entry/docker-credential-ecr-login.ts' },
+  { out: 'cli-commands.js', source: 'src/cli/commander-program.ts', parent: MAIN },
+  { out: 'cli-configure.js', source: 'src/cli/configure/run-configure.ts', parent: 'cli-commands.js' },
+  { out: 'cli-doctor.js', source: 'src/cli/doctor/doctor-command.ts', parent: 'cli-commands.js' },
+];
+
+/** Where the bundles publish the modules they hold for the command bundles they load. */
+const MODULES = "globalThis[Symbol.for('docker-credential-ecr-login.modules')]";
+
+/** The bundle and the bundles above it, nearest first. */
+function lineage(out) {
+  const chain = [];
+  for (let bundle = BUNDLES.find((b) => b.out === out); bundle; bundle = BUNDLES.find((b) => b.out === bundle.parent)) {
+    chain.push(bundle.out);
+  }
+  return chain;
+}
+
+/**
+ * The plugin of one bundle's build. `owners` (module path -> bundle) and `published` (the
+ * modules this bundle holds for the bundles below it) come from a first pass; without them
+ * (that pass) every module a bundle reaches is bundled into it.
+ */
+function commandBundles(bundle, { owners = new Map(), published = [] } = {}) {
+  return {
+    name: 'command-bundles',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData?.inner || args.kind === 'entry-point') return undefined;
+        if (args.namespace === 'command-loader') {
+          return args.path === 'published-modules:'
+            ? { path: bundle.out, namespace: 'published-modules' }
+            : { path: args.path, external: true };
+        }
+        const resolved = await b.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: { inner: true },
+        });
+        if (resolved.errors.length > 0 || resolved.external || resolved.namespace !== 'file') return undefined;
+        const module = relative(resolved.path);
+        const loaded = BUNDLES.find((other) => other.source === module && other !== bundle);
+        if (loaded) {
+          if (loaded.parent !== bundle.out)
+            throw new Error(`${module} is the source of ${loaded.out}, which only ${loaded.parent} may load`);
+          return { path: loaded.out, namespace: 'command-loader' };
+        }
+        const owner = owners.get(module);
+        if (owner !== undefined && owner !== bundle.out) return { path: module, namespace: 'owned-elsewhere' };
+        return undefined;
+      });
+      // A command bundle, loaded: first this bundle publishes its modules the bundle needs.
+      b.onLoad({ filter: /.*/, namespace: 'command-loader' }, (args) => ({
+        contents: `import 'published-modules:';\nexport * from './${args.path}';\n`,
+        resolveDir: ROOT,
+      }));
+      b.onLoad({ filter: /.*/, namespace: 'published-modules' }, () => ({
+        contents: [
+          ...published.map((module, i) => `import * as m${i} from ${JSON.stringify(path.join(ROOT, module))};`),
+          // A copy marked as an ES module's exports, so that a default export (package.json's) stays one.
+          'const esm = (ns) => ns.__esModule ? ns : Object.defineProperty(Object.defineProperties({}, Object.getOwnPropertyDescriptors(ns)), "__esModule", { value: true });',
+          `Object.assign((${MODULES} ??= {}), {${published.map((module, i) => `${JSON.stringify(module)}: esm(m${i})`).join(', ')}});`,
+        ].join('\n'),
+        resolveDir: ROOT,
+      }));
+      b.onLoad({ filter: /.*/, namespace: 'owned-elsewhere' }, (args) => ({
+        contents: `module.exports = ${MODULES}[${JSON.stringify(args.path)}];\n`,
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 /**
  * @noble/hashes picks, for Node, a module that loads node:crypto (~5 ms) only to reach
@@ -72,14 +167,61 @@ const nobleWebCrypto = {
   },
 };
 
+/** The modules of ours and of node_modules a build bundled, by output (the plugins' own modules left out). */
+function inputsOf(result) {
+  return Object.fromEntries(
+    Object.entries(result.metafile.outputs).map(([output, { inputs }]) => [
+      output,
+      Object.keys(inputs)
+        .filter((input) => !/^(command-loader|published-modules|owned-elsewhere):/.test(input))
+        .sort(),
+    ]),
+  );
+}
+
+/**
+ * Which bundle holds each module: the nearest common ancestor of the bundles that reach it,
+ * found by building each bundle alone first.
+ */
+async function assignModules() {
+  const reached = await Promise.all(
+    BUNDLES.map(async (bundle) => {
+      const result = await build({
+        ...common,
+        absWorkingDir: ROOT,
+        entryPoints: [bundle.source],
+        outfile: `dist/${bundle.out}`,
+        write: false,
+        logLevel: 'silent',
+        plugins: [vendorImports, commandBundles(bundle), nobleWebCrypto],
+      });
+      return Object.values(inputsOf(result))[0];
+    }),
+  );
+  const owners = new Map();
+  for (const module of new Set(reached.flat())) {
+    const holders = BUNDLES.filter((_, i) => reached[i].includes(module)).map((b) => b.out);
+    owners.set(
+      module,
+      lineage(holders[0]).find((ancestor) => holders.every((holder) => lineage(holder).includes(ancestor))),
+    );
+  }
+  const published = (bundle) =>
+    [...owners]
+      .filter(([module, owner]) => owner === bundle.out && BUNDLES.some((other, i) => other !== bundle && reached[i].includes(module)))
+      .map(([module]) => module);
+  return { owners, published };
+}
+
 rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
+const { owners, published } = await assignModules();
 const shipped = [
-  {
-    entryPoints: ['src/entry/docker-credential-ecr-login.ts'],
-    outfile: 'dist/docker-credential-ecr-login.js',
-    plugins: [chunkImports, nobleWebCrypto],
-  },
-  ...CHUNKS.map((chunk) => ({ entryPoints: [chunk.source], outfile: `dist/${chunk.out}`, plugins: [] })),
+  ...BUNDLES.map((bundle) => ({
+    entryPoints: [bundle.source],
+    outfile: `dist/${bundle.out}`,
+    plugins: [vendorImports, commandBundles(bundle, { owners, published: published(bundle) }), nobleWebCrypto],
+  })),
+  ...VENDOR.map((chunk) => ({ entryPoints: [chunk.source], outfile: `dist/${chunk.out}`, plugins: [] })),
   // The process that makes the native keychain calls (src/keychain/os-keychain.ts starts it).
   { entryPoints: ['src/entry/keychain-worker.ts'], outfile: 'dist/keychain-worker.js', plugins: [] },
 ];
@@ -90,9 +232,10 @@ const devTools = [
 ];
 const results = await Promise.all([...shipped, ...devTools].map((options) => build({ ...common, absWorkingDir: ROOT, ...options })));
 
-const inputsByOutput = {};
-for (const result of results.slice(0, shipped.length)) {
-  for (const [output, { inputs }] of Object.entries(result.metafile.outputs)) inputsByOutput[output] = Object.keys(inputs).sort();
+const inputsByOutput = Object.assign({}, ...results.slice(0, shipped.length).map(inputsOf));
+for (const bundle of BUNDLES) {
+  const strays = inputsByOutput[`dist/${bundle.out}`].filter((module) => owners.get(module) !== bundle.out);
+  if (strays.length > 0) throw new Error(`dist/${bundle.out} bundled modules assigned elsewhere: ${strays.join(', ')}`);
 }
 writeFileSync(path.join(ROOT, 'dist/metafile.json'), `${JSON.stringify({ inputsByOutput }, null, 1)}\n`);
 for (const bin of ['docker-credential-ecr-login', 'ecr-credential-provider']) chmodSync(path.join(ROOT, 'bin', bin), 0o755);

@@ -15,8 +15,8 @@
 // - Bun is the devDependency `bun`, whose platform package (@oven/bun-<os>-<arch>[-musl])
 //   carries the binary: nothing is downloaded for the default build (scripts/find-bun.js
 //   finds it).
-// - Embedded: the bundle with its lazy chunks (vendor-*.js, required by relative path, so Bun
-//   compiles them in; `require` stays lazy), the keychain worker (a second entry point, at
+// - Embedded: the bundle with its lazy chunks (vendor-*.js, and cli-*.js for the commands,
+//   required by relative path, so Bun compiles them in; `require` stays lazy), the keychain worker (a second entry point, at
 //   /$bunfs/root/: the executable started with its hidden keychain argument requires it, see
 //   src/entry/locate-program.ts) and the
 //   @napi-rs/keyring addon of the target platform (extracted by Bun when first loaded).

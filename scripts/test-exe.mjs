@@ -9,8 +9,8 @@
 // keep `npm test` short:
 // - load.test.ts: 140 processes, the longest file; concurrency.test.ts covers the same locks
 //   and kill points under the executable;
-// - hot-path.test.ts and demo.test.ts: only about the Node entry (jest.config.js leaves them
-//   out under the executable, so `-- __tests__/integration` does not pick them up either);
+// - demo.test.ts: only about the Node entry (jest.config.js leaves it out under the
+//   executable, so `-- __tests__/integration` does not pick it up either);
 // - emulator, layers, package, workflows: they do not start the helper.
 
 import { spawnSync } from 'node:child_process';
@@ -23,6 +23,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const FILES = [
   'executable',
+  // What a cache hit loads: no node:http(s), child_process or worker_threads in Bun either.
+  'hot-path',
   'install',
   'helper-vs-emulator',
   'kubelet',

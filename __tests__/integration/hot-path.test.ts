@@ -2,7 +2,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { itWithSymlinks } from '../helpers/platform';
-import { describeNodeOnly, HELPER_BIN, PROVIDER_BIN, runHelper, startHelper } from '../helpers/run-helper';
+import {
+  describeNodeOnly,
+  HELPER_BIN,
+  HELPER_COMMAND,
+  PROVIDER_BIN,
+  PROVIDER_COMMAND,
+  RUNTIME,
+  runHelper,
+  startHelper,
+} from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const HOST = '123456789012.dkr.ecr.eu-north-1.amazonaws.com';
@@ -27,17 +36,92 @@ describeNodeOnly(
   'the cache-hit path stays light',
   'it traces require() of the Node bundle; the executable has its chunks compiled in, and `npm run bench` times its hits',
   () => {
-    it('a hit loads neither the AWS SDK, nor commander, nor the lock library', async () => {
+    it('a hit loads neither the AWS SDK, nor commander, nor the lock library, nor a command bundle', async () => {
       const env = { HOME: makeTempDir(), ...emulator.env() };
       expect((await runHelper(['get'], HOST, env)).code).toBe(0);
       const onMiss = await modulesLoadedBy(['get'], '123456789012.dkr.ecr.eu-west-3.amazonaws.com', env);
       expect(onMiss).toEqual(expect.arrayContaining(['./vendor-aws-sdk.js', './vendor-proper-lockfile.js']));
       const onHit = await modulesLoadedBy(['get'], HOST, env);
-      const heavy = onHit.filter((m) => /vendor-|@aws-sdk|commander|proper-lockfile/.test(m));
+      const heavy = onHit.filter((m) => /vendor-|cli-|@aws-sdk|commander|proper-lockfile/.test(m));
       expect(heavy).toEqual([]);
+      // What the command bundles are for: each loads when its command runs.
+      expect(await modulesLoadedBy(['--version'], '', env)).toContain('./cli-commands.js');
+      expect(await modulesLoadedBy(['configure', '--registry', HOST, '--dry-run'], '', env)).toContain('./cli-configure.js');
     });
   },
 );
+
+/** The Node modules a hit must not load: each costs Bun ~1–4 ms to build, and Node some too. */
+const NETWORK_AND_PROCESSES = ['node:http', 'node:https', 'node:child_process', 'node:worker_threads'] as const;
+
+/**
+ * Names only a loaded module brings into a Bun heap: its exports. (Bun's node:https is built on
+ * node:http, so that loads too.) A control run below proves each shows when its module loads.
+ */
+const BUN_MARKERS: Record<(typeof NETWORK_AND_PROCESSES)[number], readonly string[]> = {
+  'node:http': ['ClientRequest', 'validateHeaderName'],
+  'node:https': ['ClientRequest', 'validateHeaderName'],
+  'node:child_process': ['spawnSync', 'execFileSync'],
+  'node:worker_threads': ['receiveMessageOnPort', 'markAsUntransferable'],
+};
+
+/**
+ * Which of `NETWORK_AND_PROCESSES` a run of the build under test loaded. Node: its own list of
+ * the built-in modules it loaded (`process.moduleLoadList`), recorded by a `--require` preload.
+ * The executable: Bun runs a preload named in `BUN_OPTIONS` (as any Bun program does), which
+ * writes the names in the heap at exit; a module counts as loaded when its markers are there.
+ * `load`: modules the preload loads first (the control run).
+ */
+async function networkModulesLoadedBy(
+  command: readonly string[],
+  args: string[],
+  input: string,
+  env: Record<string, string>,
+  load: readonly string[] = [],
+): Promise<string[]> {
+  const dir = makeTempDir();
+  const log = path.join(dir, 'names.json');
+  const preload = path.join(dir, 'trace.js');
+  const names =
+    RUNTIME === 'node'
+      ? 'process.moduleLoadList.map((m) => m.replace(/^NativeModule /, "node:"))'
+      : '(() => { const s = Bun.generateHeapSnapshot(); return [...new Set([...(s.edgeNames ?? []), ...(s.nodeClassNames ?? [])])]; })()';
+  fs.writeFileSync(
+    preload,
+    `for (const m of ${JSON.stringify(load)}) require(m);\nprocess.on('exit', () => require('fs').writeFileSync(${JSON.stringify(log)}, JSON.stringify(${names})));\n`,
+  );
+  const [file = '', ...rest] = command;
+  const traced = RUNTIME === 'node' ? [file, '--require', preload, ...rest] : command;
+  const out = await startHelper(args, input, RUNTIME === 'node' ? env : { ...env, BUN_OPTIONS: `--preload=${preload}` }, traced).result;
+  expect(out.code).toBe(0);
+  const seen = new Set(JSON.parse(fs.readFileSync(log, 'utf8')) as string[]);
+  return NETWORK_AND_PROCESSES.filter((m) => (RUNTIME === 'node' ? seen.has(m) : BUN_MARKERS[m].every((name) => seen.has(name))));
+}
+
+describe(`a cache hit loads no network or process module (${RUNTIME})`, () => {
+  const kubeletRequest = JSON.stringify({
+    kind: 'CredentialProviderRequest',
+    apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+    image: `${HOST}/team/app`,
+  });
+
+  it('the tracer sees each of them when it is loaded', async () => {
+    const env = { HOME: makeTempDir() };
+    expect(await networkModulesLoadedBy(HELPER_COMMAND, ['version'], '', env)).toEqual([]);
+    for (const module of NETWORK_AND_PROCESSES) {
+      expect(await networkModulesLoadedBy(HELPER_COMMAND, ['version'], '', env, [module])).toContain(module);
+    }
+  });
+
+  it('neither a docker get nor a kubelet request loads node:http(s), child_process or worker_threads', async () => {
+    const env = { HOME: makeTempDir(), ...emulator.env() };
+    // The miss fetches the token: it loads the SDK and its HTTP stack.
+    expect(await networkModulesLoadedBy(HELPER_COMMAND, ['get'], HOST, env)).toEqual(expect.arrayContaining(['node:http', 'node:https']));
+    expect(await networkModulesLoadedBy(HELPER_COMMAND, ['get'], HOST, env)).toEqual([]);
+    expect(await networkModulesLoadedBy(PROVIDER_COMMAND, [], kubeletRequest, env)).toEqual([]);
+    expect(emulator.calls).toHaveLength(1);
+  });
+});
 
 describeNodeOnly('the launcher', 'it tests the bin/ launcher of the npm package', () => {
   it('in a checkout that was never built, says what to run instead of crashing', async () => {

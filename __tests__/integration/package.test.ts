@@ -23,6 +23,8 @@ const shipped = fs
   .filter((f) => f.endsWith('.js'))
   .map((f) => `dist/${f}`)
   .sort();
+/** The bundle every call runs. */
+const MAIN = 'dist/docker-credential-ecr-login.js';
 const { inputsByOutput } = JSON.parse(fs.readFileSync(path.join(DIST, 'metafile.json'), 'utf8')) as {
   inputsByOutput: Record<string, string[]>;
 };
@@ -41,33 +43,54 @@ describe('the bundles', () => {
     expect(twice).toEqual([]);
   });
 
-  it('every chunk the main bundle requires is built and shipped', () => {
-    const main = fs.readFileSync(path.join(DIST, 'docker-credential-ecr-login.js'), 'utf8');
-    const chunks = [...main.matchAll(/\brequire\(["']\.\/([^"']+)["']\)/g)].map(([, file]) => `dist/${file}`);
-    expect(chunks.length).toBeGreaterThanOrEqual(3);
-    expect(chunks.filter((chunk) => !shipped.includes(chunk))).toEqual([]);
+  it('every bundle a shipped file requires is built and shipped', () => {
+    const required = shipped.flatMap((file) =>
+      [...fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(/\brequire\(["']\.\/([^"']+)["']\)/g)].map(
+        ([, chunk]) => `dist/${chunk}`,
+      ),
+    );
+    expect(required.length).toBeGreaterThanOrEqual(6);
+    expect(required.filter((chunk) => !shipped.includes(chunk))).toEqual([]);
   });
 
-  it('the lazy chunks hold third-party code only, and the keychain worker only itself; the rest of ours is in the main bundle', () => {
-    // Sources that name what a separate bundle is: the SDK re-exports, the worker thread.
-    const own: Record<string, string[]> = {
-      'dist/vendor-aws-sdk.js': ['src/aws/sdk-clients.ts'],
-      'dist/keychain-worker.js': ['src/entry/keychain-worker.ts'],
+  it('vendor chunks hold third-party code only, the keychain worker only itself, the command bundles only commands', () => {
+    // Sources that name what a separate bundle is: the SDK re-exports, the worker process.
+    const own: Record<string, RegExp> = {
+      'dist/vendor-aws-sdk.js': /^src\/aws\/sdk-clients\.ts$/,
+      'dist/keychain-worker.js': /^src\/entry\/keychain-worker\.ts$/,
+      'dist/cli-commands.js': /^src\/(cli\/[^/]+|protocol\/kubelet\/format-kubelet-config|registry\/format-docker-config-key)\.ts$/,
+      'dist/cli-configure.js': /^src\/cli\/configure\//,
+      'dist/cli-doctor.js': /^src\/(cli\/doctor\/|aws\/create-aws-diagnostics\.ts$)/,
     };
     for (const [output, inputs] of Object.entries(inputsByOutput)) {
-      if (output === 'dist/docker-credential-ecr-login.js') continue;
-      expect({ output, ours: inputs.filter((i) => i.startsWith('src/')) }).toEqual({ output, ours: own[output] ?? [] });
+      if (output === MAIN) continue;
+      const pattern = own[output];
+      expect({ output, strays: inputs.filter((i) => i.startsWith('src/') && !pattern?.test(i)) }).toEqual({ output, strays: [] });
     }
+    // Each command bundle holds its command's entry (not an empty shell over the main bundle).
+    expect(inputsByOutput['dist/cli-commands.js']).toContain('src/cli/commander-program.ts');
+    expect(inputsByOutput['dist/cli-configure.js']).toContain('src/cli/configure/run-configure.ts');
+    expect(inputsByOutput['dist/cli-doctor.js']).toContain('src/cli/doctor/doctor-command.ts');
+  });
+
+  it('the main bundle holds what a protocol call runs, and none of configure, doctor, kubelet-config or help', () => {
+    const main = inputsByOutput[MAIN] ?? [];
+    expect(main).toEqual(expect.arrayContaining(['src/protocol/docker/handle-command.ts', 'src/protocol/kubelet/handle-request.ts']));
+    const commandsOnly =
+      /^src\/cli\/(configure\/|doctor\/|commander-program|format-help|helper-on-path)|^src\/protocol\/kubelet\/format-kubelet-config|^src\/aws\/create-aws-diagnostics|^node_modules\/(jsonc-parser|diff|commander)\//;
+    expect(main.filter((input) => commandsOnly.test(input))).toEqual([]);
   });
 
   it.each([
-    ['the protocol message (errors)', 'credentials not found in native keychain'],
-    ['the keychain service (keychain/)', 'docker-credential-ecr-login/credentials'],
-    ['the cache write lock label (store/)', 'cache write lock'],
-    ['the usage line (cli/)', 'Usage: docker-credential-ecr-login'],
-  ])('%s appears in exactly one shipped file', (_what, marker) => {
+    ['the protocol message (errors)', 'credentials not found in native keychain', MAIN],
+    ['the keychain service (keychain/)', 'docker-credential-ecr-login/credentials', MAIN],
+    ['the cache write lock label (store/)', 'cache write lock', MAIN],
+    ['the usage line (cli/)', 'Usage: docker-credential-ecr-login', 'dist/cli-commands.js'],
+    ['the IAM policy command (doctor)', 'put-role-policy', 'dist/cli-doctor.js'],
+    ['the dry run line (configure)', 'dry run: nothing written', 'dist/cli-configure.js'],
+  ])('%s appears in exactly one shipped file', (_what, marker, holder) => {
     const holders = shipped.filter((file) => fs.readFileSync(path.join(ROOT, file), 'utf8').includes(marker));
-    expect(holders).toEqual(['dist/docker-credential-ecr-login.js']);
+    expect(holders).toEqual([holder]);
   });
 
   it('dependencies are exactly the packages the bundles require() from node_modules', () => {

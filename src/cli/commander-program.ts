@@ -44,7 +44,7 @@ function isOurReadme(file: string): boolean {
 
 /**
  * Everything beyond a bare protocol action — `--help`, `--version`, mistakes — goes through
- * commander (loaded now, from its own chunk). It never exits the process or writes anywhere
+ * commander (loaded now, from its own chunk; this module is in dist/cli-commands.js). It never exits the process or writes anywhere
  * itself: help and version become ordinary output, argument mistakes a `UsageError`.
  */
 export async function runCommanderProgram(argv: readonly string[], ctx: CommandContext): Promise<void> {

@@ -46,8 +46,9 @@ export function selectProtocol(programName: string, argv: readonly string[]): Pr
  * Runs the command line. A kubelet request, or a bare docker protocol action (`get`, `store`,
  * …: every call a client makes) goes straight to its protocol's handler; anything else —
  * options, help, version flags, mistakes, `kubelet-config` — loads commander, whose commands
- * end in the same handlers. Why: loading commander pulls in `child_process` and friends,
- * several milliseconds of a cache hit that should cost little more than starting Node.
+ * end in the same handlers, from a bundle of their own (dist/cli-commands.js, see
+ * scripts/build.mjs). Why: loading commander pulls in `child_process` and friends, several
+ * milliseconds of a cache hit that should cost little more than starting Node.
  */
 export async function runCli(argv: readonly string[], protocol: Protocol, ctx: CommandContext): Promise<void> {
   if (protocol === 'kubelet') return ctx.output(await handleCredentialProviderRequest(await ctx.readInput(), ctx.services));
