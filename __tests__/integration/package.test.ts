@@ -60,7 +60,7 @@ describe('the bundles', () => {
       'dist/keychain-worker.js': /^src\/entry\/keychain-worker\.ts$/,
       'dist/cli-commands.js': /^src\/(cli\/[^/]+|protocol\/kubelet\/format-kubelet-config|registry\/format-docker-config-key)\.ts$/,
       'dist/cli-configure.js': /^src\/cli\/configure\//,
-      'dist/cli-doctor.js': /^src\/(cli\/doctor\/|aws\/create-aws-diagnostics\.ts$)/,
+      'dist/cli-doctor.js': /^src\/(cli\/doctor\/|aws\/(create-aws-diagnostics|diagnostic-error|diagnostic-http-get)\.ts$)/,
     };
     for (const [output, inputs] of Object.entries(inputsByOutput)) {
       if (output === MAIN) continue;
