@@ -6,7 +6,7 @@ import { classifyAssumeRoleError, classifyAwsError } from './classify-aws-error'
 import { createProxyAgent } from './create-proxy-agent';
 import { createSdkLogger, type SdkLogger } from './create-sdk-logger';
 import { sanitizeSdkText } from './sanitize-sdk-text';
-import type { AssumeRole, AuthorizationToken, RoleCredentials, TokenRequestOptions, TokenSource } from './token-source';
+import type { AssumeRole, AuthorizationToken, RoleCredentials, TokenRequestOptions, TokenSource, WebIdentity } from './token-source';
 import { withDeadline } from './with-deadline';
 
 export interface EcrTokenSourceOptions {
@@ -66,6 +66,139 @@ function routeConsoleToLog(sdkLogger: SdkLogger): void {
   });
 }
 
+/** What every AWS call for one token shares: the loaded SDK, the registry, where they log, how they send. */
+interface TokenCall {
+  readonly sdk: SdkClients;
+  readonly registry: Registry;
+  readonly logger: Logger;
+  readonly sdkLogger: SdkLogger;
+  readonly requestHandler: ECRClientConfig['requestHandler'];
+}
+
+/** Timeouts, and the proxy from the environment (see `createProxyAgent`), for every AWS call. */
+function createRequestHandler(sdk: SdkClients, options: EcrTokenSourceOptions): ECRClientConfig['requestHandler'] {
+  if (options.requestHandler) return options.requestHandler;
+  const agent = createProxyAgent(sdk);
+  return { ...TIMEOUTS, httpAgent: agent, httpsAgent: agent };
+}
+
+/** The default chain, with our logger and one deadline (see `CREDENTIALS_DEADLINE_MS`). */
+function createDefaultChain(call: TokenCall, profile?: string): ECRClientConfig['credentials'] {
+  const { sdk, sdkLogger, registry } = call;
+  // With a profile the SDK's chain skips AWS_ACCESS_KEY_ID & co., as with AWS_PROFILE.
+  const chain = sdk.defaultProvider({ logger: sdkLogger, ...(profile === undefined ? {} : { profile }) });
+  return async (properties) =>
+    withDeadline(
+      chain(properties),
+      CREDENTIALS_DEADLINE_MS,
+      () =>
+        new TokenFetchError(
+          'no-credentials',
+          `no AWS credentials for ${registry.host} within ${CREDENTIALS_DEADLINE_MS / 1000} s: a credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI, ` +
+            'instance metadata) or credential_process did not answer; check it, or set AWS_PROFILE or AWS_ACCESS_KEY_ID',
+        ),
+    );
+}
+
+/**
+ * STS `AssumeRole` for `role` in the registry's region (so China and GovCloud registries reach
+ * their partition's STS), signed with the source credentials; the new secrets are redacted
+ * from the log from then on.
+ */
+async function assumeRoleWithSts(call: TokenCall, role: AssumeRole, source: ECRClientConfig['credentials']): Promise<RoleCredentials> {
+  const { sdk, registry, logger } = call;
+  logger.info(`assuming ${role.roleArn} (session ${role.sessionName}) for ${registry.host}`);
+  const sts = new sdk.STSClient({
+    region: registry.region,
+    requestHandler: call.requestHandler,
+    maxAttempts: MAX_ATTEMPTS,
+    logger: call.sdkLogger,
+    ...(source ? { credentials: source } : {}),
+  });
+  try {
+    const out = await sts.send(
+      new sdk.AssumeRoleCommand({
+        RoleArn: role.roleArn,
+        RoleSessionName: role.sessionName,
+        ...(role.externalId === undefined ? {} : { ExternalId: role.externalId }),
+      }),
+    );
+    const c = out.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !(c.Expiration instanceof Date)) {
+      throw new TokenFetchError('invalid-response', `STS AssumeRole for ${role.roleArn} returned no complete credentials`);
+    }
+    logger.addSecret(c.SecretAccessKey);
+    logger.addSecret(c.SessionToken);
+    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+  } catch (error) {
+    throw classifyAssumeRoleError(error, role.roleArn, 'assume-role');
+  } finally {
+    sts.destroy();
+  }
+}
+
+/**
+ * Kubelet's service-account mode: STS `AssumeRoleWithWebIdentity` in the registry's region,
+ * with the pod's token; a failure is classified for the role it names.
+ */
+function createWebIdentityCredentials(call: TokenCall, webIdentity: WebIdentity): ECRClientConfig['credentials'] {
+  const { sdk, registry, sdkLogger, requestHandler } = call;
+  const assume = sdk.fromWebToken({
+    roleArn: webIdentity.roleArn,
+    webIdentityToken: webIdentity.token,
+    roleSessionName: ROLE_SESSION_NAME,
+    logger: sdkLogger,
+    clientConfig: { region: registry.region, requestHandler, maxAttempts: MAX_ATTEMPTS, logger: sdkLogger },
+  });
+  return async (properties) => {
+    try {
+      return await assume(properties);
+    } catch (error) {
+      throw classifyAssumeRoleError(error, webIdentity.roleArn);
+    }
+  };
+}
+
+/**
+ * Credentials for one call: the test's, the default chain's, a web identity's, or a role's
+ * (per-registry `roleArn`: from the role credential cache while they have time left, else
+ * from `assumeRoleWithSts` with the test's or the chain's as source).
+ */
+function createCredentials(call: TokenCall, request: TokenRequestOptions, options: EcrTokenSourceOptions): ECRClientConfig['credentials'] {
+  const { webIdentity, assumeRole } = request;
+  if (webIdentity) return createWebIdentityCredentials(call, webIdentity);
+  const source = options.credentials ?? createDefaultChain(call, request.profile);
+  return assumeRole ? async () => assumeRole.cached(() => assumeRoleWithSts(call, assumeRole, source)) : source;
+}
+
+/** `GetAuthorizationToken` from ECR Public (us-east-1) or ECR (FIPS endpoint for `-fips` hosts). */
+async function requestAuthorizationToken(call: TokenCall, credentials: ECRClientConfig['credentials']): Promise<AuthorizationToken> {
+  const { sdk, registry } = call;
+  const common = {
+    maxAttempts: MAX_ATTEMPTS,
+    requestHandler: call.requestHandler,
+    logger: call.sdkLogger,
+    ...(credentials ? { credentials } : {}),
+  };
+  if (registry.kind === 'ecr-public') {
+    const client = new sdk.ECRPUBLICClient({ ...common, region: registry.region });
+    try {
+      const out = await client.send(new sdk.GetPublicAuthorizationTokenCommand({}));
+      return parseAuthorizationToken(out.authorizationData?.authorizationToken, out.authorizationData?.expiresAt);
+    } finally {
+      client.destroy();
+    }
+  }
+  const client = new sdk.ECRClient({ ...common, region: registry.region, useFipsEndpoint: registry.fips });
+  try {
+    const out = await client.send(new sdk.GetAuthorizationTokenCommand({ registryIds: [registry.registryId] }));
+    const data = out.authorizationData?.[0];
+    return parseAuthorizationToken(data?.authorizationToken, data?.expiresAt);
+  } finally {
+    client.destroy();
+  }
+}
+
 /**
  * The real token source over the AWS SDK for JavaScript v3. The SDK itself is loaded on the
  * first call only (from its own chunk), so that building this on a cache hit costs nothing.
@@ -80,103 +213,6 @@ function routeConsoleToLog(sdkLogger: SdkLogger): void {
 export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSource {
   const { logger } = options;
   const sdkLogger = createSdkLogger(logger, 'warn');
-  /** Timeouts, and the proxy from the environment (see `createProxyAgent`), for every AWS call. */
-  const handlerFor = (sdk: SdkClients): ECRClientConfig['requestHandler'] => {
-    if (options.requestHandler) return options.requestHandler;
-    const agent = createProxyAgent(sdk);
-    return { ...TIMEOUTS, httpAgent: agent, httpsAgent: agent };
-  };
-
-  /** The default chain, with our logger and one deadline (see `CREDENTIALS_DEADLINE_MS`). */
-  const defaultChain = (sdk: SdkClients, registry: Registry, profile?: string): ECRClientConfig['credentials'] => {
-    // With a profile the SDK's chain skips AWS_ACCESS_KEY_ID & co., as with AWS_PROFILE.
-    const chain = sdk.defaultProvider({ logger: sdkLogger, ...(profile === undefined ? {} : { profile }) });
-    return async (properties) =>
-      withDeadline(
-        chain(properties),
-        CREDENTIALS_DEADLINE_MS,
-        () =>
-          new TokenFetchError(
-            'no-credentials',
-            `no AWS credentials for ${registry.host} within ${CREDENTIALS_DEADLINE_MS / 1000} s: a credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI, ` +
-              'instance metadata) or credential_process did not answer; check it, or set AWS_PROFILE or AWS_ACCESS_KEY_ID',
-          ),
-      );
-  };
-
-  /**
-   * A role's credentials (per-registry `roleArn`): from the role credential cache while they
-   * have time left, else from STS `AssumeRole` in the registry's region (so China and GovCloud
-   * registries reach their partition's STS), signed with the source credentials.
-   */
-  const assumedRole = (
-    sdk: SdkClients,
-    registry: Registry,
-    role: AssumeRole,
-    source: ECRClientConfig['credentials'],
-    requestHandler: ECRClientConfig['requestHandler'],
-  ): ECRClientConfig['credentials'] => {
-    const assume = async (): Promise<RoleCredentials> => {
-      logger.info(`assuming ${role.roleArn} (session ${role.sessionName}) for ${registry.host}`);
-      const sts = new sdk.STSClient({
-        region: registry.region,
-        requestHandler,
-        maxAttempts: MAX_ATTEMPTS,
-        logger: sdkLogger,
-        ...(source ? { credentials: source } : {}),
-      });
-      try {
-        const out = await sts.send(
-          new sdk.AssumeRoleCommand({
-            RoleArn: role.roleArn,
-            RoleSessionName: role.sessionName,
-            ...(role.externalId === undefined ? {} : { ExternalId: role.externalId }),
-          }),
-        );
-        const c = out.Credentials;
-        if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !(c.Expiration instanceof Date)) {
-          throw new TokenFetchError('invalid-response', `STS AssumeRole for ${role.roleArn} returned no complete credentials`);
-        }
-        logger.addSecret(c.SecretAccessKey);
-        logger.addSecret(c.SessionToken);
-        return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
-      } catch (error) {
-        throw classifyAssumeRoleError(error, role.roleArn, 'assume-role');
-      } finally {
-        sts.destroy();
-      }
-    };
-    return async () => role.cached(assume);
-  };
-
-  /** Credentials for one call: the test's, the role's, or the default chain. */
-  const credentialsFor = (
-    sdk: SdkClients,
-    registry: Registry,
-    request: TokenRequestOptions,
-    requestHandler: ECRClientConfig['requestHandler'],
-  ): ECRClientConfig['credentials'] => {
-    const { webIdentity, assumeRole } = request;
-    if (!webIdentity) {
-      const source = options.credentials ?? defaultChain(sdk, registry, request.profile);
-      return assumeRole ? assumedRole(sdk, registry, assumeRole, source, requestHandler) : source;
-    }
-    const assume = sdk.fromWebToken({
-      roleArn: webIdentity.roleArn,
-      webIdentityToken: webIdentity.token,
-      roleSessionName: ROLE_SESSION_NAME,
-      logger: sdkLogger,
-      clientConfig: { region: registry.region, requestHandler, maxAttempts: MAX_ATTEMPTS, logger: sdkLogger },
-    });
-    return async (properties) => {
-      try {
-        return await assume(properties);
-      } catch (error) {
-        throw classifyAssumeRoleError(error, webIdentity.roleArn);
-      }
-    };
-  };
-
   return {
     async getAuthorizationToken(registry: Registry, request: TokenRequestOptions = {}): Promise<AuthorizationToken> {
       const role = request.webIdentity?.roleArn ?? request.assumeRole?.roleArn;
@@ -185,26 +221,8 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
       try {
         const sdk = await import('./sdk-clients');
         routeConsoleToLog(sdkLogger);
-        const requestHandler = handlerFor(sdk);
-        const credentials = credentialsFor(sdk, registry, request, requestHandler);
-        const common = { maxAttempts: MAX_ATTEMPTS, requestHandler, logger: sdkLogger, ...(credentials ? { credentials } : {}) };
-        if (registry.kind === 'ecr-public') {
-          const client = new sdk.ECRPUBLICClient({ ...common, region: registry.region });
-          try {
-            const out = await client.send(new sdk.GetPublicAuthorizationTokenCommand({}));
-            return parseAuthorizationToken(out.authorizationData?.authorizationToken, out.authorizationData?.expiresAt);
-          } finally {
-            client.destroy();
-          }
-        }
-        const client = new sdk.ECRClient({ ...common, region: registry.region, useFipsEndpoint: registry.fips });
-        try {
-          const out = await client.send(new sdk.GetAuthorizationTokenCommand({ registryIds: [registry.registryId] }));
-          const data = out.authorizationData?.[0];
-          return parseAuthorizationToken(data?.authorizationToken, data?.expiresAt);
-        } finally {
-          client.destroy();
-        }
+        const call: TokenCall = { sdk, registry, logger, sdkLogger, requestHandler: createRequestHandler(sdk, options) };
+        return await requestAuthorizationToken(call, createCredentials(call, request, options));
       } catch (error) {
         const classified = classifyAwsError(error, registry);
         const detail = sanitizeSdkText(error instanceof Error ? `${error.name}: ${error.message}` : String(error));

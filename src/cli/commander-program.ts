@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Command } from 'commander';
 import packageJson from '../../package.json';
 import { UsageError } from '../errors';
 import { formatVersion } from '../protocol/docker/credentials';
@@ -42,15 +43,9 @@ function isOurReadme(file: string): boolean {
   }
 }
 
-/**
- * Everything beyond a bare protocol action — `--help`, `--version`, mistakes — goes through
- * commander (loaded now, from its own chunk; this module is in dist/cli-commands.js). It never exits the process or writes anywhere
- * itself: help and version become ordinary output, argument mistakes a `UsageError`.
- */
-export async function runCommanderProgram(argv: readonly string[], ctx: CommandContext): Promise<void> {
-  if (argv.length === 0) throw new UsageError(USAGE);
-  const { Command, CommanderError } = await import('commander');
-  const program = new Command('docker-credential-ecr-login')
+/** The root program: its description, usage, help, version, and output through `ctx`. */
+function createRootProgram(commander: typeof import('commander'), ctx: CommandContext): Command {
+  return new commander.Command('docker-credential-ecr-login')
     .description(
       'Docker credential helper for Amazon ECR: reads the request on stdin, answers on stdout.\n' +
         'Run as ecr-credential-provider, or with get-credentials, it is a kubelet image credential provider.',
@@ -63,6 +58,13 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
     .configureOutput({ writeOut: (text) => ctx.output(text), writeErr: () => undefined })
     .showSuggestionAfterError(false)
     .addHelpText('after', () => formatHelpFooter(ctx.services.config, readmeAddress()));
+}
+
+/**
+ * The docker protocol actions and `get-credentials`: run-cli answers a bare one itself; here
+ * they are what `--help` lists and `get --help` or `get-credentials --help` describes.
+ */
+function addProtocolCommands(program: Command, ctx: CommandContext): void {
   for (const [action, description] of Object.entries(DESCRIPTIONS) as [DockerAction, string][]) {
     program
       .command(action)
@@ -76,7 +78,10 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
     .description('answer a kubelet CredentialProviderRequest read from stdin (what kubelet runs; also the name ecr-credential-provider)')
     .helpOption('-h, --help', 'describe get-credentials')
     .action(async () => ctx.output(await handleCredentialProviderRequest(await ctx.readInput(), ctx.services)));
+}
 
+/** `kubelet-config`: prints the CredentialProviderConfig for this helper and the settings' aliases. */
+function addKubeletConfigCommand(program: Command, ctx: CommandContext): void {
   program
     .command('kubelet-config')
     .description('print a kubelet CredentialProviderConfig (YAML) that runs this helper as ecr-credential-provider')
@@ -92,7 +97,10 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
       const aliases = ctx.services.settings().aliases.map((a) => (a.port === undefined ? a.host : `${a.host}:${a.port}`));
       ctx.output(formatKubeletConfig({ name: options.name, serviceAccount: options.serviceAccount === true, aliases }));
     });
+}
 
+/** `configure`: its options, and run-configure loaded only when it runs. */
+function addConfigureCommand(program: Command, ctx: CommandContext): void {
   const collect = (value: string, previous: string[]): string[] => [...previous, value];
   program
     .command('configure')
@@ -131,7 +139,10 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
         now: services.now,
       });
     });
+}
 
+/** `doctor`: its options, and the doctor loaded only when it runs. */
+function addDoctorCommand(program: Command, ctx: CommandContext): void {
   program
     .command('doctor')
     .argument('[host]', 'the registry to check, e.g. 123456789012.dkr.ecr.us-west-2.amazonaws.com')
@@ -145,11 +156,26 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
       const { runDoctorCommand } = await import('./doctor/doctor-command');
       await runDoctorCommand(host, options, ctx);
     });
+}
+
+/**
+ * Everything beyond a bare protocol action — `--help`, `--version`, mistakes — goes through
+ * commander (loaded now, from its own chunk; this module is in dist/cli-commands.js). It never exits the process or writes anywhere
+ * itself: help and version become ordinary output, argument mistakes a `UsageError`.
+ */
+export async function runCommanderProgram(argv: readonly string[], ctx: CommandContext): Promise<void> {
+  if (argv.length === 0) throw new UsageError(USAGE);
+  const commander = await import('commander');
+  const program = createRootProgram(commander, ctx);
+  addProtocolCommands(program, ctx);
+  addKubeletConfigCommand(program, ctx);
+  addConfigureCommand(program, ctx);
+  addDoctorCommand(program, ctx);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
+    if (!(error instanceof commander.CommanderError)) throw error;
     // --help and --version end commander with exit code 0 after writing their text.
     if (error.exitCode === 0) return;
     throw new UsageError(`${error.message.replace(/^error: /, '')}\n${USAGE}`);

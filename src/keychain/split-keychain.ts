@@ -50,6 +50,75 @@ export function countKeychainItems(value: string, maxItemBytes: number | undefin
   return parts.length + 1;
 }
 
+/** Reads one part of a split value, by its number (from 1); undefined when it is not there. */
+type ReadPart = (n: number) => Promise<Buffer | undefined>;
+
+/**
+ * The escaped text of a split value, from its header and a way to read its parts; undefined
+ * unless whole (every part there, and their text matching the header's SHA-256).
+ */
+async function assemble(header: { parts: number; sha256: string }, part: ReadPart, legacy: LegacyEncoding): Promise<string | undefined> {
+  if (header.parts > MAX_PARTS) return undefined;
+  let text = '';
+  for (let n = 1; n <= header.parts; n += 1) {
+    const blob = await part(n);
+    const parsed = blob && parseBlob(blob, legacy);
+    if (parsed?.kind !== 'part') return undefined;
+    text += parsed.text;
+  }
+  return sha256Hex(text) === header.sha256 ? text : undefined;
+}
+
+/** The value the item `blob` holds: its own, or its parts' reassembled; undefined unless whole. */
+async function readValue(blob: Buffer, part: ReadPart, legacy: LegacyEncoding): Promise<string | undefined> {
+  const parsed = parseBlob(blob, legacy);
+  if (parsed.kind === 'value') return parsed.value;
+  if (parsed.kind !== 'header') return undefined;
+  const text = await assemble(parsed, part, legacy);
+  return text === undefined ? undefined : unescapeItemText(text);
+}
+
+/** How many parts the item `blob` names: its count if it is a header, else none. */
+function partsNamed(blob: Buffer | undefined, legacy: LegacyEncoding): number {
+  const parsed = blob && parseBlob(blob, legacy);
+  return parsed?.kind === 'header' ? Math.min(parsed.parts, MAX_PARTS) : 0;
+}
+
+/**
+ * Removes the parts of `account` from the `from`th up: through the `named`th (what the header
+ * it had named, gaps and all) and on while there are more (what a write cut short left, from
+ * `#1` up), the highest first, so that a removal cut short leaves `#from…#k` for the next.
+ */
+async function removeParts(blobs: KeychainBlobs, service: string, account: string, from: number, named: number): Promise<boolean> {
+  let end = Math.max(from, named + 1);
+  while (end <= MAX_PARTS && (await blobs.get(service, formatPartAccount(account, end))) !== undefined) end += 1;
+  let removed = false;
+  for (let n = end - 1; n >= from; n -= 1) removed = (await blobs.delete(service, formatPartAccount(account, n))) || removed;
+  return removed;
+}
+
+/**
+ * Every value under `service` once, reassembled, and never a part; a value that cannot be read
+ * whole, or parts left with no header, once under their account with no secret.
+ */
+async function listValues(blobs: KeychainBlobs, service: string, legacy: LegacyEncoding): Promise<KeychainItem[]> {
+  const found = await blobs.list(service);
+  const byAccount = new Map(found.map((item) => [item.account, item.blob]));
+  const items: KeychainItem[] = [];
+  // Parts with no item under their owner's account: what a write or delete cut short left.
+  const orphaned = new Set<string>();
+  for (const { account, blob } of found) {
+    if (parseBlob(blob, legacy).kind === 'part') {
+      const owner = ownerOf(account);
+      if (owner !== undefined && !byAccount.has(owner)) orphaned.add(owner);
+      continue;
+    }
+    items.push({ account, secret: await readValue(blob, async (n) => byAccount.get(formatPartAccount(account, n)), legacy) });
+  }
+  for (const account of orphaned) items.push({ account, secret: undefined });
+  return items;
+}
+
 /**
  * The text port (`Keychain`) over the OS keychain's items, whatever their size limit: a value
  * is written as UTF-8 bytes (`setSecret`), in one item when it fits, else as numbered parts
@@ -77,85 +146,29 @@ export function createSplitKeychain(blobs: KeychainBlobs, options: SplitKeychain
   const { maxItemBytes } = options;
   const legacy: LegacyEncoding = options.platform === 'win32' ? 'utf16le' : 'utf8';
 
-  /** The escaped text of a split value, from its header and a way to read its parts; undefined unless whole. */
-  const assemble = async (header: { parts: number; sha256: string }, part: (n: number) => Promise<Buffer | undefined>) => {
-    if (header.parts > MAX_PARTS) return undefined;
-    let text = '';
-    for (let n = 1; n <= header.parts; n += 1) {
-      const blob = await part(n);
-      const parsed = blob && parseBlob(blob, legacy);
-      if (parsed?.kind !== 'part') return undefined;
-      text += parsed.text;
-    }
-    return sha256Hex(text) === header.sha256 ? text : undefined;
-  };
-
-  const readValue = async (blob: Buffer, part: (n: number) => Promise<Buffer | undefined>): Promise<string | undefined> => {
-    const parsed = parseBlob(blob, legacy);
-    if (parsed.kind === 'value') return parsed.value;
-    if (parsed.kind !== 'header') return undefined;
-    const text = await assemble(parsed, part);
-    return text === undefined ? undefined : unescapeItemText(text);
-  };
-
-  /** How many parts the item `blob` names: its count if it is a header, else none. */
-  const partsNamed = (blob: Buffer | undefined): number => {
-    const parsed = blob && parseBlob(blob, legacy);
-    return parsed?.kind === 'header' ? Math.min(parsed.parts, MAX_PARTS) : 0;
-  };
-
-  /**
-   * Removes the parts of `account` from the `from`th up: through the `named`th (what the header
-   * it had named, gaps and all) and on while there are more (what a write cut short left, from
-   * `#1` up), the highest first, so that a removal cut short leaves `#from…#k` for the next.
-   */
-  const removeParts = async (service: string, account: string, from: number, named: number): Promise<boolean> => {
-    let end = Math.max(from, named + 1);
-    while (end <= MAX_PARTS && (await blobs.get(service, formatPartAccount(account, end))) !== undefined) end += 1;
-    let removed = false;
-    for (let n = end - 1; n >= from; n -= 1) removed = (await blobs.delete(service, formatPartAccount(account, n))) || removed;
-    return removed;
-  };
-
   return {
     maxItemBytes,
 
     async get(service, account) {
       const blob = await blobs.get(service, account);
-      return blob && readValue(blob, (n) => blobs.get(service, formatPartAccount(account, n)));
+      return blob && readValue(blob, (n) => blobs.get(service, formatPartAccount(account, n)), legacy);
     },
 
     async set(service, account, secret) {
       const { head, parts } = planItems(escapeItemText(secret), maxItemBytes);
-      const named = partsNamed(await blobs.get(service, account));
+      const named = partsNamed(await blobs.get(service, account), legacy);
       for (const [i, part] of parts.entries()) await blobs.set(service, formatPartAccount(account, i + 1), part);
       await blobs.set(service, account, head);
-      await removeParts(service, account, parts.length + 1, named);
+      await removeParts(blobs, service, account, parts.length + 1, named);
     },
 
     async delete(service, account) {
       // The header first: from then on the value reads as missing, whatever is left of its parts.
-      const named = partsNamed(await blobs.get(service, account));
+      const named = partsNamed(await blobs.get(service, account), legacy);
       const deleted = await blobs.delete(service, account);
-      return (await removeParts(service, account, 1, named)) || deleted;
+      return (await removeParts(blobs, service, account, 1, named)) || deleted;
     },
 
-    async list(service) {
-      const found = await blobs.list(service);
-      const byAccount = new Map(found.map((item) => [item.account, item.blob]));
-      const items: KeychainItem[] = [];
-      // Parts with no item under their owner's account: what a write or delete cut short left.
-      const orphaned = new Set<string>();
-      for (const { account, blob } of found) {
-        if (parseBlob(blob, legacy).kind === 'part') {
-          const owner = ownerOf(account);
-          if (owner !== undefined && !byAccount.has(owner)) orphaned.add(owner);
-          continue;
-        }
-        items.push({ account, secret: await readValue(blob, async (n) => byAccount.get(formatPartAccount(account, n))) });
-      }
-      for (const account of orphaned) items.push({ account, secret: undefined });
-      return items;
-    },
+    list: (service) => listValues(blobs, service, legacy),
   };
 }

@@ -139,12 +139,13 @@ function canonicalHost(pattern: HostPattern): string {
   return pattern.port === undefined ? host : `${host}:${pattern.port}`;
 }
 
-/** The file's text as settings; throws `ConfigError` naming `file`, the field and the problem. */
-export function parseSettings(text: string, file: string): Settings {
-  const fail = (where: string, problem: string): never => {
-    const message = `invalid settings file ${file}: ${where} ${problem}`;
-    throw new ConfigError(message, message);
-  };
+/** Throws the `ConfigError` for a problem at `where` (a field, or `the text`) in the settings file. */
+type Fail = (where: string, problem: string) => never;
+
+type ParsedSettings = ReturnType<typeof SETTINGS_SHAPE>;
+
+/** The file's text as the shape `SETTINGS_SHAPE` checks; anything else goes to `fail`. */
+function parseSettingsShape(text: string, fail: Fail): ParsedSettings {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -157,41 +158,41 @@ export function parseSettings(text: string, file: string): Settings {
   // JSON.parse keeps the last of two equal keys without a word: the first would silently do nothing.
   const duplicate = findDuplicateKey(text);
   if (duplicate !== undefined) fail(duplicate, 'appears twice in the same object: keep one');
-  let parsed: ReturnType<typeof SETTINGS_SHAPE>;
   try {
-    parsed = SETTINGS_SHAPE(json, '');
+    return SETTINGS_SHAPE(json, '');
   } catch (error) {
     if (!(error instanceof ShapeError)) throw error;
     return fail(error.path === '' ? 'the file' : error.path, error.problem);
   }
+}
 
-  /**
-   * A key of `registries` (globs allowed) or `aliases` as a pattern; `seen` (canonical host to
-   * key) makes each host, as requests reach it, appear once per section.
-   */
-  const parseSectionKey = (section: 'registries' | 'aliases', key: string, seen: Map<string, string>): HostPattern => {
-    const where = `${section}[${JSON.stringify(key)}]`;
-    const glob = section === 'registries';
-    const pattern = parseHostKey(key, glob);
-    if (!pattern) {
-      return fail(
-        where,
-        `is not a host name with an optional :port${glob ? ' (`*` may stand for any part of a label)' : ''}, written as every client reads it (IPv4 as a.b.c.d, no leading zero in the port)`,
-      );
-    }
-    const normal = canonicalHost(pattern);
-    const earlier = seen.get(normal);
-    if (earlier !== undefined)
-      fail(where, `repeats ${section}[${JSON.stringify(earlier)}] (host names ignore letter case; :443 is no port)`);
-    seen.set(normal, key);
-    return pattern;
-  };
+/**
+ * A key of `registries` (globs allowed) or `aliases` as a pattern; `seen` (canonical host to
+ * key) makes each host, as requests reach it, appear once per section.
+ */
+function parseSectionKey(section: 'registries' | 'aliases', key: string, seen: Map<string, string>, fail: Fail): HostPattern {
+  const where = `${section}[${JSON.stringify(key)}]`;
+  const glob = section === 'registries';
+  const pattern = parseHostKey(key, glob);
+  if (!pattern) {
+    return fail(
+      where,
+      `is not a host name with an optional :port${glob ? ' (`*` may stand for any part of a label)' : ''}, written as every client reads it (IPv4 as a.b.c.d, no leading zero in the port)`,
+    );
+  }
+  const normal = canonicalHost(pattern);
+  const earlier = seen.get(normal);
+  if (earlier !== undefined) fail(where, `repeats ${section}[${JSON.stringify(earlier)}] (host names ignore letter case; :443 is no port)`);
+  seen.set(normal, key);
+  return pattern;
+}
 
+/** The `registries` section as rules, in file order; `seen` is left holding their canonical hosts. */
+function parseRegistryRules(section: ParsedSettings['registries'], seen: Map<string, string>, fail: Fail): RegistryRule[] {
   const registries: RegistryRule[] = [];
-  const seen = new Map<string, string>();
-  for (const [key, value] of Object.entries(parsed.registries)) {
+  for (const [key, value] of Object.entries(section)) {
     const where = `registries[${JSON.stringify(key)}]`;
-    const pattern = parseSectionKey('registries', key, seen);
+    const pattern = parseSectionKey('registries', key, seen, fail);
     if (value.profile === undefined && value.roleArn === undefined) fail(where, 'must have "profile", "roleArn" or both');
     if (value.roleArn === undefined && (value.roleSessionName !== undefined || value.externalId !== undefined)) {
       fail(where, 'has roleSessionName or externalId without roleArn');
@@ -199,14 +200,21 @@ export function parseSettings(text: string, file: string): Settings {
     const settings: RegistrySettings = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
     registries.push({ pattern, settings });
   }
+  return registries;
+}
 
+/**
+ * The `aliases` section; `registryHosts` (the canonical hosts of `registries`) catches an alias
+ * that also has a registry entry of its own.
+ */
+function parseAliases(section: ParsedSettings['aliases'], registryHosts: ReadonlyMap<string, string>, fail: Fail): Alias[] {
   const aliases: Alias[] = [];
   const seenAliases = new Map<string, string>();
-  for (const [key, target] of Object.entries(parsed.aliases)) {
+  for (const [key, target] of Object.entries(section)) {
     const where = `aliases[${JSON.stringify(key)}]`;
-    const alias = parseSectionKey('aliases', key, seenAliases);
+    const alias = parseSectionKey('aliases', key, seenAliases, fail);
     // An alias takes its target's entry: an entry of its own would silently never be used.
-    const shadowed = seen.get(canonicalHost(alias));
+    const shadowed = registryHosts.get(canonicalHost(alias));
     if (shadowed !== undefined) {
       fail(
         `registries[${JSON.stringify(shadowed)}]`,
@@ -218,7 +226,7 @@ export function parseSettings(text: string, file: string): Settings {
     // or ghcr.io that would hand the ECR password to Docker Hub or GitHub.
     if (isPublicRegistryHost(key)) fail(where, PUBLIC_ALIAS_PROBLEM);
     const registry = parseRegistry(target);
-    if (Object.keys(parsed.aliases).some((k) => k.toLowerCase() === target.toLowerCase())) {
+    if (Object.keys(section).some((k) => k.toLowerCase() === target.toLowerCase())) {
       fail(where, `names another alias (${target}): an alias must name an Amazon ECR registry host`);
     }
     if (!registry || !/^[a-z0-9.-]+$/i.test(target)) {
@@ -230,8 +238,14 @@ export function parseSettings(text: string, file: string): Settings {
     const { labels, port } = alias;
     aliases.push({ host: labels.join('.'), port, target: (registry as NonNullable<typeof registry>).host });
   }
-  // A host key (not a glob) that is no ECR registry would never be used: a misspelt account or
-  // domain must not leave the registry on the default credential chain without a word.
+  return aliases;
+}
+
+/**
+ * A host key (not a glob) that is no ECR registry would never be used: a misspelt account or
+ * domain must not leave the registry on the default credential chain without a word.
+ */
+function checkRegistryHosts(registries: readonly RegistryRule[], fail: Fail): void {
   for (const { pattern } of registries) {
     const host = pattern.labels.join('.');
     if (!pattern.isGlob && !parseRegistry(host)) {
@@ -241,5 +255,18 @@ export function parseSettings(text: string, file: string): Settings {
       );
     }
   }
+}
+
+/** The file's text as settings; throws `ConfigError` naming `file`, the field and the problem. */
+export function parseSettings(text: string, file: string): Settings {
+  const fail: Fail = (where, problem) => {
+    const message = `invalid settings file ${file}: ${where} ${problem}`;
+    throw new ConfigError(message, message);
+  };
+  const parsed = parseSettingsShape(text, fail);
+  const seen = new Map<string, string>();
+  const registries = parseRegistryRules(parsed.registries, seen, fail);
+  const aliases = parseAliases(parsed.aliases, seen, fail);
+  checkRegistryHosts(registries, fail);
   return { file, registries, aliases };
 }

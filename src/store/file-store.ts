@@ -39,27 +39,79 @@ export function formatCacheFilePath(dir: string): string {
 }
 
 /**
- * The token cache in `<dir>/tokens.json` (versioned JSON, 0600), replaced atomically on every
- * write (temp file, fsync, rename) so that readers never see a half-written file and need
- * no lock. Writers take the `cache-write` lock and re-read, so entries written meanwhile by
- * other processes survive.
+ * Writes happen only under the write lock: a writer that cannot have it skips its write
+ * (the token it fetched is still handed out) rather than overwrite others' entries.
  */
-export function createFileStore(options: FileStoreOptions): TokenStore {
-  const file = formatCacheFilePath(options.dir);
+async function withWriteLock(file: string, options: FileStoreOptions, fn: (lock: HeldLock) => Promise<void>): Promise<void> {
   const { logger, now, locker } = options;
-  /**
-   * Writes happen only under the write lock: a writer that cannot have it skips its write
-   * (the token it fetched is still handed out) rather than overwrite others' entries.
-   */
-  const withWriteLock = async (fn: (lock: HeldLock) => Promise<void>): Promise<void> => {
-    try {
-      await withCacheWriteLock(locker, logger, now, fn);
-    } catch (error) {
-      if (!(error instanceof LockNotAcquiredError)) throw error;
-      if (error.reason.startsWith('busy')) return logger.warn(`not caching the token: ${error.message}`);
-      throw new CacheWriteError(`cannot write token cache ${file} (${error.reason})`, { cause: error });
+  try {
+    await withCacheWriteLock(locker, logger, now, fn);
+  } catch (error) {
+    if (!(error instanceof LockNotAcquiredError)) throw error;
+    if (error.reason.startsWith('busy')) return logger.warn(`not caching the token: ${error.message}`);
+    throw new CacheWriteError(`cannot write token cache ${file} (${error.reason})`, { cause: error });
+  }
+}
+
+/**
+ * The cache file's text as a document, in a directory already found usable. A file that cannot
+ * be read or parsed is `corrupt` (rebuilt by the next write); `once` keeps each warning to one.
+ */
+function readCacheFile(file: string, options: FileStoreOptions, once: (key: string) => boolean): ReadResult {
+  const { logger } = options;
+  const result = readOwnFile(file, MAX_CACHE_BYTES);
+  switch (result.status) {
+    case 'missing':
+      return { status: 'missing', doc: undefined };
+    case 'unsafe':
+      return { status: 'unsafe', doc: undefined, why: result.why };
+    case 'error':
+      if (once('unreadable')) logger.warn(`cannot read token cache ${file} (${result.code}); treating it as empty`);
+      return { status: 'corrupt', doc: undefined };
+    case 'too-large':
+      if (once('corrupt')) logger.warn(`token cache ${file} is implausibly large; rebuilding it`);
+      return { status: 'corrupt', doc: undefined };
+    case 'ok': {
+      const doc = parseCacheDocument(result.text);
+      if (doc) return { status: 'ok', doc };
+      if (once('corrupt')) logger.warn(`token cache ${file} is unreadable (corrupt, truncated or another version); rebuilding it`);
+      return { status: 'corrupt', doc: undefined };
     }
-  };
+  }
+}
+
+/** Replaces the file, unless the write lock was lost meanwhile (then nothing is written). */
+function writeCacheFile(file: string, options: FileStoreOptions, doc: CacheDocument, lock: HeldLock): void {
+  try {
+    ensurePrivateDirectory(options.dir);
+    writeFileAtomic(file, `${JSON.stringify(doc)}\n`, {
+      beforeRename: () => {
+        if (!lock.isStillHeld()) throw new LockLostError();
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof LockLostError)) throw error;
+    options.logger.warn('not caching the token: the cache write lock was taken over while this process stalled');
+  }
+}
+
+/** One process's access to the cache file: reads and writes, with each problem reported once. */
+interface CacheFile {
+  /** The document, or why there is none (an unsafe file or directory: reported by `warnUnsafe`). */
+  read(): ReadResult;
+  /** The document if there is a usable one; an unsafe file is reported. */
+  readUsable(): CacheDocument | undefined;
+  /** A symlink or a foreign file is neither read nor replaced; the user is told once. */
+  warnUnsafe(why: string): void;
+  /** Creates the directory; false when it is unusable (reported; the cache is off from then on). */
+  ensureDirectory(): boolean;
+  /** Replaces the file (see `writeCacheFile`); an unusable directory is reported, as above. */
+  write(doc: CacheDocument, lock: HeldLock): void;
+}
+
+/** The cache file of `createFileStore`, and what this process has learnt about its directory. */
+function createCacheFile(file: string, options: FileStoreOptions): CacheFile {
+  const { logger } = options;
   // One warning per cause per process, so a broken cache is not a wall of text.
   const once = createOnce();
 
@@ -79,42 +131,6 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
     return directoryUsable;
   };
 
-  const read = (): ReadResult => {
-    if (!isDirectoryUsable()) return { status: 'unsafe', doc: undefined, why: `${options.dir} is not usable` };
-    const result = readOwnFile(file, MAX_CACHE_BYTES);
-    switch (result.status) {
-      case 'missing':
-        return { status: 'missing', doc: undefined };
-      case 'unsafe':
-        return { status: 'unsafe', doc: undefined, why: result.why };
-      case 'error':
-        if (once('unreadable')) logger.warn(`cannot read token cache ${file} (${result.code}); treating it as empty`);
-        return { status: 'corrupt', doc: undefined };
-      case 'too-large':
-        if (once('corrupt')) logger.warn(`token cache ${file} is implausibly large; rebuilding it`);
-        return { status: 'corrupt', doc: undefined };
-      case 'ok': {
-        const doc = parseCacheDocument(result.text);
-        if (doc) return { status: 'ok', doc };
-        if (once('corrupt')) logger.warn(`token cache ${file} is unreadable (corrupt, truncated or another version); rebuilding it`);
-        return { status: 'corrupt', doc: undefined };
-      }
-    }
-  };
-
-  /** A symlink or a foreign file is neither read nor replaced; the user is told once. */
-  const warnUnsafe = (why: string): void => {
-    // An unusable directory has been reported already, by whatever met it first.
-    if (directoryUsable === false) return;
-    if (once('unsafe')) logger.tell(`not using the token cache: ${why}; remove it to re-enable caching`);
-  };
-
-  const readUsable = (): CacheDocument | undefined => {
-    const result = read();
-    if (result.status === 'unsafe') warnUnsafe(result.why);
-    return result.doc;
-  };
-
   /**
    * A write that failed: an unusable directory is reported once and the cache is off from then
    * on; anything else is a `CacheWriteError` naming the file.
@@ -129,52 +145,73 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
     throw new CacheWriteError(`cannot write token cache ${file} (${code})`, { cause: error });
   };
 
-  /** Replaces the file, unless the write lock was lost meanwhile (then nothing is written). */
-  const write = (doc: CacheDocument, lock: HeldLock): void => {
-    try {
-      ensurePrivateDirectory(options.dir);
-      writeFileAtomic(file, `${JSON.stringify(doc)}\n`, {
-        beforeRename: () => {
-          if (!lock.isStillHeld()) throw new LockLostError();
-        },
-      });
-    } catch (error) {
-      if (error instanceof LockLostError) {
-        logger.warn('not caching the token: the cache write lock was taken over while this process stalled');
-        return;
+  const cacheFile: CacheFile = {
+    read: () =>
+      isDirectoryUsable() ? readCacheFile(file, options, once) : { status: 'unsafe', doc: undefined, why: `${options.dir} is not usable` },
+    readUsable() {
+      const result = cacheFile.read();
+      if (result.status === 'unsafe') cacheFile.warnUnsafe(result.why);
+      return result.doc;
+    },
+    warnUnsafe(why) {
+      // An unusable directory has been reported already, by whatever met it first.
+      if (directoryUsable === false) return;
+      if (once('unsafe')) logger.tell(`not using the token cache: ${why}; remove it to re-enable caching`);
+    },
+    ensureDirectory() {
+      try {
+        ensurePrivateDirectory(options.dir);
+        return true;
+      } catch (error) {
+        writeFailed(error);
+        return false;
       }
-      writeFailed(error);
-    }
+    },
+    write(doc, lock) {
+      try {
+        writeCacheFile(file, options, doc, lock);
+      } catch (error) {
+        writeFailed(error);
+      }
+    },
   };
+  return cacheFile;
+}
+
+/**
+ * The token cache in `<dir>/tokens.json` (versioned JSON, 0600), replaced atomically on every
+ * write (temp file, fsync, rename) so that readers never see a half-written file and need
+ * no lock. Writers take the `cache-write` lock and re-read, so entries written meanwhile by
+ * other processes survive.
+ */
+export function createFileStore(options: FileStoreOptions): TokenStore {
+  const file = formatCacheFilePath(options.dir);
+  const { now } = options;
+  const cacheFile = createCacheFile(file, options);
 
   return {
     async get(host, identity) {
-      const doc = readUsable();
+      const doc = cacheFile.readUsable();
       if (!doc) return undefined;
       return doc.entries[formatEntryKey(doc.salt, host, identity)];
     },
 
     async put(identity, token) {
       // The directory before the lock: an unusable one is reported once (not as a failed lock too).
-      try {
-        ensurePrivateDirectory(options.dir);
-      } catch (error) {
-        writeFailed(error);
-        return;
-      }
-      await withWriteLock(async (lock) => {
-        const result = read();
-        if (result.status === 'unsafe') return warnUnsafe(result.why);
+      if (!cacheFile.ensureDirectory()) return;
+      await withWriteLock(file, options, async (lock) => {
+        const result = cacheFile.read();
+        if (result.status === 'unsafe') return cacheFile.warnUnsafe(result.why);
         const base = result.doc ?? createEmptyDocument();
         const key = formatEntryKey(base.salt, token.host, identity);
         const { keep } = pruneEntries(Object.entries({ ...base.entries, [key]: token }), now());
-        write({ ...base, entries: Object.fromEntries(keep) }, lock);
+        cacheFile.write({ ...base, entries: Object.fromEntries(keep) }, lock);
         removeStaleTempFiles(file, now(), ORPHAN_TEMP_AGE_MS);
       });
     },
 
     async list(identity) {
-      const doc = readUsable();
+      const doc = cacheFile.readUsable();
       if (!doc) return [];
       const current = now();
       return Object.entries(doc.entries)

@@ -62,112 +62,131 @@ function describeChar(char: string | undefined): string {
   return `"${char}"`;
 }
 
+/** The text being parsed and how far the parser has read it. */
+interface Cursor {
+  readonly text: string;
+  pos: number;
+}
+
+/** Throws the `JsonSyntaxError` for `problem` at offset `at` (by default where the cursor is). */
+function fail(c: Cursor, problem: string, at = c.pos): never {
+  const before = c.text.slice(0, at);
+  const line = before.split('\n').length;
+  const column = at - (before.lastIndexOf('\n') + 1) + 1;
+  throw new JsonSyntaxError(problem, at, line, column);
+}
+
+/** Past the blanks JSON allows between tokens (not U+FEFF, not comments: Go's decoder refuses them). */
+function skipSpace(c: Cursor): void {
+  while (c.pos < c.text.length && ' \t\n\r'.includes(c.text.charAt(c.pos))) c.pos++;
+}
+
+/** Throws for the character at the cursor, saying what was `expected` there instead. */
+function unexpected(c: Cursor, expected: string): never {
+  return fail(c, `expected ${expected}, found ${describeChar(c.text[c.pos])}`);
+}
+
+/** At a `"`: reads the string and returns it as written (quotes and escapes kept). */
+function parseString(c: Cursor): string {
+  const { text } = c;
+  const start = c.pos;
+  c.pos++;
+  for (;;) {
+    const char = text[c.pos];
+    if (char === undefined) return fail(c, 'unterminated string', start);
+    if (char === '"') break;
+    if (char === '\\') {
+      ESCAPE.lastIndex = c.pos;
+      if (!ESCAPE.test(text)) return fail(c, 'invalid escape in string');
+      c.pos = ESCAPE.lastIndex;
+      continue;
+    }
+    if (char.charCodeAt(0) < 0x20) return fail(c, `${describeChar(char)} in string (escape it)`);
+    c.pos++;
+  }
+  c.pos++;
+  return text.slice(start, c.pos);
+}
+
+/** Any value, after optional blanks; `depth` counts the containers it is in. */
+function parseValue(c: Cursor, depth: number): JsonNode {
+  if (depth > MAX_DEPTH) return fail(c, 'nested too deeply');
+  skipSpace(c);
+  const { text } = c;
+  const char = text[c.pos];
+  if (char === '{') return parseObject(c, depth);
+  if (char === '[') return parseArray(c, depth);
+  if (char === '"') return { kind: 'scalar', raw: parseString(c) };
+  for (const literal of ['true', 'false', 'null']) {
+    if (text.startsWith(literal, c.pos)) {
+      c.pos += literal.length;
+      return { kind: 'scalar', raw: literal };
+    }
+  }
+  NUMBER.lastIndex = c.pos;
+  if (char !== undefined && /[-0-9]/.test(char) && NUMBER.test(text)) {
+    const raw = text.slice(c.pos, NUMBER.lastIndex);
+    c.pos = NUMBER.lastIndex;
+    return { kind: 'scalar', raw };
+  }
+  return unexpected(c, 'a value');
+}
+
+/** At a container's start: true (and past it) when `close` follows at once. */
+function isEmpty(c: Cursor, close: '}' | ']'): boolean {
+  skipSpace(c);
+  if (c.text[c.pos] !== close) return false;
+  c.pos++;
+  return true;
+}
+
+/** After an item: true when a `,` follows, false at `close`; either is consumed. */
+function hasMore(c: Cursor, close: '}' | ']'): boolean {
+  skipSpace(c);
+  const char = c.text[c.pos];
+  if (char !== ',' && char !== close) return unexpected(c, `"," or "${close}"`);
+  c.pos++;
+  return char === ',';
+}
+
+/** At a `{`: the object, its entries in file order, duplicates kept. */
+function parseObject(c: Cursor, depth: number): JsonObject {
+  c.pos++;
+  const entries: JsonEntry[] = [];
+  if (isEmpty(c, '}')) return { kind: 'object', entries };
+  do {
+    skipSpace(c);
+    if (c.text[c.pos] !== '"') unexpected(c, 'a key in double quotes');
+    const rawKey = parseString(c);
+    skipSpace(c);
+    if (c.text[c.pos] !== ':') unexpected(c, '":"');
+    c.pos++;
+    const value = parseValue(c, depth + 1);
+    entries.push({ key: JSON.parse(rawKey) as string, rawKey, value });
+  } while (hasMore(c, '}'));
+  return { kind: 'object', entries };
+}
+
+/** At a `[`: the array. */
+function parseArray(c: Cursor, depth: number): JsonArray {
+  c.pos++;
+  const items: JsonNode[] = [];
+  if (isEmpty(c, ']')) return { kind: 'array', items };
+  do items.push(parseValue(c, depth + 1));
+  while (hasMore(c, ']'));
+  return { kind: 'array', items };
+}
+
 /**
  * Parses JSON text into nodes that keep key order and scalar spelling. Throws
  * `JsonSyntaxError` at the first problem. Duplicate keys are kept (the last one counts, as in
  * Go's decoder, which is what docker and the containers tools use).
  */
 export function parseJsonDocument(text: string): JsonNode {
-  let pos = 0;
-
-  const fail = (problem: string, at = pos): never => {
-    const before = text.slice(0, at);
-    const line = before.split('\n').length;
-    const column = at - (before.lastIndexOf('\n') + 1) + 1;
-    throw new JsonSyntaxError(problem, at, line, column);
-  };
-  const skipSpace = (): void => {
-    while (pos < text.length && ' \t\n\r'.includes(text.charAt(pos))) pos++;
-  };
-  const unexpected = (expected: string): never => fail(`expected ${expected}, found ${describeChar(text[pos])}`);
-
-  const parseString = (): string => {
-    const start = pos;
-    pos++;
-    for (;;) {
-      const char = text[pos];
-      if (char === undefined) return fail('unterminated string', start);
-      if (char === '"') break;
-      if (char === '\\') {
-        ESCAPE.lastIndex = pos;
-        if (!ESCAPE.test(text)) return fail('invalid escape in string');
-        pos = ESCAPE.lastIndex;
-        continue;
-      }
-      if (char.charCodeAt(0) < 0x20) return fail(`${describeChar(char)} in string (escape it)`);
-      pos++;
-    }
-    pos++;
-    return text.slice(start, pos);
-  };
-
-  const parseValue = (depth: number): JsonNode => {
-    if (depth > MAX_DEPTH) return fail('nested too deeply');
-    skipSpace();
-    const char = text[pos];
-    if (char === '{') return parseObject(depth);
-    if (char === '[') return parseArray(depth);
-    if (char === '"') return { kind: 'scalar', raw: parseString() };
-    for (const literal of ['true', 'false', 'null']) {
-      if (text.startsWith(literal, pos)) {
-        pos += literal.length;
-        return { kind: 'scalar', raw: literal };
-      }
-    }
-    NUMBER.lastIndex = pos;
-    if (char !== undefined && /[-0-9]/.test(char) && NUMBER.test(text)) {
-      const raw = text.slice(pos, NUMBER.lastIndex);
-      pos = NUMBER.lastIndex;
-      return { kind: 'scalar', raw };
-    }
-    return unexpected('a value');
-  };
-
-  /** At a container's start: true (and past it) when `close` follows at once. */
-  const isEmpty = (close: '}' | ']'): boolean => {
-    skipSpace();
-    if (text[pos] !== close) return false;
-    pos++;
-    return true;
-  };
-  /** After an item: true when a `,` follows, false at `close`; either is consumed. */
-  const hasMore = (close: '}' | ']'): boolean => {
-    skipSpace();
-    const char = text[pos];
-    if (char !== ',' && char !== close) return unexpected(`"," or "${close}"`);
-    pos++;
-    return char === ',';
-  };
-
-  const parseObject = (depth: number): JsonObject => {
-    pos++;
-    const entries: JsonEntry[] = [];
-    if (isEmpty('}')) return { kind: 'object', entries };
-    do {
-      skipSpace();
-      if (text[pos] !== '"') unexpected('a key in double quotes');
-      const rawKey = parseString();
-      skipSpace();
-      if (text[pos] !== ':') unexpected('":"');
-      pos++;
-      const value = parseValue(depth + 1);
-      entries.push({ key: JSON.parse(rawKey) as string, rawKey, value });
-    } while (hasMore('}'));
-    return { kind: 'object', entries };
-  };
-
-  const parseArray = (depth: number): JsonArray => {
-    pos++;
-    const items: JsonNode[] = [];
-    if (isEmpty(']')) return { kind: 'array', items };
-    do items.push(parseValue(depth + 1));
-    while (hasMore(']'));
-    return { kind: 'array', items };
-  };
-
-  const value = parseValue(0);
-  skipSpace();
-  if (pos < text.length) fail(`unexpected ${describeChar(text[pos])} after the end of the JSON value`);
+  const c: Cursor = { text, pos: 0 };
+  const value = parseValue(c, 0);
+  skipSpace(c);
+  if (c.pos < text.length) fail(c, `unexpected ${describeChar(text[c.pos])} after the end of the JSON value`);
   return value;
 }
 
