@@ -127,6 +127,7 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
         programFile: ctx.programFile,
         platform: ctx.platform,
         uid: ctx.uid,
+        fsPlatform: services.fsPlatform,
         lock: { locker: services.locker, logger: services.logger, now: services.now },
         now: services.now,
       });

@@ -6,6 +6,7 @@ import { type HeldLock, LockNotAcquiredError } from '../lock/with-lock';
 class LockLostError extends Error {}
 
 import { createOnce, type Logger } from '../log';
+import type { FsPlatform } from '../safe-fs/fs-platform';
 import { checkPrivateDirectory, ensurePrivateDirectory, UnsafePathError } from '../safe-fs/private-directories';
 import { readOwnFile } from '../safe-fs/read-files';
 import { removeStaleTempFiles, writeFileAtomic } from '../safe-fs/write-files';
@@ -20,6 +21,8 @@ export interface FileStoreOptions {
   readonly logger: Logger;
   /** Serialises read-modify-write cycles across processes. */
   readonly locker: Locker;
+  /** Whose the directory and the file must be, and how they are opened (the entry's). */
+  readonly fsPlatform: FsPlatform;
 }
 
 /** Temp files of writers killed mid-write are removed once this old. */
@@ -46,7 +49,7 @@ export function formatCacheFilePath(dir: string): string {
  */
 export function createFileStore(options: FileStoreOptions): TokenStore {
   const file = formatCacheFilePath(options.dir);
-  const { logger, now, locker } = options;
+  const { logger, now, locker, fsPlatform } = options;
   /**
    * Writes happen only under the write lock: a writer that cannot have it skips its write
    * (the token it fetched is still handed out) rather than overwrite others' entries.
@@ -68,7 +71,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
   const isDirectoryUsable = (): boolean => {
     if (directoryUsable === undefined) {
       try {
-        checkPrivateDirectory(options.dir);
+        checkPrivateDirectory(options.dir, fsPlatform);
         directoryUsable = true;
       } catch (error) {
         if (error instanceof UnsafePathError) logger.tellUnsafe(error);
@@ -81,7 +84,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
 
   const read = (): ReadResult => {
     if (!isDirectoryUsable()) return { status: 'unsafe', doc: undefined, why: `${options.dir} is not usable` };
-    const result = readOwnFile(file, MAX_CACHE_BYTES);
+    const result = readOwnFile(file, MAX_CACHE_BYTES, { platform: fsPlatform });
     switch (result.status) {
       case 'missing':
         return { status: 'missing', doc: undefined };
@@ -132,8 +135,9 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
   /** Replaces the file, unless the write lock was lost meanwhile (then nothing is written). */
   const write = (doc: CacheDocument, lock: HeldLock): void => {
     try {
-      ensurePrivateDirectory(options.dir);
+      ensurePrivateDirectory(options.dir, fsPlatform);
       writeFileAtomic(file, `${JSON.stringify(doc)}\n`, {
+        platform: fsPlatform,
         beforeRename: () => {
           if (!lock.isStillHeld()) throw new LockLostError();
         },
@@ -157,7 +161,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
     async put(identity, token) {
       // The directory before the lock: an unusable one is reported once (not as a failed lock too).
       try {
-        ensurePrivateDirectory(options.dir);
+        ensurePrivateDirectory(options.dir, fsPlatform);
       } catch (error) {
         writeFailed(error);
         return;
@@ -169,7 +173,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
         const key = formatEntryKey(base.salt, token.host, identity);
         const { keep } = pruneEntries(Object.entries({ ...base.entries, [key]: token }), now());
         write({ ...base, entries: Object.fromEntries(keep) }, lock);
-        removeStaleTempFiles(file, now(), ORPHAN_TEMP_AGE_MS);
+        removeStaleTempFiles(file, now(), ORPHAN_TEMP_AGE_MS, fsPlatform);
       });
     },
 
