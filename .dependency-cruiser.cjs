@@ -59,7 +59,45 @@ const GATED = [
     only: '^src/entry/keychain-worker\\.ts$',
     why: 'the native addon loads only in the keychain process',
   },
+  {
+    library: 'node_modules/jsonc-parser/',
+    only: '^src/cli/configure/edit-json-text\\.ts$',
+    why: "configure's text edits load with configure, never on a protocol call",
+  },
+  {
+    library: 'node_modules/diff/',
+    only: '^src/cli/configure/format-unified-diff\\.ts$',
+    why: "configure's --dry-run diff loads with configure, never on a protocol call",
+  },
 ];
+
+/**
+ * Inside cli/: the commands that load on demand stay apart, so that each loads alone and a
+ * newcomer finds each one's code in its folder. What several commands use lives in
+ * src/cli/*.ts; what doctor's checks learn travels through its runner (`DoctorFacts`), and
+ * what they share lives in src/cli/doctor/.
+ */
+const CLI_APART = [
+  {
+    name: 'configure-does-not-import-doctor',
+    comment: 'configure and doctor do not import each other: move what both use to src/cli/*.ts',
+    from: { path: '^src/cli/configure/' },
+    to: { path: '^src/cli/doctor/' },
+  },
+  {
+    name: 'doctor-does-not-import-configure',
+    comment: 'configure and doctor do not import each other: move what both use to src/cli/*.ts',
+    from: { path: '^src/cli/doctor/' },
+    to: { path: '^src/cli/configure/' },
+  },
+  {
+    name: 'doctor-checks-apart',
+    comment:
+      'a doctor check does not import another: what one learns for a later one is a fact (DoctorFacts, through the runner); shared code lives in src/cli/doctor/',
+    from: { path: '^src/cli/doctor/checks/' },
+    to: { path: '^src/cli/doctor/checks/' },
+  },
+].map((rule) => ({ severity: 'error', ...rule }));
 
 module.exports = {
   forbidden: [
@@ -71,6 +109,7 @@ module.exports = {
       from: { path: '^src/', pathNot: only },
       to: { path: library },
     })),
+    ...CLI_APART,
     {
       name: 'every-module-in-a-layer',
       comment: 'a module of src/ outside every layer: add its folder to LAYERS in .dependency-cruiser.cjs',

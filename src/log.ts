@@ -5,6 +5,7 @@
 import { lstatSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LogLevel } from './config';
+import type { FsPlatform } from './safe-fs/fs-platform';
 import { ensurePrivateDirectory, UnsafePathError } from './safe-fs/private-directories';
 import { appendOwnFile } from './safe-fs/write-files';
 import { formatLine } from './safe-text/format-line';
@@ -48,6 +49,8 @@ export interface LoggerOptions {
    */
   dir?: string | undefined;
   level: LogLevel;
+  /** Whose the log and its directories must be, and how the log is opened (the entry's). */
+  fsPlatform: FsPlatform;
   /** Where `tell` writes. */
   stderr: { write(chunk: string): unknown };
   /** This process's id, on every log line (the log is shared by concurrent processes). */
@@ -74,14 +77,14 @@ export function createLogger(options: LoggerOptions): Logger {
     if (!file || fileBroken || LEVEL_ORDER[level] < minLevel) return;
     const line = `${new Date().toISOString()} ${level.toUpperCase()} pid=${options.pid ?? 0} ${formatLine(message, secrets)}\n`;
     try {
-      if (options.dir !== undefined) ensurePrivateDirectory(options.dir);
-      ensurePrivateDirectory(dirname(file));
+      if (options.dir !== undefined) ensurePrivateDirectory(options.dir, options.fsPlatform);
+      ensurePrivateDirectory(dirname(file), options.fsPlatform);
       try {
         if (lstatSync(file).size + line.length > maxBytes) renameSync(file, `${file}.1`);
       } catch {
         // no file yet
       }
-      appendOwnFile(file, line);
+      appendOwnFile(file, line, options.fsPlatform);
     } catch (error) {
       // Logging must never break a credential lookup: a read-only home, or a log path that
       // is a symlink or a FIFO, still gets tokens (without a log).

@@ -7,6 +7,7 @@ import { CommandTimeoutError, CredentialsNotFoundError, HelperError } from './er
 import type { Keychain } from './keychain/os-keychain';
 import { createLogger, type Logger } from './log';
 import { INPUT_DEADLINE_MS, readInput } from './protocol/docker/read-input';
+import type { FsPlatform } from './safe-fs/fs-platform';
 import { escapeControls } from './safe-text/format-line';
 import { redact } from './safe-text/redact';
 import { createServices } from './services';
@@ -26,6 +27,11 @@ export interface MainDeps {
   /** This process's facts: its platform, its user's uid (POSIX), its id (on log lines). */
   readonly platform: NodeJS.Platform;
   readonly uid: number | undefined;
+  /**
+   * The file system rules of that platform and user (`describeFsPlatform`): whose the cache,
+   * lock, log and settings files must be, and how they are opened.
+   */
+  readonly fsPlatform: FsPlatform;
   readonly pid?: number;
   /** The program's own file, when known (`configure` and `doctor` name its directory). */
   readonly programFile?: string;
@@ -69,6 +75,7 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
     file: config.logFile,
     dir: config.cacheDir,
     level: config.logLevel,
+    fsPlatform: deps.fsPlatform,
     stderr: io.stderr,
     prefix,
     tellToStderr,
@@ -85,7 +92,14 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
     scratchDir: config.cacheDir === undefined ? undefined : join(config.cacheDir, 'native'),
     maxItemBytes: config.keychainItemBytes,
   });
-  const services = createServices({ config, logger, now: deps.now, keychain, loadTokenSource: deps.loadTokenSource });
+  const services = createServices({
+    config,
+    logger,
+    now: deps.now,
+    fsPlatform: deps.fsPlatform,
+    keychain,
+    loadTokenSource: deps.loadTokenSource,
+  });
   let stdout = '';
   const ctx: CommandContext = {
     services,
@@ -102,17 +116,9 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
     ...(io.stdout.isTerminal ? { isTerminal: io.stdout.isTerminal } : {}),
   };
 
-  let deadline: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    deadline = setTimeout(() => {
-      const seconds = config.commandTimeoutMs / 1000;
-      const message = `gave up after ${seconds} s without an answer (AWS_ECR_COMMAND_TIMEOUT=${seconds}); details in the log`;
-      deps.onAbandoned?.();
-      reject(new CommandTimeoutError(message, message));
-    }, config.commandTimeoutMs);
-  });
+  const deadline = startCommandDeadline(config.commandTimeoutMs, deps.onAbandoned);
   try {
-    await Promise.race([runCli(argv, protocol, ctx), timedOut]);
+    await Promise.race([runCli(argv, protocol, ctx), deadline.timedOut]);
     io.stdout.write(stdout);
     return 0;
   } catch (error) {
@@ -130,8 +136,28 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
     io.stdout.write(`${redact(helperError.protocolMessage).split('\n').map(escapeControls).join('\n')}\n`);
     return helperError.exitCode;
   } finally {
-    clearTimeout(deadline);
+    clearTimeout(deadline.timer);
   }
+}
+
+/**
+ * The command deadline: `timedOut` rejects with a `CommandTimeoutError` once `timeoutMs` has
+ * passed, after telling `onAbandoned` that the work still running is given up on.
+ */
+function startCommandDeadline(
+  timeoutMs: number,
+  onAbandoned: (() => void) | undefined,
+): { readonly timedOut: Promise<never>; readonly timer: NodeJS.Timeout } {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const seconds = timeoutMs / 1000;
+      const message = `gave up after ${seconds} s without an answer (AWS_ECR_COMMAND_TIMEOUT=${seconds}); details in the log`;
+      onAbandoned?.();
+      reject(new CommandTimeoutError(message, message));
+    }, timeoutMs);
+  });
+  return { timedOut, timer: timer as NodeJS.Timeout };
 }
 
 /** A bug or an environment we did not foresee: one logged line, a safe protocol answer. */

@@ -5,6 +5,7 @@ import { type CredentialStore, createCredentialStore } from './keychain/credenti
 import type { Keychain } from './keychain/os-keychain';
 import type { Locker } from './lock/locker';
 import type { Logger } from './log';
+import type { FsPlatform } from './safe-fs/fs-platform';
 import { loadSettings } from './settings/load-settings';
 import type { Settings } from './settings/parse-settings';
 import { createTokenStore } from './store/create-token-store';
@@ -15,6 +16,11 @@ export interface HelperServices {
   readonly config: Config;
   readonly logger: Logger;
   readonly now: () => number;
+  /**
+   * This process's file system rules (whose files and directories must be, how they are
+   * opened), described once by the entry point: everything that touches a file gets these.
+   */
+  readonly fsPlatform: FsPlatform;
   /** The token cache the configuration chose (file, keychain, or none). */
   readonly store: TokenStore;
   /** Cross-process locks for single flight. */
@@ -39,32 +45,34 @@ export interface ServiceParts {
   readonly config: Config;
   readonly logger: Logger;
   readonly now: () => number;
+  readonly fsPlatform: FsPlatform;
   readonly keychain: Keychain;
   readonly loadTokenSource: (logger: Logger) => Promise<TokenSource>;
 }
 
 /** Builds the services for one invocation. Builds nothing heavy: stores open files lazily. */
 export function createServices(parts: ServiceParts): HelperServices {
-  const { config, logger, now, keychain } = parts;
+  const { config, logger, now, fsPlatform, keychain } = parts;
   const identities = new Map<string | undefined, string>();
   let settings: Settings | undefined;
   return {
     config,
     logger,
     now,
-    ...createTokenStore({ config, logger, now, keychain }),
+    fsPlatform,
+    ...createTokenStore({ config, logger, now, fsPlatform, keychain }),
     credentials: createCredentialStore(keychain),
     keychainItemBytes: keychain.maxItemBytes,
     identity: (profile) => {
       let identity = identities.get(profile);
       if (identity === undefined) {
         const env = profile === undefined ? config.identityEnv : { ...config.identityEnv, AWS_PROFILE: profile };
-        identity = resolveIdentityMaterial(env, config.homeDir);
+        identity = resolveIdentityMaterial(env, config.homeDir, fsPlatform);
         identities.set(profile, identity);
       }
       return identity;
     },
-    settings: () => (settings ??= loadSettings(config.settingsFile)),
+    settings: () => (settings ??= loadSettings(config.settingsFile, fsPlatform)),
     loadTokenSource: () => parts.loadTokenSource(logger),
   };
 }

@@ -60,6 +60,36 @@ describe('the layer rules', () => {
       "import { ECRClient } from '@aws-sdk/client-ecr';\nexport const planted = ECRClient;",
       /error gated-node_modules-aws-sdk: src\/store\/file-store\.ts → (\.\.\/)*[^ ]*node_modules\/@aws-sdk\/client-ecr\//,
     ],
+    [
+      'configure importing doctor',
+      'cli/configure/edit-client-config.ts',
+      "import { formatDuration } from '../doctor/doctor-check';\nexport const planted = formatDuration;",
+      /error configure-does-not-import-doctor: src\/cli\/configure\/edit-client-config\.ts → src\/cli\/doctor\/doctor-check\.ts/,
+    ],
+    [
+      'doctor importing configure',
+      'cli/doctor/format-doctor-report.ts',
+      "import { formatUnifiedDiff } from '../configure/format-unified-diff';\nexport const planted = formatUnifiedDiff;",
+      /error doctor-does-not-import-configure: src\/cli\/doctor\/format-doctor-report\.ts → src\/cli\/configure\/format-unified-diff\.ts/,
+    ],
+    [
+      'a doctor check importing another',
+      'cli/doctor/checks/ecr-token.ts',
+      "import { stsIdentity } from './aws-identity';\nexport const planted = stsIdentity;",
+      /error doctor-checks-apart: src\/cli\/doctor\/checks\/ecr-token\.ts → src\/cli\/doctor\/checks\/aws-identity\.ts/,
+    ],
+    [
+      'jsonc-parser imported outside edit-json-text.ts',
+      'cli/configure/edit-settings.ts',
+      "import { parseTree } from 'jsonc-parser';\nexport const planted = parseTree;",
+      /error gated-node_modules-jsonc-parser: src\/cli\/configure\/edit-settings\.ts → (\.\.\/)*[^ ]*node_modules\/jsonc-parser\//,
+    ],
+    [
+      'diff imported outside format-unified-diff.ts',
+      'cli/configure/plan-file-edit.ts',
+      "import { createTwoFilesPatch } from 'diff';\nexport const planted = createTwoFilesPatch;",
+      /error gated-node_modules-diff: src\/cli\/configure\/plan-file-edit\.ts → (\.\.\/)*[^ ]*node_modules\/diff\//,
+    ],
   ])('fail on %s', (_what, file, line, expected) => {
     const result = cruiseWith((src) => append(path.join(src, file), line));
     expect(result.status).not.toBe(0);

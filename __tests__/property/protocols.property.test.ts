@@ -6,6 +6,7 @@ import { run } from '../../src/main';
 import type { Registry } from '../../src/registry/parse-registry';
 import { createFakeClock, createFakeKeychain, createSink, stdinOf } from '../helpers/fakes';
 import { ECR_HOST, FUZZ, isEcrHostBySpec, plainHostPort, urlish } from '../helpers/fuzz';
+import { hostFs } from '../helpers/host-fs';
 import { makeTempDir } from '../helpers/temp-dir';
 
 /*
@@ -54,6 +55,7 @@ function setup() {
         programName,
         platform: process.platform,
         uid: process.getuid?.(),
+        fsPlatform: hostFs(),
         homeDir: home,
         version: '9.8.7',
         now: clock.now,

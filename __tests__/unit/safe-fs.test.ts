@@ -13,46 +13,54 @@ import {
   removeStaleTempFiles,
   writeFileAtomic,
 } from '../../src/safe-fs/write-files';
+import { hostFs } from '../helpers/host-fs';
 import { expectPosixMode, isWindows, itOnUnix, itWithSymlinks } from '../helpers/platform';
 import { itAsRoot } from '../helpers/root';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const FIFO = 'mkfifo: the Windows file system has no FIFOs';
 const MODES = 'Windows has no POSIX modes';
+const HOST = hostFs();
 
 describe('readOwnFile', () => {
   it('reads a regular file of ours', () => {
     const file = path.join(makeTempDir(), 'f');
     fs.writeFileSync(file, 'text');
-    expect(readOwnFile(file, 100)).toEqual({ status: 'ok', text: 'text' });
-    expect(readOwnFile(path.join(path.dirname(file), 'missing'), 100)).toEqual({ status: 'missing' });
-    expect(readOwnFile(file, 3)).toEqual({ status: 'too-large' });
+    expect(readOwnFile(file, 100, { platform: HOST })).toEqual({ status: 'ok', text: 'text' });
+    expect(readOwnFile(path.join(path.dirname(file), 'missing'), 100, { platform: HOST })).toEqual({ status: 'missing' });
+    expect(readOwnFile(file, 3, { platform: HOST })).toEqual({ status: 'too-large' });
   });
 
   itWithSymlinks('does not follow a symlink', () => {
     const dir = makeTempDir();
     fs.writeFileSync(path.join(dir, 'target'), 'secret');
     fs.symlinkSync(path.join(dir, 'target'), path.join(dir, 'link'));
-    expect(readOwnFile(path.join(dir, 'link'), 100)).toEqual({ status: 'unsafe', why: `${path.join(dir, 'link')} is a symbolic link` });
+    expect(readOwnFile(path.join(dir, 'link'), 100, { platform: HOST })).toEqual({
+      status: 'unsafe',
+      why: `${path.join(dir, 'link')} is a symbolic link`,
+    });
   });
 
   itOnUnix('returns at once for a FIFO with no writer, instead of hanging', FIFO, () => {
     const fifo = path.join(makeTempDir(), 'fifo');
     execFileSync('mkfifo', [fifo]);
-    expect(readOwnFile(fifo, 100)).toEqual({ status: 'unsafe', why: `${fifo} is not a regular file` });
+    expect(readOwnFile(fifo, 100, { platform: HOST })).toEqual({ status: 'unsafe', why: `${fifo} is not a regular file` });
   });
 
   itAsRoot('refuses a file owned by another user', async () => {
     const file = path.join(makeTempDir(), 'f');
     fs.writeFileSync(file, 'x');
     fs.chownSync(file, 4242, 4242);
-    expect(readOwnFile(file, 100)).toEqual({ status: 'unsafe', why: `${file} is owned by uid 4242, not by you (uid 0)` });
+    expect(readOwnFile(file, 100, { platform: HOST })).toEqual({
+      status: 'unsafe',
+      why: `${file} is owned by uid 4242, not by you (uid 0)`,
+    });
   });
 });
 
 describe('readOwnFileSnapshot', () => {
   const snapshot = (file: string) => {
-    const read = readOwnFileSnapshot(file, 1000);
+    const read = readOwnFileSnapshot(file, 1000, { platform: HOST });
     if (read.status !== 'ok') throw new Error(`not read: ${JSON.stringify(read)}`);
     return read;
   };
@@ -63,7 +71,7 @@ describe('readOwnFileSnapshot', () => {
     const read = snapshot(file);
     expect(read).toMatchObject({ text: '{"auths":{}}', mode: 0o640 });
     expect(isSameFileState(read.identity, snapshot(file).identity)).toBe(true);
-    expect(readOwnFileSnapshot(path.join(path.dirname(file), 'missing'), 100)).toEqual({ status: 'missing' });
+    expect(readOwnFileSnapshot(path.join(path.dirname(file), 'missing'), 100, { platform: HOST })).toEqual({ status: 'missing' });
   });
 
   it.each([
@@ -107,7 +115,7 @@ describe('writeFileAtomic', () => {
     const dir = makeTempDir();
     const file = path.join(dir, 'cache.json');
     fs.writeFileSync(file, 'old', { mode: 0o644 });
-    writeFileAtomic(file, 'new');
+    writeFileAtomic(file, 'new', { platform: HOST });
     expect(fs.readFileSync(file, 'utf8')).toBe('new');
     expectPosixMode(file, 0o600);
     expect(fs.readdirSync(dir)).toEqual(['cache.json']);
@@ -117,7 +125,7 @@ describe('writeFileAtomic', () => {
     const dir = makeTempDir();
     fs.writeFileSync(path.join(dir, 'precious'), 'keep');
     fs.symlinkSync(path.join(dir, 'precious'), path.join(dir, 'cache.json'));
-    writeFileAtomic(path.join(dir, 'cache.json'), 'new');
+    writeFileAtomic(path.join(dir, 'cache.json'), 'new', { platform: HOST });
     expect(fs.readFileSync(path.join(dir, 'precious'), 'utf8')).toBe('keep');
     expect(fs.lstatSync(path.join(dir, 'cache.json')).isFile()).toBe(true);
   });
@@ -126,7 +134,7 @@ describe('writeFileAtomic', () => {
     const dir = makeTempDir();
     fs.mkdirSync(path.join(dir, 'cache.json'));
     fs.writeFileSync(path.join(dir, 'cache.json', 'x'), '');
-    expect(() => writeFileAtomic(path.join(dir, 'cache.json'), 'new')).toThrow(
+    expect(() => writeFileAtomic(path.join(dir, 'cache.json'), 'new', { platform: HOST })).toThrow(
       isWindows ? /EPERM|EACCES|EISDIR|ENOTEMPTY|EEXIST/ : /EISDIR|ENOTEMPTY|EEXIST/,
     );
     expect(fs.readdirSync(dir)).toEqual(['cache.json']);
@@ -138,8 +146,8 @@ describe('prepareReplacement', () => {
     const dir = makeTempDir();
     const file = path.join(dir, 'config.json');
     fs.writeFileSync(file, 'old');
-    const kept = prepareReplacement(file, 'abandoned');
-    const replaced = prepareReplacement(file, 'new', 0o640);
+    const kept = prepareReplacement(file, 'abandoned', HOST);
+    const replaced = prepareReplacement(file, 'new', HOST, 0o640);
     const temps = fs.readdirSync(dir).filter((name) => name !== 'config.json');
     expect(temps.map((name) => isTempFileOf('config.json', name))).toEqual([true, true]);
     expect(fs.readFileSync(file, 'utf8')).toBe('old');
@@ -170,7 +178,7 @@ describe('removeStaleTempFiles (what writers killed mid-write left)', () => {
       aged(path.join(dir, name), 'x', 2 * MINUTE);
     }
     fs.mkdirSync(`${file}.00000000000000aa`);
-    expect(removeStaleTempFiles(file, Date.now(), MINUTE)).toEqual([stale]);
+    expect(removeStaleTempFiles(file, Date.now(), MINUTE, HOST)).toEqual([stale]);
     expect(fs.readdirSync(dir).sort()).toEqual([
       'config.json',
       'config.json.00000000000000aa',
@@ -180,14 +188,14 @@ describe('removeStaleTempFiles (what writers killed mid-write left)', () => {
       'config.json.fedcba9876543210',
       'other.json.0123456789abcdef',
     ]);
-    expect(removeStaleTempFiles(path.join(dir, 'missing-dir', 'f'), Date.now(), MINUTE)).toEqual([]);
+    expect(removeStaleTempFiles(path.join(dir, 'missing-dir', 'f'), Date.now(), MINUTE, HOST)).toEqual([]);
   });
 
   itWithSymlinks('leaves a symlink by such a name alone (and what it leads to)', () => {
     const dir = makeTempDir();
     const target = aged(path.join(dir, 'precious'), 'keep', 2 * MINUTE);
     fs.symlinkSync(target, path.join(dir, 'config.json.0123456789abcdef'));
-    expect(removeStaleTempFiles(path.join(dir, 'config.json'), Date.now() + 10 * MINUTE, MINUTE)).toEqual([]);
+    expect(removeStaleTempFiles(path.join(dir, 'config.json'), Date.now() + 10 * MINUTE, MINUTE, HOST)).toEqual([]);
     expect(fs.readFileSync(target, 'utf8')).toBe('keep');
   });
 
@@ -195,7 +203,7 @@ describe('removeStaleTempFiles (what writers killed mid-write left)', () => {
     const dir = makeTempDir();
     const theirs = aged(path.join(dir, 'config.json.0123456789abcdef'), 'x', 2 * MINUTE);
     fs.chownSync(theirs, 4242, 4242);
-    expect(removeStaleTempFiles(path.join(dir, 'config.json'), Date.now(), MINUTE)).toEqual([]);
+    expect(removeStaleTempFiles(path.join(dir, 'config.json'), Date.now(), MINUTE, HOST)).toEqual([]);
     expect(fs.existsSync(theirs)).toBe(true);
   });
 });
@@ -206,15 +214,15 @@ describe('openExclusive (how temp files are created)', () => {
     fs.writeFileSync(path.join(dir, 'victim'), 'keep');
     fs.symlinkSync(path.join(dir, 'victim'), path.join(dir, 'planted-link'));
     fs.writeFileSync(path.join(dir, 'planted-file'), 'keep too');
-    expect(() => openExclusive(path.join(dir, 'planted-link'), 0o600)).toThrow(expect.objectContaining({ code: 'EEXIST' }));
-    expect(() => openExclusive(path.join(dir, 'planted-file'), 0o600)).toThrow(expect.objectContaining({ code: 'EEXIST' }));
+    expect(() => openExclusive(path.join(dir, 'planted-link'), 0o600, HOST)).toThrow(expect.objectContaining({ code: 'EEXIST' }));
+    expect(() => openExclusive(path.join(dir, 'planted-file'), 0o600, HOST)).toThrow(expect.objectContaining({ code: 'EEXIST' }));
     expect(fs.readFileSync(path.join(dir, 'victim'), 'utf8')).toBe('keep');
     expect(fs.readFileSync(path.join(dir, 'planted-file'), 'utf8')).toBe('keep too');
   });
 
   itOnUnix('creates a new file with the mode asked for', MODES, () => {
     const file = path.join(makeTempDir(), 'new');
-    fs.closeSync(openExclusive(file, 0o600));
+    fs.closeSync(openExclusive(file, 0o600, HOST));
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });
 });
@@ -222,8 +230,8 @@ describe('openExclusive (how temp files are created)', () => {
 describe('appendOwnFile', () => {
   it('creates the file 0600 and appends', () => {
     const file = path.join(makeTempDir(), 'log');
-    appendOwnFile(file, 'a\n');
-    appendOwnFile(file, 'b\n');
+    appendOwnFile(file, 'a\n', HOST);
+    appendOwnFile(file, 'b\n', HOST);
     expect(fs.readFileSync(file, 'utf8')).toBe('a\nb\n');
     expectPosixMode(file, 0o600);
   });
@@ -232,22 +240,22 @@ describe('appendOwnFile', () => {
     const dir = makeTempDir();
     fs.writeFileSync(path.join(dir, 'victim'), 'keep');
     fs.symlinkSync(path.join(dir, 'victim'), path.join(dir, 'log'));
-    expect(() => appendOwnFile(path.join(dir, 'log'), 'x')).toThrow(expect.objectContaining({ code: 'ELOOP' }));
+    expect(() => appendOwnFile(path.join(dir, 'log'), 'x', HOST)).toThrow(expect.objectContaining({ code: 'ELOOP' }));
     expect(fs.readFileSync(path.join(dir, 'victim'), 'utf8')).toBe('keep');
   });
 
   itOnUnix('fails at once on a FIFO instead of waiting for a reader', FIFO, () => {
     const fifo = path.join(makeTempDir(), 'log');
     execFileSync('mkfifo', [fifo]);
-    expect(() => appendOwnFile(fifo, 'x')).toThrow(expect.objectContaining({ code: 'ENXIO' }));
+    expect(() => appendOwnFile(fifo, 'x', HOST)).toThrow(expect.objectContaining({ code: 'ENXIO' }));
   });
 });
 
 describe('createFileExclusive', () => {
   it('creates once; a second call keeps the first content', () => {
     const file = path.join(makeTempDir(), 'salt');
-    expect(createFileExclusive(file, 'first')).toBe(true);
-    expect(createFileExclusive(file, 'second')).toBe(false);
+    expect(createFileExclusive(file, 'first', HOST)).toBe(true);
+    expect(createFileExclusive(file, 'second', HOST)).toBe(false);
     expect(fs.readFileSync(file, 'utf8')).toBe('first');
     expect(fs.readdirSync(path.dirname(file))).toEqual(['salt']);
   });
@@ -288,12 +296,12 @@ describe("without O_NOFOLLOW (Windows' rules)", () => {
     const dir = makeTempDir();
     fs.writeFileSync(path.join(dir, 'target'), 'secret');
     fs.symlinkSync(path.join(dir, 'target'), path.join(dir, 'link'));
-    expect(readOwnFile(path.join(dir, 'link'), 100, WINDOWS)).toEqual({
+    expect(readOwnFile(path.join(dir, 'link'), 100, { platform: WINDOWS })).toEqual({
       status: 'unsafe',
       why: `${path.join(dir, 'link')} is a symbolic link`,
     });
-    expect(readOwnFile(path.join(dir, 'target'), 100, WINDOWS)).toEqual({ status: 'ok', text: 'secret' });
-    expect(readOwnFile(path.join(dir, 'missing'), 100, WINDOWS)).toEqual({ status: 'missing' });
+    expect(readOwnFile(path.join(dir, 'target'), 100, { platform: WINDOWS })).toEqual({ status: 'ok', text: 'secret' });
+    expect(readOwnFile(path.join(dir, 'missing'), 100, { platform: WINDOWS })).toEqual({ status: 'missing' });
   });
 
   itWithSymlinks('appendOwnFile does not write through a symlink, even a dangling one, and appends to a file of its own', () => {
@@ -301,19 +309,19 @@ describe("without O_NOFOLLOW (Windows' rules)", () => {
     fs.writeFileSync(path.join(dir, 'victim'), 'keep');
     fs.symlinkSync(path.join(dir, 'victim'), path.join(dir, 'log'));
     fs.symlinkSync(path.join(dir, 'nothing-yet'), path.join(dir, 'dangling'));
-    expect(() => appendOwnFile(path.join(dir, 'log'), 'x', 0o600, WINDOWS)).toThrow(expect.objectContaining({ code: 'ELOOP' }));
-    expect(() => appendOwnFile(path.join(dir, 'dangling'), 'x', 0o600, WINDOWS)).toThrow(expect.objectContaining({ code: 'ELOOP' }));
+    expect(() => appendOwnFile(path.join(dir, 'log'), 'x', WINDOWS)).toThrow(expect.objectContaining({ code: 'ELOOP' }));
+    expect(() => appendOwnFile(path.join(dir, 'dangling'), 'x', WINDOWS)).toThrow(expect.objectContaining({ code: 'ELOOP' }));
     expect(fs.readFileSync(path.join(dir, 'victim'), 'utf8')).toBe('keep');
     expect(fs.existsSync(path.join(dir, 'nothing-yet'))).toBe(false);
-    appendOwnFile(path.join(dir, 'own'), 'a\n', 0o600, WINDOWS);
-    appendOwnFile(path.join(dir, 'own'), 'b\n', 0o600, WINDOWS);
+    appendOwnFile(path.join(dir, 'own'), 'a\n', WINDOWS);
+    appendOwnFile(path.join(dir, 'own'), 'b\n', WINDOWS);
     expect(fs.readFileSync(path.join(dir, 'own'), 'utf8')).toBe('a\nb\n');
   });
 
   it('writeFileAtomic and createFileExclusive work as elsewhere', () => {
     const file = path.join(makeTempDir(), 'cache.json');
-    expect(createFileExclusive(file, 'first', 0o600, WINDOWS)).toBe(true);
-    expect(createFileExclusive(file, 'second', 0o600, WINDOWS)).toBe(false);
+    expect(createFileExclusive(file, 'first', WINDOWS)).toBe(true);
+    expect(createFileExclusive(file, 'second', WINDOWS)).toBe(false);
     writeFileAtomic(file, 'new', { platform: WINDOWS });
     expect(fs.readFileSync(file, 'utf8')).toBe('new');
     expect(fs.readdirSync(path.dirname(file))).toEqual(['cache.json']);

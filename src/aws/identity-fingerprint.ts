@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { IdentityEnv } from '../config';
 import { ConfigError } from '../errors';
 import { sha1Hex, sha256Hex } from '../hash';
+import type { FsPlatform } from '../safe-fs/fs-platform';
 import { readRegularFile } from '../safe-fs/read-files';
 
 /**
@@ -57,8 +58,8 @@ const MAX_SHARED_FILE_BYTES = 1024 * 1024;
  * implausibly large is a `ConfigError` — here, before the AWS SDK is loaded, because the SDK
  * would read it too and hang on a FIFO or eat all memory on `/dev/zero`.
  */
-function readSharedFile(file: string, variable: string, set: boolean): string {
-  const read = readRegularFile(file, MAX_SHARED_FILE_BYTES);
+function readSharedFile(file: string, variable: string, set: boolean, fsPlatform: FsPlatform): string {
+  const read = readRegularFile(file, MAX_SHARED_FILE_BYTES, fsPlatform);
   const named = set ? `${variable}=${file}` : file;
   switch (read.status) {
     case 'ok':
@@ -86,8 +87,8 @@ function expandHome(file: string, homeDir: string): string {
 const MAX_TOKEN_FILE_BYTES = 64 * 1024;
 
 /** A token file the SDK will read must not make it hang or eat memory either (see `readSharedFile`). */
-function checkTokenFile(file: string, what: string): void {
-  const read = readRegularFile(file, MAX_TOKEN_FILE_BYTES);
+function checkTokenFile(file: string, what: string, fsPlatform: FsPlatform): void {
+  const read = readRegularFile(file, MAX_TOKEN_FILE_BYTES, fsPlatform);
   if (read.status === 'unsafe' || read.status === 'too-large') {
     const why = read.status === 'unsafe' ? 'is not a regular file' : `is larger than ${MAX_TOKEN_FILE_BYTES / 1024} KiB`;
     const message = `${file} (${what}) ${why}, which the AWS SDK cannot read: point it at the token file`;
@@ -101,15 +102,16 @@ function checkTokenFile(file: string, what: string): void {
  * same principal get the same material even though their session keys differ (assume-role,
  * SSO, IRSA, container credentials); anything that could change the principal or the
  * endpoints changes it. A SHA-256 hex digest; stores salt and hash it again before keeping it.
+ * The files are read by `fsPlatform`'s rules (the entry's).
  */
-export function resolveIdentityMaterial(identityEnv: IdentityEnv, homeDir: string): string {
+export function resolveIdentityMaterial(identityEnv: IdentityEnv, homeDir: string, fsPlatform: FsPlatform): string {
   const profile = identityEnv.AWS_PROFILE ?? 'default';
   const home = (file: string): string => expandHome(file, homeDir);
   const configFile = home(identityEnv.AWS_CONFIG_FILE ?? join(homeDir, '.aws', 'config'));
   const credentialsFile = home(identityEnv.AWS_SHARED_CREDENTIALS_FILE ?? join(homeDir, '.aws', 'credentials'));
-  const config = parseIniSections(readSharedFile(configFile, 'AWS_CONFIG_FILE', identityEnv.AWS_CONFIG_FILE !== undefined));
+  const config = parseIniSections(readSharedFile(configFile, 'AWS_CONFIG_FILE', identityEnv.AWS_CONFIG_FILE !== undefined, fsPlatform));
   const credentials = parseIniSections(
-    readSharedFile(credentialsFile, 'AWS_SHARED_CREDENTIALS_FILE', identityEnv.AWS_SHARED_CREDENTIALS_FILE !== undefined),
+    readSharedFile(credentialsFile, 'AWS_SHARED_CREDENTIALS_FILE', identityEnv.AWS_SHARED_CREDENTIALS_FILE !== undefined, fsPlatform),
   );
 
   // Follow source_profile and sso_session links, as the SDK's ini provider would.
@@ -140,7 +142,7 @@ export function resolveIdentityMaterial(identityEnv: IdentityEnv, homeDir: strin
   if (identityEnv.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE) {
     readLater.push([home(identityEnv.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE), 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE']);
   }
-  for (const [file, what] of readLater) checkTokenFile(file, what);
+  for (const [file, what] of readLater) checkTokenFile(file, what, fsPlatform);
 
   // Hashed here, where it is built: the chain holds secret keys and session tokens from the
   // shared files, and nothing downstream needs more than a value to compare.

@@ -135,6 +135,7 @@ function addConfigureCommand(program: Command, ctx: CommandContext): void {
         programFile: ctx.programFile,
         platform: ctx.platform,
         uid: ctx.uid,
+        fsPlatform: services.fsPlatform,
         lock: { locker: services.locker, logger: services.logger, now: services.now },
         now: services.now,
       });

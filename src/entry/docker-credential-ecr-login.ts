@@ -7,6 +7,7 @@ import { createOsKeychain } from '../keychain/os-keychain';
 import { selectKeychainTimeout } from '../keychain/select-keychain-timeout';
 import { createSplitKeychain } from '../keychain/split-keychain';
 import { run } from '../main';
+import { describeFsPlatform } from '../safe-fs/fs-platform';
 import { hasControllingTerminal } from './has-controlling-terminal';
 import { isEmbedded, KEYCHAIN_WORKER_ARG, locateProgram } from './locate-program';
 import { createProcessIo } from './process-io';
@@ -31,6 +32,9 @@ process.on('SIGXFSZ', () => undefined);
 let abandoned = false;
 const EMBEDDED = isEmbedded(process.argv);
 const program = locateProgram(process.argv, process.argv0, __dirname, process.execPath);
+// The user files must belong to, and how they are opened: described once, here, and handed down.
+const uid = process.getuid?.();
+const fsPlatform = describeFsPlatform(process.platform, uid);
 
 if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
   // The single-file executable started as its own keychain process (os-keychain.ts): serve
@@ -42,7 +46,8 @@ if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
     programName: program.name,
     programFile: program.file,
     platform: process.platform,
-    uid: process.getuid?.(),
+    uid,
+    fsPlatform,
     pid: process.pid,
     // HOME first, on Windows too, as the AWS SDK reads it (see resolveHomeDir); docker's and
     // podman's files and the token cache where they look (USERPROFILE on Windows).
@@ -62,6 +67,7 @@ if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
           // Shorter on macOS when nobody can answer an access dialog (select-keychain-timeout.ts).
           timeoutMs: selectKeychainTimeout({ budgetMs: timeoutMs, platform: process.platform, hasControllingTerminal }),
           scratchDir: EMBEDDED ? scratchDir : undefined,
+          fsPlatform,
         }),
         { platform: process.platform, maxItemBytes: resolveKeychainItemLimit(process.platform, maxItemBytes) },
       ),

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeychainUnavailableError } from '../errors';
+import type { FsPlatform } from '../safe-fs/fs-platform';
 import { ensurePrivateDirectory, UnsafePathError } from '../safe-fs/private-directories';
 
 /**
@@ -30,6 +31,8 @@ export interface KeychainProcessOptions {
    * for the Node entry, which loads the addon from node_modules.
    */
   readonly scratchDir?: string | undefined;
+  /** Whose `scratchDir` must be (the entry's). */
+  readonly fsPlatform: FsPlatform;
   /** Registers what to do when this process exits (the entry's `process.once('exit')`): the keychain process is killed then. */
   readonly onExit?: (done: () => void) => void;
   /** Starts a process (tests: a fake); `child_process.spawn` by default. */
@@ -53,8 +56,8 @@ const STALE_MS = 60_000;
  * processes left half-written there. Throws `UnsafePathError` (or a file system error) when
  * `dir` cannot be one.
  */
-function prepareScratchDir(dir: string): void {
-  ensurePrivateDirectory(dir);
+function prepareScratchDir(dir: string, fsPlatform: FsPlatform): void {
+  ensurePrivateDirectory(dir, fsPlatform);
   const now = Date.now();
   for (const name of readdirSync(dir)) {
     if (!PARTIAL_ADDON.test(name)) continue;
@@ -72,7 +75,7 @@ function workerEnv(options: KeychainProcessOptions): NodeJS.ProcessEnv {
   const { scratchDir } = options;
   if (scratchDir === undefined) return options.env;
   try {
-    prepareScratchDir(scratchDir);
+    prepareScratchDir(scratchDir, options.fsPlatform);
   } catch (error) {
     const why = error instanceof UnsafePathError ? `it ${error.why}` : error instanceof Error ? error.message : String(error);
     const message = `the keychain cannot be used: ${scratchDir}, where its native library is unpacked, is not usable (${why}); set AWS_ECR_CACHE_DIR to a directory of yours`;

@@ -2,6 +2,7 @@ import { lstatSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomHex, sha256Hex } from '../hash';
 import type { Logger } from '../log';
+import type { FsPlatform } from '../safe-fs/fs-platform';
 import { ensurePrivateDirectory, UnsafePathError } from '../safe-fs/private-directories';
 import { readOwnFile } from '../safe-fs/read-files';
 import { createFileExclusive, writeFileAtomic } from '../safe-fs/write-files';
@@ -11,6 +12,8 @@ export interface FileLockerOptions {
   /** Lock files live in `<dir>/locks/`. */
   readonly dir: string;
   readonly logger: Logger;
+  /** Whose the lock directory and the salt must be, and how they are opened (the entry's). */
+  readonly fsPlatform: FsPlatform;
   /**
    * A lock whose holder stopped refreshing it (killed process) is taken over after this
    * long. The holder refreshes it every `staleMs / 5`.
@@ -44,25 +47,26 @@ export function createFileLocker(options: FileLockerOptions): Locker {
   const lockDir = join(options.dir, 'locks');
   const saltFile = join(lockDir, 'salt');
   const staleMs = options.staleMs ?? 5000;
+  const { fsPlatform } = options;
   let salt: string | undefined;
 
   /** The salt of this lock directory, created by the first process that needs one. */
   const readSalt = (): string => {
     if (salt) return salt;
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const read = readOwnFile(saltFile, 1024);
+      const read = readOwnFile(saltFile, 1024, { platform: fsPlatform });
       if (read.status === 'ok' && SALT.test(read.text.trim())) {
         salt = read.text.trim();
         return salt;
       }
       if (read.status === 'missing') {
-        createFileExclusive(saltFile, `${randomHex(16)}\n`);
+        createFileExclusive(saltFile, `${randomHex(16)}\n`, fsPlatform);
         continue;
       }
       // Damaged or unsafe (a link, someone else's file): replace it. Processes that still
       // hold the old salt lose single flight for a moment, never correctness.
       options.logger.warn(`lock salt ${saltFile} is unusable (${read.status}); replacing it`);
-      writeFileAtomic(saltFile, `${randomHex(16)}\n`);
+      writeFileAtomic(saltFile, `${randomHex(16)}\n`, { platform: fsPlatform });
     }
     throw new Error(`cannot read or create ${saltFile}`);
   };
@@ -71,8 +75,8 @@ export function createFileLocker(options: FileLockerOptions): Locker {
     async tryLock(name): Promise<LockAttempt> {
       let file: string;
       try {
-        ensurePrivateDirectory(options.dir);
-        ensurePrivateDirectory(lockDir);
+        ensurePrivateDirectory(options.dir, fsPlatform);
+        ensurePrivateDirectory(lockDir, fsPlatform);
         file = join(lockDir, sha256Hex(`${readSalt()}\0${name}`).slice(0, 32));
       } catch (error) {
         if (error instanceof UnsafePathError) {

@@ -15,8 +15,10 @@ import { constants, lstatSync, realpathSync, type Stats, statSync } from 'node:f
 export type PathStat = Pick<Stats, 'uid' | 'mode' | 'isDirectory' | 'isSymbolicLink'>;
 
 /**
- * What the checks depend on, per platform; `HOST_FS` for this process. Tests pass another to
- * exercise a platform's rules where they run (Windows' on Linux, a macOS tree of owners).
+ * What the checks depend on, per platform. The entry point describes this process's once
+ * (`describeFsPlatform(process.platform, process.getuid?.())`) and hands it down; nothing
+ * below it reads `process`. Tests pass another to exercise a platform's rules where they run
+ * (Windows' on Linux, a macOS tree of owners).
  */
 export interface FsPlatform {
   /**
@@ -48,10 +50,13 @@ export interface FsPlatform {
   readonly realpath: (path: string) => string;
 }
 
-/** The `FsPlatform` of a platform, from its uid and `fs.constants` (defaults: this process's). */
+/**
+ * The `FsPlatform` of `platform` for the user `uid` (`process.getuid?.()`: undefined where
+ * there is none), with the open flags of `flags` (default: this Node's `fs.constants`).
+ */
 export function describeFsPlatform(
-  platform: NodeJS.Platform = process.platform,
-  uid: number | undefined = process.getuid?.(),
+  platform: NodeJS.Platform,
+  uid: number | undefined,
   flags: { readonly O_NOFOLLOW?: number; readonly O_NONBLOCK?: number } = constants,
 ): FsPlatform {
   return {
@@ -64,9 +69,6 @@ export function describeFsPlatform(
     realpath: realpathSync,
   };
 }
-
-/** This process's platform. */
-export const HOST_FS: FsPlatform = describeFsPlatform();
 
 /** The code of a file system error (`ENOENT`, …), or the error's text. */
 export function errorCode(error: unknown): string {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { errorCode, type FsPlatform, HOST_FS, type PathStat } from './fs-platform';
+import { errorCode, type FsPlatform, type PathStat } from './fs-platform';
 
 /** A directory that must not be used: someone else could read or swap what we keep there. */
 export class UnsafePathError extends Error {
@@ -28,7 +28,7 @@ function isOpenToOthers(stat: PathStat): boolean {
  * only that it is a directory. Returns false when `dir` does not exist; throws
  * `UnsafePathError` when it must not be used.
  */
-export function checkPrivateDirectory(dir: string, platform: FsPlatform = HOST_FS): boolean {
+export function checkPrivateDirectory(dir: string, platform: FsPlatform): boolean {
   const { uid } = platform;
   let link: PathStat;
   try {
@@ -69,7 +69,7 @@ function checkAncestors(dir: string, uid: number, platform: FsPlatform): void {
  * creating it and any missing parents 0700. An existing directory is never loosened or
  * tightened: one that fails the check throws `UnsafePathError`.
  */
-export function ensurePrivateDirectory(dir: string, platform: FsPlatform = HOST_FS): void {
+export function ensurePrivateDirectory(dir: string, platform: FsPlatform): void {
   if (checkPrivateDirectory(dir, platform)) return;
   const { uid } = platform;
   if (uid !== undefined) {

@@ -1,5 +1,5 @@
 import { type BigIntStats, closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
-import { errorCode, type FsPlatform, HOST_FS } from './fs-platform';
+import { errorCode, type FsPlatform } from './fs-platform';
 import { openNoFollow } from './open-no-follow';
 
 /**
@@ -65,26 +65,24 @@ export function findInvalidUtf8(bytes: Buffer): string | undefined {
   return undefined;
 }
 
-export function readOwnFile(file: string, maxBytes: number, platform: FsPlatform = HOST_FS, options: OwnFileOptions = {}): OwnFileRead {
-  return readOwn(file, maxBytes, platform, options, () => undefined);
+/** Reads `file`, a regular file of the current user's (see `OwnFileOptions`) of at most `maxBytes`, without following a symlink. */
+export function readOwnFile(file: string, maxBytes: number, options: OwnFileOptions): OwnFileRead {
+  return readOwn(file, maxBytes, options, () => undefined);
 }
 
 /**
  * `readOwnFile` with the state of the file read (`OwnFileSnapshot`): for a file that is to be
  * replaced only if nobody changed it meanwhile.
  */
-export function readOwnFileSnapshot(
-  file: string,
-  maxBytes: number,
-  platform: FsPlatform = HOST_FS,
-  options: OwnFileOptions = {},
-): OwnFileSnapshot {
-  const read = readOwn(file, maxBytes, platform, options, (fd) => fstatSync(fd, { bigint: true }));
+export function readOwnFileSnapshot(file: string, maxBytes: number, options: OwnFileOptions): OwnFileSnapshot {
+  const read = readOwn(file, maxBytes, options, (fd) => fstatSync(fd, { bigint: true }));
   if (read.status !== 'ok') return read;
   return { status: 'ok', text: read.text, identity: identityOf(read.state), mode: Number(read.state.mode & 0o777n) };
 }
 
 export interface OwnFileOptions {
+  /** Whose the file must be, and how it is opened without following a link. */
+  readonly platform: FsPlatform;
   /** Also refuse a file that group or others may write (a file that decides whose credentials are used). */
   readonly notWritableByOthers?: boolean;
   /**
@@ -94,13 +92,8 @@ export interface OwnFileOptions {
   readonly strictUtf8?: boolean;
 }
 
-function readOwn<S>(
-  file: string,
-  maxBytes: number,
-  platform: FsPlatform,
-  options: OwnFileOptions,
-  stateOf: (fd: number) => S,
-): ReadWith<S> {
+function readOwn<S>(file: string, maxBytes: number, options: OwnFileOptions, stateOf: (fd: number) => S): ReadWith<S> {
+  const { platform } = options;
   let fd: number;
   try {
     fd = openNoFollow(file, constants.O_RDONLY | platform.nonBlock, platform);
@@ -160,7 +153,7 @@ function readOpenedFile<S>(
  * AWS shared files), but must be a regular file of at most `maxBytes`: `/dev/zero` or a FIFO
  * there would make a reader eat memory or wait forever.
  */
-export function readRegularFile(file: string, maxBytes: number, platform: FsPlatform = HOST_FS): OwnFileRead {
+export function readRegularFile(file: string, maxBytes: number, platform: FsPlatform): OwnFileRead {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | platform.nonBlock);

@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomHex } from '../hash';
-import { errorCode, type FsPlatform, HOST_FS } from './fs-platform';
+import { errorCode, type FsPlatform } from './fs-platform';
 import { openNoFollow } from './open-no-follow';
 
 /**
@@ -33,7 +33,7 @@ export function isTempFileOf(file: string, name: string): boolean {
  * (`O_EXCL` never follows one; on Windows, `CREATE_NEW` fails on any existing name), so a name
  * planted in advance cannot redirect the write.
  */
-export function openExclusive(file: string, mode: number, platform: FsPlatform = HOST_FS): number {
+export function openExclusive(file: string, mode: number, platform: FsPlatform): number {
   return openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | platform.noFollow, mode);
 }
 
@@ -60,7 +60,7 @@ function writeTempFile(file: string, data: string, mode: number, platform: FsPla
  * file of ours: a symlink, FIFO or someone else's file at the path throws instead of being
  * written through, waited on, or appended to.
  */
-export function appendOwnFile(file: string, text: string, mode = 0o600, platform: FsPlatform = HOST_FS): void {
+export function appendOwnFile(file: string, text: string, platform: FsPlatform, mode = 0o600): void {
   const fd = openNoFollow(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | platform.nonBlock, platform, mode);
   try {
     const stat = fstatSync(fd);
@@ -103,7 +103,7 @@ export interface PreparedReplacement {
  * Writes `data` to a temp file next to `file` (`isTempFileOf`), to replace `file` on `commit`:
  * several files can be prepared, then checked, then put in place together.
  */
-export function prepareReplacement(file: string, data: string, mode = 0o600, platform: FsPlatform = HOST_FS): PreparedReplacement {
+export function prepareReplacement(file: string, data: string, platform: FsPlatform, mode = 0o600): PreparedReplacement {
   const temp = writeTempFile(file, data, mode, platform);
   const abandon = (): void => rmSync(temp, { force: true });
   return {
@@ -125,16 +125,16 @@ export interface AtomicWriteOptions {
   readonly mode?: number;
   /** Runs just before the rename; may throw to abandon the write (the temp file is removed). */
   readonly beforeRename?: () => void;
-  readonly platform?: FsPlatform;
+  readonly platform: FsPlatform;
 }
 
 /**
  * Replaces `file` with `data` atomically: readers see the old file or the new one, never
  * a part. A writer killed before the rename leaves only a temp file (see `isTempFileOf`).
  */
-export function writeFileAtomic(file: string, data: string, options: AtomicWriteOptions = {}): void {
-  const { mode = 0o600, beforeRename, platform = HOST_FS } = options;
-  const replacement = prepareReplacement(file, data, mode, platform);
+export function writeFileAtomic(file: string, data: string, options: AtomicWriteOptions): void {
+  const { mode = 0o600, beforeRename, platform } = options;
+  const replacement = prepareReplacement(file, data, platform, mode);
   try {
     beforeRename?.();
   } catch (error) {
@@ -151,7 +151,7 @@ export function writeFileAtomic(file: string, data: string, options: AtomicWrite
  * someone else's file, a younger file) is left alone. Housekeeping: errors are ignored.
  * Returns the paths removed.
  */
-export function removeStaleTempFiles(file: string, now: number, maxAgeMs: number, platform: FsPlatform = HOST_FS): string[] {
+export function removeStaleTempFiles(file: string, now: number, maxAgeMs: number, platform: FsPlatform): string[] {
   const removed: string[] = [];
   const dir = dirname(file);
   let names: string[];
@@ -180,7 +180,7 @@ export function removeStaleTempFiles(file: string, now: number, maxAgeMs: number
  * Creates `file` with `data` unless it exists; true if this call created it. The file
  * appears complete or not at all (written to a temp file, then hard-linked into place).
  */
-export function createFileExclusive(file: string, data: string, mode = 0o600, platform: FsPlatform = HOST_FS): boolean {
+export function createFileExclusive(file: string, data: string, platform: FsPlatform, mode = 0o600): boolean {
   const temp = writeTempFile(file, data, mode, platform);
   try {
     linkSync(temp, file);

@@ -1,5 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { ConfigError } from '../errors';
+import type { FsPlatform } from '../safe-fs/fs-platform';
 import { readOwnFile } from '../safe-fs/read-files';
 import { NO_SETTINGS, parseSettings, type Settings } from './parse-settings';
 
@@ -18,8 +19,9 @@ const MAX_SETTINGS_BYTES = 256 * 1024;
  * or others, at most 256 KiB —
  * someone else's file must not choose the role a token is fetched as. A missing file (also one
  * `AWS_ECR_CONFIG` names) is no settings; anything else wrong is a `ConfigError` naming the file.
+ * `fsPlatform` (the entry's) says who the current user is and how the file is opened.
  */
-export function loadSettings(location: SettingsLocation | undefined): Settings {
+export function loadSettings(location: SettingsLocation | undefined, fsPlatform: FsPlatform): Settings {
   if (!location) return NO_SETTINGS;
   const { path } = location;
   const fail = (problem: string): never => {
@@ -27,7 +29,7 @@ export function loadSettings(location: SettingsLocation | undefined): Settings {
     throw new ConfigError(message, message);
   };
   if (!isAbsolute(path)) fail('is not an absolute path: set AWS_ECR_CONFIG to an absolute path');
-  const read = readOwnFile(path, MAX_SETTINGS_BYTES, undefined, { notWritableByOthers: true, strictUtf8: true });
+  const read = readOwnFile(path, MAX_SETTINGS_BYTES, { platform: fsPlatform, notWritableByOthers: true, strictUtf8: true });
   switch (read.status) {
     case 'ok':
       return parseSettings(read.text, path);

@@ -3,6 +3,7 @@ import type { Keychain } from '../keychain/os-keychain';
 import { createFileLocker } from '../lock/file-locker';
 import { type Locker, NO_LOCKER } from '../lock/locker';
 import type { Logger } from '../log';
+import type { FsPlatform } from '../safe-fs/fs-platform';
 import { createFileStore } from './file-store';
 import { createKeychainTokenStore } from './keychain-token-store';
 import { createNullStore } from './null-store';
@@ -12,6 +13,8 @@ export interface TokenStoreDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly now: () => number;
+  /** Whose the cache and lock files must be (the entry's). */
+  readonly fsPlatform: FsPlatform;
   readonly keychain: Keychain;
 }
 
@@ -21,12 +24,12 @@ export interface TokenStoreDeps {
  * directory whatever the backend: the keychain has none of its own.
  */
 export function createTokenStore(deps: TokenStoreDeps): { store: TokenStore; locker: Locker } {
-  const { config, logger, now } = deps;
+  const { config, logger, now, fsPlatform } = deps;
   const { cacheDir } = config;
   if (config.cacheDisabled || cacheDir === undefined) return { store: createNullStore(), locker: NO_LOCKER };
-  const locker = createFileLocker({ dir: cacheDir, logger });
+  const locker = createFileLocker({ dir: cacheDir, logger, fsPlatform });
   if (config.cacheBackend === 'keychain') {
     return { store: createKeychainTokenStore({ keychain: deps.keychain, logger, now, locker }), locker };
   }
-  return { store: createFileStore({ dir: cacheDir, logger, now, locker }), locker };
+  return { store: createFileStore({ dir: cacheDir, logger, now, locker, fsPlatform }), locker };
 }

@@ -6,6 +6,7 @@ import { type HeldLock, LockNotAcquiredError } from '../lock/with-lock';
 class LockLostError extends Error {}
 
 import { createOnce, type Logger } from '../log';
+import type { FsPlatform } from '../safe-fs/fs-platform';
 import { checkPrivateDirectory, ensurePrivateDirectory, UnsafePathError } from '../safe-fs/private-directories';
 import { readOwnFile } from '../safe-fs/read-files';
 import { removeStaleTempFiles, writeFileAtomic } from '../safe-fs/write-files';
@@ -20,6 +21,8 @@ export interface FileStoreOptions {
   readonly logger: Logger;
   /** Serialises read-modify-write cycles across processes. */
   readonly locker: Locker;
+  /** Whose the directory and the file must be, and how they are opened (the entry's). */
+  readonly fsPlatform: FsPlatform;
 }
 
 /** Temp files of writers killed mid-write are removed once this old. */
@@ -59,7 +62,7 @@ async function withWriteLock(file: string, options: FileStoreOptions, fn: (lock:
  */
 function readCacheFile(file: string, options: FileStoreOptions, once: (key: string) => boolean): ReadResult {
   const { logger } = options;
-  const result = readOwnFile(file, MAX_CACHE_BYTES);
+  const result = readOwnFile(file, MAX_CACHE_BYTES, { platform: options.fsPlatform });
   switch (result.status) {
     case 'missing':
       return { status: 'missing', doc: undefined };
@@ -83,8 +86,9 @@ function readCacheFile(file: string, options: FileStoreOptions, once: (key: stri
 /** Replaces the file, unless the write lock was lost meanwhile (then nothing is written). */
 function writeCacheFile(file: string, options: FileStoreOptions, doc: CacheDocument, lock: HeldLock): void {
   try {
-    ensurePrivateDirectory(options.dir);
+    ensurePrivateDirectory(options.dir, options.fsPlatform);
     writeFileAtomic(file, `${JSON.stringify(doc)}\n`, {
+      platform: options.fsPlatform,
       beforeRename: () => {
         if (!lock.isStillHeld()) throw new LockLostError();
       },
@@ -120,7 +124,7 @@ function createCacheFile(file: string, options: FileStoreOptions): CacheFile {
   const isDirectoryUsable = (): boolean => {
     if (directoryUsable === undefined) {
       try {
-        checkPrivateDirectory(options.dir);
+        checkPrivateDirectory(options.dir, options.fsPlatform);
         directoryUsable = true;
       } catch (error) {
         if (error instanceof UnsafePathError) logger.tellUnsafe(error);
@@ -160,7 +164,7 @@ function createCacheFile(file: string, options: FileStoreOptions): CacheFile {
     },
     ensureDirectory() {
       try {
-        ensurePrivateDirectory(options.dir);
+        ensurePrivateDirectory(options.dir, options.fsPlatform);
         return true;
       } catch (error) {
         writeFailed(error);
@@ -206,7 +210,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
         const key = formatEntryKey(base.salt, token.host, identity);
         const { keep } = pruneEntries(Object.entries({ ...base.entries, [key]: token }), now());
         cacheFile.write({ ...base, entries: Object.fromEntries(keep) }, lock);
-        removeStaleTempFiles(file, now(), ORPHAN_TEMP_AGE_MS);
+        removeStaleTempFiles(file, now(), ORPHAN_TEMP_AGE_MS, options.fsPlatform);
       });
     },
 

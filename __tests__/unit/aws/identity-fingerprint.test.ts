@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseIniSections, resolveIdentityMaterial } from '../../../src/aws/identity-fingerprint';
+import { hostFs } from '../../helpers/host-fs';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 function homeWith(config: string, credentials = ''): string {
@@ -63,35 +64,43 @@ describe('parseIniSections', () => {
 describe('resolveIdentityMaterial', () => {
   it('is stable for the same configuration', () => {
     const home = homeWith(CONFIG);
-    expect(resolveIdentityMaterial({ AWS_PROFILE: 'dev' }, home)).toBe(resolveIdentityMaterial({ AWS_PROFILE: 'dev' }, home));
+    expect(resolveIdentityMaterial({ AWS_PROFILE: 'dev' }, home, hostFs())).toBe(
+      resolveIdentityMaterial({ AWS_PROFILE: 'dev' }, home, hostFs()),
+    );
   });
 
   it('differs between profiles that assume different roles', () => {
     const home = homeWith(CONFIG);
-    expect(resolveIdentityMaterial({ AWS_PROFILE: 'dev' }, home)).not.toBe(resolveIdentityMaterial({ AWS_PROFILE: 'prod' }, home));
+    expect(resolveIdentityMaterial({ AWS_PROFILE: 'dev' }, home, hostFs())).not.toBe(
+      resolveIdentityMaterial({ AWS_PROFILE: 'prod' }, home, hostFs()),
+    );
   });
 
   it('follows source_profile: changing the source changes the identity', () => {
-    const a = resolveIdentityMaterial({ AWS_PROFILE: 'dev' }, homeWith(CONFIG));
-    const b = resolveIdentityMaterial({ AWS_PROFILE: 'dev' }, homeWith(CONFIG.replace('AKIABASE000000000001', 'AKIABASE000000000002')));
+    const a = resolveIdentityMaterial({ AWS_PROFILE: 'dev' }, homeWith(CONFIG), hostFs());
+    const b = resolveIdentityMaterial(
+      { AWS_PROFILE: 'dev' },
+      homeWith(CONFIG.replace('AKIABASE000000000001', 'AKIABASE000000000002')),
+      hostFs(),
+    );
     expect(a).not.toBe(b);
   });
 
   it('follows sso_session', () => {
-    const a = resolveIdentityMaterial({ AWS_PROFILE: 'sso' }, homeWith(CONFIG));
-    const b = resolveIdentityMaterial({ AWS_PROFILE: 'sso' }, homeWith(CONFIG.replace('corp.awsapps.com', 'other.awsapps.com')));
+    const a = resolveIdentityMaterial({ AWS_PROFILE: 'sso' }, homeWith(CONFIG), hostFs());
+    const b = resolveIdentityMaterial({ AWS_PROFILE: 'sso' }, homeWith(CONFIG.replace('corp.awsapps.com', 'other.awsapps.com')), hostFs());
     expect(a).not.toBe(b);
   });
 
   it('ignores unrelated profiles', () => {
-    const a = resolveIdentityMaterial({ AWS_PROFILE: 'dev' }, homeWith(CONFIG));
-    const b = resolveIdentityMaterial({ AWS_PROFILE: 'dev' }, homeWith(CONFIG.replace('role/prod', 'role/prod2')));
+    const a = resolveIdentityMaterial({ AWS_PROFILE: 'dev' }, homeWith(CONFIG), hostFs());
+    const b = resolveIdentityMaterial({ AWS_PROFILE: 'dev' }, homeWith(CONFIG.replace('role/prod', 'role/prod2')), hostFs());
     expect(a).toBe(b);
   });
 
   it('includes the credentials file section of the profile', () => {
-    const a = resolveIdentityMaterial({}, homeWith(CONFIG, '[default]\naws_access_key_id = AKIAONE0000000000001\n'));
-    const b = resolveIdentityMaterial({}, homeWith(CONFIG, '[default]\naws_access_key_id = AKIATWO0000000000002\n'));
+    const a = resolveIdentityMaterial({}, homeWith(CONFIG, '[default]\naws_access_key_id = AKIAONE0000000000001\n'), hostFs());
+    const b = resolveIdentityMaterial({}, homeWith(CONFIG, '[default]\naws_access_key_id = AKIATWO0000000000002\n'), hostFs());
     expect(a).not.toBe(b);
   });
 
@@ -105,25 +114,25 @@ describe('resolveIdentityMaterial', () => {
       { AWS_ROLE_ARN: 'arn:aws:iam::1:role/b', AWS_WEB_IDENTITY_TOKEN_FILE: '/t' },
       { AWS_ENDPOINT_URL_ECR: 'http://127.0.0.1:1' },
     ];
-    const materials = new Set(variants.map((env) => resolveIdentityMaterial(env, home)));
+    const materials = new Set(variants.map((env) => resolveIdentityMaterial(env, home, hostFs())));
     expect(materials.size).toBe(variants.length);
   });
 
   it('works without any AWS files', () => {
-    expect(resolveIdentityMaterial({}, makeTempDir())).toMatch(/^[0-9a-f]{64}$/);
+    expect(resolveIdentityMaterial({}, makeTempDir(), hostFs())).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('is a digest: no key, secret or profile content leaves the function', () => {
     const home = homeWith(CONFIG, '[base]\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n');
-    const material = resolveIdentityMaterial({ AWS_PROFILE: 'dev', AWS_ACCESS_KEY_ID: 'AKIAENVKEY0000000001' }, home);
+    const material = resolveIdentityMaterial({ AWS_PROFILE: 'dev', AWS_ACCESS_KEY_ID: 'AKIAENVKEY0000000001' }, home, hostFs());
     expect(material).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('reads AWS_SHARED_CREDENTIALS_FILE spelled ~/… from the home directory, as the SDK does', () => {
     const home = makeTempDir();
     fs.writeFileSync(path.join(home, 'creds'), '[default]\naws_access_key_id = AKIAFIRST00000000001\n');
-    const first = resolveIdentityMaterial({ AWS_SHARED_CREDENTIALS_FILE: '~/creds' }, home);
+    const first = resolveIdentityMaterial({ AWS_SHARED_CREDENTIALS_FILE: '~/creds' }, home, hostFs());
     fs.writeFileSync(path.join(home, 'creds'), '[default]\naws_access_key_id = AKIASECOND0000000002\n');
-    expect(resolveIdentityMaterial({ AWS_SHARED_CREDENTIALS_FILE: '~/creds' }, home)).not.toBe(first);
+    expect(resolveIdentityMaterial({ AWS_SHARED_CREDENTIALS_FILE: '~/creds' }, home, hostFs())).not.toBe(first);
   });
 });

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { KeychainUnavailableError } from '../../../src/errors';
 import { createOsKeychain } from '../../../src/keychain/os-keychain';
+import { hostFs } from '../../helpers/host-fs';
 
 type Answer = { ok: true; value: unknown } | { ok: false; error: string } | 'silent';
 
@@ -44,7 +45,7 @@ function fakeWorker(answers: Answer[]) {
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
 
 const keychainWith = (worker: ReturnType<typeof fakeWorker>, timeoutMs = 200) =>
-  createOsKeychain({ platform: 'linux', command: ['keychain-worker'], env: {}, timeoutMs, spawn: worker.spawn });
+  createOsKeychain({ platform: 'linux', command: ['keychain-worker'], env: {}, timeoutMs, spawn: worker.spawn, fsPlatform: hostFs() });
 
 /** What gnome-keyring says of an item deleted between a search and a read. */
 const VANISHED_GNOME =
@@ -136,7 +137,14 @@ describe('createOsKeychain: the native calls in a child process', () => {
     ],
   ] as const)('%s', async (_what, platform, answer, hint) => {
     const worker = fakeWorker([answer]);
-    const keychain = createOsKeychain({ platform, command: ['keychain-worker'], env: {}, timeoutMs: 100, spawn: worker.spawn });
+    const keychain = createOsKeychain({
+      platform,
+      command: ['keychain-worker'],
+      env: {},
+      timeoutMs: 100,
+      spawn: worker.spawn,
+      fsPlatform: hostFs(),
+    });
     const failure = keychain.get('svc', 'a');
     await expect(failure).rejects.toBeInstanceOf(KeychainUnavailableError);
     await expect(failure).rejects.toThrow(hint);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createFileLocker } from '../../../src/lock/file-locker';
 import { createMemoryLogger } from '../../helpers/fakes';
+import { hostFs } from '../../helpers/host-fs';
 import { expectPosixMode, itWithSymlinks } from '../../helpers/platform';
 import { makeTempDir } from '../../helpers/temp-dir';
 
@@ -13,8 +14,8 @@ function lockDirs(dir: string): string[] {
 describe('file locker', () => {
   it('gives a lock to one holder at a time and frees it on release', async () => {
     const dir = makeTempDir();
-    const a = createFileLocker({ dir, logger: createMemoryLogger() });
-    const b = createFileLocker({ dir, logger: createMemoryLogger() });
+    const a = createFileLocker({ dir, logger: createMemoryLogger(), fsPlatform: hostFs() });
+    const b = createFileLocker({ dir, logger: createMemoryLogger(), fsPlatform: hostFs() });
     const first = await a.tryLock('token-x');
     expect(first.status).toBe('acquired');
     expect((await b.tryLock('token-x')).status).toBe('busy');
@@ -30,7 +31,7 @@ describe('file locker', () => {
     const name = 'token\u0000123456789012.dkr.ecr.us-east-1.amazonaws.com\u0000{"profile":"prod"}';
     const names: string[] = [];
     for (const dir of [makeTempDir(), makeTempDir()]) {
-      const attempt = await createFileLocker({ dir, logger: createMemoryLogger() }).tryLock(name);
+      const attempt = await createFileLocker({ dir, logger: createMemoryLogger(), fsPlatform: hostFs() }).tryLock(name);
       expect(attempt.status).toBe('acquired');
       const [lock] = lockDirs(dir);
       expect(lock).toMatch(/^[0-9a-f]{32}\.lock$/);
@@ -44,7 +45,7 @@ describe('file locker', () => {
 
   it('two lockers on one directory share the salt, so they contend for the same lock', async () => {
     const dir = makeTempDir();
-    const lockers = Array.from({ length: 8 }, () => createFileLocker({ dir, logger: createMemoryLogger() }));
+    const lockers = Array.from({ length: 8 }, () => createFileLocker({ dir, logger: createMemoryLogger(), fsPlatform: hostFs() }));
     const attempts = await Promise.all(lockers.map((l) => l.tryLock('token-x')));
     expect(attempts.filter((a) => a.status === 'acquired')).toHaveLength(1);
     expect(attempts.filter((a) => a.status === 'busy')).toHaveLength(7);
@@ -56,7 +57,7 @@ describe('file locker', () => {
     const target = path.join(dir, 'elsewhere');
     fs.writeFileSync(target, 'ffffffffffffffffffffffffffffffff\n');
     fs.symlinkSync(target, path.join(dir, 'locks', 'salt'));
-    const attempt = await createFileLocker({ dir, logger: createMemoryLogger() }).tryLock('token-x');
+    const attempt = await createFileLocker({ dir, logger: createMemoryLogger(), fsPlatform: hostFs() }).tryLock('token-x');
     expect(attempt.status).toBe('acquired');
     expect(fs.lstatSync(path.join(dir, 'locks', 'salt')).isSymbolicLink()).toBe(false);
     expect(fs.readFileSync(target, 'utf8')).toBe('ffffffffffffffffffffffffffffffff\n');
@@ -64,13 +65,13 @@ describe('file locker', () => {
 
   it('takes over a lock whose holder stopped refreshing it (longer than staleMs)', async () => {
     const dir = makeTempDir();
-    const holder = await createFileLocker({ dir, logger: createMemoryLogger(), staleMs: 60_000 }).tryLock('token-x');
+    const holder = await createFileLocker({ dir, logger: createMemoryLogger(), staleMs: 60_000, fsPlatform: hostFs() }).tryLock('token-x');
     expect(holder.status).toBe('acquired');
     // As if the holder had died a minute ago: its lock directory was last touched then.
     const old = new Date(Date.now() - 60_000);
     for (const lock of lockDirs(dir)) fs.utimesSync(path.join(dir, 'locks', lock), old, old);
     const logger = createMemoryLogger();
-    const attempt = await createFileLocker({ dir, logger, staleMs: 5000 }).tryLock('token-x');
+    const attempt = await createFileLocker({ dir, logger, staleMs: 5000, fsPlatform: hostFs() }).tryLock('token-x');
     expect(attempt.status).toBe('acquired');
     if (attempt.status === 'acquired') await attempt.release();
   });
@@ -78,7 +79,7 @@ describe('file locker', () => {
   it('reports locking as unavailable when the directory cannot be created', async () => {
     const base = makeTempDir();
     fs.writeFileSync(path.join(base, 'file'), '');
-    const locker = createFileLocker({ dir: path.join(base, 'file', 'cache'), logger: createMemoryLogger() });
+    const locker = createFileLocker({ dir: path.join(base, 'file', 'cache'), logger: createMemoryLogger(), fsPlatform: hostFs() });
     expect(await locker.tryLock('token-x')).toEqual({ status: 'unavailable', reason: 'ENOTDIR' });
   });
 });

@@ -4,6 +4,7 @@ import type { TokenSource } from '../../../src/aws/token-source';
 import { TokenFetchError } from '../../../src/errors';
 import { run } from '../../../src/main';
 import { createFakeClock, createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
+import { hostFs } from '../../helpers/host-fs';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const ECR_HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
@@ -25,6 +26,7 @@ function setup(options: { env?: Record<string, string>; source?: TokenSource; pr
         programName: options.programName ?? 'docker-credential-ecr-login',
         platform: process.platform,
         uid: process.getuid?.(),
+        fsPlatform: hostFs(),
         homeDir: home,
         version: '9.8.7',
         now: clock.now,

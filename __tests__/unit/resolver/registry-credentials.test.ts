@@ -4,6 +4,7 @@ import type { RoleCredentials, TokenRequestOptions, TokenSource } from '../../..
 import { run } from '../../../src/main';
 import type { Registry } from '../../../src/registry/parse-registry';
 import { createFakeClock, createFakeKeychain, createSink, stdinOf } from '../../helpers/fakes';
+import { hostFs } from '../../helpers/host-fs';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const HOST_A = '123456789012.dkr.ecr.us-east-2.amazonaws.com';
@@ -54,6 +55,7 @@ function setup(settings: unknown, env: Record<string, string> = {}) {
         programName: 'docker-credential-ecr-login',
         platform: process.platform,
         uid: process.getuid?.(),
+        fsPlatform: hostFs(),
         homeDir: home,
         version: '0',
         now: clock.now,
@@ -154,6 +156,7 @@ describe('aliases in store and erase', () => {
           programName: 'docker-credential-ecr-login',
           platform: process.platform,
           uid: process.getuid?.(),
+          fsPlatform: hostFs(),
           homeDir: home,
           version: '0',
           now: () => 0,

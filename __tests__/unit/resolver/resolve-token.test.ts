@@ -15,6 +15,7 @@ import {
   createMemoryLogger,
   createMemoryStore,
 } from '../../helpers/fakes';
+import { hostFs } from '../../helpers/host-fs';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const registry = parseRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com') as Registry;
@@ -234,7 +235,13 @@ describe.each([
   [
     'file',
     (now: () => number) =>
-      createFileStore({ dir: path.join(makeTempDir(), 'cache'), now, logger: createMemoryLogger(), locker: createMemoryLocker() }),
+      createFileStore({
+        dir: path.join(makeTempDir(), 'cache'),
+        now,
+        logger: createMemoryLogger(),
+        locker: createMemoryLocker(),
+        fsPlatform: hostFs(),
+      }),
   ],
   [
     'keychain',

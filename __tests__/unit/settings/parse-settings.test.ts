@@ -9,6 +9,7 @@ import {
   selectRegistrySettings,
   selectRegistryTarget,
 } from '../../../src/settings/select-registry-settings';
+import { hostFs } from '../../helpers/host-fs';
 import { itOnUnix } from '../../helpers/platform';
 import { randomText, seededRandom } from '../../helpers/seeded-random';
 import { makeTempDir } from '../../helpers/temp-dir';
@@ -360,12 +361,12 @@ describe('aliases', () => {
 describe('loadSettings', () => {
   it('a missing file is no settings, also when AWS_ECR_CONFIG names it', () => {
     const dir = makeTempDir();
-    expect(loadSettings({ path: path.join(dir, 'config.json'), fromEnv: false }).registries).toEqual([]);
-    expect(loadSettings({ path: path.join(dir, 'config.json'), fromEnv: true }).aliases).toEqual([]);
-    expect(loadSettings(undefined).registries).toEqual([]);
+    expect(loadSettings({ path: path.join(dir, 'config.json'), fromEnv: false }, hostFs()).registries).toEqual([]);
+    expect(loadSettings({ path: path.join(dir, 'config.json'), fromEnv: true }, hostFs()).aliases).toEqual([]);
+    expect(loadSettings(undefined, hostFs()).registries).toEqual([]);
     // A file where the cache directory should be: no settings there either.
     fs.writeFileSync(path.join(dir, 'blocker'), '');
-    expect(loadSettings({ path: path.join(dir, 'blocker', 'config.json'), fromEnv: false }).registries).toEqual([]);
+    expect(loadSettings({ path: path.join(dir, 'blocker', 'config.json'), fromEnv: false }, hostFs()).registries).toEqual([]);
   });
 
   it('refuses a relative AWS_ECR_CONFIG, a symlink, a directory and a huge file', () => {
@@ -373,16 +374,18 @@ describe('loadSettings', () => {
     const file = path.join(dir, 'config.json');
     fs.writeFileSync(path.join(dir, 'real.json'), '{}');
     fs.symlinkSync(path.join(dir, 'real.json'), file);
-    expect(() => loadSettings({ path: 'config.json', fromEnv: true })).toThrow(
+    expect(() => loadSettings({ path: 'config.json', fromEnv: true }, hostFs())).toThrow(
       'settings file config.json (AWS_ECR_CONFIG) is not an absolute path: set AWS_ECR_CONFIG to an absolute path',
     );
-    expect(() => loadSettings({ path: file, fromEnv: false })).toThrow(
+    expect(() => loadSettings({ path: file, fromEnv: false }, hostFs())).toThrow(
       `settings file ${file} cannot be used: ${file} is a symbolic link; it must be a regular file of yours that only you can write`,
     );
-    expect(() => loadSettings({ path: dir, fromEnv: false })).toThrow(`settings file ${dir} cannot be used: ${dir} is not a regular file`);
+    expect(() => loadSettings({ path: dir, fromEnv: false }, hostFs())).toThrow(
+      `settings file ${dir} cannot be used: ${dir} is not a regular file`,
+    );
     const big = path.join(dir, 'big.json');
     fs.writeFileSync(big, ' '.repeat(300 * 1024));
-    expect(() => loadSettings({ path: big, fromEnv: false })).toThrow(`settings file ${big} is larger than 256 KiB`);
+    expect(() => loadSettings({ path: big, fromEnv: false }, hostFs())).toThrow(`settings file ${big} is larger than 256 KiB`);
   });
 
   itOnUnix('refuses a file that group or others may write, and reads it once it is not', 'POSIX modes', () => {
@@ -390,12 +393,12 @@ describe('loadSettings', () => {
     fs.writeFileSync(file, json({ aliases: { 'registry.example.com': HOST } }));
     for (const mode of [0o664, 0o646]) {
       fs.chmodSync(file, mode);
-      expect(() => loadSettings({ path: file, fromEnv: true })).toThrow(
+      expect(() => loadSettings({ path: file, fromEnv: true }, hostFs())).toThrow(
         `settings file ${file} (AWS_ECR_CONFIG) cannot be used: ${file} can be written by group or others (mode 0${mode.toString(8)}; chmod go-w it); it must be a regular file of yours that only you can write`,
       );
     }
     fs.chmodSync(file, 0o644);
-    expect(loadSettings({ path: file, fromEnv: true }).aliases).toHaveLength(1);
+    expect(loadSettings({ path: file, fromEnv: true }, hostFs()).aliases).toHaveLength(1);
   });
 
   it('refuses text that is not UTF-8, naming where (a bad byte must not become a U+FFFD profile name)', () => {
@@ -404,20 +407,20 @@ describe('loadSettings', () => {
       file,
       Buffer.concat([Buffer.from(`{\n  "registries": {"${HOST}": {"profile": "caf`), Buffer.from([0xe9]), Buffer.from('"}}}')]),
     );
-    expect(() => loadSettings({ path: file, fromEnv: false })).toThrow(
+    expect(() => loadSettings({ path: file, fromEnv: false }, hostFs())).toThrow(
       `settings file ${file} is not UTF-8 text (a byte that is not UTF-8 at line 2, column ${`  "registries": {"${HOST}": {"profile": "caf`.length + 1})`,
     );
     // A U+FFFD written as such is text like any other.
     fs.writeFileSync(file, `{"registries": {"${HOST}": {"profile": "caf\uFFFD"}}}`);
-    expect(loadSettings({ path: file, fromEnv: false }).registries[0]?.settings).toEqual({ profile: 'caf\uFFFD' });
+    expect(loadSettings({ path: file, fromEnv: false }, hostFs()).registries[0]?.settings).toEqual({ profile: 'caf\uFFFD' });
   });
 
   it('reads and validates a file of ours', () => {
     const file = path.join(makeTempDir(), 'config.json');
     fs.writeFileSync(file, json({ aliases: { 'registry.example.com': HOST } }));
-    expect(loadSettings({ path: file, fromEnv: false }).aliases).toHaveLength(1);
+    expect(loadSettings({ path: file, fromEnv: false }, hostFs()).aliases).toHaveLength(1);
     fs.writeFileSync(file, json({ aliases: { 'registry.example.com': 'nope' } }));
-    expect(() => loadSettings({ path: file, fromEnv: false })).toThrow(
+    expect(() => loadSettings({ path: file, fromEnv: false }, hostFs())).toThrow(
       `invalid settings file ${file}: aliases["registry.example.com"] must be`,
     );
   });

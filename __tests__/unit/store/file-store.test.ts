@@ -5,6 +5,7 @@ import { createFileStore, formatCacheFilePath } from '../../../src/store/file-st
 import { MAX_ENTRIES } from '../../../src/store/token-entries';
 import type { CachedToken } from '../../../src/store/token-store';
 import { createFakeClock, createMemoryLocker, createMemoryLogger, createTokenFactory } from '../../helpers/fakes';
+import { hostFs } from '../../helpers/host-fs';
 import { itOnUnix, itWithSymlinks } from '../../helpers/platform';
 import { itAsRoot } from '../../helpers/root';
 import { makeTempDir } from '../../helpers/temp-dir';
@@ -15,7 +16,7 @@ function setup() {
   const dir = path.join(makeTempDir(), 'cache');
   const clock = createFakeClock();
   const logger = createMemoryLogger();
-  const store = createFileStore({ dir, now: clock.now, logger, locker: createMemoryLocker() });
+  const store = createFileStore({ dir, now: clock.now, logger, locker: createMemoryLocker(), fsPlatform: hostFs() });
   const token = createTokenFactory(clock.now);
   return { dir, file: formatCacheFilePath(dir), clock, logger, store, token };
 }
@@ -123,6 +124,7 @@ describe('file store', () => {
       now: clock.now,
       logger: createMemoryLogger(),
       locker: createMemoryLocker(),
+      fsPlatform: hostFs(),
     });
     await expect(
       store.put('id', { host: 'a', username: 'AWS', password: 'p', issuedAt: clock.now(), expiresAt: clock.now() + HOUR }),
@@ -163,12 +165,18 @@ describe('file store', () => {
     const { dir, file, clock, token } = setup();
     const locker = createMemoryLocker();
     const logger = createMemoryLogger();
-    const store = createFileStore({ dir, now: clock.now, logger, locker });
+    const store = createFileStore({ dir, now: clock.now, logger, locker, fsPlatform: hostFs() });
     await store.put('id', token('a.example'));
     const before = fs.readFileSync(file, 'utf8');
     locker.holdExternally([...locker.attempts][0] ?? '');
     // Held by "another process" for longer than a writer waits (simulated with a clock it reads).
-    const impatient = createFileStore({ dir, now: () => clock.now() + 60_000 * locker.attempts.length, logger, locker });
+    const impatient = createFileStore({
+      dir,
+      now: () => clock.now() + 60_000 * locker.attempts.length,
+      logger,
+      locker,
+      fsPlatform: hostFs(),
+    });
     await impatient.put('id', token('b.example'));
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
     expect(logger.lines).toContain('WARN not caching the token: could not take the cache write lock: busy for 15000 ms');
@@ -176,7 +184,7 @@ describe('file store', () => {
 
   it('reports a lock that cannot be taken at all as a failed write', async () => {
     const { dir, clock, token } = setup();
-    const store = createFileStore({ dir, now: clock.now, logger: createMemoryLogger(), locker: NO_LOCKER });
+    const store = createFileStore({ dir, now: clock.now, logger: createMemoryLogger(), locker: NO_LOCKER, fsPlatform: hostFs() });
     await expect(store.put('id', token('a.example'))).rejects.toThrow(/^cannot write token cache .* \(no shared cache\)$/);
   });
 });

@@ -1,6 +1,7 @@
 import { lstatSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from '../../errors';
+import type { FsPlatform } from '../../safe-fs/fs-platform';
 import { checkPrivateDirectory, ensurePrivateDirectory, UnsafePathError } from '../../safe-fs/private-directories';
 import { type FileIdentity, isSameFileState, readOwnFileSnapshot } from '../../safe-fs/read-files';
 import { createFileExclusive, type PreparedReplacement, prepareReplacement, removeStaleTempFiles } from '../../safe-fs/write-files';
@@ -30,6 +31,8 @@ export interface LoadedFile {
   readonly mode: number;
   /** The state `text` was read in (undefined when there is no file): the file is replaced only while still in it. */
   readonly identity: FileIdentity | undefined;
+  /** The rules it was read by (whose it must be), by which it is checked and replaced too. */
+  readonly fsPlatform: FsPlatform;
 }
 
 /**
@@ -55,9 +58,9 @@ function explainCode(code: string): string {
   return code;
 }
 
-function checkDirectory(path: string, dir: string): boolean {
+function checkDirectory(path: string, dir: string, fsPlatform: FsPlatform): boolean {
   try {
-    return checkPrivateDirectory(dir);
+    return checkPrivateDirectory(dir, fsPlatform);
   } catch (error) {
     if (error instanceof UnsafePathError) throw new ConfigError(`not changing ${path}: ${error.path} ${error.why}`);
     throw error;
@@ -71,17 +74,18 @@ export function loadConfigFile(
     readonly followLink: boolean;
     /** The settings file: the helper refuses one that group or others can write, so configure does too. */
     readonly notWritableByOthers?: boolean;
-    /** The user's uid (POSIX): a link of someone else's is not followed. */
-    readonly uid: number | undefined;
+    /** Whose the file must be (the entry's): a link of someone else's is not followed. */
+    readonly fsPlatform: FsPlatform;
   },
 ): LoadedFile {
+  const { fsPlatform } = options;
   let target = path;
   try {
     const link = lstatSync(path);
     if (link.isSymbolicLink()) {
       if (!options.followLink)
         throw new ConfigError(`not changing ${path}: it is a symbolic link; edit the file it leads to, or replace the link with it`);
-      const { uid } = options;
+      const { uid } = fsPlatform;
       if (uid !== undefined && link.uid !== uid) {
         throw new ConfigError(`not changing ${path}: it is a symbolic link owned by uid ${link.uid}, not by you (uid ${uid})`);
       }
@@ -96,16 +100,17 @@ export function loadConfigFile(
     const code = errorCode(error);
     if (code !== 'ENOENT') throw new ConfigError(`cannot read ${path}: ${explainCode(code)}`);
   }
-  checkDirectory(path, dirname(target));
-  const read = readOwnFileSnapshot(target, MAX_BYTES, undefined, {
+  checkDirectory(path, dirname(target), fsPlatform);
+  const read = readOwnFileSnapshot(target, MAX_BYTES, {
+    platform: fsPlatform,
     strictUtf8: true,
     notWritableByOthers: options.notWritableByOthers === true,
   });
   switch (read.status) {
     case 'missing':
-      return { path, target, text: undefined, mode: 0o600, identity: undefined };
+      return { path, target, text: undefined, mode: 0o600, identity: undefined, fsPlatform };
     case 'ok':
-      return { path, target, text: read.text, mode: read.mode, identity: read.identity };
+      return { path, target, text: read.text, mode: read.mode, identity: read.identity, fsPlatform };
     case 'unsafe':
       throw new ConfigError(`not changing ${path}: ${read.why}`);
     case 'too-large':
@@ -126,7 +131,7 @@ export function loadConfigFile(
  * tick of the kernel's clock can leave size and times as they were.
  */
 export function isUnchanged(file: LoadedFile): boolean {
-  const now = readOwnFileSnapshot(file.target, MAX_BYTES);
+  const now = readOwnFileSnapshot(file.target, MAX_BYTES, { platform: file.fsPlatform });
   if (file.identity === undefined) return now.status === 'missing';
   return now.status === 'ok' && isSameFileState(now.identity, file.identity) && now.text === file.text;
 }
@@ -141,8 +146,8 @@ const STALE_TEMP_AGE_MS = 60_000;
  */
 export function removeLeftoverTempFiles(file: LoadedFile, now: number): string[] {
   return [
-    ...removeStaleTempFiles(file.target, now, STALE_TEMP_AGE_MS),
-    ...removeStaleTempFiles(`${file.target}.bak`, now, STALE_TEMP_AGE_MS),
+    ...removeStaleTempFiles(file.target, now, STALE_TEMP_AGE_MS, file.fsPlatform),
+    ...removeStaleTempFiles(`${file.target}.bak`, now, STALE_TEMP_AGE_MS, file.fsPlatform),
   ];
 }
 
@@ -154,9 +159,9 @@ export function removeLeftoverTempFiles(file: LoadedFile, now: number): string[]
  * Returns the backup's path (undefined for a new file).
  */
 export function saveConfigFile(file: LoadedFile, text: string): string | undefined {
-  const { path, target } = file;
+  const { path, target, fsPlatform } = file;
   try {
-    ensurePrivateDirectory(dirname(target));
+    ensurePrivateDirectory(dirname(target), fsPlatform);
   } catch (error) {
     if (error instanceof UnsafePathError) throw new ConfigError(`not changing ${path}: ${error.path} ${error.why}`);
     throw new ConfigError(`cannot create ${dirname(target)}: ${explainCode(errorCode(error))}`);
@@ -164,13 +169,13 @@ export function saveConfigFile(file: LoadedFile, text: string): string | undefin
   const prepared: PreparedReplacement[] = [];
   try {
     if (file.text === undefined) {
-      if (!createFileExclusive(target, text, 0o600)) throw new ConfigChangedError(path);
+      if (!createFileExclusive(target, text, fsPlatform, 0o600)) throw new ConfigChangedError(path);
       return undefined;
     }
     const backup = `${target}.bak`;
-    const saved = prepareReplacement(backup, file.text, 0o600);
+    const saved = prepareReplacement(backup, file.text, fsPlatform, 0o600);
     prepared.push(saved);
-    const replacement = prepareReplacement(target, text, file.mode);
+    const replacement = prepareReplacement(target, text, fsPlatform, file.mode);
     prepared.push(replacement);
     if (!isUnchanged(file)) throw new ConfigChangedError(path);
     saved.commit();

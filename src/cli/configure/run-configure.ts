@@ -4,6 +4,7 @@ import { ConfigError } from '../../errors';
 import type { Locker } from '../../lock/locker';
 import { withLock } from '../../lock/with-lock';
 import type { Logger } from '../../log';
+import type { FsPlatform } from '../../safe-fs/fs-platform';
 import { parseSettings } from '../../settings/parse-settings';
 import { resolveContainersAuthFile, resolveDockerConfigFile } from '../client-files';
 import { DOCKER_HELPER_PROGRAM, HELPER_NAME } from '../helper-names';
@@ -24,6 +25,8 @@ export interface ConfigureContext {
   readonly warn: (message: string) => void;
   readonly platform: NodeJS.Platform;
   readonly uid: number | undefined;
+  /** Whose the files and their directories must be, and how they are read and replaced (the entry's). */
+  readonly fsPlatform: FsPlatform;
   /**
    * Asks the `docker-credential-ecr-login` on PATH its version, to tell this helper from
    * another program docker would run instead (helper-on-path.ts). Without it, only a missing
@@ -151,7 +154,7 @@ function fileJobsOf(options: ConfigureOptions, { hosts, settings }: ConfigureReq
   if (settings.registries.length > 0 || settings.aliases.length > 0) {
     const path = settingsFileOf(config);
     jobs.push({
-      load: () => loadConfigFile(path, { followLink: false, notWritableByOthers: true, uid: ctx.uid }),
+      load: () => loadConfigFile(path, { followLink: false, notWritableByOthers: true, fsPlatform: ctx.fsPlatform }),
       edit: (file) => {
         const edit = editSettings(file.text, settings, file.path);
         // The helper's own reader judges the result (unknown fields, a glob and a host that differ
@@ -168,7 +171,7 @@ function fileJobsOf(options: ConfigureOptions, { hosts, settings }: ConfigureReq
         ? resolveContainersAuthFile(config.clientEnv, config.userHomeDir, platform, ctx.uid)
         : resolveDockerConfigFile(config.clientEnv, config.userHomeDir));
     jobs.push({
-      load: () => loadConfigFile(path, { followLink: true, uid: ctx.uid }),
+      load: () => loadConfigFile(path, { followLink: true, fsPlatform: ctx.fsPlatform }),
       edit: (file) =>
         editClientConfig(
           file.text,

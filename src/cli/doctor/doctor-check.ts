@@ -91,6 +91,9 @@ export interface DoctorCheck {
   afterGroup?(result: CheckResult, facts: DoctorFacts): CheckResult;
 }
 
+/** The `needs` of the checks that ask AWS with the credentials aws-credentials found. */
+export const NEEDS_CREDENTIALS = { fact: 'credentials', why: 'no AWS credentials (see aws-credentials)' } as const;
+
 /** An error's one line for the report: a helper error's hint, else its message. */
 export function messageOf(error: unknown): string {
   if (error instanceof HelperError) return error.hint ?? error.message;

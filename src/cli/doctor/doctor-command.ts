@@ -1,5 +1,6 @@
 import { createAwsDiagnostics } from '../../aws/create-aws-diagnostics';
 import { HelperError } from '../../errors';
+import type { FsPlatform } from '../../safe-fs/fs-platform';
 import { readRegularFile } from '../../safe-fs/read-files';
 import type { CommandContext } from '../command-context';
 import { askVersion } from '../helper-on-path';
@@ -16,8 +17,8 @@ export class DoctorFailedError extends HelperError {
 const MAX_CLIENT_FILE_BYTES = 1024 * 1024;
 
 /** A client's JSON file, read as the helper reads files (no FIFO, no /dev/zero), parsed. */
-export function readClientJson(file: string): JsonFileRead {
-  const read = readRegularFile(file, MAX_CLIENT_FILE_BYTES);
+export function readClientJson(file: string, fsPlatform: FsPlatform): JsonFileRead {
+  const read = readRegularFile(file, MAX_CLIENT_FILE_BYTES, fsPlatform);
   switch (read.status) {
     case 'missing':
       return { status: 'missing' };
@@ -57,7 +58,7 @@ export async function runDoctorCommand(host: string | undefined, options: Doctor
       version: ctx.version,
       programFile: ctx.programFile,
       askVersion,
-      readJsonFile: readClientJson,
+      readJsonFile: (file) => readClientJson(file, services.fsPlatform),
       createDiagnostics: (profile) =>
         createAwsDiagnostics({ logger: services.logger, identityEnv: config.identityEnv, ...(profile === undefined ? {} : { profile }) }),
     },

@@ -4,6 +4,7 @@ import { runConfigure } from '../../../../src/cli/configure/run-configure';
 import { findOnPath } from '../../../../src/cli/find-on-path';
 import { parseConfig } from '../../../../src/config';
 import { ConfigError, UsageError } from '../../../../src/errors';
+import { hostFs } from '../../../helpers/host-fs';
 
 describe('findOnPath (as docker finds docker-credential-<name>)', () => {
   const files = (...existing: string[]) => {
@@ -76,6 +77,7 @@ describe('where the files are', () => {
       warn: () => undefined,
       platform: process.platform,
       uid: process.getuid?.(),
+      fsPlatform: hostFs(),
     };
     await expect(runConfigure(options, ctx)).rejects.toThrow('is not an absolute path');
   });

@@ -5,6 +5,7 @@ import { editClientConfig } from '../../../../src/cli/configure/edit-client-conf
 import { planFileEdit, SETTLE_MS } from '../../../../src/cli/configure/plan-file-edit';
 import { ConfigError } from '../../../../src/errors';
 import { createFakeClock } from '../../../helpers/fakes';
+import { hostFs } from '../../../helpers/host-fs';
 import { makeTempDir } from '../../../helpers/temp-dir';
 
 /*
@@ -34,7 +35,7 @@ function setup(content: string) {
   };
   const plan = () =>
     planFileEdit(
-      () => loadConfigFile(file, { followLink: true, uid: process.getuid?.() }),
+      () => loadConfigFile(file, { followLink: true, fsPlatform: hostFs() }),
       (loaded) => editClientConfig(loaded.text, { hosts: [ECR], allEcr: false, credsStore: false }, loaded.path),
       { now: clock.now, sleep },
       start + SETTLE_MS,
@@ -88,7 +89,7 @@ describe('planFileEdit: a file another program is rewriting in place', () => {
 describe('saveConfigFile: only over the file as it was read', () => {
   it('writes the file and a backup of it exactly as read', () => {
     const { file, dir } = setup(ORIGINAL);
-    const loaded = loadConfigFile(file, { followLink: true, uid: process.getuid?.() });
+    const loaded = loadConfigFile(file, { followLink: true, fsPlatform: hostFs() });
     expect(saveConfigFile(loaded, '{}\n')).toBe(`${file}.bak`);
     expect(fs.readFileSync(file, 'utf8')).toBe('{}\n');
     expect(fs.readFileSync(`${file}.bak`, 'utf8')).toBe(ORIGINAL);
@@ -113,7 +114,7 @@ describe('saveConfigFile: only over the file as it was read', () => {
   ])('refuses when the file was %s since it was read: nothing written, no backup, no temp file', async (_what, change) => {
     const { file, dir } = setup(ORIGINAL);
     fs.writeFileSync(`${file}.bak`, 'the backup of an earlier change');
-    const loaded = loadConfigFile(file, { followLink: true, uid: process.getuid?.() });
+    const loaded = loadConfigFile(file, { followLink: true, fsPlatform: hostFs() });
     // Past the kernel's coarse timestamp tick, so that a rewrite with the same bytes shows in mtime and ctime.
     await new Promise((resolve) => setTimeout(resolve, 20));
     change(file);
@@ -127,7 +128,7 @@ describe('saveConfigFile: only over the file as it was read', () => {
   it('a new file that appeared meanwhile is not overwritten', () => {
     const { file } = setup('');
     fs.rmSync(file);
-    const loaded = loadConfigFile(file, { followLink: true, uid: process.getuid?.() });
+    const loaded = loadConfigFile(file, { followLink: true, fsPlatform: hostFs() });
     fs.writeFileSync(file, ORIGINAL);
     expect(() => saveConfigFile(loaded, '{}\n')).toThrow(new ConfigChangedError(file));
     expect(fs.readFileSync(file, 'utf8')).toBe(ORIGINAL);

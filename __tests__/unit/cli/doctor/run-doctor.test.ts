@@ -14,6 +14,7 @@ import {
   createFakeTokenSource,
   createMemoryLogger,
 } from '../../../helpers/fakes';
+import { hostFs } from '../../../helpers/host-fs';
 import { randomText, seededRandom } from '../../../helpers/seeded-random';
 import { makeTempDir } from '../../../helpers/temp-dir';
 
@@ -46,6 +47,7 @@ function setup(env: Record<string, string>, diagnostics: AwsDiagnostics, source?
     now: clock.now,
     keychain,
     loadTokenSource: async () => source ?? createFakeTokenSource(clock.now),
+    fsPlatform: hostFs(),
   });
   const deps = {
     services,

@@ -2,9 +2,7 @@ import { redact } from '../../../safe-text/redact';
 import { stsEndpointOf } from '../aws-endpoints';
 import { fail, ok } from '../check-result';
 import type { DoctorCheck } from '../doctor-check';
-import { fixOf, messageOf } from '../doctor-check';
-
-const NO_CREDENTIALS = { fact: 'credentials', why: 'no AWS credentials (see aws-credentials)' } as const;
+import { fixOf, messageOf, NEEDS_CREDENTIALS } from '../doctor-check';
 
 /** The credentials the default chain (or the registry's profile) finds, without any secret. */
 export const awsCredentials: DoctorCheck = {
@@ -39,7 +37,7 @@ export const awsCredentials: DoctorCheck = {
 /** Whose the credentials are: STS `GetCallerIdentity` in the registry's region. */
 export const stsIdentity: DoctorCheck = {
   name: 'sts-identity',
-  needs: NO_CREDENTIALS,
+  needs: NEEDS_CREDENTIALS,
   onDeadline: ({ region, services, deadlineMs }) =>
     fail(
       'sts-identity',
@@ -55,5 +53,3 @@ export const stsIdentity: DoctorCheck = {
     }
   },
 };
-
-export { NO_CREDENTIALS };

@@ -15,7 +15,7 @@ async function checkCache(services: HelperServices, registry: Registry | undefin
   }
   let where: string;
   try {
-    const exists = checkPrivateDirectory(config.cacheDir);
+    const exists = checkPrivateDirectory(config.cacheDir, services.fsPlatform);
     where = `${config.cacheDir}${exists ? '' : ' (created on the first get)'}`;
   } catch (error) {
     return fail(

@@ -5,9 +5,8 @@ import { redact } from '../../../safe-text/redact';
 import { ecrEndpointOf } from '../aws-endpoints';
 import { type CheckResult, fail, ok, skip } from '../check-result';
 import type { DoctorCheck } from '../doctor-check';
-import { messageOf } from '../doctor-check';
+import { messageOf, NEEDS_CREDENTIALS } from '../doctor-check';
 import { formatAttachCommand, formatIamPolicy } from '../format-iam-policy';
-import { NO_CREDENTIALS } from './aws-identity';
 
 /** Why ECR gave no token, and for access denied, the policy to add. */
 function ecrFailure(error: unknown, registry: Registry): CheckResult {
@@ -34,7 +33,7 @@ function ecrFailure(error: unknown, registry: Registry): CheckResult {
 /** ECR's answer for the registry: a token (not cached: doctor writes nothing), or why not and what to do. */
 export const ecrToken: DoctorCheck = {
   name: 'ecr-token',
-  needs: NO_CREDENTIALS,
+  needs: NEEDS_CREDENTIALS,
   onDeadline: ({ registry, region, services, deadlineMs }) =>
     fail(
       'ecr-token',
