@@ -8,3 +8,8 @@ import { describeFsPlatform, type FsPlatform } from '../../src/safe-fs/fs-platfo
 export function hostFs(): FsPlatform {
   return describeFsPlatform(process.platform, process.getuid?.());
 }
+
+/** The process facts `run()` takes from the entry (`MainDeps`), as the entry reads them here. */
+export function hostProcessFacts(): { platform: NodeJS.Platform; uid: number | undefined; fsPlatform: FsPlatform } {
+  return { platform: process.platform, uid: process.getuid?.(), fsPlatform: hostFs() };
+}

@@ -6,7 +6,7 @@ import { run } from '../../src/main';
 import type { Registry } from '../../src/registry/parse-registry';
 import { createFakeClock, createFakeKeychain, createSink, stdinOf } from '../helpers/fakes';
 import { ECR_HOST, FUZZ, isEcrHostBySpec, plainHostPort, urlish } from '../helpers/fuzz';
-import { hostFs } from '../helpers/host-fs';
+import { hostProcessFacts } from '../helpers/host-fs';
 import { makeTempDir } from '../helpers/temp-dir';
 
 /*
@@ -53,9 +53,7 @@ function setup() {
       {
         env: { AWS_ECR_CACHE_DIR: path.join(home, 'cache'), AWS_ACCESS_KEY_ID: 'AKIAFUZZ', AWS_SECRET_ACCESS_KEY: 'x' },
         programName,
-        platform: process.platform,
-        uid: process.getuid?.(),
-        fsPlatform: hostFs(),
+        ...hostProcessFacts(),
         homeDir: home,
         version: '9.8.7',
         now: clock.now,

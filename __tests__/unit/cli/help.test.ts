@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { run } from '../../../src/main';
 import { createFakeClock, createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
-import { hostFs } from '../../helpers/host-fs';
+import { hostProcessFacts } from '../../helpers/host-fs';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 async function help(args: string[], env: Record<string, string> = {}, programName = 'docker-credential-ecr-login') {
@@ -16,9 +16,7 @@ async function help(args: string[], env: Record<string, string> = {}, programNam
     {
       env,
       programName,
-      platform: process.platform,
-      uid: process.getuid?.(),
-      fsPlatform: hostFs(),
+      ...hostProcessFacts(),
       homeDir: home,
       version: '9.8.7',
       now: clock.now,

@@ -3,7 +3,7 @@ import { parseConfig } from '../../../src/config';
 import { resolveHomeDir, resolveUserHomeDir } from '../../../src/entry/resolve-home-dir';
 import { run } from '../../../src/main';
 import { createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
-import { hostFs } from '../../helpers/host-fs';
+import { hostProcessFacts } from '../../helpers/host-fs';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const OS_HOME = 'from-os-homedir';
@@ -76,9 +76,7 @@ describe('two homes, through the whole command', () => {
       {
         env: {},
         programName: 'docker-credential-ecr-login',
-        platform: process.platform,
-        uid: process.getuid?.(),
-        fsPlatform: hostFs(),
+        ...hostProcessFacts(),
         homeDir: awsHome,
         userHomeDir: userHome,
         version: '9.8.7',

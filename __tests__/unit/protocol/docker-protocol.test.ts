@@ -4,7 +4,7 @@ import type { TokenSource } from '../../../src/aws/token-source';
 import { TokenFetchError } from '../../../src/errors';
 import { run } from '../../../src/main';
 import { createFakeClock, createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
-import { hostFs } from '../../helpers/host-fs';
+import { hostProcessFacts } from '../../helpers/host-fs';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const ECR_HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
@@ -24,9 +24,7 @@ function setup(options: { env?: Record<string, string>; source?: TokenSource; pr
       {
         env: { AWS_ECR_CACHE_DIR: path.join(home, 'cache'), ...options.env },
         programName: options.programName ?? 'docker-credential-ecr-login',
-        platform: process.platform,
-        uid: process.getuid?.(),
-        fsPlatform: hostFs(),
+        ...hostProcessFacts(),
         homeDir: home,
         version: '9.8.7',
         now: clock.now,

@@ -8,7 +8,7 @@ import { EKS_MATCH_IMAGES, formatKubeletConfig } from '../../../src/protocol/kub
 import { parseImageRegistry } from '../../../src/registry/parse-image-registry';
 import { parseRegistry } from '../../../src/registry/parse-registry';
 import { createFakeClock, createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
-import { hostFs } from '../../helpers/host-fs';
+import { hostProcessFacts } from '../../helpers/host-fs';
 import { kubeletMatchesImage } from '../../helpers/kubelet-match-images';
 import { makeTempDir } from '../../helpers/temp-dir';
 
@@ -253,9 +253,7 @@ describe('auth keys, by kubelet’s own matching: every key the provider answers
         {
           env: { AWS_ECR_CACHE_DIR: cacheDir },
           programName: 'ecr-credential-provider',
-          platform: process.platform,
-          uid: process.getuid?.(),
-          fsPlatform: hostFs(),
+          ...hostProcessFacts(),
           homeDir: home,
           version: '9.8.7',
           now: clock.now,

@@ -1,26 +1,13 @@
 import { isPublicRegistryHost } from '../../../src/registry/is-public-registry-host';
+import { PUBLIC_REGISTRY_HOSTS } from '../../helpers/public-registries';
 
 describe('isPublicRegistryHost', () => {
   it.each([
-    // Docker Hub, under every name clients use.
-    'docker.io',
-    'index.docker.io',
-    'registry-1.docker.io',
-    'registry.hub.docker.com',
+    ...PUBLIC_REGISTRY_HOSTS,
     'auth.docker.io',
-    'ghcr.io',
-    'quay.io',
-    'gcr.io',
-    'us.gcr.io',
-    'k8s.gcr.io',
-    'us-docker.pkg.dev',
     'europe-west1-docker.pkg.dev',
-    'registry.k8s.io',
-    'mcr.microsoft.com',
-    'registry.gitlab.com',
     'public.ecr.aws',
     'ecr-public.aws.com',
-    'myregistry.azurecr.io',
     // Any spelling of the host: letter case, a trailing dot, a port, a scheme and path.
     'GHCR.IO',
     'Docker.Io.',

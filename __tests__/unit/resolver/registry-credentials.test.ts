@@ -4,7 +4,7 @@ import type { RoleCredentials, TokenRequestOptions, TokenSource } from '../../..
 import { run } from '../../../src/main';
 import type { Registry } from '../../../src/registry/parse-registry';
 import { createFakeClock, createFakeKeychain, createSink, stdinOf } from '../../helpers/fakes';
-import { hostFs } from '../../helpers/host-fs';
+import { hostProcessFacts } from '../../helpers/host-fs';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const HOST_A = '123456789012.dkr.ecr.us-east-2.amazonaws.com';
@@ -53,9 +53,7 @@ function setup(settings: unknown, env: Record<string, string> = {}) {
       {
         env: { AWS_ECR_CACHE_DIR: cacheDir, ...env },
         programName: 'docker-credential-ecr-login',
-        platform: process.platform,
-        uid: process.getuid?.(),
-        fsPlatform: hostFs(),
+        ...hostProcessFacts(),
         homeDir: home,
         version: '0',
         now: clock.now,
@@ -154,9 +152,7 @@ describe('aliases in store and erase', () => {
         {
           env: { AWS_ECR_CACHE_DIR: cacheDir },
           programName: 'docker-credential-ecr-login',
-          platform: process.platform,
-          uid: process.getuid?.(),
-          fsPlatform: hostFs(),
+          ...hostProcessFacts(),
           homeDir: home,
           version: '0',
           now: () => 0,

@@ -11,6 +11,7 @@ import {
 } from '../../../src/settings/select-registry-settings';
 import { hostFs } from '../../helpers/host-fs';
 import { itOnUnix } from '../../helpers/platform';
+import { PUBLIC_REGISTRY_HOSTS } from '../../helpers/public-registries';
 import { randomText, seededRandom } from '../../helpers/seeded-random';
 import { makeTempDir } from '../../helpers/temp-dir';
 
@@ -187,20 +188,7 @@ describe('parseSettings', () => {
 
 describe('an alias is never a public registry (docker would send it the ECR token with every pull)', () => {
   it.each([
-    'docker.io',
-    'index.docker.io',
-    'registry-1.docker.io',
-    'registry.hub.docker.com',
-    'ghcr.io',
-    'quay.io',
-    'gcr.io',
-    'us.gcr.io',
-    'k8s.gcr.io',
-    'us-docker.pkg.dev',
-    'registry.k8s.io',
-    'mcr.microsoft.com',
-    'registry.gitlab.com',
-    'myregistry.azurecr.io',
+    ...PUBLIC_REGISTRY_HOSTS,
     // Any letter case and any port: clients send all of them to the same registry.
     'GHCR.io',
     'docker.io:5000',

@@ -4,7 +4,8 @@ import { runConfigure } from '../../../../src/cli/configure/run-configure';
 import { findOnPath } from '../../../../src/cli/find-on-path';
 import { parseConfig } from '../../../../src/config';
 import { ConfigError, UsageError } from '../../../../src/errors';
-import { hostFs } from '../../../helpers/host-fs';
+import { hostProcessFacts } from '../../../helpers/host-fs';
+import { PUBLIC_REGISTRY_HOSTS } from '../../../helpers/public-registries';
 
 describe('findOnPath (as docker finds docker-credential-<name>)', () => {
   const files = (...existing: string[]) => {
@@ -75,9 +76,7 @@ describe('where the files are', () => {
       config: parseConfig({ AWS_ECR_CONFIG: 'ecr.json' }, '/home/u'),
       output: () => undefined,
       warn: () => undefined,
-      platform: process.platform,
-      uid: process.getuid?.(),
-      fsPlatform: hostFs(),
+      ...hostProcessFacts(),
     };
     await expect(runConfigure(options, ctx)).rejects.toThrow('is not an absolute path');
   });
@@ -106,24 +105,7 @@ describe('settings entries', () => {
   });
 
   // Docker would send the ECR token with every pull from these registries.
-  it.each([
-    'docker.io',
-    'index.docker.io',
-    'registry-1.docker.io',
-    'registry.hub.docker.com',
-    'ghcr.io',
-    'quay.io',
-    'gcr.io',
-    'us.gcr.io',
-    'k8s.gcr.io',
-    'us-docker.pkg.dev',
-    'registry.k8s.io',
-    'mcr.microsoft.com',
-    'registry.gitlab.com',
-    'myregistry.azurecr.io',
-    'GHCR.IO',
-    'quay.io:5000',
-  ])('--alias %s=<ECR host> is refused: a public registry', (alias) => {
+  it.each([...PUBLIC_REGISTRY_HOSTS, 'GHCR.IO', 'quay.io:5000'])('--alias %s=<ECR host> is refused: a public registry', (alias) => {
     expect(() => parseAliasOption(`${alias}=${ECR}`)).toThrow(
       new UsageError(
         `--alias ${alias}=${ECR}: ${alias} is a public registry's host: an alias gets its ECR registry's token, which docker would then send with every pull from that registry; an alias must be a DNS name of yours that fronts an ECR registry (a CNAME or a pull-through proxy you run)`,
