@@ -86,9 +86,12 @@ export async function resolveToken(registry: Registry, deps: ResolveTokenDeps): 
     logger.debug(`cache hit for ${registry.host}`);
     return cachedAtStart;
   }
-  if (cachedAtStart && isUsable(cachedAtStart, now()) && deps.refreshInBackground?.()) {
-    logger.debug(`cached token for ${registry.host} is due for refresh: answered from the cache, refreshed in the background`);
-    return cachedAtStart;
+  if (cachedAtStart && isUsable(cachedAtStart, now()) && deps.refreshInBackground) {
+    if (deps.refreshInBackground()) {
+      logger.debug(`cached token for ${registry.host} is due for refresh: answered from the cache, refreshed in the background`);
+      return cachedAtStart;
+    }
+    logger.warn(`could not start a background refresh of the token for ${registry.host}; refreshing it before answering`);
   }
 
   return withLock(deps.locker, `token\0${registry.host}\0${identity}`, tokenLockOptions(registry, deps, readFresh), async () => {

@@ -261,7 +261,7 @@ describe('resolveToken with a background refresher', () => {
   });
 
   it('refreshes before answering when the refresher could not start', async () => {
-    const { deps, source, clock } = setup();
+    const { deps, source, clock, logger } = setup();
     await resolveToken(registry, deps);
     clock.advance(7 * HOUR);
     const background = refresher(false);
@@ -269,6 +269,9 @@ describe('resolveToken with a background refresher', () => {
     expect(background.started).toEqual([1]);
     expect(token.password).toBe('password-2');
     expect(source.calls).toHaveLength(2);
+    expect(logger.lines).toContain(
+      `WARN could not start a background refresh of the token for ${registry.host}; refreshing it before answering`,
+    );
   });
 
   it('with 5 minutes or less left, the get fetches itself and starts nothing', async () => {
