@@ -10,6 +10,8 @@
  *     emulator, against 24 concurrent `node -e 0`, beside the same burst with the cache
  *     disabled (every process calls ECR)
  *   - a compiled Bun program that does nothing (the executable's floor), when Bun is installed
+ *   - a day of pulls: one `get` every 10 minutes of a simulated clock for 24 hours (145 gets),
+ *     counting the gets that waited on AWS, with background refresh and without it
  *   - which of our files a cache hit loads on Node (the AWS SDK chunk must not be among them)
  * Children get only PATH, HOME and the emulator's settings: NODE_EXTRA_CA_CERTS, which adds
  * tens of milliseconds to every Node start, never reaches them.
@@ -28,6 +30,12 @@ const EXE = path.join(ROOT, 'dist', `docker-credential-ecr-login${process.platfo
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 const BURST = 24;
+const MINUTE = 60_000;
+/** A day of pulls: a get every `DAY_STEP_MS` of simulated time, from 0 to 24 h inclusive. */
+const DAY_STEP_MS = 10 * MINUTE;
+const DAY_GETS = (24 * 60 * MINUTE) / DAY_STEP_MS + 1;
+/** How long the emulator holds each token call in the day of pulls: what a get that waits on AWS waits. */
+const DAY_AWS_DELAY_MS = 1000;
 
 /** A way to start a program: the baseline, or one of the two builds of the helper. */
 type Command = readonly string[];
@@ -106,6 +114,63 @@ function compileBunFloor(dir: string): Command | undefined {
   return build.status === 0 ? [out] : undefined;
 }
 
+type Emulator = Awaited<ReturnType<typeof startEcrEmulator>>;
+
+/** Whether the cached token for HOST is fresh (younger than half its lifetime) at `nowMs`, by tokens.json under `home`. */
+function cachedTokenIsFresh(home: string, nowMs: number): boolean {
+  try {
+    const doc = JSON.parse(fs.readFileSync(path.join(home, '.ecr', 'tokens.json'), 'utf8')) as {
+      entries: Record<string, { host: string; issuedAt: number; expiresAt: number }>;
+    };
+    return Object.values(doc.entries).some((e) => e.host === HOST && nowMs < e.issuedAt + (e.expiresAt - e.issuedAt) / 2);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A day of pulls for one build: one `get` every 10 minutes for 24 simulated hours, on a
+ * clock a preload moves (the emulator's moves with it), with the emulator holding every token
+ * call `DAY_AWS_DELAY_MS`. A get waited on AWS when the emulator answered a token call while
+ * it ran (a refresher's call, held as long, is answered after its get has ended). Between two
+ * gets, as 10 minutes would, the bench lets a refresher the get started finish (the cached
+ * token fresh again), up to 20 s.
+ */
+async function dayOfPulls(
+  command: Command,
+  emulator: Emulator,
+  home: string,
+  preload: string,
+  extra: Record<string, string>,
+): Promise<{ waited: number; calls: number; failed: number; slowestOtherMs: number }> {
+  emulator.reset();
+  emulator.faults.delayMs = DAY_AWS_DELAY_MS;
+  const [variable, option] = command[0] === EXE ? ['BUN_OPTIONS', '--preload'] : ['NODE_OPTIONS', '--require'];
+  const base = { HOME: home, ...emulator.env(), ...extra, [variable]: `${option} ${preload}` };
+  const tokenCalls = () => emulator.calls.filter((c) => c.action === 'GetAuthorizationToken').length;
+  let waited = 0;
+  let failed = 0;
+  let slowestOtherMs = 0;
+  try {
+    for (let i = 0; i < DAY_GETS; i += 1) {
+      const offset = i * DAY_STEP_MS;
+      emulator.faults.clockOffsetMs = offset;
+      const before = tokenCalls();
+      const run = await timeRun(command, ['get'], HOST, { ...base, BENCH_CLOCK_OFFSET_MS: String(offset) });
+      if (run.code !== 0) failed += 1;
+      if (tokenCalls() > before) waited += 1;
+      else slowestOtherMs = Math.max(slowestOtherMs, run.ms);
+      const deadline = Date.now() + 20_000;
+      while (!cachedTokenIsFresh(home, Date.now() + offset) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while (emulator.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    emulator.faults.delayMs = 0;
+    emulator.faults.clockOffsetMs = 0;
+  }
+  return { waited, calls: tokenCalls(), failed, slowestOtherMs };
+}
+
 async function main(): Promise<void> {
   const emulator = await startEcrEmulator();
   const homes: string[] = [];
@@ -169,7 +234,22 @@ async function main(): Promise<void> {
       ...builds.map((build, b) => () => burst(build.command, { AWS_ECR_DISABLE_CACHE: '1' }).then((r) => uncached[b]?.push(r))),
     ]);
 
-    // 4. What a cache hit loads (the Node entry).
+    // 4. A day of pulls per build, with background refresh (the default) and without it.
+    const clockPreload = path.join(home(), 'shift-clock.js');
+    fs.writeFileSync(
+      clockPreload,
+      "'use strict';const o=Number(process.env.BENCH_CLOCK_OFFSET_MS||0);const n=Date.now;Date.now=()=>n()+o;\n",
+    );
+    type Day = Awaited<ReturnType<typeof dayOfPulls>>;
+    const days: { background: Day; foreground: Day }[] = [];
+    for (const build of builds) {
+      days.push({
+        background: await dayOfPulls(build.command, emulator, home(), clockPreload, {}),
+        foreground: await dayOfPulls(build.command, emulator, home(), clockPreload, { AWS_ECR_BACKGROUND_REFRESH: 'false' }),
+      });
+    }
+
+    // 5. What a cache hit loads (the Node entry).
     const loadLog = path.join(home(), 'loaded.txt');
     const preload = path.join(home(), 'trace-loads.js');
     fs.writeFileSync(
@@ -204,9 +284,19 @@ async function main(): Promise<void> {
         `wall median ${f(median(runs.map((r) => r.wall)))} ms (${ratio(median(runs.map((r) => r.wall)), baseBurstWall)} 24 x node -e 0), GetAuthorizationToken calls ${runs.map((r) => r.calls).join('/')}, succeeded ${runs.map((r) => r.ok).join('/')} of ${BURST}`;
       console.log(`  24 concurrent cold    ${fmtBurst(shared[b] ?? [])}`);
       console.log(`    same, cache off     ${fmtBurst(uncached[b] ?? [])}`);
+      const day = days[b];
+      const fmtDay = (d: Day) =>
+        `${d.waited} of ${DAY_GETS} gets waited on AWS, ${d.calls} GetAuthorizationToken calls${d.failed ? `, ${d.failed} FAILED` : ''}; slowest other get ${d.slowestOtherMs.toFixed(0)} ms`;
+      if (day) {
+        console.log(`  a day of pulls        ${fmtDay(day.background)}`);
+        console.log(`    same, refresh first ${fmtDay(day.foreground)} (AWS_ECR_BACKGROUND_REFRESH=false)`);
+      }
     });
     if (builds.length === 1) console.log(`executable: not built (${path.relative(ROOT, EXE)}): \`npm run package\``);
-    console.log(`\nAWS calls during the ${ROUNDS * builds.length} hits: ${callsDuringHits}`);
+    console.log(
+      `\na day of pulls: one get every ${DAY_STEP_MS / MINUTE} minutes of a simulated clock for 24 h; the emulator holds each token call ${DAY_AWS_DELAY_MS} ms`,
+    );
+    console.log(`AWS calls during the ${ROUNDS * builds.length} hits: ${callsDuringHits}`);
     console.log(`modules a cache hit on Node require()s (besides the bundle itself): ${[...new Set(loaded)].join(', ')}`);
     console.log(
       `a lazy chunk (AWS SDK, commander, proper-lockfile) loaded on a hit: ${loaded.some((l) => l.includes('vendor-') || l.includes('node_modules')) ? 'YES (regression)' : 'no'}`,

@@ -96,6 +96,12 @@ export interface Config {
   /** `AWS_ECR_CACHE_BACKEND`: where tokens are cached, `file` (default) or `keychain`. */
   readonly cacheBackend: CacheBackend;
   /**
+   * `AWS_ECR_BACKGROUND_REFRESH` (default true; `false` turns it off): a cached token past
+   * its refresh point is answered at once and refreshed by a detached process of this
+   * program, rather than before the answer.
+   */
+  readonly backgroundRefresh: boolean;
+  /**
    * `AWS_ECR_KEYCHAIN_ITEM_BYTES`, a test and diagnostic setting: keep OS keychain items
    * below this many bytes (256 to 1 MiB), splitting longer secrets, as on a platform with that
    * limit. It only lowers the platform's own limit (keychain-item-limit.ts). Lets the tests
@@ -184,6 +190,10 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string, userHomeDir
   else if (rawBackend !== '' && rawBackend !== 'file') {
     warnings.push(`AWS_ECR_CACHE_BACKEND=${rawBackend} is not a backend (file or keychain); using file`);
   }
+  const rawRefresh = (env.AWS_ECR_BACKGROUND_REFRESH ?? '').trim().toLowerCase();
+  if (rawRefresh !== '' && rawRefresh !== 'true' && rawRefresh !== 'false') {
+    warnings.push(`AWS_ECR_BACKGROUND_REFRESH=${rawRefresh} is neither true nor false; using true`);
+  }
   const rawItemBytes = (env.AWS_ECR_KEYCHAIN_ITEM_BYTES ?? '').trim();
   let keychainItemBytes: number | undefined;
   if (rawItemBytes !== '') {
@@ -200,6 +210,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string, userHomeDir
     ignoreCredsStorage: (env.AWS_ECR_IGNORE_CREDS_STORAGE ?? '').trim().toLowerCase() === 'true',
     ecrRoleArn: env.AWS_ECR_ROLE_ARN?.trim() || undefined,
     cacheBackend,
+    backgroundRefresh: rawRefresh !== 'false',
     keychainItemBytes,
     warnings,
     logLevel: isLogLevel(rawLevel) ? rawLevel : 'info',

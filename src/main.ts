@@ -50,6 +50,11 @@ export interface MainDeps {
   /** Builds the token source on a cache miss. */
   readonly loadTokenSource: (logger: Logger) => Promise<TokenSource>;
   /**
+   * Starts this program, detached, as the background refresher of `target`
+   * (protocol/refresh); false when it could not. Tests: a fake, or nothing (no background refresh).
+   */
+  readonly startRefresher?: (target: string) => boolean;
+  /**
    * Called when the command deadline passed with work still running: the answer has been
    * given up on it, and the process must not wait for that work to end before exiting.
    */
@@ -69,8 +74,9 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
   const protocol = selectProtocol(deps.programName, argv);
   const config = parseConfig(deps.env, deps.homeDir, deps.userHomeDir ?? deps.homeDir);
   const prefix = protocol === 'kubelet' ? 'ecr-credential-provider' : 'ecr-login';
-  // kubelet puts all of a failed plugin's stderr into the pull error: there, only the failure speaks.
-  const tellToStderr = protocol !== 'kubelet';
+  // kubelet puts all of a failed plugin's stderr into the pull error: there, only the failure
+  // speaks. A refresher's stderr leads nowhere: its log is what it says.
+  const tellToStderr = protocol !== 'kubelet' && protocol !== 'refresh';
   const logger = createLogger({
     file: config.logFile,
     dir: config.cacheDir,
@@ -99,6 +105,8 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
     fsPlatform: deps.fsPlatform,
     keychain,
     loadTokenSource: deps.loadTokenSource,
+    // A refresher never starts another.
+    ...(deps.startRefresher && protocol !== 'refresh' ? { startRefresher: deps.startRefresher } : {}),
   });
   let stdout = '';
   const ctx: CommandContext = {

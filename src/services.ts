@@ -3,7 +3,7 @@ import type { TokenSource } from './aws/token-source';
 import type { Config } from './config';
 import { type CredentialStore, createCredentialStore } from './keychain/credential-store';
 import type { Keychain } from './keychain/os-keychain';
-import type { Locker } from './lock/locker';
+import { type Locker, NO_LOCKER } from './lock/locker';
 import type { Logger } from './log';
 import type { FsPlatform } from './safe-fs/fs-platform';
 import { loadSettings } from './settings/load-settings';
@@ -38,6 +38,13 @@ export interface HelperServices {
   readonly settings: () => Settings;
   /** The AWS side; only called on a cache miss. */
   readonly loadTokenSource: () => Promise<TokenSource>;
+  /**
+   * Starts this program detached as the refresher of a target (protocol/refresh) and says
+   * whether it started. Undefined when a background refresh has nothing to work with or is
+   * not wanted: no shared cache (disabled, or no usable cache directory: no locks either),
+   * `AWS_ECR_BACKGROUND_REFRESH=false`, or an entry that cannot start one.
+   */
+  readonly startRefresher: ((target: string) => boolean) | undefined;
 }
 
 /** The real parts (or a test's fakes) that the services are built from. */
@@ -48,6 +55,8 @@ export interface ServiceParts {
   readonly fsPlatform: FsPlatform;
   readonly keychain: Keychain;
   readonly loadTokenSource: (logger: Logger) => Promise<TokenSource>;
+  /** See `HelperServices.startRefresher`; the entry's spawn of a detached process. */
+  readonly startRefresher?: (target: string) => boolean;
 }
 
 /** Builds the services for one invocation. Builds nothing heavy: stores open files lazily. */
@@ -55,12 +64,14 @@ export function createServices(parts: ServiceParts): HelperServices {
   const { config, logger, now, fsPlatform, keychain } = parts;
   const identities = new Map<string | undefined, string>();
   let settings: Settings | undefined;
+  const { store, locker } = createTokenStore({ config, logger, now, fsPlatform, keychain });
   return {
     config,
     logger,
     now,
     fsPlatform,
-    ...createTokenStore({ config, logger, now, fsPlatform, keychain }),
+    store,
+    locker,
     credentials: createCredentialStore(keychain),
     keychainItemBytes: keychain.maxItemBytes,
     identity: (profile) => {
@@ -74,5 +85,7 @@ export function createServices(parts: ServiceParts): HelperServices {
     },
     settings: () => (settings ??= loadSettings(config.settingsFile, fsPlatform)),
     loadTokenSource: () => parts.loadTokenSource(logger),
+    // Without locks (no shared cache) a refresher could neither find the token nor fetch it alone.
+    startRefresher: config.backgroundRefresh && locker !== NO_LOCKER ? parts.startRefresher : undefined,
   };
 }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { itWithSymlinks } from '../helpers/platform';
+import { withPreload } from '../helpers/preload/env';
 import {
   describeNodeOnly,
   HELPER_BIN,
@@ -13,8 +14,10 @@ import {
   startHelper,
 } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
+import { waitFor } from '../helpers/wait-for';
 
 const HOST = '123456789012.dkr.ecr.eu-north-1.amazonaws.com';
+const HOUR = 3600_000;
 
 const emulator = useEmulator();
 
@@ -86,9 +89,10 @@ async function networkModulesLoadedBy(
     RUNTIME === 'node'
       ? 'process.moduleLoadList.map((m) => m.replace(/^NativeModule /, "node:"))'
       : '(() => { const s = Bun.generateHeapSnapshot(); return [...new Set([...(s.edgeNames ?? []), ...(s.nodeClassNames ?? [])])]; })()';
+  // A background refresher the run starts inherits BUN_OPTIONS: it must not write over the run's names.
   fs.writeFileSync(
     preload,
-    `for (const m of ${JSON.stringify(load)}) require(m);\nprocess.on('exit', () => require('fs').writeFileSync(${JSON.stringify(log)}, JSON.stringify(${names})));\n`,
+    `for (const m of ${JSON.stringify(load)}) require(m);\nif (!process.argv.includes('__refresh-token')) process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(log)}, JSON.stringify(${names})));\n`,
   );
   const [file = '', ...rest] = command;
   const traced = RUNTIME === 'node' ? [file, '--require', preload, ...rest] : command;
@@ -120,6 +124,24 @@ describe(`a cache hit loads no network or process module (${RUNTIME})`, () => {
     expect(await networkModulesLoadedBy(HELPER_COMMAND, ['get'], HOST, env)).toEqual([]);
     expect(await networkModulesLoadedBy(PROVIDER_COMMAND, [], kubeletRequest, env)).toEqual([]);
     expect(emulator.calls).toHaveLength(1);
+  });
+
+  it('a get past half-life loads node:child_process to start its refresher, and no network module: the refresher fetches', async () => {
+    const home = makeTempDir();
+    // The token is fetched 7 hours in the past; the traced get runs on the real clock.
+    emulator.faults.clockOffsetMs = -7 * HOUR;
+    const past = withPreload({ HOME: home, ...emulator.env() }, 'shift-clock', { TEST_CLOCK_OFFSET_MS: String(-7 * HOUR) });
+    expect((await runHelper(['get'], HOST, past)).code).toBe(0);
+    emulator.faults.clockOffsetMs = 0;
+    const env = { HOME: home, ...emulator.env() };
+    expect(await networkModulesLoadedBy(HELPER_COMMAND, ['get'], HOST, env)).toEqual(['node:child_process']);
+    const log = path.join(home, '.ecr', 'log', 'ecr-login.log');
+    await waitFor(
+      () => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('refreshed the token for'),
+      20_000,
+      'the refresher to store the new token',
+    );
+    expect(emulator.calls.filter((c) => c.action === 'GetAuthorizationToken')).toHaveLength(2);
   });
 });
 

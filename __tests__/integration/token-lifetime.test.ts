@@ -10,6 +10,9 @@ import { makeTempDir } from '../helpers/temp-dir';
  * Token lifetimes over hours, in seconds of test time: the test moves one clock for the
  * emulator (token expiry, signature time checks) and for the helper processes (a preload that
  * shifts Date.now), so the helper sees a 12-hour token age as it would in real life.
+ * These hold the rules of a refresh before the answer, so background refresh is off here
+ * (AWS_ECR_BACKGROUND_REFRESH=false; a get also refreshes first when it cannot start a
+ * refresher): background-refresh.test.ts holds the rules with it on.
  */
 
 const HOST = '123456789012.dkr.ecr.eu-west-2.amazonaws.com';
@@ -21,7 +24,7 @@ const emulator = useEmulator();
 
 function environment() {
   const home = makeTempDir();
-  const base = { HOME: home, ...emulator.env() };
+  const base = { HOME: home, ...emulator.env(), AWS_ECR_BACKGROUND_REFRESH: 'false' };
   /** Runs `get` (for `host`, default HOST) at `offsetMs` past the test's start, on both clocks. */
   const getAt = (offsetMs: number, host = HOST) => {
     emulator.faults.clockOffsetMs = offsetMs;

@@ -22,3 +22,24 @@ describe('AWS_ECR_KEYCHAIN_ITEM_BYTES (a test and diagnostic setting)', () => {
     ]);
   });
 });
+
+describe('AWS_ECR_BACKGROUND_REFRESH', () => {
+  it.each<[string | undefined, boolean]>([
+    [undefined, true],
+    ['', true],
+    ['true', true],
+    [' TRUE ', true],
+    ['false', false],
+    ['False', false],
+  ])('%j: %s', (value, on) => {
+    const config = parseConfig(value === undefined ? {} : { AWS_ECR_BACKGROUND_REFRESH: value }, '/home/u');
+    expect(config.backgroundRefresh).toBe(on);
+    expect(config.warnings).toEqual([]);
+  });
+
+  it.each(['0', 'no', 'off'])('%j: on, with a warning', (value) => {
+    const config = parseConfig({ AWS_ECR_BACKGROUND_REFRESH: value }, '/home/u');
+    expect(config.backgroundRefresh).toBe(true);
+    expect(config.warnings).toEqual([`AWS_ECR_BACKGROUND_REFRESH=${value} is neither true nor false; using true`]);
+  });
+});

@@ -11,6 +11,7 @@ const ENVIRONMENT: readonly [names: string, effect: string][] = [
   ['AWS_ECR_CACHE_DIR', 'cache directory (default ~/.ecr): tokens, log, locks, settings'],
   ['AWS_ECR_DISABLE_CACHE', 'any non-empty value: no token cache, every get asks ECR'],
   ['AWS_ECR_CACHE_BACKEND', 'file (default) or keychain: where tokens are cached'],
+  ['AWS_ECR_BACKGROUND_REFRESH', 'false: a token due for refresh is fetched before get answers, not after'],
   ['AWS_ECR_IGNORE_CREDS_STORAGE', 'true: store/erase succeed as no-ops for every registry'],
   ['AWS_ECR_COMMAND_TIMEOUT', 'seconds a command may take in all (default 50)'],
   ['AWS_ECR_LOG_LEVEL', 'debug, info (default), warn, error or off, for the log file'],

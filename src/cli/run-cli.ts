@@ -1,15 +1,17 @@
 import { handleDockerAction, isDockerAction } from '../protocol/docker/handle-command';
 import { handleCredentialProviderRequest } from '../protocol/kubelet/handle-request';
+import { BACKGROUND_REFRESH_ARG, handleRefreshRequest } from '../protocol/refresh/background-refresh';
 import type { CommandContext } from './command-context';
 
 /** The name kubelet knows the provider by (AWS's plugin's), and a second name of this program. */
 export const PROVIDER_PROGRAM = 'ecr-credential-provider';
 
 /**
- * What an invocation speaks: the docker credential-helper protocol, kubelet's, or neither (a
- * command for a person or a script, such as `kubelet-config`).
+ * What an invocation speaks: the docker credential-helper protocol, kubelet's, neither (a
+ * command for a person or a script, such as `kubelet-config`), or the hidden mode of the
+ * helper's own detached token refresher (protocol/refresh), under either program name.
  */
-export type Protocol = 'docker' | 'kubelet' | 'command';
+export type Protocol = 'docker' | 'kubelet' | 'command' | 'refresh';
 
 /** Commands that are not a protocol's: their output is for a person or a file. */
 const COMMANDS: ReadonlySet<string> = new Set(['kubelet-config', 'configure', 'doctor']);
@@ -35,6 +37,7 @@ export function keychainBudgetOf(argv: readonly string[], commandTimeoutMs: numb
  */
 export function selectProtocol(programName: string, argv: readonly string[]): Protocol {
   const [first] = argv;
+  if (first === BACKGROUND_REFRESH_ARG) return 'refresh';
   // `get-credentials --help` is a person asking; kubelet's own arguments are ignored.
   if (first === 'get-credentials') return argv[1] === '--help' || argv[1] === '-h' ? 'command' : 'kubelet';
   if (first !== undefined && COMMANDS.has(first)) return 'command';
@@ -52,6 +55,10 @@ export function selectProtocol(programName: string, argv: readonly string[]): Pr
  */
 export async function runCli(argv: readonly string[], protocol: Protocol, ctx: CommandContext): Promise<void> {
   if (protocol === 'kubelet') return ctx.output(await handleCredentialProviderRequest(await ctx.readInput(), ctx.services));
+  if (protocol === 'refresh') {
+    await handleRefreshRequest(argv[1] ?? '', ctx.services);
+    return;
+  }
   const [action] = argv;
   if (argv.length === 1 && action !== undefined && isDockerAction(action)) {
     return handleDockerAction(action, ctx, ctx.services, ctx.version);

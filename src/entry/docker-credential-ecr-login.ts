@@ -12,6 +12,7 @@ import { hasControllingTerminal } from './has-controlling-terminal';
 import { isEmbedded, KEYCHAIN_WORKER_ARG, locateProgram } from './locate-program';
 import { createProcessIo } from './process-io';
 import { resolveHomeDir, resolveUserHomeDir } from './resolve-home-dir';
+import { createRefresherStarter } from './start-refresher';
 
 /*
  * The process boundary: the only code that reads argv and the environment, owns the standard
@@ -72,6 +73,7 @@ if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
         { platform: process.platform, maxItemBytes: resolveKeychainItemLimit(process.platform, maxItemBytes) },
       ),
     loadTokenSource: async (logger) => createEcrTokenSource({ logger }),
+    startRefresher: createRefresherStarter(program.selfCommand, process.env),
     onAbandoned: () => {
       abandoned = true;
     },

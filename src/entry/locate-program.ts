@@ -11,6 +11,8 @@ export interface ProgramLocation {
   readonly keychainCommand: readonly string[];
   /** The program's own file: the launcher as started (`argv[1]`), or the executable (`execPath`). */
   readonly file: string;
+  /** How to start this program again (its background refresher): `node <launcher>`, or the executable. */
+  readonly selfCommand: readonly string[];
 }
 
 /**
@@ -45,8 +47,9 @@ export function locateProgram(argv: readonly string[], argv0: string, bundleDir:
       workerFile: join(dirname(script), 'keychain-worker.js'),
       keychainCommand: [execPath, KEYCHAIN_WORKER_ARG],
       file: execPath,
+      selfCommand: [execPath],
     };
   }
   const workerFile = join(bundleDir, 'keychain-worker.js');
-  return { name: basename(script), workerFile, keychainCommand: [execPath, workerFile], file: script };
+  return { name: basename(script), workerFile, keychainCommand: [execPath, workerFile], file: script, selfCommand: [execPath, script] };
 }

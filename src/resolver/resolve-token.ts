@@ -1,12 +1,12 @@
 import type { TokenRequestOptions, TokenSource, WebIdentity } from '../aws/token-source';
 import { HelperError, TokenFetchError } from '../errors';
 import { type Locker, NO_LOCKER } from '../lock/locker';
-import { withLock } from '../lock/with-lock';
+import { LockNotAcquiredError, type WithLockOptions, withLock } from '../lock/with-lock';
 import type { Logger } from '../log';
 import type { Registry } from '../registry/parse-registry';
 import { createNullStore } from '../store/null-store';
 import { type CachedToken, CacheWriteError, type TokenStore } from '../store/token-store';
-import { hasTimeLeft, isFresh, isUsable } from './freshness';
+import { hasTimeLeft, isFresh, isUsable, MIN_REMAINING_MS } from './freshness';
 
 export interface ResolveTokenDeps {
   readonly store: TokenStore;
@@ -24,6 +24,14 @@ export interface ResolveTokenDeps {
   readonly logger: Logger;
   /** How long to wait for another process fetching the same token (default 20 s). */
   readonly maxLockWaitMs?: number;
+  /**
+   * Starts a refresh of this registry's token for this identity in a process of its own
+   * (`refreshToken` runs there) and says whether one started. Given, a cached token past its
+   * refresh point that is still usable is answered at once and refreshed there, so no client
+   * waits for AWS; undefined (no shared cache, service-account tokens,
+   * `AWS_ECR_BACKGROUND_REFRESH=false`) or not started: refreshed here, before the answer.
+   */
+  readonly refreshInBackground?: () => boolean;
 }
 
 /**
@@ -39,47 +47,109 @@ export interface ResolvedToken {
 /** Long enough for a slow ECR call with retries; short of kubelet's one-minute limit. */
 const DEFAULT_MAX_LOCK_WAIT_MS = 20_000;
 
+/** The lock that makes one process at a time fetch a registry's token for an identity. */
+function tokenLockOptions<T>(registry: Registry, deps: ResolveTokenDeps, whileWaiting: () => Promise<T | undefined>): WithLockOptions<T> {
+  return {
+    logger: deps.logger,
+    label: `token lock for ${registry.host}`,
+    now: deps.now,
+    sleep: deps.sleep,
+    maxWaitMs: deps.maxLockWaitMs ?? DEFAULT_MAX_LOCK_WAIT_MS,
+    whileWaiting,
+  };
+}
+
+/** The cached token while it is fresh (no refresh due). */
+function freshReader(registry: Registry, deps: ResolveTokenDeps): () => Promise<CachedToken | undefined> {
+  return async () => {
+    const token = await deps.store.get(registry.host, deps.identity);
+    return token && isFresh(token, deps.now()) ? token : undefined;
+  };
+}
+
 /**
  * Returns a token for the registry: from the cache when fresh, else from ECR (then cached).
  * A miss takes a per-registry, per-identity lock, so that of N processes starting cold only
  * one calls ECR; the others wait and read its result from the cache. A token with less than
  * `MIN_REMAINING_MS` of life is never handed out, whether cached or just fetched (a fetched
  * one like that counts as a failed fetch: a wrong clock, or an endpoint that is not ECR).
- * When a refresh fails but the cached token is still usable, that token is used with a
- * warning.
+ * A cached token past its refresh point with more than that left is answered at once when
+ * `refreshInBackground` starts its refresh elsewhere. When a refresh fails but the cached
+ * token is still usable, that token is used with a warning.
  */
 export async function resolveToken(registry: Registry, deps: ResolveTokenDeps): Promise<ResolvedToken> {
   const { store, identity, logger, now } = deps;
-  const readFresh = async (): Promise<CachedToken | undefined> => {
-    const token = await store.get(registry.host, identity);
-    return token && isFresh(token, now()) ? token : undefined;
-  };
+  const readFresh = freshReader(registry, deps);
 
-  const hit = await readFresh();
-  if (hit) {
+  const cachedAtStart = await store.get(registry.host, identity);
+  if (cachedAtStart && isFresh(cachedAtStart, now())) {
     logger.debug(`cache hit for ${registry.host}`);
-    return hit;
+    return cachedAtStart;
+  }
+  if (cachedAtStart && isUsable(cachedAtStart, now()) && deps.refreshInBackground) {
+    if (deps.refreshInBackground()) {
+      logger.debug(`cached token for ${registry.host} is due for refresh: answered from the cache, refreshed in the background`);
+      return cachedAtStart;
+    }
+    logger.warn(`could not start a background refresh of the token for ${registry.host}; refreshing it before answering`);
   }
 
-  return withLock(
-    deps.locker,
-    `token\0${registry.host}\0${identity}`,
-    {
-      logger,
-      label: `token lock for ${registry.host}`,
-      now,
-      sleep: deps.sleep,
-      maxWaitMs: deps.maxLockWaitMs ?? DEFAULT_MAX_LOCK_WAIT_MS,
-      whileWaiting: readFresh,
-    },
-    async () => {
-      // Another process may have fetched it while we were taking the lock.
-      const cached = await store.get(registry.host, identity);
-      if (cached && isFresh(cached, now())) return cached;
-      logger.debug(cached ? `cached token for ${registry.host} is due for refresh` : `cache miss for ${registry.host}`);
-      return fetchAndStore(registry, cached, deps);
-    },
-  );
+  return withLock(deps.locker, `token\0${registry.host}\0${identity}`, tokenLockOptions(registry, deps, readFresh), async () => {
+    // Another process may have fetched it while we were taking the lock.
+    const cached = await store.get(registry.host, identity);
+    if (cached && isFresh(cached, now())) return cached;
+    logger.debug(cached ? `cached token for ${registry.host} is due for refresh` : `cache miss for ${registry.host}`);
+    return fetchAndStore(registry, cached, deps);
+  });
+}
+
+/** What a background refresh did: fetched and stored a token, found one already fresh, or failed (logged). */
+export type RefreshOutcome = 'refreshed' | 'already-fresh' | 'failed';
+
+/**
+ * The detached refresher's work (see `refreshInBackground`): under the same lock as a miss,
+ * and only while the cached token is still due — a refresher that finds it fresh (another
+ * process refreshed it while this one started or waited) calls nothing. Unlike a miss it
+ * never fetches without the lock: when the lock cannot be had, another process is on it (or
+ * locking is impossible here, and a get will fetch when the token runs short). A failure is
+ * logged, never a token, and the cached entry stays as it was: gets keep answering with it
+ * until `MIN_REMAINING_MS` before its expiry, then fetch themselves.
+ */
+export async function refreshToken(registry: Registry, deps: ResolveTokenDeps): Promise<RefreshOutcome> {
+  const { store, identity, logger, now } = deps;
+  const readFresh = freshReader(registry, deps);
+  try {
+    const outcome = await withLock<RefreshOutcome>(
+      deps.locker,
+      `token\0${registry.host}\0${identity}`,
+      {
+        ...tokenLockOptions<RefreshOutcome>(registry, deps, async () => ((await readFresh()) ? 'already-fresh' : undefined)),
+        required: true,
+      },
+      async (): Promise<RefreshOutcome> => {
+        const cached = await store.get(registry.host, identity);
+        if (cached && isFresh(cached, now())) return 'already-fresh';
+        const fetched = await fetchToken(registry, deps);
+        if (!fetched.cacheable) return 'failed';
+        await store.put(identity, fetched.token);
+        logger.info(
+          `refreshed the token for ${registry.host} in the background, valid until ${new Date(fetched.token.expiresAt).toISOString()}`,
+        );
+        return 'refreshed';
+      },
+    );
+    if (outcome === 'already-fresh') logger.debug(`the token for ${registry.host} was refreshed by another process`);
+    return outcome;
+  } catch (error) {
+    if (!(error instanceof HelperError || error instanceof CacheWriteError || error instanceof LockNotAcquiredError)) throw error;
+    const cached = await store.get(registry.host, identity).catch(() => undefined);
+    const kept =
+      cached && isUsable(cached, now())
+        ? `; the cached token stays in use until ${new Date(cached.expiresAt - MIN_REMAINING_MS).toISOString()}`
+        : '';
+    logger.warn(`refreshing the token for ${registry.host} in the background failed (${error.message})${kept}`);
+    return 'failed';
+  }
 }
 
 /** A fetched token; `cacheable` false when it came without an expiry. */

@@ -64,6 +64,8 @@ export interface RegistryTarget {
   readonly alias: Alias | undefined;
   /** The registry's entry in `registries`; undefined: the default credential chain. */
   readonly settings: RegistrySettings | undefined;
+  /** The host and port the request named (the alias's, for an alias): they select this target again. */
+  readonly requested: HostAndPort;
 }
 
 /**
@@ -76,9 +78,10 @@ export function selectRegistryTarget(input: string, settings: Settings): Registr
   const url = parseServerUrl(input);
   if (!url || url.scheme === 'http') return undefined;
   const registry = parseRegistry(input);
-  if (registry) return { registry, alias: undefined, settings: selectRegistrySettings(settings, url) };
+  const requested = { hostname: url.hostname, port: url.port };
+  if (registry) return { registry, alias: undefined, settings: selectRegistrySettings(settings, url), requested };
   const alias = selectAlias(settings, url);
   const target = alias && parseRegistry(alias.target);
   if (!alias || !target) return undefined;
-  return { registry: target, alias, settings: selectRegistrySettings(settings, { hostname: target.host, port: undefined }) };
+  return { registry: target, alias, settings: selectRegistrySettings(settings, { hostname: target.host, port: undefined }), requested };
 }

@@ -38,6 +38,8 @@ describe('locateProgram', () => {
       file: embedded ? EXEC_PATH : argv[1],
       // The executable starts itself in its hidden keychain mode; Node runs the worker file.
       keychainCommand: embedded ? [EXEC_PATH, '__keychain-worker'] : [EXEC_PATH, workerFile],
+      // The background refresher is the program again: the executable, or Node with the launcher.
+      selfCommand: embedded ? [EXEC_PATH] : [EXEC_PATH, argv[1]],
     });
   });
 
@@ -47,6 +49,7 @@ describe('locateProgram', () => {
       workerFile: worker(DIST),
       file: '/tmp/$bunfs/root/x',
       keychainCommand: [EXEC_PATH, worker(DIST)],
+      selfCommand: [EXEC_PATH, '/tmp/$bunfs/root/x'],
     });
   });
 });

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { TokenFetchError } from '../../../src/errors';
 import { parseRegistry, type Registry } from '../../../src/registry/parse-registry';
 import { MIN_REMAINING_MS } from '../../../src/resolver/freshness';
-import { resolveToken } from '../../../src/resolver/resolve-token';
+import { refreshToken, resolveToken } from '../../../src/resolver/resolve-token';
 import { createFileStore } from '../../../src/store/file-store';
 import { createKeychainTokenStore } from '../../../src/store/keychain-token-store';
 import { MAX_ENTRIES } from '../../../src/store/token-entries';
@@ -228,6 +228,150 @@ describe('resolveToken', () => {
     const token = await resolveToken(registry, { ...deps, locker: { tryLock: async () => ({ status: 'unavailable', reason: 'EROFS' }) } });
     expect(token.password).toBe('password-1');
     expect(source.calls).toHaveLength(1);
+  });
+});
+
+describe('resolveToken with a background refresher', () => {
+  /** A refresher that records its starts and says whether one started. */
+  function refresher(starts = true) {
+    const started: number[] = [];
+    return { started, refreshInBackground: () => started.push(started.length + 1) > 0 && starts };
+  }
+
+  it('a token past half-life with more than 5 minutes left is answered from the cache, and the refresher started once', async () => {
+    const { deps, source, loads, clock, locker } = setup();
+    await resolveToken(registry, deps);
+    clock.advance(6 * HOUR + 1);
+    const background = refresher();
+    const token = await resolveToken(registry, { ...deps, refreshInBackground: background.refreshInBackground });
+    expect(token.password).toBe('password-1');
+    expect(background.started).toEqual([1]);
+    expect(source.calls).toHaveLength(1);
+    expect(loads()).toBe(1);
+    // No lock taken for it here: the refresher takes it.
+    expect(locker.attempts).toHaveLength(1);
+  });
+
+  it('a fresh token starts nothing', async () => {
+    const { deps, clock } = setup();
+    await resolveToken(registry, deps);
+    clock.advance(6 * HOUR - 1);
+    const background = refresher();
+    await resolveToken(registry, { ...deps, refreshInBackground: background.refreshInBackground });
+    expect(background.started).toEqual([]);
+  });
+
+  it('refreshes before answering when the refresher could not start', async () => {
+    const { deps, source, clock, logger } = setup();
+    await resolveToken(registry, deps);
+    clock.advance(7 * HOUR);
+    const background = refresher(false);
+    const token = await resolveToken(registry, { ...deps, refreshInBackground: background.refreshInBackground });
+    expect(background.started).toEqual([1]);
+    expect(token.password).toBe('password-2');
+    expect(source.calls).toHaveLength(2);
+    expect(logger.lines).toContain(
+      `WARN could not start a background refresh of the token for ${registry.host}; refreshing it before answering`,
+    );
+  });
+
+  it('with 5 minutes or less left, the get fetches itself and starts nothing', async () => {
+    const { deps, source, clock } = setup();
+    await resolveToken(registry, deps);
+    clock.advance(12 * HOUR - MIN_REMAINING_MS);
+    const background = refresher();
+    const token = await resolveToken(registry, { ...deps, refreshInBackground: background.refreshInBackground });
+    expect(background.started).toEqual([]);
+    expect(token.password).toBe('password-2');
+    expect(source.calls).toHaveLength(2);
+  });
+});
+
+describe('refreshToken (the background refresher)', () => {
+  it('fetches and stores a new token while the cached one is due, under the token lock', async () => {
+    const store = createMemoryStore();
+    const { deps, source, clock, locker, logger } = setup(store);
+    await resolveToken(registry, deps);
+    clock.advance(7 * HOUR);
+    expect(await refreshToken(registry, deps)).toBe('refreshed');
+    expect(source.calls).toHaveLength(2);
+    expect((await store.get(registry.host, 'identity-a'))?.password).toBe('password-2');
+    expect(locker.attempts).toEqual([locker.attempts[0], locker.attempts[0]]);
+    expect(locker.held.size).toBe(0);
+    expect(logger.lines).toContain(
+      `INFO refreshed the token for ${registry.host} in the background, valid until ${new Date(clock.now() + 12 * HOUR).toISOString()}`,
+    );
+  });
+
+  it('calls nothing when another process has refreshed the token already', async () => {
+    const { deps, source, clock } = setup();
+    await resolveToken(registry, deps);
+    clock.advance(HOUR);
+    expect(await refreshToken(registry, deps)).toBe('already-fresh');
+    expect(source.calls).toHaveLength(1);
+  });
+
+  it('waits for the lock another process holds, and finds the token it stored', async () => {
+    const store = createMemoryStore();
+    const { deps, source, clock, locker } = setup(store);
+    await resolveToken(registry, deps);
+    clock.advance(7 * HOUR);
+    locker.holdExternally(locker.attempts[0] ?? '');
+    const other = {
+      host: registry.host,
+      username: 'AWS',
+      password: 'from-other',
+      issuedAt: clock.now(),
+      expiresAt: clock.now() + 12 * HOUR,
+    };
+    const sleep = async (ms: number) => {
+      clock.advance(ms);
+      await store.put('identity-a', other);
+    };
+    expect(await refreshToken(registry, { ...deps, sleep })).toBe('already-fresh');
+    expect(source.calls).toHaveLength(1);
+  });
+
+  it('never fetches without the lock: a lock busy past the bound, or no locking at all, is a logged failure', async () => {
+    const { deps, source, clock, locker, logger } = setup();
+    await resolveToken(registry, deps);
+    clock.advance(7 * HOUR);
+    locker.holdExternally(locker.attempts[0] ?? '');
+    expect(await refreshToken(registry, { ...deps, maxLockWaitMs: 1000 })).toBe('failed');
+    const unavailable = { tryLock: async () => ({ status: 'unavailable' as const, reason: 'EROFS' }) };
+    expect(await refreshToken(registry, { ...deps, locker: unavailable })).toBe('failed');
+    expect(source.calls).toHaveLength(1);
+    expect(logger.lines.filter((l) => l.includes('in the background failed'))).toEqual([
+      expect.stringContaining(`(could not take the token lock for ${registry.host}: busy for 1000 ms)`),
+      expect.stringContaining(`(could not take the token lock for ${registry.host}: EROFS)`),
+    ]);
+  });
+
+  it('a failed fetch is logged, with no token, and leaves the cached entry as it was', async () => {
+    const store = createMemoryStore();
+    const { deps, clock, logger } = setup(store);
+    const first = await resolveToken(registry, deps);
+    clock.advance(7 * HOUR);
+    const failing = createFakeTokenSource(clock.now, () => {
+      throw new TokenFetchError('access-denied', 'access denied for the test');
+    });
+    expect(await refreshToken(registry, { ...deps, loadTokenSource: async () => failing })).toBe('failed');
+    expect(await store.get(registry.host, 'identity-a')).toEqual(first);
+    const until = new Date((first.expiresAt ?? 0) - MIN_REMAINING_MS).toISOString();
+    expect(logger.lines).toContain(
+      `WARN refreshing the token for ${registry.host} in the background failed (access denied for the test); the cached token stays in use until ${until}`,
+    );
+    expect(logger.lines.join('\n')).not.toContain('password-1');
+  });
+
+  it('a token it cannot cache is a logged failure', async () => {
+    const store = createMemoryStore();
+    const { deps, clock, logger } = setup(store);
+    await resolveToken(registry, deps);
+    clock.advance(7 * HOUR);
+    const unwritable = { ...store, put: async () => Promise.reject(new CacheWriteError('cannot write tokens.json: EROFS')) };
+    expect(await refreshToken(registry, { ...deps, store: unwritable })).toBe('failed');
+    expect(logger.lines).toContainEqual(expect.stringMatching(/in the background failed \(cannot write tokens\.json: EROFS\)/));
   });
 });
 

@@ -72,7 +72,7 @@ function prepareContext(options: DoctorOptions, deps: DoctorDeps): DoctorContext
     settings = { error };
     // `get` refuses every host until the file is fixed; the checks go on without it.
     const direct = host === undefined ? undefined : parseRegistry(host);
-    target = direct && { registry: direct, alias: undefined, settings: undefined };
+    target = direct && { registry: direct, alias: undefined, settings: undefined, requested: { hostname: direct.host, port: undefined } };
   }
   const registry = target?.registry;
   let credentials: DoctorContext['credentials'];

@@ -6,6 +6,7 @@ import { resolveToken } from '../../resolver/resolve-token';
 import type { HelperServices } from '../../services';
 import { NO_SETTINGS, type Settings } from '../../settings/parse-settings';
 import { type RegistryTarget, selectRegistrySettings, selectRegistryTarget } from '../../settings/select-registry-settings';
+import { backgroundRefreshOf } from '../refresh/background-refresh';
 import { formatCredentialList, formatCredentials, parseServerUrlInput, parseStorePayload } from './credentials';
 
 /**
@@ -28,7 +29,8 @@ export async function getCredentials(input: string, services: HelperServices): P
   if (target.alias) services.logger.debug(`${serverUrl} is an alias of ${target.registry.host}`);
   try {
     const { identity, request } = resolveRegistryCredentials(target.settings, services);
-    const token = await resolveToken(target.registry, { ...services, identity, request });
+    const refreshInBackground = backgroundRefreshOf(target, services);
+    const token = await resolveToken(target.registry, { ...services, identity, request, refreshInBackground });
     // An alias answers with the alias as asked: the client looks the credentials up by it.
     return formatCredentials({ ServerURL: serverUrl, Username: token.username, Secret: token.password });
   } catch (error) {

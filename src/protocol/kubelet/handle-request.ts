@@ -5,6 +5,7 @@ import { type ResolvedToken, resolveToken, resolveTokenWithWebIdentity } from '.
 import type { HelperServices } from '../../services';
 import { describeRoleArnProblem, quotePrefix, ROLE_ARN_FORM } from '../../settings/parse-role-arn';
 import { selectRegistryTarget } from '../../settings/select-registry-settings';
+import { backgroundRefreshOf } from '../refresh/background-refresh';
 import { type CredentialProviderRequest, parseCredentialProviderRequest } from './credential-provider-request';
 import { formatCredentialProviderResponse, halfRemainingSeconds } from './format-credential-provider-response';
 
@@ -63,7 +64,8 @@ export async function handleCredentialProviderRequest(input: string, services: H
     token = await resolveTokenWithWebIdentity(target.registry, { roleArn, token: request.serviceAccountToken }, services);
   } else {
     if (request.serviceAccountToken) services.logger.info(`kubelet: no role for the service account token; using the node's identity`);
-    token = await resolveToken(target.registry, { ...services, identity, request: tokenRequest });
+    const refreshInBackground = backgroundRefreshOf(target, services);
+    token = await resolveToken(target.registry, { ...services, identity, request: tokenRequest, refreshInBackground });
   }
   return formatCredentialProviderResponse(request.apiVersion, {
     // Port included, unlike AWS's plugin: kubelet discards a key whose port differs from the image's.
