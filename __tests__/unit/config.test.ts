@@ -43,3 +43,48 @@ describe('AWS_ECR_BACKGROUND_REFRESH', () => {
     expect(config.warnings).toEqual([`AWS_ECR_BACKGROUND_REFRESH=${value} is neither true nor false; using true`]);
   });
 });
+
+describe('AWS_MAX_ATTEMPTS, AWS_RETRY_MODE (as the AWS SDKs read them), AWS_ECR_MAX_BACKOFF', () => {
+  it.each<[Record<string, string>, { maxAttempts: number | undefined; mode: string | undefined; maxBackoffMs: number }]>([
+    [{}, { maxAttempts: undefined, mode: undefined, maxBackoffMs: 20_000 }],
+    [
+      { AWS_MAX_ATTEMPTS: '', AWS_RETRY_MODE: '' },
+      { maxAttempts: undefined, mode: undefined, maxBackoffMs: 20_000 },
+    ],
+    [{ AWS_MAX_ATTEMPTS: '6' }, { maxAttempts: 6, mode: undefined, maxBackoffMs: 20_000 }],
+    [{ AWS_MAX_ATTEMPTS: ' 1 ' }, { maxAttempts: 1, mode: undefined, maxBackoffMs: 20_000 }],
+    [{ AWS_MAX_ATTEMPTS: '100' }, { maxAttempts: 100, mode: undefined, maxBackoffMs: 20_000 }],
+    [{ AWS_RETRY_MODE: 'adaptive' }, { maxAttempts: undefined, mode: 'adaptive', maxBackoffMs: 20_000 }],
+    [{ AWS_RETRY_MODE: 'Standard' }, { maxAttempts: undefined, mode: 'standard', maxBackoffMs: 20_000 }],
+    // Other SDKs' default; the SDK for JavaScript v3 has only standard in its place.
+    [{ AWS_RETRY_MODE: 'legacy' }, { maxAttempts: undefined, mode: 'standard', maxBackoffMs: 20_000 }],
+    [{ AWS_ECR_MAX_BACKOFF: '0.05' }, { maxAttempts: undefined, mode: undefined, maxBackoffMs: 50 }],
+    [{ AWS_ECR_MAX_BACKOFF: '20' }, { maxAttempts: undefined, mode: undefined, maxBackoffMs: 20_000 }],
+  ])('%j', (env, retry) => {
+    const config = parseConfig(env, '/home/u');
+    expect(config.retry).toEqual(retry);
+    expect(config.warnings).toEqual([]);
+  });
+
+  // The SDK's own parseInt would read `3x` as 3 and `0` as a single attempt, and throw on `many`.
+  it.each(['0', '-1', '101', '3x', '2.5', 'many', '1e2'])(
+    'AWS_MAX_ATTEMPTS=%j: ignored (the profile or the default decide), with a warning',
+    (value) => {
+      const config = parseConfig({ AWS_MAX_ATTEMPTS: value }, '/home/u');
+      expect(config.retry.maxAttempts).toBeUndefined();
+      expect(config.warnings).toEqual([`AWS_MAX_ATTEMPTS=${value} is not a number of attempts from 1 to 100; ignoring it`]);
+    },
+  );
+
+  it.each(['fast', 'standard,adaptive'])('AWS_RETRY_MODE=%j: ignored, with a warning', (value) => {
+    const config = parseConfig({ AWS_RETRY_MODE: value }, '/home/u');
+    expect(config.retry.mode).toBeUndefined();
+    expect(config.warnings).toEqual([`AWS_RETRY_MODE=${value} is not a retry mode (standard or adaptive); ignoring it`]);
+  });
+
+  it.each(['0', '21', '0.0001', '1s', '-1'])('AWS_ECR_MAX_BACKOFF=%j: the default, with a warning', (value) => {
+    const config = parseConfig({ AWS_ECR_MAX_BACKOFF: value }, '/home/u');
+    expect(config.retry.maxBackoffMs).toBe(20_000);
+    expect(config.warnings).toEqual([`AWS_ECR_MAX_BACKOFF=${value} is not a number of seconds from 0.001 to 20; using 20`]);
+  });
+});

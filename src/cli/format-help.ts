@@ -18,6 +18,9 @@ const ENVIRONMENT: readonly [names: string, effect: string][] = [
   ['AWS_ECR_CONFIG', 'the per-registry settings file (profile, role, aliases)'],
   ['AWS_ECR_ROLE_ARN', "kubelet: the role for pods' service account tokens without an annotation"],
   ['AWS_ECR_KEYCHAIN_ITEM_BYTES', 'tests, diagnosis: split keychain items above this size (only lowers the limit)'],
+  ['AWS_MAX_ATTEMPTS', "attempts per AWS call, 1 to 100 (default: the profile's max_attempts, else 3)"],
+  ['AWS_RETRY_MODE', "standard or adaptive (default: the profile's retry_mode, else standard)"],
+  ['AWS_ECR_MAX_BACKOFF', 'tests, diagnosis: seconds a retry waits at most (default 20); waits are jittered'],
   [
     'AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE',
     "the AWS SDK's credentials (and its other settings); they key the token cache",
