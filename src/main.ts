@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { TokenSource } from './aws/token-source';
 import type { CommandContext } from './cli/command-context';
 import { keychainBudgetOf, runCli, selectProtocol } from './cli/run-cli';
-import { parseConfig } from './config';
+import { parseConfig, type RetrySettings } from './config';
 import { CommandTimeoutError, CredentialsNotFoundError, HelperError } from './errors';
 import type { Keychain } from './keychain/os-keychain';
 import { createLogger, type Logger } from './log';
@@ -47,8 +47,8 @@ export interface MainDeps {
    * platform's limit). Tests: a fake (which ignores them).
    */
   readonly createKeychain: (options: { timeoutMs: number; scratchDir: string | undefined; maxItemBytes: number | undefined }) => Keychain;
-  /** Builds the token source on a cache miss. */
-  readonly loadTokenSource: (logger: Logger) => Promise<TokenSource>;
+  /** Builds the token source on a cache miss, with the retry settings the environment gives. */
+  readonly loadTokenSource: (logger: Logger, retry: RetrySettings) => Promise<TokenSource>;
   /**
    * Starts this program, detached, as the background refresher of `target`
    * (protocol/refresh); false when it could not. Tests: a fake, or nothing (no background refresh).

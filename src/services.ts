@@ -1,6 +1,6 @@
 import { resolveIdentityMaterial } from './aws/identity-fingerprint';
 import type { TokenSource } from './aws/token-source';
-import type { Config } from './config';
+import type { Config, RetrySettings } from './config';
 import { type CredentialStore, createCredentialStore } from './keychain/credential-store';
 import type { Keychain } from './keychain/os-keychain';
 import { type Locker, NO_LOCKER } from './lock/locker';
@@ -54,7 +54,7 @@ export interface ServiceParts {
   readonly now: () => number;
   readonly fsPlatform: FsPlatform;
   readonly keychain: Keychain;
-  readonly loadTokenSource: (logger: Logger) => Promise<TokenSource>;
+  readonly loadTokenSource: (logger: Logger, retry: RetrySettings) => Promise<TokenSource>;
   /** See `HelperServices.startRefresher`; the entry's spawn of a detached process. */
   readonly startRefresher?: (target: string) => boolean;
 }
@@ -84,7 +84,7 @@ export function createServices(parts: ServiceParts): HelperServices {
       return identity;
     },
     settings: () => (settings ??= loadSettings(config.settingsFile, fsPlatform)),
-    loadTokenSource: () => parts.loadTokenSource(logger),
+    loadTokenSource: () => parts.loadTokenSource(logger, config.retry),
     // Without locks (no shared cache) a refresher could neither find the token nor fetch it alone.
     startRefresher: config.backgroundRefresh && locker !== NO_LOCKER ? parts.startRefresher : undefined,
   };

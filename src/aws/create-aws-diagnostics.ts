@@ -1,13 +1,15 @@
 import type * as http from 'node:http';
-import type { IdentityEnv } from '../config';
+import type { IdentityEnv, RetrySettings } from '../config';
 import type { Logger } from '../log';
 import { readAwsFailure } from './classify-aws-error';
-// The token source's timeouts, attempts and credential deadline, so that `doctor` sees what a `get` would see.
-import { CREDENTIALS_DEADLINE_MS, MAX_ATTEMPTS, TIMEOUTS } from './create-ecr-token-source';
+// The token source's timeouts, retries and credential deadline, so that `doctor` sees what a `get` would see.
+import { CREDENTIALS_DEADLINE_MS, TIMEOUTS } from './create-ecr-token-source';
 import { chooseProxy, createProxyAgent } from './create-proxy-agent';
+import { createRetryStrategy } from './create-retry-strategy';
 import { createSdkLogger } from './create-sdk-logger';
 import { DiagnosticError } from './diagnostic-error';
 import { diagnosticHttpGet, type HttpAnswer } from './diagnostic-http-get';
+import { type RetryPolicy, resolveRetryPolicy } from './resolve-retry-policy';
 import { withDeadline } from './with-deadline';
 
 type SdkClients = typeof import('./sdk-clients');
@@ -36,6 +38,8 @@ export interface CallerIdentity {
  */
 export interface AwsDiagnostics {
   resolveCredentials(): Promise<CredentialSummary>;
+  /** How AWS calls are retried for this profile: AWS_MAX_ATTEMPTS and AWS_RETRY_MODE, else the profile's, else the defaults. */
+  resolveRetryPolicy(): Promise<RetryPolicy>;
   getCallerIdentity(region: string): Promise<CallerIdentity>;
   /**
    * `GET url` (a registry's `/v2/`, its token service), with `authorization` when given, through
@@ -49,6 +53,8 @@ export interface AwsDiagnostics {
 export interface AwsDiagnosticsOptions {
   readonly logger: Logger;
   readonly identityEnv: IdentityEnv;
+  /** The retry variables (the profile's settings are read when asked). */
+  readonly retry: RetrySettings;
   /** The profile configured for the registry, instead of AWS_PROFILE. */
   readonly profile?: string;
 }
@@ -135,7 +141,7 @@ function explainCallerIdentityFailure(error: unknown, logger: Logger): Diagnosti
 
 /** Creates the diagnostics; nothing is loaded until a method is called. */
 export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnostics {
-  const { logger, identityEnv, profile } = options;
+  const { logger, identityEnv, profile, retry } = options;
   let loaded: Promise<{ sdk: SdkClients; agent: http.Agent }> | undefined;
   const load = (): Promise<{ sdk: SdkClients; agent: http.Agent }> =>
     (loaded ??= import('./sdk-clients').then((sdk) => ({ sdk, agent: createProxyAgent(sdk) })));
@@ -166,7 +172,12 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
       throw error;
     }));
 
+  let policy: Promise<RetryPolicy> | undefined;
+  const retryPolicy = (): Promise<RetryPolicy> => (policy ??= load().then(({ sdk }) => resolveRetryPolicy(sdk, retry, profile)));
+
   return {
+    resolveRetryPolicy: retryPolicy,
+
     async resolveCredentials() {
       try {
         const credentials = await chain();
@@ -181,9 +192,11 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
 
     async getCallerIdentity(region) {
       const { sdk, agent } = await load();
+      const retries = await retryPolicy();
       const client = new sdk.STSClient({
         region,
-        maxAttempts: MAX_ATTEMPTS,
+        maxAttempts: retries.maxAttempts,
+        retryStrategy: createRetryStrategy(sdk, retries),
         logger: sdkLogger,
         requestHandler: { ...TIMEOUTS, httpAgent: agent, httpsAgent: agent },
         credentials: chain,

@@ -1,16 +1,23 @@
 import type { ECRClientConfig } from '@aws-sdk/client-ecr';
+import type { RetrySettings } from '../config';
 import { TokenFetchError } from '../errors';
 import type { Logger } from '../log';
 import type { Registry } from '../registry/parse-registry';
 import { classifyAssumeRoleError, classifyAwsError } from './classify-aws-error';
 import { createProxyAgent } from './create-proxy-agent';
+import { createRetryStrategy, type RetryStrategy } from './create-retry-strategy';
 import { createSdkLogger, type SdkLogger } from './create-sdk-logger';
+import { type RetryPolicy, resolveRetryPolicy } from './resolve-retry-policy';
 import { sanitizeSdkText } from './sanitize-sdk-text';
 import type { AssumeRole, AuthorizationToken, RoleCredentials, TokenRequestOptions, TokenSource, WebIdentity } from './token-source';
 import { withDeadline } from './with-deadline';
 
 export interface EcrTokenSourceOptions {
   readonly logger: Logger;
+  /** `AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`, `AWS_ECR_MAX_BACKOFF` (the profile's settings are read on a call). */
+  readonly retry: RetrySettings;
+  /** Tests only: the random numbers the retries' backoff draws from (default `Math.random`). */
+  readonly random?: () => number;
   /** Tests only: a request handler that captures requests instead of sending them. */
   readonly requestHandler?: ECRClientConfig['requestHandler'];
   /** Tests only: fixed credentials instead of the default chain. */
@@ -35,9 +42,6 @@ export function parseAuthorizationToken(encoded: string | undefined, expiresAt: 
   const expiry = expiresAt instanceof Date && !Number.isNaN(expiresAt.getTime()) ? expiresAt : undefined;
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), expiresAt: expiry };
 }
-
-/** Total attempts per call, including the first (the SDK's standard retry with backoff). */
-export const MAX_ATTEMPTS = 3;
 
 /**
  * The default chain's providers each have timeouts of their own, but not all of them abort:
@@ -66,13 +70,24 @@ function routeConsoleToLog(sdkLogger: SdkLogger): void {
   });
 }
 
-/** What every AWS call for one token shares: the loaded SDK, the registry, where they log, how they send. */
+/** What every AWS call for one token shares: the loaded SDK, the registry, where they log, how they send and retry. */
 interface TokenCall {
   readonly sdk: SdkClients;
   readonly registry: Registry;
   readonly logger: Logger;
   readonly sdkLogger: SdkLogger;
   readonly requestHandler: ECRClientConfig['requestHandler'];
+  readonly retryPolicy: RetryPolicy;
+  readonly random: () => number;
+}
+
+/**
+ * The retry settings of one SDK client: the policy's attempts, and a strategy of its own with
+ * the full-jitter backoff (create-retry-strategy.ts). Both given, the SDK reads neither
+ * AWS_MAX_ATTEMPTS nor the profile itself: the policy has already read them, in its order.
+ */
+function retryOptionsOf(call: TokenCall): { maxAttempts: number; retryStrategy: RetryStrategy } {
+  return { maxAttempts: call.retryPolicy.maxAttempts, retryStrategy: createRetryStrategy(call.sdk, call.retryPolicy, call.random) };
 }
 
 /** Timeouts, and the proxy from the environment (see `createProxyAgent`), for every AWS call. */
@@ -111,7 +126,7 @@ async function assumeRoleWithSts(call: TokenCall, role: AssumeRole, source: ECRC
   const sts = new sdk.STSClient({
     region: registry.region,
     requestHandler: call.requestHandler,
-    maxAttempts: MAX_ATTEMPTS,
+    ...retryOptionsOf(call),
     logger: call.sdkLogger,
     ...(source ? { credentials: source } : {}),
   });
@@ -148,7 +163,7 @@ function createWebIdentityCredentials(call: TokenCall, webIdentity: WebIdentity)
     webIdentityToken: webIdentity.token,
     roleSessionName: ROLE_SESSION_NAME,
     logger: sdkLogger,
-    clientConfig: { region: registry.region, requestHandler, maxAttempts: MAX_ATTEMPTS, logger: sdkLogger },
+    clientConfig: { region: registry.region, requestHandler, ...retryOptionsOf(call), logger: sdkLogger },
   });
   return async (properties) => {
     try {
@@ -175,7 +190,7 @@ function createCredentials(call: TokenCall, request: TokenRequestOptions, option
 async function requestAuthorizationToken(call: TokenCall, credentials: ECRClientConfig['credentials']): Promise<AuthorizationToken> {
   const { sdk, registry } = call;
   const common = {
-    maxAttempts: MAX_ATTEMPTS,
+    ...retryOptionsOf(call),
     requestHandler: call.requestHandler,
     logger: call.sdkLogger,
     ...(credentials ? { credentials } : {}),
@@ -221,7 +236,20 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
       try {
         const sdk = await import('./sdk-clients');
         routeConsoleToLog(sdkLogger);
-        const call: TokenCall = { sdk, registry, logger, sdkLogger, requestHandler: createRequestHandler(sdk, options) };
+        const retryPolicy = await resolveRetryPolicy(sdk, options.retry, request.profile);
+        for (const warning of retryPolicy.warnings) logger.tellOnce(warning, warning);
+        logger.debug(
+          `retries: up to ${retryPolicy.maxAttempts} attempts (${retryPolicy.maxAttemptsFrom}), ${retryPolicy.mode} mode (${retryPolicy.modeFrom})`,
+        );
+        const call: TokenCall = {
+          sdk,
+          registry,
+          logger,
+          sdkLogger,
+          requestHandler: createRequestHandler(sdk, options),
+          retryPolicy,
+          random: options.random ?? Math.random,
+        };
         return await requestAuthorizationToken(call, createCredentials(call, request, options));
       } catch (error) {
         const classified = classifyAwsError(error, registry);

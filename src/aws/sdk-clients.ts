@@ -16,6 +16,10 @@ export { defaultProvider } from '@aws-sdk/credential-provider-node';
 // What @aws-sdk/credential-providers' fromWebToken is built on; the default credential chain
 // already bundles it (AWS_WEB_IDENTITY_TOKEN_FILE), so this adds nothing to the chunk.
 export { fromWebToken } from '@aws-sdk/credential-provider-web-identity';
+// Retries (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE): the SDK's own strategies, with our backoff, and
+// its reader of the shared config files for a profile's max_attempts and retry_mode.
+export { getProfileName, loadConfig } from '@smithy/core/config';
+export { AdaptiveRetryStrategy, StandardRetryStrategy } from '@smithy/core/retry';
 // Proxies for the AWS calls (the SDK for JavaScript ignores HTTPS_PROXY and NO_PROXY).
 export { Agent as AgentBase } from 'agent-base';
 export { HttpsProxyAgent } from 'https-proxy-agent';

@@ -72,7 +72,7 @@ if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
         }),
         { platform: process.platform, maxItemBytes: resolveKeychainItemLimit(process.platform, maxItemBytes) },
       ),
-    loadTokenSource: async (logger) => createEcrTokenSource({ logger }),
+    loadTokenSource: async (logger, retry) => createEcrTokenSource({ logger, retry }),
     startRefresher: createRefresherStarter(program.selfCommand, process.env),
     onAbandoned: () => {
       abandoned = true;

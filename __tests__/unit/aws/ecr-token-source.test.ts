@@ -1,7 +1,9 @@
 import { createEcrTokenSource, parseAuthorizationToken } from '../../../src/aws/create-ecr-token-source';
+import { parseConfig } from '../../../src/config';
 import { TokenFetchError } from '../../../src/errors';
 import { parseRegistry, type Registry } from '../../../src/registry/parse-registry';
 import { createMemoryLogger } from '../../helpers/fakes';
+import { seededRandom } from '../../helpers/seeded-random';
 
 interface Captured {
   hostname: string;
@@ -52,6 +54,9 @@ function capturingHandler(captured: Captured[], reply: (target: string) => unkno
   };
 }
 
+/** The retry settings of an environment that sets none. */
+const DEFAULT_RETRY = parseConfig({}, '/home/u').retry;
+
 const token = Buffer.from('AWS:s3cr3t-password').toString('base64');
 const expires = Math.floor(Date.now() / 1000) + 43200;
 
@@ -73,6 +78,7 @@ describe('createEcrTokenSource: endpoints and signing region come from the host'
     const captured: Captured[] = [];
     const source = createEcrTokenSource({
       logger: createMemoryLogger(),
+      retry: DEFAULT_RETRY,
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
       requestHandler: capturingHandler(captured, (target) =>
         target.startsWith('SpencerFrontendService')
@@ -125,6 +131,7 @@ describe('createEcrTokenSource with a web identity (kubelet service-account mode
     const captured: Captured[] = [];
     const source = createEcrTokenSource({
       logger: createMemoryLogger(),
+      retry: DEFAULT_RETRY,
       requestHandler: capturingHandler(captured, () => ({
         authorizationData: [{ authorizationToken: token, expiresAt: expires }],
       })) as never,
@@ -142,5 +149,54 @@ describe('createEcrTokenSource with a web identity (kubelet service-account mode
       WebIdentityToken: 'projected.sa.token',
     });
     expect(captured[1]?.authorization).toContain('Credential=ASIAROLEKEY/');
+  });
+});
+
+describe('createEcrTokenSource: retries (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE) with full-jitter waits', () => {
+  /** ECR throttling the first `throttles` calls (HTTP 400, ThrottlingException, as ECR answers), then a token. */
+  function throttlingHandler(throttles: number, calls: { n: number }) {
+    return {
+      async handle() {
+        calls.n += 1;
+        const { Readable } = await import('node:stream');
+        const throttled = calls.n <= throttles;
+        const body = throttled
+          ? { __type: 'ThrottlingException', message: 'Rate exceeded' }
+          : { authorizationData: [{ authorizationToken: token, expiresAt: expires }] };
+        return {
+          response: {
+            statusCode: throttled ? 400 : 200,
+            headers: { 'content-type': 'application/x-amz-json-1.1' },
+            body: Readable.from([Buffer.from(JSON.stringify(body))]),
+          },
+        };
+      },
+      updateHttpClientConfig: () => undefined,
+      httpHandlerConfigs: () => ({}),
+    };
+  }
+  const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
+  const sourceWith = (env: Record<string, string>, throttles: number, calls: { n: number }) =>
+    createEcrTokenSource({
+      logger: createMemoryLogger(),
+      // Waits of at most 5 ms: the test is about how many attempts, not how long.
+      retry: parseConfig({ AWS_ECR_MAX_BACKOFF: '0.005', ...env }, '/home/u').retry,
+      random: seededRandom(20),
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      requestHandler: throttlingHandler(throttles, calls) as never,
+    });
+
+  it.each<[string, Record<string, string>, number, number, 'token' | 'throttled']>([
+    ['the default: 3 attempts, 2 throttles pass', {}, 2, 3, 'token'],
+    ['the default: 3 attempts, 4 throttles do not', {}, 4, 3, 'throttled'],
+    ['AWS_MAX_ATTEMPTS=6: 4 throttles pass on the 5th attempt', { AWS_MAX_ATTEMPTS: '6' }, 4, 5, 'token'],
+    ['AWS_MAX_ATTEMPTS=1: no retry at all', { AWS_MAX_ATTEMPTS: '1' }, 1, 1, 'throttled'],
+    ['adaptive mode, AWS_MAX_ATTEMPTS=2', { AWS_MAX_ATTEMPTS: '2', AWS_RETRY_MODE: 'adaptive' }, 1, 2, 'token'],
+  ])('%s', async (_what, env, throttles, attempts, outcome) => {
+    const calls = { n: 0 };
+    const result = sourceWith(env, throttles, calls).getAuthorizationToken(registry(HOST));
+    if (outcome === 'token') await expect(result).resolves.toMatchObject({ password: 's3cr3t-password' });
+    else await expect(result).rejects.toMatchObject({ reason: 'throttled' });
+    expect(calls.n).toBe(attempts);
   });
 });
