@@ -112,7 +112,9 @@ describe('doctor HOST', () => {
     if (!(isWindows && RUNTIME === 'node')) {
       expect(check(report, 'helper-on-path').detail).toMatch(/docker-credential-ecr-login(\.exe)? \(\d+\.\d+\.\d+\S*, this version\)$/);
     }
-    expect(check(report, 'aws-credentials').detail).toBe('from environment variables (AWS_ACCESS_KEY_ID); access key id …WED1');
+    expect(check(report, 'aws-credentials').detail).toBe(
+      'from environment variables (AWS_ACCESS_KEY_ID); access key id …WED1; retries: up to 3 attempts (default), standard mode (default)',
+    );
     expect(check(report, 'sts-identity').detail).toContain(TEST_CREDENTIALS.allowed.principalArn);
     expect(check(report, 'registry').detail).toBe(`GET ${emulator.url}/v2/: 401 without credentials, 200 with the token`);
     expect(emulator.calls.filter((c) => c.service === 'registry').map((c) => c.status)).toEqual([401, 200]);
@@ -483,7 +485,9 @@ describe('doctor with per-registry settings (~/.ecr/config.json)', () => {
     const home = homeWith({ registries: { [HOST]: { profile: 'prod' } } });
     const { code, report } = await doctor([HOST, '--registry-url', emulator.url], env(home));
     expect(check(report, 'settings')).toMatchObject({ status: 'OK', detail: `${path.join(home, '.ecr', 'config.json')}: profile prod` });
-    expect(check(report, 'aws-credentials').detail).toBe('from shared credentials/config files, profile prod; access key id …WED1');
+    expect(check(report, 'aws-credentials').detail).toBe(
+      'from shared credentials/config files, profile prod; access key id …WED1; retries: up to 3 attempts (default), standard mode (default)',
+    );
     expect(check(report, 'sts-identity').detail).toContain(TEST_CREDENTIALS.allowed.principalArn);
     expect(check(report, 'ecr-token').status).toBe('OK');
     expect(code).toBe(0);

@@ -60,7 +60,12 @@ export async function runDoctorCommand(host: string | undefined, options: Doctor
       askVersion,
       readJsonFile: (file) => readClientJson(file, services.fsPlatform),
       createDiagnostics: (profile) =>
-        createAwsDiagnostics({ logger: services.logger, identityEnv: config.identityEnv, ...(profile === undefined ? {} : { profile }) }),
+        createAwsDiagnostics({
+          logger: services.logger,
+          identityEnv: config.identityEnv,
+          retry: config.retry,
+          ...(profile === undefined ? {} : { profile }),
+        }),
     },
   );
   const shown = host?.trim() || undefined;

@@ -33,6 +33,14 @@ function fakeDiagnostics(overrides: Partial<AwsDiagnostics> = {}): AwsDiagnostic
     getCallerIdentity: async () => ({ arn: 'arn:aws:iam::123456789012:user/ci', account: '123456789012' }),
     httpGet: async (_url, authorization) => ({ status: authorization ? 200 : 401, challenge: 'Basic realm="x"', body: '' }),
     proxyFor: async () => undefined,
+    resolveRetryPolicy: async () => ({
+      maxAttempts: 3,
+      mode: 'standard',
+      maxBackoffMs: 20_000,
+      maxAttemptsFrom: 'default',
+      modeFrom: 'default',
+      warnings: [],
+    }),
     ...overrides,
   };
 }

@@ -1,10 +1,20 @@
+import type { RetryPolicy } from '../../../aws/resolve-retry-policy';
 import { redact } from '../../../safe-text/redact';
 import { stsEndpointOf } from '../aws-endpoints';
 import { fail, ok } from '../check-result';
 import type { DoctorCheck } from '../doctor-check';
 import { fixOf, messageOf, NEEDS_CREDENTIALS } from '../doctor-check';
 
-/** The credentials the default chain (or the registry's profile) finds, without any secret. */
+/**
+ * How the AWS calls retry, and what set it: `retries: up to 6 attempts (AWS_MAX_ATTEMPTS),
+ * standard mode (default)`; a profile's unusable value is named, as ignored.
+ */
+export function formatRetryPolicy(policy: RetryPolicy): string {
+  const ignored = policy.warnings.length === 0 ? '' : ` (${policy.warnings.join('; ')})`;
+  return `retries: up to ${policy.maxAttempts} attempts (${policy.maxAttemptsFrom}), ${policy.mode} mode (${policy.modeFrom})${ignored}`;
+}
+
+/** The credentials the default chain (or the registry's profile) finds, without any secret, and how the calls retry. */
 export const awsCredentials: DoctorCheck = {
   name: 'aws-credentials',
   onDeadline: ({ deadlineMs }) =>
@@ -18,8 +28,9 @@ export const awsCredentials: DoctorCheck = {
       const credentials = await diagnostics.resolveCredentials();
       const profile = credentials.profile === undefined ? '' : `, profile ${credentials.profile}`;
       const expiry = credentials.expiresAt ? `, temporary, valid until ${credentials.expiresAt.toISOString()}` : '';
+      const retries = formatRetryPolicy(await diagnostics.resolveRetryPolicy());
       return {
-        result: ok('aws-credentials', `from ${credentials.source}${profile}; access key id …${credentials.keyIdEnd}${expiry}`),
+        result: ok('aws-credentials', `from ${credentials.source}${profile}; access key id …${credentials.keyIdEnd}${expiry}; ${retries}`),
         facts: { credentials },
       };
     } catch (error) {
