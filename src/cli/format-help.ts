@@ -20,7 +20,7 @@ const ENVIRONMENT: readonly [names: string, effect: string][] = [
   ['AWS_ECR_KEYCHAIN_ITEM_BYTES', 'tests, diagnosis: split keychain items above this size (only lowers the limit)'],
   ['AWS_MAX_ATTEMPTS', "attempts per AWS call, 1 to 100 (default: the profile's max_attempts, else 3)"],
   ['AWS_RETRY_MODE', "standard or adaptive (default: the profile's retry_mode, else standard)"],
-  ['AWS_ECR_MAX_BACKOFF', 'tests, diagnosis: seconds a retry waits at most (default 20); waits are jittered'],
+  ['AWS_ECR_MAX_BACKOFF', 'tests, diagnosis: the longest wait before a retry, in seconds (default 20)'],
   [
     'AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE',
     "the AWS SDK's credentials (and its other settings); they key the token cache",
@@ -87,6 +87,14 @@ export function formatHelpFooter(config: Config, readmeAddress: string): string 
   ];
   const fileWidth = Math.max(...files.map(([name]) => name.length));
   lines.push('', 'Files (for this user and environment):', ...files.map(([name, path]) => `  ${name.padEnd(fileWidth)}  ${path}`));
+  // The variables' values; the profile is read only when an AWS call is made (doctor shows the outcome).
+  const { maxAttempts, mode } = config.retry;
+  lines.push(
+    '',
+    'AWS retries (for this environment; doctor shows what applies):',
+    `  attempts  ${maxAttempts === undefined ? "the profile's max_attempts, else 3" : `${maxAttempts} (AWS_MAX_ATTEMPTS)`}`,
+    `  mode      ${mode === undefined ? "the profile's retry_mode, else standard" : `${mode} (AWS_RETRY_MODE)`}`,
+  );
   lines.push(
     '',
     'Configure docker (and podman/skopeo) for a registry:',

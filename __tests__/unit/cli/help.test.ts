@@ -94,6 +94,14 @@ describe('--help', () => {
     expect(stdout).not.toContain('~/.docker/config.json');
   });
 
+  it.each<[Record<string, string>, string]>([
+    [{}, "  attempts  the profile's max_attempts, else 3\n  mode      the profile's retry_mode, else standard\n"],
+    [{ AWS_MAX_ATTEMPTS: '6', AWS_RETRY_MODE: 'adaptive' }, '  attempts  6 (AWS_MAX_ATTEMPTS)\n  mode      adaptive (AWS_RETRY_MODE)\n'],
+  ])('shows the AWS retries the environment sets: %j', async (env, lines) => {
+    const { stdout } = await help(['--help'], env);
+    expect(stdout).toContain(`AWS retries (for this environment; doctor shows what applies):\n${lines}`);
+  });
+
   it('says how to configure, how to diagnose, and where to read more', async () => {
     const { stdout } = await help(['--help']);
     expect(stdout).toContain('docker-credential-ecr-login configure --registry <account>.dkr.ecr.<region>.amazonaws.com');
