@@ -20,7 +20,7 @@ const LAYERS = [
   // The per-registry settings file: read by the protocols (aliases), the resolver and services.
   { name: 'settings', path: '^src/settings/', rank: 7 },
   // Shared by everything above; they import only each other.
-  { name: 'leaves', path: '^src/(errors|log|config|hash|json-shape)\\.ts$|^src/(registry|safe-fs|safe-text)/', rank: 8 },
+  { name: 'leaves', path: '^src/(errors|log|config|retry-settings|hash|json-shape)\\.ts$|^src/(registry|safe-fs|safe-text)/', rank: 8 },
 ].map((layer, index) => ({ rank: index, ...layer }));
 
 const upwardOrSideways = LAYERS.flatMap((from) => {

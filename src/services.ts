@@ -1,10 +1,11 @@
 import { resolveIdentityMaterial } from './aws/identity-fingerprint';
 import type { TokenSource } from './aws/token-source';
-import type { Config, RetrySettings } from './config';
+import type { Config } from './config';
 import { type CredentialStore, createCredentialStore } from './keychain/credential-store';
 import type { Keychain } from './keychain/os-keychain';
 import { type Locker, NO_LOCKER } from './lock/locker';
 import type { Logger } from './log';
+import type { RetrySettings } from './retry-settings';
 import type { FsPlatform } from './safe-fs/fs-platform';
 import { loadSettings } from './settings/load-settings';
 import type { Settings } from './settings/parse-settings';

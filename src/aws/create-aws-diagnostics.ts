@@ -1,6 +1,7 @@
 import type * as http from 'node:http';
-import type { IdentityEnv, RetrySettings } from '../config';
+import type { IdentityEnv } from '../config';
 import type { Logger } from '../log';
+import type { RetrySettings } from '../retry-settings';
 import { readAwsFailure } from './classify-aws-error';
 // The token source's timeouts, retries and credential deadline, so that `doctor` sees what a `get` would see.
 import { CREDENTIALS_DEADLINE_MS, TIMEOUTS } from './create-ecr-token-source';
@@ -139,6 +140,21 @@ function explainCallerIdentityFailure(error: unknown, logger: Logger): Diagnosti
   return new DiagnosticError('other', `GetCallerIdentity failed (${name ? `${name}: ` : ''}${message})`, 'see the log for details');
 }
 
+/** The default credential chain's credentials, or a `DiagnosticError` when it does not answer in time. */
+async function resolveChainWithDeadline(sdk: SdkClients, sdkLogger: ReturnType<typeof createSdkLogger>, profile: string | undefined) {
+  const provider = sdk.defaultProvider({ logger: sdkLogger, ...(profile === undefined ? {} : { profile }) });
+  return withDeadline(
+    provider(),
+    CREDENTIALS_DEADLINE_MS,
+    () =>
+      new DiagnosticError(
+        'no-credentials',
+        `no AWS credentials within ${CREDENTIALS_DEADLINE_MS / 1000} s: a credentials endpoint (container credentials, instance metadata) or credential_process did not answer`,
+        'check that endpoint, or set AWS_PROFILE or AWS_ACCESS_KEY_ID',
+      ),
+  );
+}
+
 /** Creates the diagnostics; nothing is loaded until a method is called. */
 export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnostics {
   const { logger, identityEnv, profile, retry } = options;
@@ -146,20 +162,7 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
   const load = (): Promise<{ sdk: SdkClients; agent: http.Agent }> =>
     (loaded ??= import('./sdk-clients').then((sdk) => ({ sdk, agent: createProxyAgent(sdk) })));
   const sdkLogger = createSdkLogger(logger, 'debug');
-  const resolveChain = async () => {
-    const { sdk } = await load();
-    const provider = sdk.defaultProvider({ logger: sdkLogger, ...(profile === undefined ? {} : { profile }) });
-    return withDeadline(
-      provider(),
-      CREDENTIALS_DEADLINE_MS,
-      () =>
-        new DiagnosticError(
-          'no-credentials',
-          `no AWS credentials within ${CREDENTIALS_DEADLINE_MS / 1000} s: a credentials endpoint (container credentials, instance metadata) or credential_process did not answer`,
-          'check that endpoint, or set AWS_PROFILE or AWS_ACCESS_KEY_ID',
-        ),
-    );
-  };
+  const resolveChain = async () => resolveChainWithDeadline((await load()).sdk, sdkLogger, profile);
   /**
    * The chain's credentials, resolved once: STS signs with what `resolveCredentials` found,
    * rather than walking the chain again (a credential_process, an SSO or role refresh, a

@@ -1,8 +1,8 @@
 import type { ECRClientConfig } from '@aws-sdk/client-ecr';
-import type { RetrySettings } from '../config';
 import { TokenFetchError } from '../errors';
 import type { Logger } from '../log';
 import type { Registry } from '../registry/parse-registry';
+import type { RetrySettings } from '../retry-settings';
 import { classifyAssumeRoleError, classifyAwsError } from './classify-aws-error';
 import { createProxyAgent } from './create-proxy-agent';
 import { createRetryStrategy, type RetryStrategy } from './create-retry-strategy';

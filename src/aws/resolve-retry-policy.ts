@@ -1,4 +1,4 @@
-import { parseMaxAttempts, parseRetryMode, type RetryMode, type RetrySettings } from '../config';
+import { parseMaxAttempts, parseRetryMode, type RetryMode, type RetrySettings } from '../retry-settings';
 
 type SdkClients = typeof import('./sdk-clients');
 

@@ -60,13 +60,15 @@ describe('--help', () => {
     }
   });
 
-  it('lists exactly the variables src/config.ts reads, each by its full name', async () => {
+  it('lists exactly the variables src/config.ts (with src/retry-settings.ts) reads, each by its full name', async () => {
     const { stdout } = await help(['--help']);
     const section = stdout.slice(stdout.indexOf('Environment:'), stdout.indexOf('Files (for this user'));
     const listed = new Set(
       section.split('\n').flatMap((line) => /^ {2}([A-Z][A-Z0-9_]*(?:, [A-Z][A-Z0-9_]*)*),?(?: {2,}|$)/.exec(line)?.[1]?.split(', ') ?? []),
     );
-    const source = fs.readFileSync(path.join(__dirname, '../../../src/config.ts'), 'utf8');
+    const source = ['config.ts', 'retry-settings.ts']
+      .map((file) => fs.readFileSync(path.join(__dirname, '../../../src', file), 'utf8'))
+      .join('\n');
     // Quoted names (the variable lists) and `env.NAME` reads; the lower-case proxy names go with the upper-case ones.
     const read = new Set([...source.matchAll(/'([A-Z][A-Z0-9_]*)'|env\.([A-Z][A-Z0-9_]*)/g)].map((m) => m[1] ?? m[2] ?? ''));
     expect([...listed].sort()).toEqual([...read].sort());
