@@ -415,7 +415,9 @@ describeWithSecretService('the keychain backend under load (its own Secret Servi
     expect(
       outcome.first.filter(({ out }) => out.signal === null && (out.code !== 0 || out.stderr !== '')).map(({ out }) => out.stderr),
     ).toEqual([]);
-    expect(outcome.missing).toEqual([]);
+    // A served pair missing from `list` with a "not caching" line beside it: the writer gave
+    // up on the busy write lock (a machine too loaded for 40 at once), not a lost write.
+    expect({ missing: outcome.missing, notCached: outcome.notCached }).toEqual({ missing: [], notCached: [] });
     expect(outcome.second.map((r) => [r.code, r.stderr])).toEqual(Array(40).fill([0, '']));
     expect(ecrCalls()).toHaveLength(outcome.neverServed);
   }, 180_000);
