@@ -14,6 +14,12 @@ export interface TestSession {
   readonly env: Record<string, string>;
   /** Where gnome-keyring keeps its (encrypted) keyring files. */
   readonly dataDir: string;
+  /**
+   * How the session's daemons ended before `stop` (gnome-keyring crashed, the bus went away),
+   * with the end of what they wrote on stderr; undefined while they run. A test that meets
+   * keychain errors says this instead of blaming the helper.
+   */
+  ended(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -84,6 +90,51 @@ function waitForLine(child: ChildProcess, timeoutMs: number): Promise<string> {
   });
 }
 
+/** How much of a daemon's stderr is kept: the end, where a crash says why. */
+const STDERR_KEPT = 4000;
+
+/**
+ * A daemon of the session: its process, and how it ended if it did so on its own. Its stderr
+ * is kept (the end of it), not shown: gnome-keyring says on stderr why it aborts (GLib's
+ * CRITICAL and ERROR lines), and nowhere else in a container without syslog.
+ *
+ * gnome-keyring does abort under many short-lived clients (42.1 on Debian 12, still in 50.0):
+ * its OpenSession finds no record for the calling client ("gkd_secret_service_get_pkcs11_session:
+ * assertion 'client' failed"), passes a NULL reply on, and GLib ends it with SIGTRAP
+ * ("g_variant_new: expected GVariant of type 'v' but received value has type '(null)'"). Seen
+ * with plain @napi-rs/keyring clients that are never killed, too; reported in
+ * https://github.com/omacom/omarchy/issues/11590 (and the GNOME issues it links).
+ */
+interface Daemon {
+  readonly name: string;
+  readonly child: ChildProcess;
+  stderr: string;
+  stopping: boolean;
+  ended: string | undefined;
+}
+
+function watchDaemon(name: string, child: ChildProcess): Daemon {
+  const daemon: Daemon = { name, child, stderr: '', stopping: false, ended: undefined };
+  child.stderr?.on('data', (d: Buffer) => {
+    daemon.stderr = (daemon.stderr + d.toString()).slice(-STDERR_KEPT);
+  });
+  const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+    if (daemon.stopping) return;
+    const how = signal ? `crashed (signal ${signal})` : `exited by itself (status ${code})`;
+    daemon.ended = `the test's ${name} (pid ${child.pid}) ${how} — not the helper`;
+  };
+  if (child.exitCode !== null || child.signalCode !== null) onExit(child.exitCode, child.signalCode);
+  else child.on('exit', onExit);
+  return daemon;
+}
+
+/** Why `daemon` is gone, with the end of its stderr; undefined while it runs (or once it was stopped). */
+function describeEnd(daemon: Daemon): string | undefined {
+  if (daemon.ended === undefined) return undefined;
+  const said = daemon.stderr.trim();
+  return said === '' ? `${daemon.ended}; it wrote nothing on stderr` : `${daemon.ended}; the end of its stderr:\n${said}`;
+}
+
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -111,17 +162,18 @@ export async function startTestSession(options: {
   fs.writeFileSync(configFile, BUS_CONFIG);
 
   const bus = spawn('dbus-daemon', [`--config-file=${configFile}`, '--nofork', '--nopidfile', '--print-address=1'], {
-    // Its stderr only ever says it could not raise its fd limit (not root-relevant here).
-    stdio: ['ignore', 'pipe', 'ignore'],
+    // Its stderr is kept for when it ends by itself (otherwise it only ever says it could not
+    // raise its fd limit).
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const address = await waitForLine(bus, 5000);
   const env = { DBUS_SESSION_BUS_ADDRESS: address, XDG_DATA_HOME: dataDir, XDG_RUNTIME_DIR: runtimeDir };
-  const children: ChildProcess[] = [bus];
+  const daemons: Daemon[] = [watchDaemon('dbus-daemon', bus)];
 
   const startKeyring = async (unlock: boolean): Promise<ChildProcess> => {
     const keyring = spawn('gnome-keyring-daemon', ['--foreground', ...(unlock ? ['--unlock'] : []), '--components=secrets'], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: base, ...env },
-      stdio: [unlock ? 'pipe' : 'ignore', 'ignore', 'ignore'],
+      stdio: [unlock ? 'pipe' : 'ignore', 'ignore', 'pipe'],
     });
     keyring.stdin?.end('test-keyring-password');
     const deadline = Date.now() + 10_000;
@@ -153,16 +205,32 @@ export async function startTestSession(options: {
       await stopChild(keyring);
       keyring = await startKeyring(false);
     }
-    children.push(keyring);
+    daemons.push(watchDaemon('gnome-keyring-daemon', keyring));
   }
 
   return {
     env,
     dataDir,
+    ended: () => {
+      const ends = daemons.map(describeEnd).filter((end) => end !== undefined);
+      return ends.length === 0 ? undefined : ends.join('\n');
+    },
     stop: async () => {
-      for (const child of children.reverse()) await stopChild(child);
+      for (const daemon of daemons.reverse()) {
+        daemon.stopping = true;
+        await stopChild(daemon.child);
+      }
     },
   };
+}
+
+/**
+ * Throws when `session`'s daemons ended by themselves (`TestSession.ended`): a test's keychain
+ * errors are then the test's Secret Service failing, and its failure says so first.
+ */
+export function expectSessionRunning(session: TestSession): void {
+  const ended = session.ended();
+  if (ended !== undefined) throw new Error(ended);
 }
 
 /** One item of a session's Secret Service as stored: its account and its bytes. */

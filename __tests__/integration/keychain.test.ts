@@ -7,6 +7,7 @@ import { describeExeOnly, runHelper, runProvider, startHelper } from '../helpers
 import {
   deleteStoredItem,
   describeWithSecretService,
+  expectSessionRunning,
   readStoredItems,
   type StoredItem,
   startTestSession,
@@ -45,6 +46,7 @@ describeWithSecretService('with a real Secret Service (gnome-keyring on a privat
   beforeAll(async () => {
     session = await startTestSession({ withKeyring: true });
   });
+  afterEach(() => expectSessionRunning(session));
   afterAll(() => session.stop());
 
   it('AWS_ECR_CACHE_BACKEND=keychain: hits across processes, and no token on disk', async () => {
@@ -127,7 +129,11 @@ describeWithSecretService('keychain items of a platform’s size, split in a rea
   beforeEach(async () => {
     session = await startTestSession({ withKeyring: true });
   });
-  afterEach(() => session.stop());
+  afterEach(async () => {
+    const ended = session.ended();
+    await session.stop();
+    if (ended !== undefined) throw new Error(ended);
+  });
 
   it.each<[string, string, number]>([
     ['Windows’ 2,560 bytes: a header and 2 parts', WINDOWS_ITEM_BYTES, 3],
@@ -225,6 +231,7 @@ describeExeOnly('the executable’s keychain, whatever TMPDIR is', () => {
     beforeAll(async () => {
       session = await startTestSession({ withKeyring: true });
     });
+    afterEach(() => expectSessionRunning(session));
     afterAll(() => session.stop());
 
     /** A copy of the addon Bun is still writing (renamed to `.bun-<uid>-<hash>.node` when complete). */
@@ -287,6 +294,7 @@ describeWithSecretService('without a Secret Service (a D-Bus session with none o
   beforeAll(async () => {
     session = await startTestSession({ withKeyring: false });
   });
+  afterEach(() => expectSessionRunning(session));
   afterAll(() => session.stop());
 
   it('get for another registry: not-found, and one line on stderr saying what is missing', async () => {
@@ -350,6 +358,7 @@ describeWithSecretService('with a locked keychain (gnome-keyring running, login 
       },
     });
   });
+  afterEach(() => expectSessionRunning(session));
   afterAll(() => session.stop());
 
   const LOCKED =
@@ -398,11 +407,17 @@ describeWithSecretService('the keychain backend under load (its own Secret Servi
       registries: 20,
       env: { ...session.env, AWS_ECR_CACHE_BACKEND: 'keychain' },
     });
+    // gnome-keyring 42.1 (Debian 12) can abort (SIGTRAP) in OpenSession when a client's record
+    // is gone, under many short-lived clients (helpers/secret-service.ts): then every later
+    // process rightly reports no Secret Service. Say that, not a keychain error of the helper's.
+    expectSessionRunning(session);
     // No process blamed a missing keychain for a race with another one.
     expect(
       outcome.first.filter(({ out }) => out.signal === null && (out.code !== 0 || out.stderr !== '')).map(({ out }) => out.stderr),
     ).toEqual([]);
-    expect(outcome.missing).toEqual([]);
+    // A served pair missing from `list` with a "not caching" line beside it: the writer gave
+    // up on the busy write lock (a machine too loaded for 40 at once), not a lost write.
+    expect({ missing: outcome.missing, notCached: outcome.notCached }).toEqual({ missing: [], notCached: [] });
     expect(outcome.second.map((r) => [r.code, r.stderr])).toEqual(Array(40).fill([0, '']));
     expect(ecrCalls()).toHaveLength(outcome.neverServed);
   }, 180_000);
