@@ -402,14 +402,23 @@ describeWithSecretService('the keychain backend under load (its own Secret Servi
 
   it('40 cold gets over 20 registries and 3 identities, some killed: no keychain error, every served entry kept', async () => {
     emulator.faults.delayMs = 50;
-    const outcome = await runLoadScenario(emulator, {
-      processes: 40,
-      registries: 20,
-      env: { ...session.env, AWS_ECR_CACHE_BACKEND: 'keychain' },
-    });
+    const scenario = () =>
+      runLoadScenario(emulator, { processes: 40, registries: 20, env: { ...session.env, AWS_ECR_CACHE_BACKEND: 'keychain' } });
+    let outcome = await scenario();
     // gnome-keyring 42.1 (Debian 12) can abort (SIGTRAP) in OpenSession when a client's record
-    // is gone, under many short-lived clients (helpers/secret-service.ts): then every later
-    // process rightly reports no Secret Service. Say that, not a keychain error of the helper's.
+    // is gone, under many short-lived clients, killed or not (helpers/secret-service.ts; about
+    // once in 200 sessions here): then every later process rightly reports no Secret Service,
+    // and the run says nothing of the helper. It runs once more on a fresh daemon, saying why;
+    // a second crash fails the test naming the daemon, not the helper.
+    const crashed = session.ended();
+    if (crashed !== undefined) {
+      console.warn(`load scenario run again on a fresh Secret Service: ${crashed}`);
+      await session.stop();
+      session = await startTestSession({ withKeyring: true });
+      emulator.reset();
+      emulator.faults.delayMs = 50;
+      outcome = await scenario();
+    }
     expectSessionRunning(session);
     // No process blamed a missing keychain for a race with another one.
     expect(
