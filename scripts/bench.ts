@@ -10,6 +10,10 @@
  *     emulator, against 24 concurrent `node -e 0`, beside the same burst with the cache
  *     disabled (every process calls ECR)
  *   - a compiled Bun program that does nothing (the executable's floor), when Bun is installed
+ *   - the Go helper (awslabs/amazon-ecr-credential-helper), when one is on PATH or named by
+ *     BENCH_GO_HELPER (scripts/go-helper.ts): its cache hit, cold get and 24 concurrent cold
+ *     gets in the same rounds, against an emulator of its own that it reaches over HTTPS
+ *     through a CONNECT proxy; then the ratios issue 20 sets targets for
  *   - a day of pulls: one `get` every 10 minutes of a simulated clock for 24 hours (145 gets),
  *     counting the gets that waited on AWS, with background refresh and without it
  *   - which of our files a cache hit loads on Node (the AWS SDK chunk must not be among them)
@@ -20,14 +24,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startEcrEmulator } from '../emulator/ecr-emulator';
+import { startEcrEmulator, TEST_CREDENTIALS } from '../emulator/ecr-emulator';
 import { COMPILE_FLAGS, findBun } from './find-bun';
+import { findGoHelper, type GoHelper, type GoRoute, startGoRoute, writeGoHelperCache } from './go-helper';
 
 // Runs as dist/dev/bench.js.
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'docker-credential-ecr-login');
 const EXE = path.join(ROOT, 'dist', `docker-credential-ecr-login${process.platform === 'win32' ? '.exe' : ''}`);
-const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+const REGISTRY_ID = '123456789012';
+const HOST = `${REGISTRY_ID}.dkr.ecr.us-east-1.amazonaws.com`;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 const BURST = 24;
 const MINUTE = 60_000;
@@ -171,6 +177,60 @@ async function dayOfPulls(
   return { waited, calls: tokenCalls(), failed, slowestOtherMs };
 }
 
+/** The Go helper as this run measures it: `route` undefined when it could not reach an emulator (then only its hit). */
+interface GoSetup {
+  readonly helper: GoHelper;
+  readonly command: Command;
+  readonly route: GoRoute | undefined;
+  readonly hitEnv: Record<string, string>;
+  /** What was left out, and why. */
+  readonly notes: string[];
+}
+
+const firstLine = (text: string): string => text.trim().split('\n')[0]?.slice(0, 200) ?? '';
+
+/**
+ * Finds the Go helper and gets it a cache hit: through its route to an emulator (a warm-up
+ * get), or, when that fails, from a cache file written in its format. `{ missing }` when
+ * there is no Go helper, or not even a hit works.
+ */
+async function prepareGoHelper(home: () => string): Promise<GoSetup | { missing: string }> {
+  const found = findGoHelper(ROOT);
+  if ('missing' in found) return found;
+  const command: Command = [found.file];
+  const notes: string[] = [];
+  let route: GoRoute | undefined;
+  try {
+    route = await startGoRoute(home());
+    const hitEnv = { HOME: home(), ...route.env };
+    const warm = await timeRun(command, ['get'], HOST, hitEnv);
+    if (warm.code === 0 && route.emulator.calls.some((c) => c.action === 'GetAuthorizationToken' && c.status === 200)) {
+      return { helper: found, command, route, hitEnv, notes };
+    }
+    notes.push(`its get through the emulator failed (exit ${warm.code}: ${firstLine(warm.stderr || warm.stdout)})`);
+  } catch (error) {
+    notes.push(`no route to an emulator (${firstLine(error instanceof Error ? error.message : String(error))})`);
+  }
+  await route?.close();
+  const hitHome = home();
+  writeGoHelperCache(hitHome, REGISTRY_ID, Date.now());
+  const keys = TEST_CREDENTIALS.allowed;
+  const hitEnv = {
+    HOME: hitHome,
+    AWS_ACCESS_KEY_ID: keys.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  const check = await timeRun(command, ['get'], HOST, hitEnv);
+  if (check.code !== 0) {
+    return {
+      missing: `${found.file} (${found.version}): ${notes.join('; ')}; a hit on a cache file in its format failed too (exit ${check.code})`,
+    };
+  }
+  notes.push('its cold gets are left out; its hit reads a cache file the bench wrote in its format');
+  return { helper: found, command, route: undefined, hitEnv, notes };
+}
+
 async function main(): Promise<void> {
   const emulator = await startEcrEmulator();
   const homes: string[] = [];
@@ -182,6 +242,9 @@ async function main(): Promise<void> {
   const builds: { name: string; command: Command }[] = [{ name: 'Node entry', command: [process.execPath, BIN] }];
   if (fs.existsSync(EXE)) builds.push({ name: 'executable', command: [EXE] });
   const floor = builds.length > 1 ? compileBunFloor(home()) : undefined;
+  const exe = builds.findIndex((build) => build.command[0] === EXE);
+  const goFound = await prepareGoHelper(home);
+  const go = 'missing' in goFound ? undefined : goFound;
   try {
     const hitEnv = { HOME: home(), ...emulator.env() };
     for (const build of builds) {
@@ -194,44 +257,85 @@ async function main(): Promise<void> {
     const base: number[] = [];
     const floorRuns: number[] = [];
     const hit = builds.map(() => [] as number[]);
+    const goHit: number[] = [];
+    let goHitFailures = 0;
+    const goCallsBefore = go?.route?.emulator.calls.length ?? 0;
     await interleave(ROUNDS, [
       () => timeRun(BASELINE, [], '', hitEnv).then((r) => base.push(r.ms)),
       ...(floor ? [() => timeRun(floor, [], '', hitEnv).then((r) => floorRuns.push(r.ms))] : []),
       ...builds.map((build, b) => () => timeRun(build.command, ['get'], HOST, hitEnv).then((r) => hit[b]?.push(r.ms))),
+      ...(go
+        ? [
+            () =>
+              timeRun(go.command, ['get'], HOST, go.hitEnv).then((r) => {
+                goHit.push(r.ms);
+                if (r.code !== 0) goHitFailures += 1;
+              }),
+          ]
+        : []),
     ]);
     const callsDuringHits = emulator.calls.length - callsBefore;
+    const goCallsDuringHits = (go?.route?.emulator.calls.length ?? 0) - goCallsBefore;
 
     // 2. Cold get: a fresh cache each time, interleaved with the baseline too.
     const coldBase: number[] = [];
     const cold = builds.map(() => [] as number[]);
+    // The Go helper's cold gets, and, like for like, the executable's over the same route
+    // (HTTPS through the CONNECT proxy, the CA trusted by NODE_EXTRA_CA_CERTS, no endpoint
+    // override): failures counted, not timed.
+    const goRoute = go?.route;
+    const goCold: number[] = [];
+    const exeColdRoute: number[] = [];
+    const coldFailures = { go: [] as string[], exeRoute: [] as string[] };
+    const exeBuild = builds[exe];
     await interleave(Math.max(8, Math.floor(ROUNDS / 4)), [
       () => timeRun(BASELINE, [], '', hitEnv).then((r) => coldBase.push(r.ms)),
       ...builds.map(
         (build, b) => () => timeRun(build.command, ['get'], HOST, { HOME: home(), ...emulator.env() }).then((r) => cold[b]?.push(r.ms)),
       ),
+      ...(go && goRoute
+        ? [
+            () =>
+              timeRun(go.command, ['get'], HOST, { HOME: home(), ...goRoute.env }).then((r) =>
+                r.code === 0 ? goCold.push(r.ms) : coldFailures.go.push(firstLine(r.stderr || r.stdout)),
+              ),
+          ]
+        : []),
+      ...(goRoute && exeBuild
+        ? [
+            () =>
+              timeRun(exeBuild.command, ['get'], HOST, { HOME: home(), ...goRoute.env, NODE_EXTRA_CA_CERTS: goRoute.caFile }).then((r) =>
+                r.code === 0 ? exeColdRoute.push(r.ms) : coldFailures.exeRoute.push(firstLine(r.stderr || r.stdout)),
+              ),
+          ]
+        : []),
     ]);
 
     // 3. Bursts of 24 concurrent cold gets: shared cache (single flight) vs cache disabled,
     // against a burst of 24 concurrent `node -e 0` (what the machine can start at once).
-    const burst = async (command: Command, extra: Record<string, string>, args = ['get']) => {
-      emulator.reset();
-      const env = { HOME: home(), ...emulator.env(), ...extra };
+    // `route`: the Go helper's, its emulator counting the calls.
+    const burst = async (command: Command, extra: Record<string, string>, args = ['get'], route?: GoRoute) => {
+      const target = route?.emulator ?? emulator;
+      target.reset();
+      const env = { HOME: home(), ...(route ? route.env : emulator.env()), ...extra };
       const started = process.hrtime.bigint();
       const results = await Promise.all(Array.from({ length: BURST }, () => timeRun(command, args, HOST, env)));
       const wall = Number(process.hrtime.bigint() - started) / 1e6;
       const ok = results.filter((r) => r.code === 0).length;
       const failed = results.find((r) => r.code !== 0);
       if (failed && command !== BASELINE) console.error(`a get of a burst failed (exit ${failed.code}): ${failed.stdout}${failed.stderr}`);
-      return { wall, ok, calls: emulator.calls.filter((c) => c.action === 'GetAuthorizationToken').length };
+      return { wall, ok, calls: target.calls.filter((c) => c.action === 'GetAuthorizationToken').length };
     };
     type Burst = Awaited<ReturnType<typeof burst>>;
     const baseBursts: Burst[] = [];
     const shared = builds.map(() => [] as Burst[]);
     const uncached = builds.map(() => [] as Burst[]);
+    const goBursts: Burst[] = [];
     await interleave(3, [
       () => burst(BASELINE, {}, []).then((r) => baseBursts.push(r)),
       ...builds.map((build, b) => () => burst(build.command, {}).then((r) => shared[b]?.push(r))),
       ...builds.map((build, b) => () => burst(build.command, { AWS_ECR_DISABLE_CACHE: '1' }).then((r) => uncached[b]?.push(r))),
+      ...(go && goRoute ? [() => burst(go.command, {}, ['get'], goRoute).then((r) => goBursts.push(r))] : []),
     ]);
 
     // 4. A day of pulls per build, with background refresh (the default) and without it.
@@ -270,6 +374,8 @@ async function main(): Promise<void> {
         `a compiled Bun program that does nothing: median ${f(median(floorRuns))} ms, ratio ${ratio(median(floorRuns), median(base))} node -e 0`,
       );
     }
+    const fmtBurst = (runs: Burst[]) =>
+      `wall median ${f(median(runs.map((r) => r.wall)))} ms (${ratio(median(runs.map((r) => r.wall)), baseBurstWall)} 24 x node -e 0), GetAuthorizationToken calls ${runs.map((r) => r.calls).join('/')}, succeeded ${runs.map((r) => r.ok).join('/')} of ${BURST}`;
     console.log('');
     builds.forEach((build, b) => {
       const hits = hit[b] ?? [];
@@ -280,8 +386,6 @@ async function main(): Promise<void> {
         console.log(`                        ${f(median(hits) - median(floorRuns))} ms over the compiled Bun program that does nothing`);
       }
       console.log(`  cold get (1 ECR call) median ${f(median(colds))} ms   ratio ${ratio(median(colds), median(coldBase))} node -e 0`);
-      const fmtBurst = (runs: Burst[]) =>
-        `wall median ${f(median(runs.map((r) => r.wall)))} ms (${ratio(median(runs.map((r) => r.wall)), baseBurstWall)} 24 x node -e 0), GetAuthorizationToken calls ${runs.map((r) => r.calls).join('/')}, succeeded ${runs.map((r) => r.ok).join('/')} of ${BURST}`;
       console.log(`  24 concurrent cold    ${fmtBurst(shared[b] ?? [])}`);
       console.log(`    same, cache off     ${fmtBurst(uncached[b] ?? [])}`);
       const day = days[b];
@@ -293,16 +397,60 @@ async function main(): Promise<void> {
       }
     });
     if (builds.length === 1) console.log(`executable: not built (${path.relative(ROOT, EXE)}): \`npm run package\``);
+    const failures = (list: string[]) => (list.length ? `, ${list.length} FAILED (${list[0]})` : '');
+    if (go) {
+      console.log(`Go helper ${go.helper.version} (${go.helper.file})`);
+      for (const note of go.notes) console.log(`  not measured: ${note}`);
+      console.log(
+        `  cache-hit get         median ${f(median(goHit))} ms   ratio ${ratio(median(goHit), median(base))} node -e 0${goHitFailures ? `, ${goHitFailures} FAILED` : ''}`,
+      );
+      if (goRoute) {
+        console.log(`  cold get (1 ECR call) median ${f(median(goCold))} ms${failures(coldFailures.go)}`);
+        console.log(`  24 concurrent cold    ${fmtBurst(goBursts)}`);
+        console.log('  (its AWS calls go over HTTPS through a CONNECT proxy to an emulator of its own; ours over plain HTTP)');
+      }
+      if (goRoute && exeBuild) {
+        console.log(
+          `executable, cold get over the Go helper's route (HTTPS_PROXY, NODE_EXTRA_CA_CERTS, no endpoint override): median ${f(median(exeColdRoute))} ms${failures(coldFailures.exeRoute)}`,
+        );
+      }
+    } else {
+      console.log(`Go helper: not measured — ${'missing' in goFound ? goFound.missing : ''}`);
+    }
+
+    // The ratios issue 20 sets targets for; n/a where a side was not measured.
+    const exeHit = exe >= 0 ? median(hit[exe] ?? []) : Number.NaN;
+    const exeCold = exe >= 0 ? median(cold[exe] ?? []) : Number.NaN;
+    const exeBurst = exe >= 0 ? median((shared[exe] ?? []).map((r) => r.wall)) : Number.NaN;
+    const goColdMedian = goCold.length ? median(goCold) : Number.NaN;
+    const goBurstWall = goBursts.length ? median(goBursts.map((r) => r.wall)) : Number.NaN;
+    const goHitMedian = goHit.length ? median(goHit) : Number.NaN;
+    const target = (label: string, a: number, b: number, limit?: number) => {
+      const value = a / b;
+      const shown = Number.isFinite(value) ? `${value.toFixed(2)}x` : 'n/a';
+      const verdict = limit === undefined || !Number.isFinite(value) ? '' : `target <= ${limit}: ${value <= limit ? 'met' : 'MISSED'}`;
+      console.log(`  ${label.padEnd(52)} ${shown.padStart(6)}   ${verdict}`);
+    };
+    console.log('\nratios (issue 20):');
+    target('Node entry cache hit / node -e 0', median(hit[0] ?? []), median(base), 1.1);
+    target('executable cache hit / Go cache hit', exeHit, goHitMedian, 1.5);
+    target('compiled empty Bun program / Go cache hit', floor ? median(floorRuns) : Number.NaN, goHitMedian);
+    target('executable cold get / Go cold get', exeCold, goColdMedian, 3);
+    target("executable cold get over Go's route / Go cold get", exeColdRoute.length ? median(exeColdRoute) : Number.NaN, goColdMedian, 3);
+    target('executable 24 concurrent cold wall / Go', exeBurst, goBurstWall, 1.5);
     console.log(
       `\na day of pulls: one get every ${DAY_STEP_MS / MINUTE} minutes of a simulated clock for 24 h; the emulator holds each token call ${DAY_AWS_DELAY_MS} ms`,
     );
-    console.log(`AWS calls during the ${ROUNDS * builds.length} hits: ${callsDuringHits}`);
+    console.log(
+      `AWS calls during the ${ROUNDS * builds.length} hits: ${callsDuringHits}${go?.route ? `; during the Go helper's ${ROUNDS}: ${goCallsDuringHits}` : ''}`,
+    );
     console.log(`modules a cache hit on Node require()s (besides the bundle itself): ${[...new Set(loaded)].join(', ')}`);
     console.log(
       `a lazy chunk (AWS SDK, commander, proper-lockfile) loaded on a hit: ${loaded.some((l) => l.includes('vendor-') || l.includes('node_modules')) ? 'YES (regression)' : 'no'}`,
     );
   } finally {
     await emulator.close();
+    await go?.route?.close();
     for (const h of [...homes, ...(inputDir ? [inputDir] : [])]) fs.rmSync(h, { recursive: true, force: true });
   }
 }

@@ -3,9 +3,14 @@ import * as net from 'node:net';
 
 /**
  * A real HTTP CONNECT proxy on loopback (as squid or a corporate proxy answers CONNECT): it
- * records the `host:port` of every tunnel asked for and pipes bytes both ways.
+ * records the `host:port` of every tunnel asked for and pipes bytes both ways. With
+ * `upstream`, every tunnel leads there whatever host it names — as an /etc/hosts entry would,
+ * for a program that has no endpoint setting (the benchmark's Go helper reaches the emulator
+ * so, by the real AWS host names).
  */
-export async function startConnectProxy(): Promise<{ url: string; tunnels: string[]; close: () => Promise<void> }> {
+export async function startConnectProxy(
+  options: { upstream?: { host: string; port: number } } = {},
+): Promise<{ url: string; tunnels: string[]; close: () => Promise<void> }> {
   const tunnels: string[] = [];
   const sockets = new Set<net.Socket>();
   const server = http.createServer((_req, res) => {
@@ -20,7 +25,8 @@ export async function startConnectProxy(): Promise<{ url: string; tunnels: strin
     const target = req.url ?? '';
     tunnels.push(target);
     const separator = target.lastIndexOf(':');
-    const upstream = net.connect(Number(target.slice(separator + 1)), target.slice(0, separator), () => {
+    const port = options.upstream?.port ?? Number(target.slice(separator + 1));
+    const upstream = net.connect(port, options.upstream?.host ?? target.slice(0, separator), () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
       upstream.pipe(client);
