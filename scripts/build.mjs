@@ -15,7 +15,7 @@
 // compiles the required files in, scripts/package.mjs).
 // dist/metafile.json records which sources went into which output, and a test
 // (__tests__/integration/package.test.ts) fails when a source appears in two.
-// Developer tools (emulator, demo, benchmark) go to dist/dev/, which is not published.
+// Developer tools (emulator, demo, benchmark, profile) go to dist/dev/, which is not published.
 
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -229,6 +229,7 @@ const devTools = [
   { entryPoints: ['emulator/main.ts'], outfile: 'dist/dev/ecr-emulator.js' },
   { entryPoints: ['scripts/demo.ts'], outfile: 'dist/dev/demo.js' },
   { entryPoints: ['scripts/bench.ts'], outfile: 'dist/dev/bench.js' },
+  { entryPoints: ['scripts/profile.ts'], outfile: 'dist/dev/profile.js' },
 ];
 const results = await Promise.all([...shipped, ...devTools].map((options) => build({ ...common, absWorkingDir: ROOT, ...options })));
 
