@@ -37,6 +37,56 @@ function removeLockFromTheFuture(lockDir: string, staleMs: number): void {
 }
 
 /**
+ * A claim is a file holding the time it was made (the caller's clock, as the cache's times:
+ * not the file's mtime, which a test's shifted clock or a corrected one would disagree with).
+ * Made with O_EXCL, so of processes racing for a new claim one wins; an expired claim (or one
+ * dated in the future by more than its length, after a clock correction) is replaced.
+ */
+function claimFile(file: string, nowMs: number, forMs: number, fsPlatform: FsPlatform): boolean {
+  const stamp = `${nowMs}\n`;
+  if (createFileExclusive(file, stamp, fsPlatform)) return true;
+  const read = readOwnFile(file, 64, { platform: fsPlatform });
+  const at = read.status === 'ok' ? Number(read.text.trim()) : Number.NaN;
+  if (Number.isFinite(at) && nowMs - at < forMs && at - nowMs < forMs) return false;
+  writeFileAtomic(file, stamp, { platform: fsPlatform });
+  return true;
+}
+
+/**
+ * Takes the lock directory `<file>.lock` with proper-lockfile, without waiting: stale after
+ * `staleMs` unrefreshed, refreshed by this process meanwhile.
+ */
+async function lockFile(file: string, staleMs: number, logger: Logger): Promise<LockAttempt> {
+  removeLockFromTheFuture(`${file}.lock`, staleMs);
+  const { lock } = await import('proper-lockfile');
+  try {
+    const release = await lock(file, {
+      realpath: false,
+      stale: staleMs,
+      update: Math.max(1000, Math.floor(staleMs / 5)),
+      retries: 0,
+      // The default throws from a timer, which would crash the helper mid-answer.
+      onCompromised: (error) => logger.warn(`a lock was taken over: ${error.message}`),
+    });
+    // A takeover removes the lock directory and makes a new one: same path, another directory.
+    const mine = statSync(`${file}.lock`);
+    const isStillHeld = (): boolean => {
+      try {
+        const now = statSync(`${file}.lock`);
+        return now.ino === mine.ino && now.birthtimeMs === mine.birthtimeMs;
+      } catch {
+        return false;
+      }
+    };
+    return { status: 'acquired', release, isStillHeld };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOCKED') return { status: 'busy' };
+    return { status: 'unavailable', reason: code ?? String(error) };
+  }
+}
+
+/**
  * Cross-process locks as lock directories (`mkdir` is atomic on every local filesystem),
  * managed by proper-lockfile: stale detection by mtime, periodic refresh by the holder.
  * A lock's file is named by a hash of its name salted with a random value kept in
@@ -72,6 +122,18 @@ export function createFileLocker(options: FileLockerOptions): Locker {
   };
 
   return {
+    claim(name, nowMs, forMs): boolean {
+      try {
+        ensurePrivateDirectory(options.dir, fsPlatform);
+        ensurePrivateDirectory(lockDir, fsPlatform);
+        const file = join(lockDir, `${sha256Hex(`${readSalt()}\0${name}`).slice(0, 32)}.claim`);
+        return claimFile(file, nowMs, forMs, fsPlatform);
+      } catch {
+        // Claims cannot be kept here (an unusable directory is reported by the locks): go ahead.
+        return true;
+      }
+    },
+
     async tryLock(name): Promise<LockAttempt> {
       let file: string;
       try {
@@ -85,33 +147,7 @@ export function createFileLocker(options: FileLockerOptions): Locker {
         }
         return { status: 'unavailable', reason: (error as NodeJS.ErrnoException).code ?? String(error) };
       }
-      removeLockFromTheFuture(`${file}.lock`, staleMs);
-      const { lock } = await import('proper-lockfile');
-      try {
-        const release = await lock(file, {
-          realpath: false,
-          stale: staleMs,
-          update: Math.max(1000, Math.floor(staleMs / 5)),
-          retries: 0,
-          // The default throws from a timer, which would crash the helper mid-answer.
-          onCompromised: (error) => options.logger.warn(`a lock was taken over: ${error.message}`),
-        });
-        // A takeover removes the lock directory and makes a new one: same path, another directory.
-        const mine = statSync(`${file}.lock`);
-        const isStillHeld = (): boolean => {
-          try {
-            const now = statSync(`${file}.lock`);
-            return now.ino === mine.ino && now.birthtimeMs === mine.birthtimeMs;
-          } catch {
-            return false;
-          }
-        };
-        return { status: 'acquired', release, isStillHeld };
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ELOCKED') return { status: 'busy' };
-        return { status: 'unavailable', reason: code ?? String(error) };
-      }
+      return lockFile(file, staleMs, options.logger);
     },
   };
 }

@@ -21,6 +21,13 @@ export type LockAttempt =
  */
 export interface Locker {
   tryLock(name: string): Promise<LockAttempt>;
+  /**
+   * Claims `name` for `forMs` from `nowMs`, without waiting: true when no other claim of it is
+   * younger than that (this one then stands), false while another does. For work that one
+   * process should start on behalf of many, such as a background token refresh. Without it (or
+   * when claims cannot be kept here) every caller may go ahead.
+   */
+  claim?(name: string, nowMs: number, forMs: number): boolean;
 }
 
 /** For stores that share nothing between processes. */

@@ -44,6 +44,13 @@ export interface ResolvedToken {
   readonly expiresAt: number | undefined;
 }
 
+/**
+ * How long a background refresh started by one get stands for all: others due meanwhile answer
+ * from the cache without starting another. Longer than a refresh may take (the command
+ * deadline, 50 s by default); after a failed one, the next refresh is tried this much later.
+ */
+const REFRESH_CLAIM_MS = 60_000;
+
 /** Long enough for a slow ECR call with retries; short of kubelet's one-minute limit. */
 const DEFAULT_MAX_LOCK_WAIT_MS = 20_000;
 
@@ -87,6 +94,14 @@ export async function resolveToken(registry: Registry, deps: ResolveTokenDeps): 
     return cachedAtStart;
   }
   if (cachedAtStart && isUsable(cachedAtStart, now()) && deps.refreshInBackground) {
+    // One refresher a minute per registry and identity: gets at once, or while refreshes keep
+    // failing, answer from the cache without starting more processes (and AWS calls) each.
+    if (deps.locker.claim?.(`refresh\0${registry.host}\0${identity}`, now(), REFRESH_CLAIM_MS) === false) {
+      logger.debug(
+        `cached token for ${registry.host} is due for refresh: answered from the cache, a refresh started less than a minute ago`,
+      );
+      return cachedAtStart;
+    }
     if (deps.refreshInBackground()) {
       logger.debug(`cached token for ${registry.host} is due for refresh: answered from the cache, refreshed in the background`);
       return cachedAtStart;

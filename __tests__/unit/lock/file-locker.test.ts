@@ -27,6 +27,23 @@ describe('file locker', () => {
     expectPosixMode(path.join(dir, 'locks'), 0o700);
   });
 
+  it('claims a name for a while: one claimant at a time, then the next; a claim from the future is replaced', () => {
+    const dir = makeTempDir();
+    const a = createFileLocker({ dir, logger: createMemoryLogger(), fsPlatform: hostFs() });
+    const b = createFileLocker({ dir, logger: createMemoryLogger(), fsPlatform: hostFs() });
+    const t = 1_700_000_000_000;
+    expect(a.claim?.('refresh-x', t, 60_000)).toBe(true);
+    expect(b.claim?.('refresh-x', t + 59_999, 60_000)).toBe(false);
+    expect(b.claim?.('refresh-y', t, 60_000)).toBe(true);
+    expect(b.claim?.('refresh-x', t + 60_000, 60_000)).toBe(true);
+    expect(a.claim?.('refresh-x', t + 60_001, 60_000)).toBe(false);
+    // After the clock stepped back by more than a claim's length, the old claim does not block.
+    expect(a.claim?.('refresh-x', t - 120_000, 60_000)).toBe(true);
+    const claims = fs.readdirSync(path.join(dir, 'locks')).filter((name) => name.endsWith('.claim'));
+    expect(claims).toHaveLength(2);
+    expect(claims.join()).not.toMatch(/refresh/);
+  });
+
   it('names lock files by a salted hash: no registry or identity in them, different in every directory', async () => {
     const name = 'token\u0000123456789012.dkr.ecr.us-east-1.amazonaws.com\u0000{"profile":"prod"}';
     const names: string[] = [];

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { TokenFetchError } from '../../../src/errors';
+import { createFileLocker } from '../../../src/lock/file-locker';
 import { parseRegistry, type Registry } from '../../../src/registry/parse-registry';
 import { MIN_REMAINING_MS } from '../../../src/resolver/freshness';
 import { refreshToken, resolveToken } from '../../../src/resolver/resolve-token';
@@ -250,6 +251,25 @@ describe('resolveToken with a background refresher', () => {
     expect(loads()).toBe(1);
     // No lock taken for it here: the refresher takes it.
     expect(locker.attempts).toHaveLength(1);
+  });
+
+  it('starts one refresher a minute: other gets due meanwhile answer from the cache', async () => {
+    const { deps, source, clock } = setup();
+    await resolveToken(registry, deps);
+    clock.advance(6 * HOUR + 1);
+    const locker = createFileLocker({ dir: makeTempDir(), logger: deps.logger, fsPlatform: hostFs() });
+    const background = refresher();
+    const due = { ...deps, locker, refreshInBackground: background.refreshInBackground };
+    for (let i = 0; i < 5; i += 1) expect((await resolveToken(registry, due)).password).toBe('password-1');
+    expect(background.started).toEqual([1]);
+    clock.advance(59_000);
+    await resolveToken(registry, due);
+    expect(background.started).toEqual([1]);
+    // A minute on (a refresh that failed), the next due get starts another.
+    clock.advance(1_000);
+    await resolveToken(registry, due);
+    expect(background.started).toEqual([1, 2]);
+    expect(source.calls).toHaveLength(1);
   });
 
   it('a fresh token starts nothing', async () => {
