@@ -279,3 +279,35 @@ export function writeItemAsBefore(session: TestSession, service: string, account
 export function deleteStoredItem(session: TestSession, service: string, account: string): void {
   runKeyring(session, 'new k.Entry(args[0], args[1], o).deletePassword();', [service, account]);
 }
+
+/**
+ * `it` for the tests of a block that share one session. gnome-keyring 42.1 (Debian 12) now and
+ * then aborts (SIGTRAP in OpenSession, a client record gone) under many short-lived clients;
+ * a test that failed while that happened says nothing of the helper. Such a test runs once
+ * more on a fresh session (`restart`), printing why; a failure with the daemon running, or a
+ * second crash, fails as it is. A crash during a test that passed restarts the session for
+ * the next one.
+ */
+export function itRerunOnDaemonCrash(session: () => TestSession, restart: () => Promise<void>) {
+  return (name: string, fn: () => Promise<void>, timeoutMs?: number): void =>
+    it(
+      name,
+      async () => {
+        try {
+          await fn();
+        } catch (error) {
+          const crashed = session().ended();
+          if (crashed === undefined) throw error;
+          console.warn(`"${name}" runs again on a fresh Secret Service: ${crashed}`);
+          await restart();
+          await fn();
+        }
+        const crashed = session().ended();
+        if (crashed !== undefined) {
+          console.warn(`a fresh Secret Service for the next test: ${crashed}`);
+          await restart();
+        }
+      },
+      timeoutMs,
+    );
+}

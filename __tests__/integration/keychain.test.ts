@@ -8,6 +8,7 @@ import {
   deleteStoredItem,
   describeWithSecretService,
   expectSessionRunning,
+  itRerunOnDaemonCrash,
   readStoredItems,
   type StoredItem,
   startTestSession,
@@ -46,8 +47,15 @@ describeWithSecretService('with a real Secret Service (gnome-keyring on a privat
   beforeAll(async () => {
     session = await startTestSession({ withKeyring: true });
   });
-  afterEach(() => expectSessionRunning(session));
   afterAll(() => session.stop());
+  const it = itRerunOnDaemonCrash(
+    () => session,
+    async () => {
+      await session.stop();
+      session = await startTestSession({ withKeyring: true });
+      emulator.reset();
+    },
+  );
 
   it('AWS_ECR_CACHE_BACKEND=keychain: hits across processes, and no token on disk', async () => {
     const { env, home } = sessionEnvironment(session, { AWS_ECR_CACHE_BACKEND: 'keychain', AWS_ECR_LOG_LEVEL: 'debug' });
