@@ -6,7 +6,7 @@ import { readAwsFailure } from './classify-aws-error';
 // The token source's timeouts, retries and credential deadline, so that `doctor` sees what a `get` would see.
 import { CREDENTIALS_DEADLINE_MS, TIMEOUTS } from './create-ecr-token-source';
 import { chooseProxy, createProxyAgent } from './create-proxy-agent';
-import { createRetryStrategy } from './create-retry-strategy';
+import { retryClientOptions } from './create-retry-strategy';
 import { createSdkLogger } from './create-sdk-logger';
 import { DiagnosticError } from './diagnostic-error';
 import { diagnosticHttpGet, type HttpAnswer } from './diagnostic-http-get';
@@ -198,8 +198,7 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
       const retries = await retryPolicy();
       const client = new sdk.STSClient({
         region,
-        maxAttempts: retries.maxAttempts,
-        retryStrategy: createRetryStrategy(sdk, retries),
+        ...retryClientOptions(sdk, retries),
         logger: sdkLogger,
         requestHandler: { ...TIMEOUTS, httpAgent: agent, httpsAgent: agent },
         credentials: chain,

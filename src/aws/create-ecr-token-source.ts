@@ -5,7 +5,7 @@ import type { Registry } from '../registry/parse-registry';
 import type { RetrySettings } from '../retry-settings';
 import { classifyAssumeRoleError, classifyAwsError } from './classify-aws-error';
 import { createProxyAgent } from './create-proxy-agent';
-import { createRetryStrategy, type RetryStrategy } from './create-retry-strategy';
+import { retryClientOptions } from './create-retry-strategy';
 import { createSdkLogger, type SdkLogger } from './create-sdk-logger';
 import { type RetryPolicy, resolveRetryPolicy } from './resolve-retry-policy';
 import { sanitizeSdkText } from './sanitize-sdk-text';
@@ -81,13 +81,9 @@ interface TokenCall {
   readonly random: () => number;
 }
 
-/**
- * The retry settings of one SDK client: the policy's attempts, and a strategy of its own with
- * the full-jitter backoff (create-retry-strategy.ts). Both given, the SDK reads neither
- * AWS_MAX_ATTEMPTS nor the profile itself: the policy has already read them, in its order.
- */
-function retryOptionsOf(call: TokenCall): { maxAttempts: number; retryStrategy: RetryStrategy } {
-  return { maxAttempts: call.retryPolicy.maxAttempts, retryStrategy: createRetryStrategy(call.sdk, call.retryPolicy, call.random) };
+/** The retry settings of one SDK client for this call (see `retryClientOptions`). */
+function retryOptionsOf(call: TokenCall): ReturnType<typeof retryClientOptions> {
+  return retryClientOptions(call.sdk, call.retryPolicy, call.random);
 }
 
 /** Timeouts, and the proxy from the environment (see `createProxyAgent`), for every AWS call. */

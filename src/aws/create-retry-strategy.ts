@@ -48,3 +48,16 @@ export function createRetryStrategy(sdk: SdkClients, policy: RetryPolicy, random
     ? new sdk.AdaptiveRetryStrategy(policy.maxAttempts, { maxAttempts: policy.maxAttempts, backoff })
     : new sdk.StandardRetryStrategy({ maxAttempts: policy.maxAttempts, backoff });
 }
+
+/**
+ * The retry settings of one SDK client: the policy's attempts, and a strategy of its own with
+ * the full-jitter backoff. Both given, the SDK reads neither AWS_MAX_ATTEMPTS nor the profile
+ * itself: the policy has already read them, in its order.
+ */
+export function retryClientOptions(
+  sdk: SdkClients,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): { maxAttempts: number; retryStrategy: RetryStrategy } {
+  return { maxAttempts: policy.maxAttempts, retryStrategy: createRetryStrategy(sdk, policy, random) };
+}

@@ -34,31 +34,30 @@ export interface ProfileRetryValues {
  */
 export function chooseRetryPolicy(settings: RetrySettings, fromProfile: ProfileRetryValues | undefined): RetryPolicy {
   const warnings: string[] = [];
-  const inProfile = (key: string) => `${key} in profile ${fromProfile?.profile ?? 'default'}`;
-  const read = <T>(raw: string | undefined, key: string, parse: (raw: string) => T | undefined, expected: string): T | undefined => {
-    if (raw === undefined || raw.trim() === '') return undefined;
+  /** The variable's value if set, else the profile's `key` if usable (else told), else none; and where it came from. */
+  const choose = <T>(
+    fromEnv: T | undefined,
+    variable: string,
+    key: 'max_attempts' | 'retry_mode',
+    parse: (raw: string) => T | undefined,
+    expected: string,
+  ): { value: T | undefined; from: string } => {
+    if (fromEnv !== undefined) return { value: fromEnv, from: variable };
+    const where = `${key} in profile ${fromProfile?.profile ?? 'default'}`;
+    const raw = key === 'max_attempts' ? fromProfile?.maxAttempts : fromProfile?.mode;
+    if (raw === undefined || raw.trim() === '') return { value: undefined, from: 'default' };
     const value = parse(raw);
-    if (value === undefined) warnings.push(`${inProfile(key)} is ${JSON.stringify(raw.trim())}, not ${expected}; ignoring it`);
-    return value;
+    if (value === undefined) warnings.push(`${where} is ${JSON.stringify(raw.trim())}, not ${expected}; ignoring it`);
+    return { value, from: value === undefined ? 'default' : where };
   };
-  let maxAttempts = settings.maxAttempts;
-  let maxAttemptsFrom = 'AWS_MAX_ATTEMPTS';
-  if (maxAttempts === undefined) {
-    maxAttempts = read(fromProfile?.maxAttempts, 'max_attempts', parseMaxAttempts, 'a number of attempts from 1 to 100');
-    maxAttemptsFrom = maxAttempts === undefined ? 'default' : inProfile('max_attempts');
-  }
-  let mode = settings.mode;
-  let modeFrom = 'AWS_RETRY_MODE';
-  if (mode === undefined) {
-    mode = read(fromProfile?.mode, 'retry_mode', parseRetryMode, 'a retry mode (standard or adaptive)');
-    modeFrom = mode === undefined ? 'default' : inProfile('retry_mode');
-  }
+  const attempts = choose(settings.maxAttempts, 'AWS_MAX_ATTEMPTS', 'max_attempts', parseMaxAttempts, 'a number of attempts from 1 to 100');
+  const mode = choose(settings.mode, 'AWS_RETRY_MODE', 'retry_mode', parseRetryMode, 'a retry mode (standard or adaptive)');
   return {
-    maxAttempts: maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    mode: mode ?? DEFAULT_MODE,
+    maxAttempts: attempts.value ?? DEFAULT_MAX_ATTEMPTS,
+    mode: mode.value ?? DEFAULT_MODE,
     maxBackoffMs: settings.maxBackoffMs,
-    maxAttemptsFrom,
-    modeFrom,
+    maxAttemptsFrom: attempts.from,
+    modeFrom: mode.from,
     warnings,
   };
 }

@@ -121,13 +121,17 @@ export function createFileLocker(options: FileLockerOptions): Locker {
     throw new Error(`cannot read or create ${saltFile}`);
   };
 
+  /** The private lock directory made, the path of `name`'s files in it (by a salted hash). */
+  const pathOf = (name: string): string => {
+    ensurePrivateDirectory(options.dir, fsPlatform);
+    ensurePrivateDirectory(lockDir, fsPlatform);
+    return join(lockDir, sha256Hex(`${readSalt()}\0${name}`).slice(0, 32));
+  };
+
   return {
     claim(name, nowMs, forMs): boolean {
       try {
-        ensurePrivateDirectory(options.dir, fsPlatform);
-        ensurePrivateDirectory(lockDir, fsPlatform);
-        const file = join(lockDir, `${sha256Hex(`${readSalt()}\0${name}`).slice(0, 32)}.claim`);
-        return claimFile(file, nowMs, forMs, fsPlatform);
+        return claimFile(`${pathOf(name)}.claim`, nowMs, forMs, fsPlatform);
       } catch {
         // Claims cannot be kept here (an unusable directory is reported by the locks): go ahead.
         return true;
@@ -137,9 +141,7 @@ export function createFileLocker(options: FileLockerOptions): Locker {
     async tryLock(name): Promise<LockAttempt> {
       let file: string;
       try {
-        ensurePrivateDirectory(options.dir, fsPlatform);
-        ensurePrivateDirectory(lockDir, fsPlatform);
-        file = join(lockDir, sha256Hex(`${readSalt()}\0${name}`).slice(0, 32));
+        file = pathOf(name);
       } catch (error) {
         if (error instanceof UnsafePathError) {
           options.logger.tellUnsafe(error);

@@ -54,7 +54,12 @@ const REFRESH_CLAIM_MS = 60_000;
 /** Long enough for a slow ECR call with retries; short of kubelet's one-minute limit. */
 const DEFAULT_MAX_LOCK_WAIT_MS = 20_000;
 
-/** The lock that makes one process at a time fetch a registry's token for an identity. */
+/** The name of the lock that makes one process at a time fetch a registry's token for an identity. */
+function tokenLockName(registry: Registry, identity: string): string {
+  return `token\0${registry.host}\0${identity}`;
+}
+
+/** The options of that lock. */
 function tokenLockOptions<T>(registry: Registry, deps: ResolveTokenDeps, whileWaiting: () => Promise<T | undefined>): WithLockOptions<T> {
   return {
     logger: deps.logger,
@@ -109,7 +114,7 @@ export async function resolveToken(registry: Registry, deps: ResolveTokenDeps): 
     logger.warn(`could not start a background refresh of the token for ${registry.host}; refreshing it before answering`);
   }
 
-  return withLock(deps.locker, `token\0${registry.host}\0${identity}`, tokenLockOptions(registry, deps, readFresh), async () => {
+  return withLock(deps.locker, tokenLockName(registry, identity), tokenLockOptions(registry, deps, readFresh), async () => {
     // Another process may have fetched it while we were taking the lock.
     const cached = await store.get(registry.host, identity);
     if (cached && isFresh(cached, now())) return cached;
@@ -136,14 +141,13 @@ export async function refreshToken(registry: Registry, deps: ResolveTokenDeps): 
   try {
     const outcome = await withLock<RefreshOutcome>(
       deps.locker,
-      `token\0${registry.host}\0${identity}`,
+      tokenLockName(registry, identity),
       {
         ...tokenLockOptions<RefreshOutcome>(registry, deps, async () => ((await readFresh()) ? 'already-fresh' : undefined)),
         required: true,
       },
       async (): Promise<RefreshOutcome> => {
-        const cached = await store.get(registry.host, identity);
-        if (cached && isFresh(cached, now())) return 'already-fresh';
+        if (await readFresh()) return 'already-fresh';
         const fetched = await fetchToken(registry, deps);
         if (!fetched.cacheable) return 'failed';
         await store.put(identity, fetched.token);
