@@ -9,7 +9,7 @@ import { makeTempDir } from '../helpers/temp-dir';
 import { waitFor } from '../helpers/wait-for';
 
 /*
- * Background refresh (README, "The token cache"): a get that finds its token past half its
+ * Background refresh (docs/cache-and-locking.md): a get that finds its token past half its
  * lifetime answers with it at once and leaves the refresh to a detached process of the same
  * program. One clock for the emulator and the helper processes (a preload that shifts
  * Date.now, inherited by the refresher through the environment), as in token-lifetime.test.ts.

@@ -105,8 +105,8 @@ describeWithPrlimit('a file-size limit (ulimit -f)', () => {
  * quick failure, never a hang. The single-file executable copes with any limit. The Node entry
  * needs an RLIMIT_NPROC of at least 8 or so beyond what the user already runs: below that,
  * Node itself may wait forever for a thread it could not create, before any of the helper's
- * code runs (measured with Node 20: 2 to 5 hang, 6 and more abort at once or answer; README,
- * "Resource limits"). This test holds the bound with a margin.
+ * code runs (measured with Node 20: 2 to 5 hang, 6 and more abort at once or answer;
+ * docs/shared-hosts-and-deadlines.md, "Resource limits"). This test holds the bound with a margin.
  */
 describeWithPrlimit('process and file limits', () => {
   const ANSWER_WITHIN_MS = 5000;

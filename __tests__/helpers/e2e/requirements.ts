@@ -111,7 +111,7 @@ export function describeEndToEnd(name: string, fn: () => void): void {
     describe(name, fn);
     return;
   }
-  const why = `needs ${missing.join(', ')} (see README, "Development")`;
+  const why = `needs ${missing.join(', ')} (see CONTRIBUTING.md)`;
   if (mustRun) {
     describe(name, () => {
       it('can run here', () => {
