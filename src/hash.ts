@@ -16,23 +16,25 @@ interface BunHasher {
 }
 const bun = (globalThis as { Bun?: { CryptoHasher: new (algorithm: 'sha256' | 'sha1') => BunHasher } }).Bun;
 
-type Noble = typeof import('@noble/hashes/sha2') & typeof import('@noble/hashes/legacy') & typeof import('@noble/hashes/utils');
-let noble: Noble | undefined;
+type Sha2 = typeof import('@noble/hashes/sha2') & typeof import('@noble/hashes/utils');
+let sha2: Sha2 | undefined;
 
-/** @noble/hashes, loaded on first use (never on Bun). */
-function loadNoble(): Noble {
-  noble ??= {
+/**
+ * @noble/hashes' SHA-2, loaded on first use (never on Bun). Its SHA-1 module (with MD5 and
+ * RIPEMD-160 tables) loads only for `sha1Hex`, which a cache hit never calls.
+ */
+function loadSha2(): Sha2 {
+  sha2 ??= {
     ...(require('@noble/hashes/sha2') as typeof import('@noble/hashes/sha2')),
-    ...(require('@noble/hashes/legacy') as typeof import('@noble/hashes/legacy')),
     ...(require('@noble/hashes/utils') as typeof import('@noble/hashes/utils')),
   };
-  return noble;
+  return sha2;
 }
 
 /** SHA-256 of UTF-8 text, as lower-case hex. */
 export function sha256Hex(text: string): string {
   if (bun) return new bun.CryptoHasher('sha256').update(text).digest('hex');
-  const { bytesToHex, sha256 } = loadNoble();
+  const { bytesToHex, sha256 } = loadSha2();
   return bytesToHex(sha256(text));
 }
 
@@ -47,6 +49,6 @@ export function randomHex(n: number): string {
  */
 export function sha1Hex(text: string): string {
   if (bun) return new bun.CryptoHasher('sha1').update(text).digest('hex');
-  const { bytesToHex, sha1 } = loadNoble();
-  return bytesToHex(sha1(text));
+  const { sha1 } = require('@noble/hashes/legacy') as typeof import('@noble/hashes/legacy');
+  return loadSha2().bytesToHex(sha1(text));
 }

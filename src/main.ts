@@ -6,7 +6,7 @@ import { parseConfig } from './config';
 import { CommandTimeoutError, CredentialsNotFoundError, HelperError } from './errors';
 import type { Keychain } from './keychain/os-keychain';
 import { createLogger, type Logger } from './log';
-import { INPUT_DEADLINE_MS, readInput } from './protocol/docker/read-input';
+import { INPUT_DEADLINE_MS, type InputStream, readInput } from './protocol/docker/read-input';
 import type { RetrySettings } from './retry-settings';
 import type { FsPlatform } from './safe-fs/fs-platform';
 import { escapeControls } from './safe-text/format-line';
@@ -14,7 +14,8 @@ import { redact } from './safe-text/redact';
 import { createServices } from './services';
 
 export interface Io {
-  readonly stdin: AsyncIterable<Buffer | string>;
+  /** Standard input; what is already there is read without waiting where the entry can (`readAvailable`). */
+  readonly stdin: InputStream;
   /** `isTerminal`: whether stdout is a terminal; called only by the commands that care. */
   readonly stdout: { write(chunk: string): unknown; isTerminal?: () => boolean };
   readonly stderr: { write(chunk: string): unknown };

@@ -1,5 +1,4 @@
 import { writeSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { version } from '../../package.json';
 import { createEcrTokenSource } from '../aws/create-ecr-token-source';
 import { resolveKeychainItemLimit } from '../keychain/keychain-item-limit';
@@ -36,6 +35,8 @@ const program = locateProgram(process.argv, process.argv0, __dirname, process.ex
 // The user files must belong to, and how they are opened: described once, here, and handed down.
 const uid = process.getuid?.();
 const fsPlatform = describeFsPlatform(process.platform, uid);
+// node:os only where HOME does not say (Bun builds the module on first use: ~0.2 ms of a hit).
+const homedir = (): string => (require('node:os') as typeof import('node:os')).homedir();
 
 if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
   // The single-file executable started as its own keychain process (os-keychain.ts): serve

@@ -1,5 +1,6 @@
 import { constants, openSync, readSync, writeSync } from 'node:fs';
 import type { Io } from '../main';
+import type { InputStream } from '../protocol/docker/read-input';
 
 /*
  * Standard streams without Node's stream machinery where possible. `process.stdin` and
@@ -44,33 +45,67 @@ export function openNonBlockingStdin(
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function* readStdin(): AsyncGenerator<Buffer> {
-  const fd = openNonBlockingStdin();
-  if (fd === undefined) {
-    for await (const chunk of process.stdin) yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    return;
-  }
+/** One read of the non-blocking descriptor: bytes, its end, or nothing yet. */
+type ReadOnce = Buffer | 'end' | 'nothing-yet';
+
+/**
+ * Standard input as an `InputStream`: through the non-blocking descriptor where there is one
+ * (what is there read at once by `readAvailable`, the rest polled), else the stream.
+ */
+function createStdin(): InputStream {
+  let fd: number | undefined | null = null;
+  const descriptor = (): number | undefined => {
+    if (fd === null) fd = openNonBlockingStdin();
+    return fd;
+  };
   const buffer = Buffer.alloc(64 * 1024);
-  let pause = 1;
-  for (;;) {
-    let n: number;
+  const readOnce = (from: number): ReadOnce => {
     try {
-      n = readSync(fd, buffer, 0, buffer.length, null);
+      const n = readSync(from, buffer, 0, buffer.length, null);
+      return n === 0 ? 'end' : Buffer.from(buffer.subarray(0, n));
     } catch (error) {
-      if (isWouldBlock(error)) {
-        // Nothing yet and the writer is still there: look again shortly (the reader's deadline ends this).
-        await sleep(pause);
-        pause = Math.min(pause * 2, 25);
-        continue;
-      }
+      if (isWouldBlock(error)) return 'nothing-yet';
       // A directory as standard input (`< /`) holds no request.
-      if (errorCode(error) === 'EOF' || errorCode(error) === 'EISDIR') return;
+      if (errorCode(error) === 'EOF' || errorCode(error) === 'EISDIR') return 'end';
       throw error;
     }
-    if (n === 0) return;
-    pause = 1;
-    yield Buffer.from(buffer.subarray(0, n));
-  }
+  };
+  return {
+    readAvailable(maxBytes) {
+      const from = descriptor();
+      if (from === undefined) return undefined;
+      const chunks: Buffer[] = [];
+      // Bounded: `< /dev/zero` always has more.
+      for (let size = 0; size < maxBytes; ) {
+        const got = readOnce(from);
+        if (got === 'end') return { chunks, ended: true };
+        if (got === 'nothing-yet') break;
+        chunks.push(got);
+        size += got.length;
+      }
+      return { chunks, ended: false };
+    },
+    async *[Symbol.asyncIterator]() {
+      const from = descriptor();
+      if (from === undefined) {
+        for await (const chunk of process.stdin) yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+        return;
+      }
+      let pause = 1;
+      for (;;) {
+        const got = readOnce(from);
+        if (got === 'end') return;
+        if (got === 'nothing-yet') {
+          // Nothing yet and the writer is still there: look again shortly (the reader's deadline ends this).
+          await sleep(pause);
+          pause = Math.min(pause * 2, 25);
+          continue;
+        }
+        pause = 1;
+        yield got;
+      }
+    },
+  };
 }
 
 /** Writes all of `text` to `fd` synchronously, so nothing is lost when the process exits. */
@@ -90,7 +125,7 @@ function writeAll(fd: number, text: string, stream: () => NodeJS.WriteStream): v
 /** The real process's standard streams. */
 export function createProcessIo(): Io {
   return {
-    stdin: readStdin(),
+    stdin: createStdin(),
     // The stream only if a write would block: even reading `process.stdout` builds it.
     stdout: { write: (text: string) => writeAll(1, text, () => process.stdout), isTerminal: () => process.stdout.isTTY === true },
     stderr: { write: (text: string) => writeAll(2, text, () => process.stderr) },

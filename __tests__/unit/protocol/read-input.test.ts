@@ -59,3 +59,53 @@ describe('readInput', () => {
     );
   });
 });
+
+describe('readInput with what is already there (readAvailable)', () => {
+  /** A stream whose `readAvailable` hands `ready` at once; its iterator yields `later`, counting the calls. */
+  function stream(ready: { chunks: Buffer[]; ended: boolean }, ...later: string[]) {
+    const seen = { available: 0, iterated: 0, maxBytes: 0 };
+    return {
+      seen,
+      input: {
+        readAvailable: (maxBytes: number) => {
+          seen.available += 1;
+          seen.maxBytes = maxBytes;
+          return ready;
+        },
+        async *[Symbol.asyncIterator]() {
+          for (const part of later) {
+            seen.iterated += 1;
+            yield Buffer.from(part);
+          }
+        },
+      },
+    };
+  }
+
+  it('answers from it alone when the input ended with it', async () => {
+    const { input, seen } = stream({ chunks: [Buffer.from('registry.example'), Buffer.from('.com')], ended: true }, 'never read');
+    await expect(readInput(input)).resolves.toBe('registry.example.com');
+    expect(seen).toEqual({ available: 1, iterated: 0, maxBytes: MAX_INPUT_BYTES + 1 });
+  });
+
+  it('with firstLineOnly, answers from it when the line is complete and the writer still open', async () => {
+    const { input, seen } = stream({ chunks: [Buffer.from('registry.example.com\nmore')], ended: false }, 'never read');
+    await expect(readInput(input, { firstLineOnly: true })).resolves.toBe('registry.example.com\n');
+    expect(seen.iterated).toBe(0);
+  });
+
+  it('goes on with the stream after a part that did not end the input', async () => {
+    const { input, seen } = stream({ chunks: [Buffer.from('registry.')], ended: false }, 'example.com');
+    await expect(readInput(input)).resolves.toBe('registry.example.com');
+    expect(seen.iterated).toBe(1);
+  });
+
+  it('applies the limit, NUL and UTF-8 rules to it as to the stream', async () => {
+    await expect(readInput(stream({ chunks: [Buffer.alloc(MAX_INPUT_BYTES + 1, 0x61)], ended: false }).input)).rejects.toThrow(
+      `input too large: more than ${MAX_INPUT_BYTES} bytes on standard input`,
+    );
+    await expect(readInput(stream({ chunks: [Buffer.from('a\u0000b')], ended: true }).input)).rejects.toThrow('binary data');
+    await expect(readInput(stream({ chunks: [Buffer.from([0x68, 0xff])], ended: true }).input)).rejects.toThrow('not valid UTF-8');
+    await expect(readInput(stream({ chunks: [Buffer.from('registry-é.example')], ended: true }).input)).resolves.toBe('registry-é.example');
+  });
+});
