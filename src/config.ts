@@ -23,6 +23,7 @@ const IDENTITY_ENV_VARS = [
   'AWS_ENDPOINT_URL_ECR_PUBLIC',
   'AWS_ENDPOINT_URL_STS',
   'AWS_USE_FIPS_ENDPOINT',
+  'AWS_USE_DUALSTACK_ENDPOINT',
 ] as const;
 
 export type IdentityEnv = EnvOf<typeof IDENTITY_ENV_VARS>;
@@ -120,6 +121,12 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** `AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`, `AWS_ECR_MAX_BACKOFF`. */
   readonly retry: RetrySettings;
+  /**
+   * `AWS_USE_DUALSTACK_ENDPOINT=true`, as the AWS SDK reads it (exactly `true`): dual-stack API
+   * endpoints for registries named by their IPv4 host. A dual-stack registry host
+   * (`….dkr-ecr.<region>.on.aws`) gets them whatever it says (registry/partitions.ts).
+   */
+  readonly useDualstackEndpoint: boolean;
   /** `<cacheDir>/log/ecr-login.log`. */
   readonly logFile: string | undefined;
   /** The home the AWS SDK reads `~/.aws` from (on Windows `HOME` first: entry/resolve-home-dir.ts). */
@@ -208,6 +215,10 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string, userHomeDir
       );
   }
   const retry = parseRetrySettings(env, warnings);
+  const rawDualStack = env.AWS_USE_DUALSTACK_ENDPOINT ?? '';
+  if (rawDualStack !== '' && rawDualStack !== 'true' && rawDualStack !== 'false') {
+    warnings.push(`AWS_USE_DUALSTACK_ENDPOINT=${rawDualStack} is neither true nor false, the only values the AWS SDK takes`);
+  }
   return {
     cacheDir,
     cacheDisabled: (env.AWS_ECR_DISABLE_CACHE ?? '') !== '',
@@ -219,6 +230,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, homeDir: string, userHomeDir
     warnings,
     logLevel: isLogLevel(rawLevel) ? rawLevel : 'info',
     retry,
+    useDualstackEndpoint: rawDualStack === 'true',
     commandTimeoutMs,
     logFile: cacheDir === undefined ? undefined : join(cacheDir, 'log', 'ecr-login.log'),
     homeDir,

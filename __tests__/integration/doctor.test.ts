@@ -116,6 +116,11 @@ describe('doctor HOST', () => {
       'from environment variables (AWS_ACCESS_KEY_ID); access key id …WED1; retries: up to 3 attempts (default), standard mode (default)',
     );
     expect(check(report, 'sts-identity').detail).toContain(TEST_CREDENTIALS.allowed.principalArn);
+    // The endpoints the calls actually went to: here the configured ones.
+    expect(check(report, 'sts-identity').detail).toContain(`, STS in us-east-1 at ${emulator.url})`);
+    expect(check(report, 'ecr-token').detail).toMatch(
+      new RegExp(`^ecr:GetAuthorizationToken in us-east-1 gave a token from ${emulator.url.replace(/\./g, '\\.')}, valid until `),
+    );
     expect(check(report, 'registry').detail).toBe(`GET ${emulator.url}/v2/: 401 without credentials, 200 with the token`);
     expect(emulator.calls.filter((c) => c.service === 'registry').map((c) => c.status)).toEqual([401, 200]);
     // No secret in the report: not the secret key, not the whole access key id, not the token.

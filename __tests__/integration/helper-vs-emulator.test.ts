@@ -61,6 +61,19 @@ describe('docker-credential-ecr-login against the local ECR emulator', () => {
     expect(emulator.calls).toEqual([expect.objectContaining({ service: 'ecr-public', region: 'us-east-1', status: 200 })]);
   });
 
+  // The SDK refuses dual-stack with a custom endpoint ("Dualstack and custom endpoint are not
+  // supported"): for a dual-stack host, the endpoint the user configured wins.
+  it.each(['123456789012.dkr-ecr.eu-central-1.on.aws', 'ecr-public.aws.com'])(
+    'a dual-stack registry host (%s) with AWS_ENDPOINT_URL_ECR*: the token comes from that endpoint',
+    async (host) => {
+      const { env } = environment();
+      const out = await runHelper(['get'], host, env);
+      expect(out).toMatchObject({ code: 0, stderr: '' });
+      expect(JSON.parse(out.stdout)).toEqual({ ServerURL: host, Username: 'AWS', Secret: emulator.issued[0]?.password });
+      expect(tokenCalls()).toEqual([expect.objectContaining({ host: new URL(emulator.url).host, status: 200 })]);
+    },
+  );
+
   it('stores the cache 0600 in a 0700 directory and lists the registry', async () => {
     const { env, cacheDir } = environment();
     await runHelper(['get'], HOST, env);

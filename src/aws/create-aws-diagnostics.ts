@@ -10,6 +10,7 @@ import { retryClientOptions } from './create-retry-strategy';
 import { createSdkLogger } from './create-sdk-logger';
 import { DiagnosticError } from './diagnostic-error';
 import { diagnosticHttpGet, type HttpAnswer } from './diagnostic-http-get';
+import { addressOf, dualStackOption, ENDPOINT_RECORDER_OPTIONS } from './endpoint-options';
 import { type RetryPolicy, resolveRetryPolicy } from './resolve-retry-policy';
 import { withDeadline } from './with-deadline';
 
@@ -30,6 +31,8 @@ export interface CredentialSummary {
 export interface CallerIdentity {
   readonly arn: string;
   readonly account: string;
+  /** The STS endpoint that answered (`https://sts.us-east-1.api.aws`), where it was recorded. */
+  readonly endpoint?: string;
 }
 
 /**
@@ -41,7 +44,11 @@ export interface AwsDiagnostics {
   resolveCredentials(): Promise<CredentialSummary>;
   /** How AWS calls are retried for this profile: AWS_MAX_ATTEMPTS and AWS_RETRY_MODE, else the profile's, else the defaults. */
   resolveRetryPolicy(): Promise<RetryPolicy>;
-  getCallerIdentity(region: string): Promise<CallerIdentity>;
+  /**
+   * STS `GetCallerIdentity` in `region`; `dualStack` (a dual-stack registry host): at the
+   * dual-stack endpoint, as the token's role calls would be, unless one is configured.
+   */
+  getCallerIdentity(region: string, dualStack?: boolean): Promise<CallerIdentity>;
   /**
    * `GET url` (a registry's `/v2/`, its token service), with `authorization` when given, through
    * the proxy the environment chooses; a `DiagnosticError` when nothing answers within `timeoutMs`.
@@ -155,6 +162,38 @@ async function resolveChainWithDeadline(sdk: SdkClients, sdkLogger: ReturnType<t
   );
 }
 
+/**
+ * STS `GetCallerIdentity` with `config` (the region, the token source's timeouts and retries,
+ * the chain's credentials), at the dual-stack endpoint for a dual-stack registry, and the
+ * address that answered.
+ */
+async function sendGetCallerIdentity(
+  sdk: SdkClients,
+  config: ConstructorParameters<SdkClients['STSClient']>[0] & { readonly region: string },
+  dualStack: boolean,
+  logger: Logger,
+): Promise<CallerIdentity> {
+  const useDualstackEndpoint = dualStackOption(dualStack, () => new sdk.STSClient({ region: config.region }));
+  const client = new sdk.STSClient({ ...config, useDualstackEndpoint });
+  let endpoint: string | undefined;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      endpoint = addressOf(args.request) ?? endpoint;
+      return next(args);
+    },
+    ENDPOINT_RECORDER_OPTIONS,
+  );
+  try {
+    const out = await client.send(new sdk.GetCallerIdentityCommand({}));
+    return { arn: out.Arn ?? '(no ARN in the answer)', account: out.Account ?? '', ...(endpoint ? { endpoint } : {}) };
+  } catch (error) {
+    if (error instanceof DiagnosticError) throw error;
+    throw explainCallerIdentityFailure(error, logger);
+  } finally {
+    client.destroy();
+  }
+}
+
 /** Creates the diagnostics; nothing is loaded until a method is called. */
 export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnostics {
   const { logger, identityEnv, profile, retry } = options;
@@ -193,25 +232,11 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
       }
     },
 
-    async getCallerIdentity(region) {
+    async getCallerIdentity(region, dualStack = false) {
       const { sdk, agent } = await load();
-      const retries = await retryPolicy();
-      const client = new sdk.STSClient({
-        region,
-        ...retryClientOptions(sdk, retries),
-        logger: sdkLogger,
-        requestHandler: { ...TIMEOUTS, httpAgent: agent, httpsAgent: agent },
-        credentials: chain,
-      });
-      try {
-        const out = await client.send(new sdk.GetCallerIdentityCommand({}));
-        return { arn: out.Arn ?? '(no ARN in the answer)', account: out.Account ?? '' };
-      } catch (error) {
-        if (error instanceof DiagnosticError) throw error;
-        throw explainCallerIdentityFailure(error, logger);
-      } finally {
-        client.destroy();
-      }
+      const requestHandler = { ...TIMEOUTS, httpAgent: agent, httpsAgent: agent };
+      const clientConfig = { ...retryClientOptions(sdk, await retryPolicy()), logger: sdkLogger, requestHandler, credentials: chain };
+      return sendGetCallerIdentity(sdk, { ...clientConfig, region }, dualStack, logger);
     },
 
     async httpGet(address, authorization, timeoutMs) {

@@ -2,11 +2,13 @@ import type { ECRClientConfig } from '@aws-sdk/client-ecr';
 import { TokenFetchError } from '../errors';
 import type { Logger } from '../log';
 import type { Registry } from '../registry/parse-registry';
+import { isDualStackRegistry } from '../registry/partitions';
 import type { RetrySettings } from '../retry-settings';
 import { classifyAssumeRoleError, classifyAwsError } from './classify-aws-error';
 import { createProxyAgent } from './create-proxy-agent';
 import { retryClientOptions } from './create-retry-strategy';
 import { createSdkLogger, type SdkLogger } from './create-sdk-logger';
+import { addressOf, dualStackOption, ENDPOINT_RECORDER_OPTIONS } from './endpoint-options';
 import { type RetryPolicy, resolveRetryPolicy } from './resolve-retry-policy';
 import { sanitizeSdkText } from './sanitize-sdk-text';
 import type { AssumeRole, AuthorizationToken, RoleCredentials, TokenRequestOptions, TokenSource, WebIdentity } from './token-source';
@@ -79,6 +81,11 @@ interface TokenCall {
   readonly requestHandler: ECRClientConfig['requestHandler'];
   readonly retryPolicy: RetryPolicy;
   readonly random: () => number;
+  /**
+   * A dual-stack registry host (registry/partitions.ts `isDualStackRegistry`): its ECR call and
+   * its roles' STS calls go to the dual-stack endpoints, unless an endpoint URL is configured.
+   */
+  readonly dualStack: boolean;
 }
 
 /** The retry settings of one SDK client for this call (see `retryClientOptions`). */
@@ -121,6 +128,7 @@ async function assumeRoleWithSts(call: TokenCall, role: AssumeRole, source: ECRC
   logger.info(`assuming ${role.roleArn} (session ${role.sessionName}) for ${registry.host}`);
   const sts = new sdk.STSClient({
     region: registry.region,
+    useDualstackEndpoint: dualStackOption(call.dualStack, () => new sdk.STSClient({ region: registry.region })),
     requestHandler: call.requestHandler,
     ...retryOptionsOf(call),
     logger: call.sdkLogger,
@@ -159,7 +167,13 @@ function createWebIdentityCredentials(call: TokenCall, webIdentity: WebIdentity)
     webIdentityToken: webIdentity.token,
     roleSessionName: ROLE_SESSION_NAME,
     logger: sdkLogger,
-    clientConfig: { region: registry.region, requestHandler, ...retryOptionsOf(call), logger: sdkLogger },
+    clientConfig: {
+      region: registry.region,
+      useDualstackEndpoint: dualStackOption(call.dualStack, () => new sdk.STSClient({ region: registry.region })),
+      requestHandler,
+      ...retryOptionsOf(call),
+      logger: sdkLogger,
+    },
   });
   return async (properties) => {
     try {
@@ -182,9 +196,13 @@ function createCredentials(call: TokenCall, request: TokenRequestOptions, option
   return assumeRole ? async () => assumeRole.cached(() => assumeRoleWithSts(call, assumeRole, source)) : source;
 }
 
-/** `GetAuthorizationToken` from ECR Public (us-east-1) or ECR (FIPS endpoint for `-fips` hosts). */
+/**
+ * `GetAuthorizationToken` from ECR Public (us-east-1) or ECR (FIPS endpoint for `-fips` hosts;
+ * dual-stack for dual-stack hosts), with the address it was sent to.
+ */
 async function requestAuthorizationToken(call: TokenCall, credentials: ECRClientConfig['credentials']): Promise<AuthorizationToken> {
   const { sdk, registry } = call;
+  let endpoint: string | undefined;
   const common = {
     ...retryOptionsOf(call),
     requestHandler: call.requestHandler,
@@ -192,19 +210,35 @@ async function requestAuthorizationToken(call: TokenCall, credentials: ECRClient
     ...(credentials ? { credentials } : {}),
   };
   if (registry.kind === 'ecr-public') {
-    const client = new sdk.ECRPUBLICClient({ ...common, region: registry.region });
+    const useDualstackEndpoint = dualStackOption(call.dualStack, () => new sdk.ECRPUBLICClient({ region: registry.region }));
+    const client = new sdk.ECRPUBLICClient({ ...common, region: registry.region, useDualstackEndpoint });
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        endpoint = addressOf(args.request) ?? endpoint;
+        return next(args);
+      },
+      ENDPOINT_RECORDER_OPTIONS,
+    );
     try {
       const out = await client.send(new sdk.GetPublicAuthorizationTokenCommand({}));
-      return parseAuthorizationToken(out.authorizationData?.authorizationToken, out.authorizationData?.expiresAt);
+      return { ...parseAuthorizationToken(out.authorizationData?.authorizationToken, out.authorizationData?.expiresAt), endpoint };
     } finally {
       client.destroy();
     }
   }
-  const client = new sdk.ECRClient({ ...common, region: registry.region, useFipsEndpoint: registry.fips });
+  const useDualstackEndpoint = dualStackOption(call.dualStack, () => new sdk.ECRClient({ region: registry.region }));
+  const client = new sdk.ECRClient({ ...common, region: registry.region, useFipsEndpoint: registry.fips, useDualstackEndpoint });
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      endpoint = addressOf(args.request) ?? endpoint;
+      return next(args);
+    },
+    ENDPOINT_RECORDER_OPTIONS,
+  );
   try {
     const out = await client.send(new sdk.GetAuthorizationTokenCommand({ registryIds: [registry.registryId] }));
     const data = out.authorizationData?.[0];
-    return parseAuthorizationToken(data?.authorizationToken, data?.expiresAt);
+    return { ...parseAuthorizationToken(data?.authorizationToken, data?.expiresAt), endpoint };
   } finally {
     client.destroy();
   }
@@ -245,8 +279,11 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
           requestHandler: createRequestHandler(sdk, options),
           retryPolicy,
           random: options.random ?? Math.random,
+          dualStack: isDualStackRegistry(registry),
         };
-        return await requestAuthorizationToken(call, createCredentials(call, request, options));
+        const token = await requestAuthorizationToken(call, createCredentials(call, request, options));
+        logger.debug(`the token for ${registry.host} came from ${token.endpoint ?? 'an unrecorded endpoint'}`);
+        return token;
       } catch (error) {
         const classified = classifyAwsError(error, registry);
         const detail = sanitizeSdkText(error instanceof Error ? `${error.name}: ${error.message}` : String(error));

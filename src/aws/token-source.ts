@@ -8,6 +8,11 @@ export interface AuthorizationToken {
   readonly username: string;
   readonly password: string;
   readonly expiresAt: Date | undefined;
+  /**
+   * The API endpoint that issued it (`https://ecr.us-west-2.api.aws`), where the token source
+   * knows it: what doctor names. Never cached.
+   */
+  readonly endpoint?: string;
 }
 
 /** A role to assume with an OIDC token (kubelet's service-account mode) for one call. */

@@ -33,6 +33,7 @@ const ENVIRONMENT: readonly [names: string, effect: string][] = [
   ['AWS_EC2_METADATA_SERVICE_ENDPOINT', 'instance metadata (an instance profile)'],
   ['AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_ECR_PUBLIC, AWS_ENDPOINT_URL_STS', 'custom AWS API endpoints'],
   ['AWS_USE_FIPS_ENDPOINT', "true: the AWS SDK's FIPS endpoints"],
+  ['AWS_USE_DUALSTACK_ENDPOINT', 'true: dual-stack (IPv6) AWS endpoints; ….on.aws registries always use them'],
   ['AWS_REGION, AWS_DEFAULT_REGION', "doctor without a registry: STS's region (default us-east-1)"],
   ['HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY', 'proxies for the AWS calls and doctor (lower case too)'],
   ['DOCKER_CONFIG, REGISTRY_AUTH_FILE, XDG_RUNTIME_DIR, XDG_CONFIG_HOME', 'where the client files configure edits and doctor reads are'],

@@ -12,20 +12,29 @@ import { type OciImage, writeOciLayout } from './oci-layout';
 import { findProgram, SEARCH_PATH, SYSTEM_CA_BUNDLE } from './requirements';
 import { createTestCa } from './test-ca';
 
-/** The registries the suite's clients use: ECR in us-east-1, ECR in China, ECR Public. */
+/**
+ * The registries the suite's clients use: ECR in us-east-1 by its IPv4 and its dual-stack
+ * name, ECR in China, ECR Public.
+ */
 export const REGISTRY = `${EMULATOR_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`;
+export const DUAL_STACK_REGISTRY = `${EMULATOR_ACCOUNT}.dkr-ecr.us-east-1.on.aws`;
 export const CN_REGISTRY = `${EMULATOR_ACCOUNT}.dkr.ecr.cn-north-1.amazonaws.com.cn`;
 export const PUBLIC_REGISTRY = 'public.ecr.aws';
-/** The AWS API hosts the helper finds by itself (the SDK's endpoint rules), all served by the emulator. */
+/**
+ * The AWS API hosts the helper finds by itself (the SDK's endpoint rules), all served by the
+ * emulator, which records the name each call came by: the dual-stack ones too.
+ */
 const API_HOSTS = [
   'api.ecr.us-east-1.amazonaws.com',
+  'ecr.us-east-1.api.aws',
+  'sts.us-east-1.api.aws',
   'api.ecr.cn-north-1.amazonaws.com.cn',
   'api.ecr-public.us-east-1.amazonaws.com',
   'sts.amazonaws.com',
   'sts.us-east-1.amazonaws.com',
   'sts.cn-north-1.amazonaws.com.cn',
 ];
-const REGISTRY_HOSTS = [REGISTRY, CN_REGISTRY, PUBLIC_REGISTRY];
+const REGISTRY_HOSTS = [REGISTRY, DUAL_STACK_REGISTRY, CN_REGISTRY, PUBLIC_REGISTRY];
 const EMULATOR_ADDRESS = '127.0.0.1';
 const REGISTRY_ADDRESS = '127.0.0.2';
 /** The repository and tag the suite pushes, and the one file in its layer. */
@@ -46,7 +55,7 @@ export interface World {
    */
   readonly skopeoOptions: readonly string[];
   /**
-   * A fresh HOME whose ~/.docker/config.json sends the three registries to `ecr-login`
+   * A fresh HOME whose ~/.docker/config.json sends the four registries to `ecr-login`
    * (credHelpers); with `credHelpers: false`, a HOME with no client configuration at all.
    */
   newHome(options?: { credHelpers?: boolean }): string;

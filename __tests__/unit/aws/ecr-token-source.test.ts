@@ -87,7 +87,12 @@ describe('createEcrTokenSource: endpoints and signing region come from the host'
       ) as never,
     });
     const result = await source.getAuthorizationToken(registry(host));
-    expect(result).toEqual({ username: 'AWS', password: 's3cr3t-password', expiresAt: new Date(expires * 1000) });
+    expect(result).toEqual({
+      username: 'AWS',
+      password: 's3cr3t-password',
+      expiresAt: new Date(expires * 1000),
+      endpoint: `https://${expectedHost}`,
+    });
     expect(captured).toHaveLength(1);
     expect(captured[0]?.hostname).toBe(expectedHost);
     expect(captured[0]?.authorization).toContain(`/${scope}/aws4_request`);

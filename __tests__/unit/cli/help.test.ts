@@ -50,6 +50,7 @@ describe('--help', () => {
       'AWS_ECR_CONFIG',
       'AWS_PROFILE',
       'AWS_ENDPOINT_URL_ECR',
+      'AWS_USE_DUALSTACK_ENDPOINT',
       'HTTPS_PROXY',
       'NO_PROXY',
       'DOCKER_CONFIG',

@@ -103,6 +103,8 @@ describe('one table of host rules, every partition', () => {
     if (!registry) throw new Error('an ECR host');
     expect(formatEcrEndpoint(registry, { dualStack: true })).toBe('https://ecr.us-west-2.api.aws');
     expect(formatEcrEndpoint({ region: 'cn-north-1' }, { dualStack: true })).toBe('https://ecr.cn-north-1.api.amazonwebservices.com.cn');
-    expect(formatEcrEndpoint({ region: 'us-iso-east-1' }, { dualStack: true })).toBe('https://api.ecr.us-iso-east-1.c2s.ic.gov');
+    // As the SDK's partitions.json names them (__tests__/unit/aws/dual-stack-endpoints.test.ts holds the two together).
+    expect(formatEcrEndpoint({ region: 'us-iso-east-1' }, { dualStack: true })).toBe('https://ecr.us-iso-east-1.api.aws.ic.gov');
+    expect(formatStsEndpoint('cn-north-1', { dualStack: true })).toBe('https://sts.cn-north-1.api.amazonwebservices.com.cn');
   });
 });

@@ -1,4 +1,5 @@
 import type { RetryPolicy } from '../../../aws/resolve-retry-policy';
+import { isDualStackRegistry } from '../../../registry/partitions';
 import { redact } from '../../../safe-text/redact';
 import { stsEndpointOf } from '../aws-endpoints';
 import { fail, ok } from '../check-result';
@@ -49,16 +50,21 @@ export const awsCredentials: DoctorCheck = {
 export const stsIdentity: DoctorCheck = {
   name: 'sts-identity',
   needs: NEEDS_CREDENTIALS,
-  onDeadline: ({ region, services, deadlineMs }) =>
+  onDeadline: ({ region, registry, services, deadlineMs }) =>
     fail(
       'sts-identity',
-      `AWS STS (${redact(stsEndpointOf(region, services))}) did not answer within ${deadlineMs / 1000} s`,
+      `AWS STS (${redact(stsEndpointOf(region, services, registry))}) did not answer within ${deadlineMs / 1000} s`,
       'check the network, the proxy (HTTPS_PROXY, NO_PROXY) or AWS_ENDPOINT_URL_STS',
     ),
-  async run({ diagnostics, region }) {
+  async run({ diagnostics, region, registry, services }) {
     try {
-      const identity = await diagnostics.getCallerIdentity(region);
-      return { result: ok('sts-identity', `${identity.arn} (account ${identity.account}, STS in ${region})`), facts: { identity } };
+      // At the dual-stack endpoint for a dual-stack registry host, as its roles' STS calls go.
+      const identity = await diagnostics.getCallerIdentity(region, registry !== undefined && isDualStackRegistry(registry));
+      const at = redact(identity.endpoint ?? stsEndpointOf(region, services, registry));
+      return {
+        result: ok('sts-identity', `${identity.arn} (account ${identity.account}, STS in ${region} at ${at})`),
+        facts: { identity },
+      };
     } catch (error) {
       return { result: fail('sts-identity', messageOf(error), fixOf(error, 'see the log for details')) };
     }

@@ -40,7 +40,7 @@ export const ecrToken: DoctorCheck = {
       `the ECR API (${redact(ecrEndpointOf(registry, region, services))}) did not answer within ${deadlineMs / 1000} s`,
       'check the network, the proxy (HTTPS_PROXY, NO_PROXY) or AWS_ENDPOINT_URL_ECR',
     ),
-  async run({ host, hostKey, registry, request, services }) {
+  async run({ host, hostKey, registry, region, request, services }) {
     if (host === undefined) return { result: skip('ecr-token', 'no registry given') };
     if (registry === undefined) {
       const name = hostKey ?? host;
@@ -62,7 +62,12 @@ export const ecrToken: DoctorCheck = {
       const until = token.expiresAt ? `, valid until ${token.expiresAt.toISOString()}` : '';
       const as = request.assumeRole ? ` as ${request.assumeRole.roleArn}` : '';
       const api = registry.kind === 'ecr-public' ? 'ecr-public' : 'ecr';
-      return { result: ok('ecr-token', `${api}:GetAuthorizationToken in ${registry.region}${as} gave a token${until}`), facts: { token } };
+      // The endpoint the SDK actually sent the call to; what it should be, if that went unrecorded.
+      const from = redact(token.endpoint ?? ecrEndpointOf(registry, region, services));
+      return {
+        result: ok('ecr-token', `${api}:GetAuthorizationToken in ${registry.region}${as} gave a token from ${from}${until}`),
+        facts: { token },
+      };
     } catch (error) {
       const denied = error instanceof TokenFetchError && error.reason === 'access-denied';
       return {

@@ -27,7 +27,11 @@ async function checkProxy(
   const env = services.config.clientEnv;
   const noProxy = env.no_proxy ?? env.NO_PROXY;
   const endpoints = [
-    ...new Set([ecrEndpointOf(registry, region, services), stsEndpointOf(region, services), ...(registryUrl ? [registryUrl] : [])]),
+    ...new Set([
+      ecrEndpointOf(registry, region, services),
+      stsEndpointOf(region, services, registry),
+      ...(registryUrl ? [registryUrl] : []),
+    ]),
   ];
   const lines: string[] = [];
   let bad: string | undefined;
