@@ -42,7 +42,8 @@ const common = {
   // A native addon: loaded from node_modules at run time, and only when the keychain is used.
   external: ['@napi-rs/keyring'],
   // jsonc-parser's main is a UMD build whose require()s esbuild cannot follow; its ES module build bundles.
-  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
+  // graceful-fs (proper-lockfile's fs): plain node:fs, see scripts/graceful-fs-shim.js.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js', 'graceful-fs': './scripts/graceful-fs-shim.js' },
   logLevel: 'warning',
   metafile: true,
 };

@@ -196,7 +196,8 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
     async getCallerIdentity(region) {
       const { sdk, agent } = await load();
       const retries = await retryPolicy();
-      const client = new sdk.STSClient({
+      const { GetCallerIdentityCommand, STSClient } = sdk.loadSts();
+      const client = new STSClient({
         region,
         ...retryClientOptions(sdk, retries),
         logger: sdkLogger,
@@ -204,7 +205,7 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
         credentials: chain,
       });
       try {
-        const out = await client.send(new sdk.GetCallerIdentityCommand({}));
+        const out = await client.send(new GetCallerIdentityCommand({}));
         return { arn: out.Arn ?? '(no ARN in the answer)', account: out.Account ?? '' };
       } catch (error) {
         if (error instanceof DiagnosticError) throw error;

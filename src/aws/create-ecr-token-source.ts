@@ -119,7 +119,8 @@ function createDefaultChain(call: TokenCall, profile?: string): ECRClientConfig[
 async function assumeRoleWithSts(call: TokenCall, role: AssumeRole, source: ECRClientConfig['credentials']): Promise<RoleCredentials> {
   const { sdk, registry, logger } = call;
   logger.info(`assuming ${role.roleArn} (session ${role.sessionName}) for ${registry.host}`);
-  const sts = new sdk.STSClient({
+  const { AssumeRoleCommand, STSClient } = sdk.loadSts();
+  const sts = new STSClient({
     region: registry.region,
     requestHandler: call.requestHandler,
     ...retryOptionsOf(call),
@@ -128,7 +129,7 @@ async function assumeRoleWithSts(call: TokenCall, role: AssumeRole, source: ECRC
   });
   try {
     const out = await sts.send(
-      new sdk.AssumeRoleCommand({
+      new AssumeRoleCommand({
         RoleArn: role.roleArn,
         RoleSessionName: role.sessionName,
         ...(role.externalId === undefined ? {} : { ExternalId: role.externalId }),
@@ -192,9 +193,10 @@ async function requestAuthorizationToken(call: TokenCall, credentials: ECRClient
     ...(credentials ? { credentials } : {}),
   };
   if (registry.kind === 'ecr-public') {
-    const client = new sdk.ECRPUBLICClient({ ...common, region: registry.region });
+    const { ECRPUBLICClient, GetAuthorizationTokenCommand } = sdk.loadEcrPublic();
+    const client = new ECRPUBLICClient({ ...common, region: registry.region });
     try {
-      const out = await client.send(new sdk.GetPublicAuthorizationTokenCommand({}));
+      const out = await client.send(new GetAuthorizationTokenCommand({}));
       return parseAuthorizationToken(out.authorizationData?.authorizationToken, out.authorizationData?.expiresAt);
     } finally {
       client.destroy();
