@@ -168,6 +168,15 @@ const nobleWebCrypto = {
   },
 };
 
+/** node:http2 for the SDK chunk, loaded on first use: see scripts/lazy-http2-shim.js. */
+const LAZY_HTTP2 = path.join(ROOT, 'scripts/lazy-http2-shim.js');
+const lazyHttp2 = {
+  name: 'lazy-http2',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?http2$/ }, (args) => (args.importer === LAZY_HTTP2 ? undefined : { path: LAZY_HTTP2 }));
+  },
+};
+
 /** The modules of ours and of node_modules a build bundled, by output (the plugins' own modules left out). */
 function inputsOf(result) {
   return Object.fromEntries(
@@ -222,7 +231,7 @@ const shipped = [
     outfile: `dist/${bundle.out}`,
     plugins: [vendorImports, commandBundles(bundle, { owners, published: published(bundle) }), nobleWebCrypto],
   })),
-  ...VENDOR.map((chunk) => ({ entryPoints: [chunk.source], outfile: `dist/${chunk.out}`, plugins: [] })),
+  ...VENDOR.map((chunk) => ({ entryPoints: [chunk.source], outfile: `dist/${chunk.out}`, plugins: [lazyHttp2] })),
   // The process that makes the native keychain calls (src/keychain/os-keychain.ts starts it).
   { entryPoints: ['src/entry/keychain-worker.ts'], outfile: 'dist/keychain-worker.js', plugins: [] },
 ];
