@@ -42,7 +42,8 @@ const common = {
   // A native addon: loaded from node_modules at run time, and only when the keychain is used.
   external: ['@napi-rs/keyring'],
   // jsonc-parser's main is a UMD build whose require()s esbuild cannot follow; its ES module build bundles.
-  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
+  // graceful-fs (proper-lockfile's fs): plain node:fs, see scripts/graceful-fs-shim.js.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js', 'graceful-fs': './scripts/graceful-fs-shim.js' },
   logLevel: 'warning',
   metafile: true,
 };
@@ -167,6 +168,15 @@ const nobleWebCrypto = {
   },
 };
 
+/** node:http2 for the SDK chunk, loaded on first use: see scripts/lazy-http2-shim.js. */
+const LAZY_HTTP2 = path.join(ROOT, 'scripts/lazy-http2-shim.js');
+const lazyHttp2 = {
+  name: 'lazy-http2',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?http2$/ }, (args) => (args.importer === LAZY_HTTP2 ? undefined : { path: LAZY_HTTP2 }));
+  },
+};
+
 /** The modules of ours and of node_modules a build bundled, by output (the plugins' own modules left out). */
 function inputsOf(result) {
   return Object.fromEntries(
@@ -221,7 +231,7 @@ const shipped = [
     outfile: `dist/${bundle.out}`,
     plugins: [vendorImports, commandBundles(bundle, { owners, published: published(bundle) }), nobleWebCrypto],
   })),
-  ...VENDOR.map((chunk) => ({ entryPoints: [chunk.source], outfile: `dist/${chunk.out}`, plugins: [] })),
+  ...VENDOR.map((chunk) => ({ entryPoints: [chunk.source], outfile: `dist/${chunk.out}`, plugins: [lazyHttp2] })),
   // The process that makes the native keychain calls (src/keychain/os-keychain.ts starts it).
   { entryPoints: ['src/entry/keychain-worker.ts'], outfile: 'dist/keychain-worker.js', plugins: [] },
 ];

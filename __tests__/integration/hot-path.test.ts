@@ -51,6 +51,12 @@ describeNodeOnly(
       expect(await modulesLoadedBy(['--version'], '', env)).toContain('./cli-commands.js');
       expect(await modulesLoadedBy(['configure', '--registry', HOST, '--dry-run'], '', env)).toContain('./cli-configure.js');
     });
+
+    it('a cold get loads the SDK chunk but not node:http2, which the SDK requires only for a handler never used here', async () => {
+      const onMiss = await modulesLoadedBy(['get'], HOST, { HOME: makeTempDir(), ...emulator.env() });
+      expect(onMiss).toContain('./vendor-aws-sdk.js');
+      expect(onMiss.filter((m) => /http2/.test(m))).toEqual([]);
+    });
   },
 );
 

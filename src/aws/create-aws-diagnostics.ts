@@ -169,12 +169,13 @@ async function resolveChainWithDeadline(sdk: SdkClients, sdkLogger: ReturnType<t
  */
 async function sendGetCallerIdentity(
   sdk: SdkClients,
-  config: ConstructorParameters<SdkClients['STSClient']>[0] & { readonly region: string },
+  config: ConstructorParameters<ReturnType<SdkClients['loadSts']>['STSClient']>[0] & { readonly region: string },
   dualStack: boolean,
   logger: Logger,
 ): Promise<CallerIdentity> {
-  const useDualstackEndpoint = dualStackOption(dualStack, () => new sdk.STSClient({ region: config.region }));
-  const client = new sdk.STSClient({ ...config, useDualstackEndpoint });
+  const { GetCallerIdentityCommand, STSClient } = sdk.loadSts();
+  const useDualstackEndpoint = dualStackOption(dualStack, () => new STSClient({ region: config.region }));
+  const client = new STSClient({ ...config, useDualstackEndpoint });
   let endpoint: string | undefined;
   client.middlewareStack.add(
     (next) => async (args) => {
@@ -184,7 +185,7 @@ async function sendGetCallerIdentity(
     ENDPOINT_RECORDER_OPTIONS,
   );
   try {
-    const out = await client.send(new sdk.GetCallerIdentityCommand({}));
+    const out = await client.send(new GetCallerIdentityCommand({}));
     return { arn: out.Arn ?? '(no ARN in the answer)', account: out.Account ?? '', ...(endpoint ? { endpoint } : {}) };
   } catch (error) {
     if (error instanceof DiagnosticError) throw error;

@@ -126,9 +126,10 @@ function createDefaultChain(call: TokenCall, profile?: string): ECRClientConfig[
 async function assumeRoleWithSts(call: TokenCall, role: AssumeRole, source: ECRClientConfig['credentials']): Promise<RoleCredentials> {
   const { sdk, registry, logger } = call;
   logger.info(`assuming ${role.roleArn} (session ${role.sessionName}) for ${registry.host}`);
-  const sts = new sdk.STSClient({
+  const { AssumeRoleCommand, STSClient } = sdk.loadSts();
+  const sts = new STSClient({
     region: registry.region,
-    useDualstackEndpoint: dualStackOption(call.dualStack, () => new sdk.STSClient({ region: registry.region })),
+    useDualstackEndpoint: dualStackOption(call.dualStack, () => new STSClient({ region: registry.region })),
     requestHandler: call.requestHandler,
     ...retryOptionsOf(call),
     logger: call.sdkLogger,
@@ -136,7 +137,7 @@ async function assumeRoleWithSts(call: TokenCall, role: AssumeRole, source: ECRC
   });
   try {
     const out = await sts.send(
-      new sdk.AssumeRoleCommand({
+      new AssumeRoleCommand({
         RoleArn: role.roleArn,
         RoleSessionName: role.sessionName,
         ...(role.externalId === undefined ? {} : { ExternalId: role.externalId }),
@@ -169,7 +170,7 @@ function createWebIdentityCredentials(call: TokenCall, webIdentity: WebIdentity)
     logger: sdkLogger,
     clientConfig: {
       region: registry.region,
-      useDualstackEndpoint: dualStackOption(call.dualStack, () => new sdk.STSClient({ region: registry.region })),
+      useDualstackEndpoint: dualStackOption(call.dualStack, () => new (sdk.loadSts().STSClient)({ region: registry.region })),
       requestHandler,
       ...retryOptionsOf(call),
       logger: sdkLogger,
@@ -210,8 +211,9 @@ async function requestAuthorizationToken(call: TokenCall, credentials: ECRClient
     ...(credentials ? { credentials } : {}),
   };
   if (registry.kind === 'ecr-public') {
-    const useDualstackEndpoint = dualStackOption(call.dualStack, () => new sdk.ECRPUBLICClient({ region: registry.region }));
-    const client = new sdk.ECRPUBLICClient({ ...common, region: registry.region, useDualstackEndpoint });
+    const { ECRPUBLICClient, GetAuthorizationTokenCommand } = sdk.loadEcrPublic();
+    const useDualstackEndpoint = dualStackOption(call.dualStack, () => new ECRPUBLICClient({ region: registry.region }));
+    const client = new ECRPUBLICClient({ ...common, region: registry.region, useDualstackEndpoint });
     client.middlewareStack.add(
       (next) => async (args) => {
         endpoint = addressOf(args.request) ?? endpoint;
@@ -220,14 +222,16 @@ async function requestAuthorizationToken(call: TokenCall, credentials: ECRClient
       ENDPOINT_RECORDER_OPTIONS,
     );
     try {
-      const out = await client.send(new sdk.GetPublicAuthorizationTokenCommand({}));
+      const out = await client.send(new GetAuthorizationTokenCommand({}));
       return { ...parseAuthorizationToken(out.authorizationData?.authorizationToken, out.authorizationData?.expiresAt), endpoint };
     } finally {
       client.destroy();
     }
   }
   const useDualstackEndpoint = dualStackOption(call.dualStack, () => new sdk.ECRClient({ region: registry.region }));
-  const client = new sdk.ECRClient({ ...common, region: registry.region, useFipsEndpoint: registry.fips, useDualstackEndpoint });
+  // A FIPS host asks for FIPS; any other leaves the SDK to read AWS_USE_FIPS_ENDPOINT itself.
+  const fips = registry.fips ? { useFipsEndpoint: true } : {};
+  const client = new sdk.ECRClient({ ...common, region: registry.region, ...fips, useDualstackEndpoint });
   client.middlewareStack.add(
     (next) => async (args) => {
       endpoint = addressOf(args.request) ?? endpoint;
