@@ -141,7 +141,7 @@ describe('AWS_USE_DUALSTACK_ENDPOINT keeps its meaning for the other hosts; a co
     ['an IPv4 host, AWS_USE_DUALSTACK_ENDPOINT=true', IPV4, { AWS_USE_DUALSTACK_ENDPOINT: 'true' }, ['ecr.us-west-2.api.aws']],
     ['an IPv4 host, AWS_USE_DUALSTACK_ENDPOINT=false', IPV4, { AWS_USE_DUALSTACK_ENDPOINT: 'false' }, ['api.ecr.us-west-2.amazonaws.com']],
     ['a dual-stack host, AWS_USE_DUALSTACK_ENDPOINT=false', DUAL, { AWS_USE_DUALSTACK_ENDPOINT: 'false' }, ['ecr.us-west-2.api.aws']],
-    ['an IPv4 host, AWS_USE_FIPS_ENDPOINT=true (as --help says)', IPV4, { AWS_USE_FIPS_ENDPOINT: 'true' }, ['api.ecr-fips.us-west-2.amazonaws.com']],
+    ['an IPv4 host, AWS_USE_FIPS_ENDPOINT=true', IPV4, { AWS_USE_FIPS_ENDPOINT: 'true' }, ['api.ecr-fips.us-west-2.amazonaws.com']],
     ['a dual-stack host, AWS_ENDPOINT_URL_ECR', DUAL, { AWS_ENDPOINT_URL_ECR: 'https://127.0.0.9:4443' }, ['127.0.0.9']],
     ['a dual-stack host, AWS_ENDPOINT_URL', DUAL, { AWS_ENDPOINT_URL: 'https://127.0.0.9:4443' }, ['127.0.0.9']],
   ])('%s: %s', async (_what, host, env, hosts) => {
