@@ -10,6 +10,7 @@ import { handleCredentialProviderRequest } from '../protocol/kubelet/handle-requ
 import type { CommandContext } from './command-context';
 import type { ConfigureOptions } from './configure/plan-configure-request';
 import { formatHelpFooter } from './format-help';
+import { getLoginPassword } from './get-login-password';
 
 const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
   get: 'print the credentials for the server URL read from stdin',
@@ -20,7 +21,7 @@ const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
 };
 
 const USAGE =
-  'Usage: docker-credential-ecr-login <get|store|erase|list|version> | get-credentials | kubelet-config | configure | doctor [options]';
+  'Usage: docker-credential-ecr-login <get|store|erase|list|version> | get-credentials | get-login-password [HOST] | kubelet-config | configure | doctor [options]';
 
 /**
  * Where `--help` sends the reader for more: the package's `homepage` when package.json names
@@ -78,6 +79,21 @@ function addProtocolCommands(program: Command, ctx: CommandContext): void {
     .description('answer a kubelet CredentialProviderRequest read from stdin (what kubelet runs; also the name ecr-credential-provider)')
     .helpOption('-h, --help', 'describe get-credentials')
     .action(async () => ctx.output(await handleCredentialProviderRequest(await ctx.readInput(), ctx.services)));
+}
+
+/** `get-login-password [HOST]`: the password alone, for `docker login --password-stdin` (get-login-password.ts). */
+function addGetLoginPasswordCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('get-login-password')
+    .argument('[host]', 'the registry, as get reads it (host, https://host/v2/, an alias); optional when the settings file names one')
+    .description(
+      'print the registry password and a newline, nothing else (as `aws ecr get-login-password` does); use: ' +
+        'get-login-password HOST | docker login --username AWS --password-stdin HOST',
+    )
+    .helpOption('-h, --help', 'describe get-login-password')
+    .action(async (host: string | undefined) => {
+      ctx.output(await getLoginPassword(host, ctx.services));
+    });
 }
 
 /** `kubelet-config`: prints the CredentialProviderConfig for this helper and the settings' aliases. */
@@ -169,6 +185,7 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
   const commander = await import('commander');
   const program = createRootProgram(commander, ctx);
   addProtocolCommands(program, ctx);
+  addGetLoginPasswordCommand(program, ctx);
   addKubeletConfigCommand(program, ctx);
   addConfigureCommand(program, ctx);
   addDoctorCommand(program, ctx);

@@ -14,7 +14,7 @@ export const PROVIDER_PROGRAM = 'ecr-credential-provider';
 export type Protocol = 'docker' | 'kubelet' | 'command' | 'refresh';
 
 /** Commands that are not a protocol's: their output is for a person or a file. */
-const COMMANDS: ReadonlySet<string> = new Set(['kubelet-config', 'configure', 'doctor']);
+const COMMANDS: ReadonlySet<string> = new Set(['get-login-password', 'kubelet-config', 'configure', 'doctor']);
 
 /** What the provider name still answers as a command line rather than a kubelet request. */
 const COMMAND_LINE_ONLY: ReadonlySet<string> = new Set(['--help', '-h', '--version', '-v', 'version', ...COMMANDS]);
