@@ -11,6 +11,7 @@ import type { CommandContext } from './command-context';
 import type { ConfigureOptions } from './configure/plan-configure-request';
 import { formatHelpFooter } from './format-help';
 import { getLoginPassword } from './get-login-password';
+import { keychainBudgetOf } from './keychain-budget';
 
 const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
   get: 'print the credentials for the server URL read from stdin',
@@ -121,11 +122,12 @@ function addConfigureCommand(program: Command, ctx: CommandContext): void {
   program
     .command('configure')
     .description(
-      'route registries to this helper in the docker config (or the containers auth file), and set a profile, role or alias per registry',
+      'route registries to this helper in the docker config (or the containers auth file), and set a profile, role or alias per registry; ' +
+        'warns of a profile no AWS file defines, refuses --creds-store where no OS keychain answers; --remove undoes it (each file backed up to .bak)',
     )
     .option('--registry <host>', 'an ECR registry host (repeatable); with --profile/--role-arn also a glob', collect, [])
     .option('--all-ecr', 'every ECR registry the file already names (docker login), and public.ecr.aws')
-    .option('--creds-store', 'set "credsStore": this helper for every registry without its own entry')
+    .option('--creds-store', 'set "credsStore": this helper for every registry without its own entry (needs an OS keychain that answers)')
     .option('--containers-auth', 'edit the auth file of podman, skopeo and buildah instead of the docker config')
     .option('--profile <name>', 'the AWS profile for the --registry hosts (settings file)')
     .option('--role-arn <arn>', 'a role to assume for the --registry hosts (settings file)')
@@ -135,12 +137,20 @@ function addConfigureCommand(program: Command, ctx: CommandContext): void {
       collect,
       [],
     )
+    .option(
+      '--remove',
+      "undo configure: take out the --registry hosts' and --alias names' entries (credHelpers naming ecr-login, settings); another helper's entries stay",
+    )
+    .option('--all', 'with --remove: every entry of this helper (credHelpers and credsStore naming ecr-login, all settings entries)')
     .option('--dry-run', 'print the changes as a diff and write nothing')
-    .option('--force', "with --creds-store: replace another helper's credsStore (Docker Desktop's, the OS keychain's)")
+    .option(
+      '--force',
+      "with --creds-store: replace another helper's credsStore (Docker Desktop's, the OS keychain's), or set it though no OS keychain answers",
+    )
     .option('--config <path>', 'the docker config or auth file to edit')
     .helpOption('-h, --help', 'describe configure')
     .action(async (options: ConfigureOptions) => {
-      const { runConfigure } = await import('./configure/run-configure');
+      const { runConfigure, probeKeychain } = await import('./configure/run-configure');
       const { askVersion } = await import('./helper-on-path');
       const { services } = ctx;
       await runConfigure(options, {
@@ -154,6 +164,8 @@ function addConfigureCommand(program: Command, ctx: CommandContext): void {
         fsPlatform: services.fsPlatform,
         lock: { locker: services.locker, logger: services.logger, now: services.now },
         now: services.now,
+        // The keychain's calls get the budget main.ts gave them; the probe, half a second more.
+        probeKeychain: () => probeKeychain(services.credentials, keychainBudgetOf(['configure'], services.config.commandTimeoutMs) + 500),
       });
     });
 }
