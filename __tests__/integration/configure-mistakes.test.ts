@@ -9,10 +9,13 @@ import { testPath } from '../helpers/test-path';
 
 /*
  * `configure` catching mistakes before they bite (issue 21.4), run as the built helper with a
- * temp HOME: a profile no AWS file defines, --creds-store without a keychain, --remove.
+ * temp HOME: a profile no AWS file defines, --creds-store without a keychain, --remove, and a
+ * mistyped command or option.
  */
 
 const ECR = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+const USAGE =
+  'Usage: docker-credential-ecr-login <get|store|erase|list|version> | get-credentials | get-login-password [HOST] | kubelet-config | configure | doctor [options]';
 
 /** A HOME of the test's and a PATH with this helper on it (so configure has nothing to say about PATH). */
 function world(extra: Record<string, string> = {}) {
@@ -221,6 +224,27 @@ describe('configure --remove', () => {
     expect(result).toMatchObject({ code: 1, stdout: '' });
     expect(result.stderr).toMatch(/^ecr-login: [^\n]+\n$/);
     expect(result.stderr).toContain(message);
+    expect(fs.readdirSync(home).filter((name) => name !== '.ecr')).toEqual([]);
+  });
+});
+
+describe('a mistyped command or option', () => {
+  it('a verb: the protocol answer on stdout as before, exit 1, and the suggestion on stderr', async () => {
+    const { env } = world();
+    expect(await runHelper(['gett'], '', env)).toMatchObject({
+      code: 1,
+      stdout: `unknown command 'gett'\n${USAGE}\n`,
+      stderr: "ecr-login: unknown command 'gett': did you mean get?\n",
+    });
+  });
+
+  it('an option of configure: one line naming what was meant, nothing written', async () => {
+    const { home, env } = world();
+    expect(await configure(['--regsitry', ECR], env)).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: "ecr-login: unknown option '--regsitry': did you mean --registry?\n",
+    });
     expect(fs.readdirSync(home).filter((name) => name !== '.ecr')).toEqual([]);
   });
 });

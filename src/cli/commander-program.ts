@@ -58,7 +58,7 @@ function createRootProgram(commander: typeof import('commander'), ctx: CommandCo
     .version(formatVersion(ctx.version).trimEnd(), '-v, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: (text) => ctx.output(text), writeErr: () => undefined })
-    .showSuggestionAfterError(false)
+    .showSuggestionAfterError(true)
     .addHelpText('after', () => formatHelpFooter(ctx.services.config, readmeAddress()));
 }
 
@@ -188,6 +188,21 @@ function addDoctorCommand(program: Command, ctx: CommandContext): void {
 }
 
 /**
+ * A commander error as the user sees it. Its message (stdout in the docker protocol, where
+ * clients read the failure: unchanged by a suggestion) is the mistake and the usage; commander's
+ * "(Did you mean get?)" for a mistyped command or option becomes the hint, one line on stderr
+ * (and the one line a command's failure shows), so that `gett` or `configure --regsitry` names
+ * what was meant.
+ */
+export function usageErrorOf(commanderMessage: string): UsageError {
+  const [mistake = '', ...rest] = commanderMessage.replace(/^error: /, '').split('\n');
+  const meant = rest.map((line) => /^\(Did you mean (\S+)\?\)$/.exec(line.trim())?.[1]).find((x) => x !== undefined);
+  const others = rest.filter((line) => !/^\(Did you mean /.test(line.trim()));
+  const message = [mistake, ...others, USAGE].join('\n');
+  return new UsageError(message, meant === undefined ? undefined : `${mistake}: did you mean ${meant}?`);
+}
+
+/**
  * Everything beyond a bare protocol action — `--help`, `--version`, mistakes — goes through
  * commander (loaded now, from its own chunk; this module is in dist/cli-commands.js). It never exits the process or writes anywhere
  * itself: help and version become ordinary output, argument mistakes a `UsageError`.
@@ -208,6 +223,6 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
     if (!(error instanceof commander.CommanderError)) throw error;
     // --help and --version end commander with exit code 0 after writing their text.
     if (error.exitCode === 0) return;
-    throw new UsageError(`${error.message.replace(/^error: /, '')}\n${USAGE}`);
+    throw usageErrorOf(error.message);
   }
 }
