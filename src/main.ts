@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { TokenSource } from './aws/token-source';
 import type { CommandContext } from './cli/command-context';
-import { keychainBudgetOf, runCli, selectProtocol } from './cli/run-cli';
+import { keychainBudgetOf } from './cli/keychain-budget';
+import { runCli, selectProtocol } from './cli/run-cli';
 import { parseConfig } from './config';
 import { CommandTimeoutError, CredentialsNotFoundError, HelperError } from './errors';
 import type { Keychain } from './keychain/os-keychain';

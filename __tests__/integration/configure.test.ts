@@ -468,8 +468,8 @@ describe('configure', () => {
   it('--config names the file to edit', async () => {
     const { home: HOME } = home();
     const file = path.join(makeTempDir(), 'other.json');
-    const result = await configure(['--creds-store', '--config', file], { HOME });
-    expect(result).toMatchObject({ code: 0, stdout: `${file}: created\n  credsStore: set to ecr-login\n` });
+    const result = await configure(['--registry', ECR, '--config', file], { HOME });
+    expect(result).toMatchObject({ code: 0, stdout: `${file}: created\n  credHelpers: added ${ECR}\n` });
     expect(fs.existsSync(path.join(HOME, '.docker'))).toBe(false);
   });
 
@@ -520,6 +520,8 @@ describe('configure', () => {
       '--alias <alias=host>',
       '--dry-run',
       '--config <path>',
+      '--remove',
+      '--all',
     ]) {
       expect(result.stdout).toContain(option);
     }

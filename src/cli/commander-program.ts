@@ -10,6 +10,8 @@ import { handleCredentialProviderRequest } from '../protocol/kubelet/handle-requ
 import type { CommandContext } from './command-context';
 import type { ConfigureOptions } from './configure/plan-configure-request';
 import { formatHelpFooter } from './format-help';
+import { getLoginPassword } from './get-login-password';
+import { keychainBudgetOf } from './keychain-budget';
 
 const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
   get: 'print the credentials for the server URL read from stdin',
@@ -20,7 +22,7 @@ const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
 };
 
 const USAGE =
-  'Usage: docker-credential-ecr-login <get|store|erase|list|version> | get-credentials | kubelet-config | configure | doctor [options]';
+  'Usage: docker-credential-ecr-login <get|store|erase|list|version> | get-credentials | get-login-password [HOST] | kubelet-config | configure | doctor [options]';
 
 /**
  * Where `--help` sends the reader for more: the package's `homepage` when package.json names
@@ -56,7 +58,7 @@ function createRootProgram(commander: typeof import('commander'), ctx: CommandCo
     .version(formatVersion(ctx.version).trimEnd(), '-v, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: (text) => ctx.output(text), writeErr: () => undefined })
-    .showSuggestionAfterError(false)
+    .showSuggestionAfterError(true)
     .addHelpText('after', () => formatHelpFooter(ctx.services.config, readmeAddress()));
 }
 
@@ -78,6 +80,21 @@ function addProtocolCommands(program: Command, ctx: CommandContext): void {
     .description('answer a kubelet CredentialProviderRequest read from stdin (what kubelet runs; also the name ecr-credential-provider)')
     .helpOption('-h, --help', 'describe get-credentials')
     .action(async () => ctx.output(await handleCredentialProviderRequest(await ctx.readInput(), ctx.services)));
+}
+
+/** `get-login-password [HOST]`: the password alone, for `docker login --password-stdin` (get-login-password.ts). */
+function addGetLoginPasswordCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('get-login-password')
+    .argument('[host]', 'the registry, as get reads it (host, https://host/v2/, an alias); optional when the settings file names one')
+    .description(
+      'print the registry password and a newline, nothing else (as `aws ecr get-login-password` does); use: ' +
+        'get-login-password HOST | docker login --username AWS --password-stdin HOST',
+    )
+    .helpOption('-h, --help', 'describe get-login-password')
+    .action(async (host: string | undefined) => {
+      ctx.output(await getLoginPassword(host, ctx.services));
+    });
 }
 
 /** `kubelet-config`: prints the CredentialProviderConfig for this helper and the settings' aliases. */
@@ -105,11 +122,12 @@ function addConfigureCommand(program: Command, ctx: CommandContext): void {
   program
     .command('configure')
     .description(
-      'route registries to this helper in the docker config (or the containers auth file), and set a profile, role or alias per registry',
+      'route registries to this helper in the docker config (or the containers auth file), and set a profile, role or alias per registry; ' +
+        'warns of a profile no AWS file defines, refuses --creds-store where no OS keychain answers; --remove undoes it (each file backed up to .bak)',
     )
     .option('--registry <host>', 'an ECR registry host (repeatable); with --profile/--role-arn also a glob', collect, [])
     .option('--all-ecr', 'every ECR registry the file already names (docker login), and public.ecr.aws')
-    .option('--creds-store', 'set "credsStore": this helper for every registry without its own entry')
+    .option('--creds-store', 'set "credsStore": this helper for every registry without its own entry (needs an OS keychain that answers)')
     .option('--containers-auth', 'edit the auth file of podman, skopeo and buildah instead of the docker config')
     .option('--profile <name>', 'the AWS profile for the --registry hosts (settings file)')
     .option('--role-arn <arn>', 'a role to assume for the --registry hosts (settings file)')
@@ -119,12 +137,20 @@ function addConfigureCommand(program: Command, ctx: CommandContext): void {
       collect,
       [],
     )
+    .option(
+      '--remove',
+      "undo configure: take out the --registry hosts' and --alias names' entries (credHelpers naming ecr-login, settings); another helper's entries stay",
+    )
+    .option('--all', 'with --remove: every entry of this helper (credHelpers and credsStore naming ecr-login, all settings entries)')
     .option('--dry-run', 'print the changes as a diff and write nothing')
-    .option('--force', "with --creds-store: replace another helper's credsStore (Docker Desktop's, the OS keychain's)")
+    .option(
+      '--force',
+      "with --creds-store: replace another helper's credsStore (Docker Desktop's, the OS keychain's), or set it though no OS keychain answers",
+    )
     .option('--config <path>', 'the docker config or auth file to edit')
     .helpOption('-h, --help', 'describe configure')
     .action(async (options: ConfigureOptions) => {
-      const { runConfigure } = await import('./configure/run-configure');
+      const { runConfigure, probeKeychain } = await import('./configure/run-configure');
       const { askVersion } = await import('./helper-on-path');
       const { services } = ctx;
       await runConfigure(options, {
@@ -138,6 +164,8 @@ function addConfigureCommand(program: Command, ctx: CommandContext): void {
         fsPlatform: services.fsPlatform,
         lock: { locker: services.locker, logger: services.logger, now: services.now },
         now: services.now,
+        // The keychain's calls get the budget main.ts gave them; the probe, half a second more.
+        probeKeychain: () => probeKeychain(services.credentials, keychainBudgetOf(['configure'], services.config.commandTimeoutMs) + 500),
       });
     });
 }
@@ -160,6 +188,21 @@ function addDoctorCommand(program: Command, ctx: CommandContext): void {
 }
 
 /**
+ * A commander error as the user sees it. Its message (stdout in the docker protocol, where
+ * clients read the failure: unchanged by a suggestion) is the mistake and the usage; commander's
+ * "(Did you mean get?)" for a mistyped command or option becomes the hint, one line on stderr
+ * (and the one line a command's failure shows), so that `gett` or `configure --regsitry` names
+ * what was meant.
+ */
+export function usageErrorOf(commanderMessage: string): UsageError {
+  const [mistake = '', ...rest] = commanderMessage.replace(/^error: /, '').split('\n');
+  const meant = rest.map((line) => /^\(Did you mean (\S+)\?\)$/.exec(line.trim())?.[1]).find((x) => x !== undefined);
+  const others = rest.filter((line) => !/^\(Did you mean /.test(line.trim()));
+  const message = [mistake, ...others, USAGE].join('\n');
+  return new UsageError(message, meant === undefined ? undefined : `${mistake}: did you mean ${meant}?`);
+}
+
+/**
  * Everything beyond a bare protocol action — `--help`, `--version`, mistakes — goes through
  * commander (loaded now, from its own chunk; this module is in dist/cli-commands.js). It never exits the process or writes anywhere
  * itself: help and version become ordinary output, argument mistakes a `UsageError`.
@@ -169,6 +212,7 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
   const commander = await import('commander');
   const program = createRootProgram(commander, ctx);
   addProtocolCommands(program, ctx);
+  addGetLoginPasswordCommand(program, ctx);
   addKubeletConfigCommand(program, ctx);
   addConfigureCommand(program, ctx);
   addDoctorCommand(program, ctx);
@@ -179,6 +223,6 @@ export async function runCommanderProgram(argv: readonly string[], ctx: CommandC
     if (!(error instanceof commander.CommanderError)) throw error;
     // --help and --version end commander with exit code 0 after writing their text.
     if (error.exitCode === 0) return;
-    throw new UsageError(`${error.message.replace(/^error: /, '')}\n${USAGE}`);
+    throw usageErrorOf(error.message);
   }
 }

@@ -14,20 +14,10 @@ export const PROVIDER_PROGRAM = 'ecr-credential-provider';
 export type Protocol = 'docker' | 'kubelet' | 'command' | 'refresh';
 
 /** Commands that are not a protocol's: their output is for a person or a file. */
-const COMMANDS: ReadonlySet<string> = new Set(['kubelet-config', 'configure', 'doctor']);
+const COMMANDS: ReadonlySet<string> = new Set(['get-login-password', 'kubelet-config', 'configure', 'doctor']);
 
 /** What the provider name still answers as a command line rather than a kubelet request. */
 const COMMAND_LINE_ONLY: ReadonlySet<string> = new Set(['--help', '-h', '--version', '-v', 'version', ...COMMANDS]);
-
-/**
- * How long the keychain may take in a command: up to the command's whole time but a second,
- * and for `doctor`, which runs its network checks first (each up to a quarter of the command's
- * time), an eighth of it, so that its report still comes in time with a keychain that never
- * answers.
- */
-export function keychainBudgetOf(argv: readonly string[], commandTimeoutMs: number): number {
-  return argv[0] === 'doctor' ? Math.floor(commandTimeoutMs / 8) : commandTimeoutMs - 1000;
-}
 
 /**
  * kubelet runs the provider as `ecr-credential-provider` (the file name in its bin dir) with the

@@ -27,7 +27,18 @@ async function help(args: string[], env: Record<string, string> = {}, programNam
   return { code, stdout: stdout.text(), stderr: stderr.text(), home };
 }
 
-const COMMANDS = ['get', 'store', 'erase', 'list', 'version', 'get-credentials', 'kubelet-config', 'configure', 'doctor'];
+const COMMANDS = [
+  'get',
+  'store',
+  'erase',
+  'list',
+  'version',
+  'get-credentials',
+  'get-login-password',
+  'kubelet-config',
+  'configure',
+  'doctor',
+];
 
 describe('--help', () => {
   it('lists every command', async () => {

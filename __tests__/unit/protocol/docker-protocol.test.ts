@@ -274,7 +274,7 @@ describe('the kubelet side of the command line', () => {
   it.each([
     [
       ['kubelet-config', '--bogus'],
-      "ecr-login: unknown option '--bogus' Usage: docker-credential-ecr-login <get|store|erase|list|version> | get-credentials | kubelet-config | configure | doctor [options]\n",
+      "ecr-login: unknown option '--bogus' Usage: docker-credential-ecr-login <get|store|erase|list|version> | get-credentials | get-login-password [HOST] | kubelet-config | configure | doctor [options]\n",
     ],
     [
       ['kubelet-config', '--name', 'a: b\n  - name: evil'],

@@ -106,3 +106,45 @@ export function editJsonText(text: string | undefined, sets: readonly JsonSet[],
   if (fresh && layout.finalNewline) out += layout.newline;
   return out;
 }
+
+/** The edit that takes the property at `path` out of its object, with its separator; undefined if there is none. */
+function removalFor(text: string, path: readonly string[]): Edit | undefined {
+  const tree = parseTree(text);
+  const parent = tree && findNodeAtLocation(tree, path.slice(0, -1));
+  if (parent?.type !== 'object') return undefined;
+  const properties = parent.children ?? [];
+  const at = properties.findIndex((property) => property.children?.[0]?.value === path.at(-1));
+  const property = properties[at];
+  if (property === undefined) return undefined;
+  const next = properties[at + 1];
+  const previous = properties[at - 1];
+  // Up to the next property (its line's indent stays the next one's), or from the end of the previous one.
+  if (next !== undefined) return { offset: property.offset, length: next.offset - property.offset, content: '' };
+  if (previous !== undefined) {
+    const from = previous.offset + previous.length;
+    return { offset: from, length: property.offset + property.length - from, content: '' };
+  }
+  return { offset: parent.offset + 1, length: parent.length - 2, content: '' };
+}
+
+/**
+ * Takes the properties at `paths` out of a JSON document, each with the comma and line break
+ * that separated it, every other byte as it was; an object left empty by it goes too (the
+ * `credHelpers` configure made for one registry). Paths that name nothing are passed over.
+ */
+export function removeJsonPaths(text: string, paths: readonly (readonly string[])[]): string {
+  let out = text;
+  const parents = new Map<string, readonly string[]>();
+  for (const path of paths) {
+    const edit = removalFor(out, path);
+    if (edit === undefined) continue;
+    out = applyEdits(out, [edit]);
+    if (path.length > 1) parents.set(JSON.stringify(path.slice(0, -1)), path.slice(0, -1));
+  }
+  for (const parent of parents.values()) {
+    const tree = parseTree(out);
+    const node = tree && findNodeAtLocation(tree, [...parent]);
+    if (node?.type === 'object' && (node.children ?? []).length === 0) out = removeJsonPaths(out, [parent]);
+  }
+  return out;
+}

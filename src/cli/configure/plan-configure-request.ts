@@ -23,6 +23,10 @@ export interface ConfigureOptions {
   readonly profile?: string;
   readonly roleArn?: string;
   readonly alias: readonly string[];
+  /** Take this helper's entries out instead (`--registry`, `--alias` or `--all` say which). */
+  readonly remove?: boolean;
+  /** With `remove`: every entry of this helper's. */
+  readonly all?: boolean;
 }
 
 /** The edits `configure` makes: hosts to route to this helper, and settings entries. */
@@ -37,7 +41,7 @@ export interface ConfigureRequest {
  * (`*.dkr.ecr.us-east-1.amazonaws.com`, for the settings file) names no host: its own text,
  * lower case, without a scheme or path.
  */
-function hostOf(value: string): string {
+export function hostOf(value: string): string {
   const key = formatDockerConfigKey(value);
   if (key !== undefined) return key;
   const withoutScheme = value.trim().replace(/^https?:\/\//i, '');
@@ -68,6 +72,7 @@ function formatNotEcrRegistry(value: string, host: string, withSettings: boolean
  * helper could not serve, before any file is read.
  */
 export function planConfigureRequest(options: ConfigureOptions): ConfigureRequest {
+  if (options.all) throw new UsageError('--all goes with --remove (configure --remove --all): to route every ECR registry, use --all-ecr');
   const withSettings = options.profile !== undefined || options.roleArn !== undefined;
   if (options.containersAuth && options.credsStore) {
     throw new UsageError(

@@ -1,23 +1,21 @@
-import { isAbsolute, resolve } from 'node:path';
 import type { Config } from '../../config';
 import { ConfigError } from '../../errors';
 import type { Locker } from '../../lock/locker';
 import { withLock } from '../../lock/with-lock';
 import type { Logger } from '../../log';
 import type { FsPlatform } from '../../safe-fs/fs-platform';
-import { parseSettings } from '../../settings/parse-settings';
-import { resolveContainersAuthFile, resolveDockerConfigFile } from '../client-files';
 import { DOCKER_HELPER_PROGRAM, HELPER_NAME } from '../helper-names';
 import { type AskVersion, formatOtherAnswer, formatShadowFix, identifyHelperOnPath, VERSION_TIMEOUT_MS } from '../helper-on-path';
-import { ConfigChangedError, type LoadedFile, loadConfigFile, removeLeftoverTempFiles, saveConfigFile } from './config-file';
-import { editClientConfig } from './edit-client-config';
-import { editSettings } from './edit-settings';
+import { checkProfileDefined } from './check-profile-defined';
+import { ConfigChangedError, removeLeftoverTempFiles, saveConfigFile } from './config-file';
+import { type FileJob, fileJobsOf, type JobContext, removeJobsOf } from './configure-jobs';
 import { formatUnifiedDiff } from './format-unified-diff';
-import { type ConfigureOptions, type ConfigureRequest, planConfigureRequest } from './plan-configure-request';
-import { type EditClock, type FileEdit, type PlannedEdit, planFileEdit, SETTLE_MS } from './plan-file-edit';
+import { type ConfigureOptions, planConfigureRequest } from './plan-configure-request';
+import { type EditClock, type PlannedEdit, planFileEdit, SETTLE_MS } from './plan-file-edit';
+import { planRemoveRequest } from './plan-remove-request';
 
 /** What `configure` works with; tests pass their own platform and uid. */
-export interface ConfigureContext {
+export interface ConfigureContext extends JobContext {
   readonly config: Config;
   /** Standard output (what was changed, or the diff). */
   readonly output: (text: string) => void;
@@ -44,7 +42,14 @@ export interface ConfigureContext {
   /** The clock of the waits for a file another program is rewriting (`planFileEdit`); default real time. */
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Whether the OS keychain answers (probe-keychain.ts): undefined when it does, else why not.
+   * Asked before `credsStore` is set; without it (tests), not asked.
+   */
+  readonly probeKeychain?: () => Promise<string | undefined>;
 }
+
+export { probeKeychain } from './probe-keychain';
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -56,22 +61,6 @@ const MAX_PLANS = 5;
 
 /** Longer than any configure run takes; a lock held longer is given up on (the change check still guards the write). */
 const CONFIGURE_LOCK_WAIT_MS = 10_000;
-
-/** The settings file (`Config.settingsFile`: `AWS_ECR_CONFIG`, else `<cache dir>/config.json`), absolute. */
-function settingsFileOf(config: Config): string {
-  const location = config.settingsFile;
-  if (location === undefined) {
-    throw new ConfigError('no place for the settings file: set HOME, AWS_ECR_CACHE_DIR or AWS_ECR_CONFIG to an absolute path');
-  }
-  if (!isAbsolute(location.path)) throw new ConfigError(`AWS_ECR_CONFIG=${location.path} is not an absolute path: set it to one`);
-  return location.path;
-}
-
-/** One file configure edits: how it is read, and the edit it gets. */
-interface FileJob {
-  readonly load: () => LoadedFile;
-  readonly edit: (file: LoadedFile) => FileEdit;
-}
 
 /** A job with its plan, and until when it may still wait for the file to settle (`planFileEdit`). */
 interface Planned {
@@ -88,19 +77,26 @@ interface Planned {
  */
 export async function runConfigure(options: ConfigureOptions, ctx: ConfigureContext): Promise<void> {
   const { platform } = ctx;
-  const request = planConfigureRequest(options);
+  const jobs = options.remove
+    ? removeJobsOf(options, planRemoveRequest(options), ctx)
+    : fileJobsOf(options, planConfigureRequest(options), ctx);
+  if (options.profile !== undefined) {
+    const undefinedProfile = checkProfileDefined(options.profile, ctx.config.identityEnv, ctx.config.homeDir, ctx.fsPlatform);
+    if (undefinedProfile !== undefined) ctx.warn(undefinedProfile);
+  }
   const { lock } = ctx;
-  if (lock === undefined || options.dryRun) await applyConfigure(options, request, ctx);
+  if (lock === undefined || options.dryRun) await applyConfigure(options, jobs, ctx);
   else {
     await withLock(
       lock.locker,
       'configure',
       { logger: lock.logger, now: lock.now, label: 'configure lock', maxWaitMs: CONFIGURE_LOCK_WAIT_MS },
-      async () => applyConfigure(options, request, ctx),
+      async () => applyConfigure(options, jobs, ctx),
     );
   }
 
-  const warning = formatPathWarning(ctx, platform);
+  // Undone, the entries no longer send docker to any program: where it would find one does not matter.
+  const warning = options.remove ? undefined : formatPathWarning(ctx, platform);
   if (warning !== undefined) ctx.warn(warning);
 }
 
@@ -146,41 +142,20 @@ async function save(
   return { plan, backup: undefined };
 }
 
-/** The files the request changes, each with how it is read and the edit it gets: the settings file first, then the client's config. */
-function fileJobsOf(options: ConfigureOptions, { hosts, settings }: ConfigureRequest, ctx: ConfigureContext): FileJob[] {
-  const { config, platform } = ctx;
-  const jobs: FileJob[] = [];
-
-  if (settings.registries.length > 0 || settings.aliases.length > 0) {
-    const path = settingsFileOf(config);
-    jobs.push({
-      load: () => loadConfigFile(path, { followLink: false, notWritableByOthers: true, fsPlatform: ctx.fsPlatform }),
-      edit: (file) => {
-        const edit = editSettings(file.text, settings, file.path);
-        // The helper's own reader judges the result (unknown fields, a glob and a host that differ
-        // only in case, …): a file it would refuse is never written.
-        if (edit.changes.length > 0) parseSettings(edit.text, file.path);
-        return { ...edit, warnings: [] };
-      },
-    });
-  }
-  if (hosts.length > 0 || options.allEcr || options.credsStore) {
-    const path =
-      (options.config === undefined ? undefined : resolve(options.config)) ??
-      (options.containersAuth
-        ? resolveContainersAuthFile(config.clientEnv, config.userHomeDir, platform, ctx.uid)
-        : resolveDockerConfigFile(config.clientEnv, config.userHomeDir));
-    jobs.push({
-      load: () => loadConfigFile(path, { followLink: true, fsPlatform: ctx.fsPlatform }),
-      edit: (file) =>
-        editClientConfig(
-          file.text,
-          { hosts, allEcr: options.allEcr === true, credsStore: options.credsStore === true, force: options.force === true },
-          file.path,
-        ),
-    });
-  }
-  return jobs;
+/**
+ * `credsStore` makes docker ask this helper for every registry: the logins of registries that
+ * are not ECR (`docker login`) are then kept in the OS keychain, and without one that answers
+ * each such login fails later, far from this command. Refused here, with the way that needs no
+ * keychain; `--force` sets it all the same (a keychain that comes up with a desktop session).
+ */
+async function refuseCredsStoreWithoutKeychain(ctx: ConfigureContext): Promise<void> {
+  const reason = await ctx.probeKeychain?.();
+  if (reason === undefined) return;
+  const message =
+    `not setting "credsStore": no OS keychain answers here (${reason}), and with credsStore docker asks ${HELPER_NAME} for every registry, ` +
+    'so docker login to a registry that is not ECR would fail; route the ECR registries one by one instead (credHelpers): ' +
+    'configure --registry HOST (repeatable) or --all-ecr; or add --force to set credsStore all the same';
+  throw new ConfigError(message, message);
 }
 
 /**
@@ -189,9 +164,8 @@ function fileJobsOf(options: ConfigureOptions, { hosts, settings }: ConfigureReq
  * and its change planned anew (`MAX_PLANS` times at most), so that configure never replaces
  * what it did not read.
  */
-async function applyConfigure(options: ConfigureOptions, { hosts, settings }: ConfigureRequest, ctx: ConfigureContext): Promise<void> {
+async function applyConfigure(options: ConfigureOptions, jobs: readonly FileJob[], ctx: ConfigureContext): Promise<void> {
   const clock: EditClock = { now: ctx.now ?? (() => Date.now()), sleep: ctx.sleep ?? realSleep };
-  const jobs = fileJobsOf(options, { hosts, settings }, ctx);
 
   // Every file is read and its change computed before any is written: one that cannot be used stops the run first.
   const warned = new Set<string>();
@@ -206,6 +180,10 @@ async function applyConfigure(options: ConfigureOptions, { hosts, settings }: Co
     planned.push({ job, deadline, plan: warn(await planFileEdit(job.load, job.edit, clock, deadline)) });
   }
 
+  if (options.credsStore && !options.force && planned.some(({ plan }) => plan.changes.some((c) => c.startsWith('credsStore:')))) {
+    await refuseCredsStoreWithoutKeychain(ctx);
+  }
+
   const lines: string[] = [];
   for (const first of planned) {
     const { plan, backup } = options.dryRun ? { plan: first.plan, backup: undefined } : await save(first, clock, warn);
@@ -213,7 +191,7 @@ async function applyConfigure(options: ConfigureOptions, { hosts, settings }: Co
     if (!options.dryRun) removeLeftoverTempFiles(file, clock.now());
     const shown = file.target === file.path ? file.path : `${file.path} (-> ${file.target})`;
     if (changes.length === 0) {
-      lines.push(`${shown}: already configured`);
+      lines.push(`${shown}: ${options.remove ? 'nothing to remove' : 'already configured'}`);
       continue;
     }
     if (options.dryRun) {

@@ -2,7 +2,7 @@ import { ConfigError, CredentialsNotFoundError, HelperError, KeychainUnavailable
 import type { DockerCredentials } from '../../keychain/credential-store';
 import { parseRegistry } from '../../registry/parse-registry';
 import { resolveRegistryCredentials } from '../../resolver/registry-credentials';
-import { resolveToken } from '../../resolver/resolve-token';
+import { type ResolvedToken, resolveToken } from '../../resolver/resolve-token';
 import type { HelperServices } from '../../services';
 import { NO_SETTINGS, type Settings } from '../../settings/parse-settings';
 import { type RegistryTarget, selectRegistrySettings, selectRegistryTarget } from '../../settings/select-registry-settings';
@@ -26,16 +26,25 @@ export async function getCredentials(input: string, services: HelperServices): P
     throw asNotFound(error);
   }
   if (!target) return formatCredentials(await getStoredCredentials(serverUrl, services));
-  if (target.alias) services.logger.debug(`${serverUrl} is an alias of ${target.registry.host}`);
   try {
-    const { identity, request } = resolveRegistryCredentials(target.settings, services);
-    const refreshInBackground = backgroundRefreshOf(target, services);
-    const token = await resolveToken(target.registry, { ...services, identity, request, refreshInBackground });
+    const token = await resolveTargetToken(serverUrl, target, services);
     // An alias answers with the alias as asked: the client looks the credentials up by it.
     return formatCredentials({ ServerURL: serverUrl, Username: token.username, Secret: token.password });
   } catch (error) {
     throw asNotFound(error);
   }
+}
+
+/**
+ * The token for an ECR registry (or an alias of one) as `get` finds it: the identity its
+ * settings choose, the cache, the single flight, the background refresh. `get-login-password`
+ * goes through here too, so the two never disagree.
+ */
+export async function resolveTargetToken(serverUrl: string, target: RegistryTarget, services: HelperServices): Promise<ResolvedToken> {
+  if (target.alias) services.logger.debug(`${serverUrl} is an alias of ${target.registry.host}`);
+  const { identity, request } = resolveRegistryCredentials(target.settings, services);
+  const refreshInBackground = backgroundRefreshOf(target, services);
+  return resolveToken(target.registry, { ...services, identity, request, refreshInBackground });
 }
 
 /**

@@ -1,0 +1,56 @@
+import { run } from '../../../src/main';
+import { createFakeClock, createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
+import { hostProcessFacts } from '../../helpers/host-fs';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+const USAGE =
+  'Usage: docker-credential-ecr-login <get|store|erase|list|version> | get-credentials | get-login-password [HOST] | kubelet-config | configure | doctor [options]';
+
+async function invoke(args: string[]) {
+  const clock = createFakeClock();
+  const stdout = createSink();
+  const stderr = createSink();
+  const code = await run(
+    args,
+    { stdin: stdinOf(''), stdout, stderr },
+    {
+      env: {},
+      programName: 'docker-credential-ecr-login',
+      ...hostProcessFacts(),
+      homeDir: makeTempDir(),
+      version: '9.8.7',
+      now: clock.now,
+      loadTokenSource: async () => createFakeTokenSource(clock.now),
+      createKeychain: () => createFakeKeychain(),
+    },
+  );
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+describe('a mistyped command or option: did you mean …', () => {
+  it.each([
+    ['gett', 'get'],
+    ['lsit', 'list'],
+    ['doctr', 'doctor'],
+    ['get-login-pasword', 'get-login-password'],
+  ])('%s, as a protocol verb: stdout and exit code as before (what clients read), the suggestion on stderr', async (typed, meant) => {
+    expect(await invoke([typed])).toEqual({
+      code: 1,
+      stdout: `unknown command '${typed}'\n${USAGE}\n`,
+      stderr: `ecr-login: unknown command '${typed}': did you mean ${meant}?\n`,
+    });
+  });
+
+  it('nothing like any command: no suggestion, stderr stays empty', async () => {
+    expect(await invoke(['frobnicate'])).toEqual({ code: 1, stdout: `unknown command 'frobnicate'\n${USAGE}\n`, stderr: '' });
+  });
+
+  it.each([
+    [['configure', '--regsitry', 'x'], "unknown option '--regsitry': did you mean --registry?"],
+    [['configure', '--remove', '--al'], "unknown option '--al': did you mean --all?"],
+    [['kubelet-config', '--servce-account'], "unknown option '--servce-account': did you mean --service-account?"],
+    [['doctor', '--jsn'], "unknown option '--jsn': did you mean --json?"],
+  ])('%j, a command: one stderr line with the suggestion, stdout empty', async (args, line) => {
+    expect(await invoke(args)).toEqual({ code: 1, stdout: '', stderr: `ecr-login: ${line}\n` });
+  });
+});
