@@ -148,8 +148,16 @@ function commandBundles(bundle, { owners = new Map(), published = [] } = {}) {
         ].join('\n'),
         resolveDir: ROOT,
       }));
+      // A module the bundles above did not publish is a build error, said at load, not an
+      // `undefined` import: esbuild inlines an imported constant and leaves its module out of
+      // the importer's inputs, so the first pass may not see that a bundle needs it.
       b.onLoad({ filter: /.*/, namespace: 'owned-elsewhere' }, (args) => ({
-        contents: `module.exports = ${MODULES}[${JSON.stringify(args.path)}];\n`,
+        contents: [
+          `const published = (${MODULES} ?? {})[${JSON.stringify(args.path)}];`,
+          `if (published === undefined) throw new Error(${JSON.stringify(`${args.path} was not published for ${bundle.out} (scripts/build.mjs)`)});`,
+          'module.exports = published;',
+          '',
+        ].join('\n'),
         loader: 'js',
       }));
     },

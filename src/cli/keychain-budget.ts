@@ -2,7 +2,8 @@
  * How long `configure --creds-store` waits for the keychain to answer before it says none does.
  * Not exported: esbuild inlines an imported constant and then leaves its module out of the
  * importing bundle's inputs, which scripts/build.mjs reads to publish modules across bundles
- * (the command bundle then read undefined). Other bundles call `keychainBudgetOf` instead.
+ * (the command bundle then read undefined; build.mjs now makes that a load error). Other
+ * bundles call `keychainBudgetOf` instead.
  */
 const CONFIGURE_KEYCHAIN_PROBE_MS = 5000;
 
