@@ -58,7 +58,8 @@ describe('the bundles', () => {
     const own: Record<string, RegExp> = {
       'dist/vendor-aws-sdk.js': /^src\/aws\/sdk-clients\.ts$/,
       'dist/keychain-worker.js': /^src\/entry\/keychain-worker\.ts$/,
-      'dist/cli-commands.js': /^src\/(cli\/[^/]+|protocol\/kubelet\/format-kubelet-config|registry\/format-docker-config-key)\.ts$/,
+      'dist/cli-commands.js':
+        /^src\/(cli\/[^/]+|protocol\/kubelet\/(format-kubelet-config|parse-go-duration)|registry\/format-docker-config-key)\.ts$/,
       'dist/cli-configure.js': /^src\/cli\/configure\//,
       'dist/cli-doctor.js': /^src\/(cli\/doctor\/|aws\/(create-aws-diagnostics|diagnostic-error|diagnostic-http-get)\.ts$)/,
     };

@@ -5,11 +5,12 @@ import packageJson from '../../package.json';
 import { UsageError } from '../errors';
 import { formatVersion } from '../protocol/docker/credentials';
 import { type DockerAction, handleDockerAction } from '../protocol/docker/handle-command';
-import { formatKubeletConfig, isProviderName } from '../protocol/kubelet/format-kubelet-config';
+import { formatKubeletConfig } from '../protocol/kubelet/format-kubelet-config';
 import { handleCredentialProviderRequest } from '../protocol/kubelet/handle-request';
 import type { CommandContext } from './command-context';
 import type { ConfigureOptions } from './configure/plan-configure-request';
 import { formatHelpFooter } from './format-help';
+import { type KubeletConfigFlags, parseKubeletConfigFlags } from './kubelet-config-options';
 
 const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
   get: 'print the credentials for the server URL read from stdin',
@@ -82,20 +83,29 @@ function addProtocolCommands(program: Command, ctx: CommandContext): void {
 
 /** `kubelet-config`: prints the CredentialProviderConfig for this helper and the settings' aliases. */
 function addKubeletConfigCommand(program: Command, ctx: CommandContext): void {
+  const collect = (value: string, previous: string[]): string[] => [...previous, value];
   program
     .command('kubelet-config')
-    .description('print a kubelet CredentialProviderConfig (YAML) that runs this helper as ecr-credential-provider')
+    .description('print a kubelet CredentialProviderConfig (YAML or JSON) that runs this helper as ecr-credential-provider')
     .option('--service-account', "pass pods' service account tokens, to pull as the role their service account names")
     .option('--name <name>', "the provider's file name in --image-credential-provider-bin-dir", 'ecr-credential-provider')
+    .option(
+      '--env <NAME=VALUE>',
+      'an environment variable kubelet sets for the provider (repeatable), e.g. AWS_REGION=us-west-2',
+      collect,
+      [],
+    )
+    .option('--format <format>', 'yaml or json (EKS keeps the file as JSON; kubelet reads both)', 'yaml')
+    .option('--public', 'also send images of ECR Public (public.ecr.aws): higher pull rate limits than anonymous')
+    .option(
+      '--cache-duration <duration>',
+      "defaultCacheDuration, a Go duration such as 12h or 90m (kubelet's cache when a response names none)",
+    )
     .helpOption('-h, --help', 'describe kubelet-config')
-    .action((options: { serviceAccount?: boolean; name: string }) => {
-      if (!isProviderName(options.name)) {
-        throw new UsageError(
-          `--name ${JSON.stringify(options.name)} is not a file name kubelet can run: use letters, digits, ".", "_" and "-"`,
-        );
-      }
+    .action((flags: KubeletConfigFlags) => {
+      const options = parseKubeletConfigFlags(flags);
       const aliases = ctx.services.settings().aliases.map((a) => (a.port === undefined ? a.host : `${a.host}:${a.port}`));
-      ctx.output(formatKubeletConfig({ name: options.name, serviceAccount: options.serviceAccount === true, aliases }));
+      ctx.output(formatKubeletConfig({ ...options, aliases }));
     });
 }
 
