@@ -9,6 +9,8 @@ import { formatKubeletConfig } from '../protocol/kubelet/format-kubelet-config';
 import { handleCredentialProviderRequest } from '../protocol/kubelet/handle-request';
 import type { CommandContext } from './command-context';
 import type { ConfigureOptions } from './configure/plan-configure-request';
+import type { DoctorCommandOptions } from './doctor/doctor-command';
+import { EKS_KUBELET_BIN_DIR, EKS_KUBELET_CONFIG } from './eks-kubelet-paths';
 import { formatHelpFooter } from './format-help';
 import { type KubeletConfigFlags, parseKubeletConfigFlags } from './kubelet-config-options';
 
@@ -162,8 +164,14 @@ function addDoctorCommand(program: Command, ctx: CommandContext): void {
     )
     .option('--json', 'print the report as JSON: {"host","checks":[{"name","status","detail","fix"}],"ok"}')
     .option('--registry-url <url>', "send the registry check's GET /v2/ here instead of https://<host>")
+    .option(
+      '--kubelet <image>',
+      "instead: check kubelet's credential providers for an image (config, matchImages, binary) and run them as kubelet does",
+    )
+    .option('--config <file>', `with --kubelet: kubelet's --image-credential-provider-config (default ${EKS_KUBELET_CONFIG})`)
+    .option('--bin-dir <dir>', `with --kubelet: kubelet's --image-credential-provider-bin-dir (default ${EKS_KUBELET_BIN_DIR})`)
     .helpOption('-h, --help', 'describe doctor')
-    .action(async (host: string | undefined, options: { json?: boolean; registryUrl?: string }) => {
+    .action(async (host: string | undefined, options: DoctorCommandOptions) => {
       const { runDoctorCommand } = await import('./doctor/doctor-command');
       await runDoctorCommand(host, options, ctx);
     });

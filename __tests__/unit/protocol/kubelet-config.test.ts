@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import * as YAML from 'yaml';
 import { parseCacheDurationFlag, parseEnvFlags, parseKubeletConfigFlags } from '../../../src/cli/kubelet-config-options';
 import { formatKubeletConfig, type KubeletConfigOptions, quoteYamlString } from '../../../src/protocol/kubelet/format-kubelet-config';
+import { parseCredentialProviderConfig } from '../../../src/protocol/kubelet/parse-credential-provider-config';
 import { parseGoDuration } from '../../../src/protocol/kubelet/parse-go-duration';
 
 const FIXTURES = path.join(__dirname, '../../fixtures/kubelet-config');
@@ -64,16 +65,17 @@ const COMBINATIONS: Record<string, KubeletConfigOptions> = {
 };
 
 describe.each(['yaml', 'json'] as const)('kubelet-config --format %s', (format) => {
-  it.each(Object.keys(COMBINATIONS))('%s: the golden file', (combination) => {
+  it.each(Object.keys(COMBINATIONS))('%s: the golden file, which kubelet decodes and accepts', (combination) => {
     const options = { ...COMBINATIONS[combination], format } as KubeletConfigOptions;
     const text = formatKubeletConfig(options);
     expect(text).toBe(fs.readFileSync(path.join(FIXTURES, `${combination}.${format}`), 'utf8'));
-    const [provider] = (decode(text, format) as { providers: { matchImages: string[]; tokenAttributes?: unknown }[] }).providers;
+    const config = parseCredentialProviderConfig(decode(text, format));
+    const [provider] = config.providers;
     expect(provider).toMatchObject({
       name: options.name,
       apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
       args: ['get-credentials'],
-      ...(options.env ? { env: options.env } : {}),
+      env: options.env ?? [],
       defaultCacheDuration: options.cacheDuration ?? '12h',
     });
     expect(provider?.matchImages.includes('public.ecr.aws')).toBe(options.public === true);
@@ -81,7 +83,22 @@ describe.each(['yaml', 'json'] as const)('kubelet-config --format %s', (format) 
   });
 });
 
-describe('kubelet-config YAML', () => {
+describe('kubelet-config, by apiVersion of the config', () => {
+  it.each(['v1beta1', 'v1alpha1'])(
+    'kubelet.config.k8s.io/%s reads the same config without tokenAttributes, and refuses them',
+    (version) => {
+      for (const serviceAccount of [false, true]) {
+        const document = decode(formatKubeletConfig({ ...COMBINATIONS.everything, serviceAccount } as KubeletConfigOptions), 'yaml') as {
+          apiVersion: string;
+        };
+        document.apiVersion = `kubelet.config.k8s.io/${version}`;
+        if (serviceAccount)
+          expect(() => parseCredentialProviderConfig(document)).toThrow(/"providers\[0\]\.tokenAttributes" is not a known field/);
+        else expect(parseCredentialProviderConfig(document).providers).toHaveLength(1);
+      }
+    },
+  );
+
   it('YAML and JSON of the same options decode to the same document', () => {
     for (const options of Object.values(COMBINATIONS)) {
       expect(decode(formatKubeletConfig({ ...options, format: 'yaml' }), 'yaml')).toEqual(
@@ -96,8 +113,8 @@ describe('kubelet-config YAML', () => {
         const value = `${a}${b}`.replace(/\0/g, '');
         fc.pre(!/[\ud800-\udfff]/.test(value.replace(/[\ud800-\udbff][\udc00-\udfff]/g, '')));
         const text = formatKubeletConfig({ name: 'ecr', serviceAccount: false, env: [{ name: 'V', value }] });
-        const document = decode(text, 'yaml') as { providers: { env: unknown }[] };
-        expect(document.providers[0]?.env).toEqual([{ name: 'V', value }]);
+        const config = parseCredentialProviderConfig(decode(text, 'yaml'));
+        expect(config.providers[0]?.env).toEqual([{ name: 'V', value }]);
         // Nothing but printable ASCII in the file: no reader can take a character for another.
         expect(text).toMatch(/^[\x20-\x7e\n]*$/);
       }),

@@ -6,11 +6,11 @@ import { parseCredentialProviderRequest } from '../../../src/protocol/kubelet/cr
 import { formatCredentialProviderResponse, halfRemainingSeconds } from '../../../src/protocol/kubelet/format-credential-provider-response';
 import { formatGoDuration } from '../../../src/protocol/kubelet/format-go-duration';
 import { EKS_MATCH_IMAGES } from '../../../src/protocol/kubelet/format-kubelet-config';
+import { kubeletMatchesImage } from '../../../src/registry/kubelet-match-image';
 import { parseImageRegistry } from '../../../src/registry/parse-image-registry';
 import { parseRegistry } from '../../../src/registry/parse-registry';
 import { createFakeClock, createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
 import { hostProcessFacts } from '../../helpers/host-fs';
-import { kubeletMatchesImage } from '../../helpers/kubelet-match-images';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const GROUP = 'credentialprovider.kubelet.k8s.io';
