@@ -143,4 +143,31 @@ describeOnUnix('doctor --kubelet', 'the providers are shell scripts', () => {
     expect(fs.readFileSync(path.join(home, 'request'), 'utf8')).toBe(`${request}\n`);
     expect(fs.readFileSync(path.join(home, 'args'), 'utf8')).toBe('get-credentials\n');
   });
+
+  it("a YAML config kubelet refuses (a misspelt field): FAIL with kubelet's reason; the text report names the image", async () => {
+    const { home, binDir } = makeNode({ 'ecr-credential-provider': 'exit 0' });
+    const out = await runHelper(['kubelet-config'], '', { HOME: home });
+    const config = path.join(home, 'config.yaml');
+    fs.writeFileSync(config, out.stdout.replace('    matchImages:', '    matchImage:'));
+    const text = await runHelper(['doctor', '--kubelet', `${HOST}/app`, '--config', config, '--bin-dir', binDir], '', { HOME: home });
+    expect(text.code).toBe(1);
+    expect(text.stdout.split('\n').slice(0, 5)).toEqual([
+      `docker-credential-ecr-login doctor --kubelet ${HOST}/app`,
+      '',
+      `  FAIL  kubelet config      ${config}: kubelet refuses it:`,
+      '                              strict decoding error: "providers[0].matchImage" is not a known field (known: name, matchImages, defaultCacheDuration, apiVersion, args, env, tokenAttributes)',
+      '                            fix: fix the file: kubelet does not start with it (`docker-credential-ecr-login kubelet-config` prints one it accepts)',
+    ]);
+  });
+
+  it.each([
+    [['doctor', '--config', 'x.json'], 'ecr-login: doctor: --config and --bin-dir go with --kubelet IMAGE\n'],
+    [
+      ['doctor', HOST, '--kubelet', `${HOST}/app`],
+      'ecr-login: doctor --kubelet IMAGE checks the image kubelet pulls: give no registry or --registry-url with it\n',
+    ],
+    [['doctor', '--kubelet', ' '], 'ecr-login: doctor --kubelet: the image is empty\n'],
+  ])('%j is a usage error', async (args, stderr) => {
+    expect(await runHelper(args, '', { HOME: makeTempDir() })).toMatchObject({ code: 1, stdout: '', stderr });
+  });
 });
