@@ -144,6 +144,37 @@ describeOnUnix('doctor --kubelet', 'the providers are shell scripts', () => {
     expect(fs.readFileSync(path.join(home, 'args'), 'utf8')).toBe('get-credentials\n');
   });
 
+  it('several providers match: kubelet runs each, and doctor reports each (an answer kubelet cannot use is a FAIL)', async () => {
+    const answer = (key: string) =>
+      `echo '${JSON.stringify({ kind: 'CredentialProviderResponse', apiVersion: 'credentialprovider.kubelet.k8s.io/v1', cacheKeyType: 'Image', auth: { [key]: { username: 'u', password: 'pw-1234' } } })}'`;
+    const { home, binDir } = makeNode({ good: answer(HOST), 'wrong-key': answer(`${HOST}:443`), other: 'exit 1' });
+    const provider = (name: string, matchImages: string[]) => ({
+      name,
+      matchImages,
+      defaultCacheDuration: '1m',
+      apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+    });
+    const config = path.join(home, 'config.json');
+    const providers = [
+      provider('good', ['*.dkr.ecr.*.amazonaws.com']),
+      provider('wrong-key', [`${HOST}/team`]),
+      provider('other', ['gcr.io']),
+    ];
+    fs.writeFileSync(config, JSON.stringify({ apiVersion: 'kubelet.config.k8s.io/v1', kind: 'CredentialProviderConfig', providers }));
+    const out = await doctorKubelet(`${HOST}/team/app`, config, binDir, home);
+    expect(out.check('kubelet-match').detail).toBe(
+      `${HOST}/team/app: kubelet runs each of\n  good (matchImages "*.dkr.ecr.*.amazonaws.com")\n  wrong-key (matchImages "${HOST}/team")`,
+    );
+    expect(out.check('kubelet-exec')).toMatchObject({
+      status: 'FAIL',
+      detail: [
+        `good: ${HOST}: username "u", password hidden (7 characters) (cacheKeyType Image, cacheDuration (default))`,
+        `wrong-key: answered credentials for "${HOST}:443" only, which kubelet does not use for ${HOST}/team/app (cacheKeyType Image, cacheDuration (default))`,
+      ].join('\n'),
+    });
+    expect(out.stdout).not.toContain('pw-1234');
+  });
+
   it("a YAML config kubelet refuses (a misspelt field): FAIL with kubelet's reason; the text report names the image", async () => {
     const { home, binDir } = makeNode({ 'ecr-credential-provider': 'exit 0' });
     const out = await runHelper(['kubelet-config'], '', { HOME: home });

@@ -162,7 +162,7 @@ function addDoctorCommand(program: Command, ctx: CommandContext): void {
     .description(
       'check the set-up for a registry, step by step (PATH, docker config, AWS credentials, IAM, registry, cache, proxy), and say how to fix what fails',
     )
-    .option('--json', 'print the report as JSON: {"host","checks":[{"name","status","detail","fix"}],"ok"}')
+    .option('--json', 'print the report as JSON: {"host","checks":[{"name","status","detail","fix"}],"ok"} (with --kubelet also "image")')
     .option('--registry-url <url>', "send the registry check's GET /v2/ here instead of https://<host>")
     .option(
       '--kubelet <image>',
