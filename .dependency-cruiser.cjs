@@ -65,6 +65,11 @@ const GATED = [
     why: "configure's text edits load with configure, never on a protocol call",
   },
   {
+    library: 'node_modules/yaml/',
+    only: '^src/cli/doctor/read-kubelet-config\\.ts$',
+    why: "doctor --kubelet's config reading loads it, never another command",
+  },
+  {
     library: 'node_modules/diff/',
     only: '^src/cli/configure/format-unified-diff\\.ts$',
     why: "configure's --dry-run diff loads with configure, never on a protocol call",

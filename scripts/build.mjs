@@ -2,7 +2,8 @@
 // call runs — `get`, `store`, `erase`, `list`, `version` and a kubelet request; the rest loads
 // on demand with require(), from bundles of two kinds:
 // - vendor chunks: a heavy third-party library each — the AWS SDK on a cache miss, commander
-//   for anything but a bare protocol action, proper-lockfile when a lock is taken;
+//   for anything but a bare protocol action, proper-lockfile when a lock is taken, yaml when
+//   doctor --kubelet reads kubelet's config;
 // - command bundles: our own code that only a person's commands run — help, `--version`,
 //   `kubelet-config` (cli-commands.js, which loads commander), and `configure` and `doctor`
 //   (each in its own, loaded by cli-commands.js).
@@ -63,6 +64,8 @@ const VENDOR = [
   },
   { out: 'vendor-commander.js', source: require.resolve('commander'), matches: (spec) => spec === 'commander' },
   { out: 'vendor-proper-lockfile.js', source: require.resolve('proper-lockfile'), matches: (spec) => spec === 'proper-lockfile' },
+  // doctor --kubelet reads kubelet's YAML config; the rest of doctor does not pay for the parser.
+  { out: 'vendor-yaml.js', source: require.resolve('yaml'), matches: (spec) => spec === 'yaml' },
 ];
 
 const vendorImports = {

@@ -124,6 +124,7 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
     programFile: deps.programFile,
     platform: deps.platform,
     uid: deps.uid,
+    env: deps.env,
     ...(io.stdout.isTerminal ? { isTerminal: io.stdout.isTerminal } : {}),
   };
 

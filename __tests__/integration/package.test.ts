@@ -58,9 +58,11 @@ describe('the bundles', () => {
     const own: Record<string, RegExp> = {
       'dist/vendor-aws-sdk.js': /^src\/aws\/sdk-clients\.ts$/,
       'dist/keychain-worker.js': /^src\/entry\/keychain-worker\.ts$/,
-      'dist/cli-commands.js': /^src\/(cli\/[^/]+|protocol\/kubelet\/format-kubelet-config|registry\/format-docker-config-key)\.ts$/,
+      'dist/cli-commands.js':
+        /^src\/(cli\/[^/]+|protocol\/kubelet\/(format-kubelet-config|parse-go-duration)|registry\/format-docker-config-key)\.ts$/,
       'dist/cli-configure.js': /^src\/cli\/configure\//,
-      'dist/cli-doctor.js': /^src\/(cli\/doctor\/|aws\/(create-aws-diagnostics|diagnostic-error|diagnostic-http-get)\.ts$)/,
+      'dist/cli-doctor.js':
+        /^src\/(cli\/doctor\/|(aws\/(create-aws-diagnostics|diagnostic-error|diagnostic-http-get)|cli\/exec-provider|protocol\/kubelet\/parse-credential-provider-(config|response)|registry\/kubelet-(match-image|image-name))\.ts$)/,
     };
     for (const [output, inputs] of Object.entries(inputsByOutput)) {
       if (output === MAIN) continue;
@@ -77,7 +79,7 @@ describe('the bundles', () => {
     const main = inputsByOutput[MAIN] ?? [];
     expect(main).toEqual(expect.arrayContaining(['src/protocol/docker/handle-command.ts', 'src/protocol/kubelet/handle-request.ts']));
     const commandsOnly =
-      /^src\/cli\/(configure\/|doctor\/|commander-program|format-help|helper-on-path)|^src\/protocol\/kubelet\/format-kubelet-config|^src\/aws\/create-aws-diagnostics|^node_modules\/(jsonc-parser|diff|commander)\//;
+      /^src\/cli\/(configure\/|doctor\/|commander-program|format-help|helper-on-path|exec-provider)|^src\/protocol\/kubelet\/(format-kubelet-config|parse-)|^src\/registry\/kubelet-|^src\/aws\/create-aws-diagnostics|^node_modules\/(jsonc-parser|diff|commander|yaml)\//;
     expect(main.filter((input) => commandsOnly.test(input))).toEqual([]);
   });
 

@@ -10,6 +10,8 @@ export interface CommandContext extends ActionIo {
   /** The process's platform and its user's uid (POSIX): where files are, whose they must be. */
   readonly platform: NodeJS.Platform;
   readonly uid: number | undefined;
+  /** The process's environment, for what a command starts (doctor --kubelet: kubelet's providers inherit it). */
+  readonly env?: NodeJS.ProcessEnv;
   /** Whether stdout is a terminal (`doctor` colours its report only then); asked only when needed. */
   readonly isTerminal?: () => boolean;
 }

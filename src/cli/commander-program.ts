@@ -5,13 +5,16 @@ import packageJson from '../../package.json';
 import { UsageError } from '../errors';
 import { formatVersion } from '../protocol/docker/credentials';
 import { type DockerAction, handleDockerAction } from '../protocol/docker/handle-command';
-import { formatKubeletConfig, isProviderName } from '../protocol/kubelet/format-kubelet-config';
+import { formatKubeletConfig } from '../protocol/kubelet/format-kubelet-config';
 import { handleCredentialProviderRequest } from '../protocol/kubelet/handle-request';
 import type { CommandContext } from './command-context';
 import type { ConfigureOptions } from './configure/plan-configure-request';
+import type { DoctorCommandOptions } from './doctor/doctor-command';
+import { EKS_KUBELET_BIN_DIR, EKS_KUBELET_CONFIG } from './eks-kubelet-paths';
 import { formatHelpFooter } from './format-help';
 import { getLoginPassword } from './get-login-password';
 import { keychainBudgetOf } from './keychain-budget';
+import { type KubeletConfigFlags, parseKubeletConfigFlags } from './kubelet-config-options';
 
 const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
   get: 'print the credentials for the server URL read from stdin',
@@ -99,20 +102,29 @@ function addGetLoginPasswordCommand(program: Command, ctx: CommandContext): void
 
 /** `kubelet-config`: prints the CredentialProviderConfig for this helper and the settings' aliases. */
 function addKubeletConfigCommand(program: Command, ctx: CommandContext): void {
+  const collect = (value: string, previous: string[]): string[] => [...previous, value];
   program
     .command('kubelet-config')
-    .description('print a kubelet CredentialProviderConfig (YAML) that runs this helper as ecr-credential-provider')
+    .description('print a kubelet CredentialProviderConfig (YAML or JSON) that runs this helper as ecr-credential-provider')
     .option('--service-account', "pass pods' service account tokens, to pull as the role their service account names")
     .option('--name <name>', "the provider's file name in --image-credential-provider-bin-dir", 'ecr-credential-provider')
+    .option(
+      '--env <NAME=VALUE>',
+      'an environment variable kubelet sets for the provider (repeatable), e.g. AWS_REGION=us-west-2',
+      collect,
+      [],
+    )
+    .option('--format <format>', 'yaml or json (EKS keeps the file as JSON; kubelet reads both)', 'yaml')
+    .option('--public', 'also send images of ECR Public (public.ecr.aws): higher pull rate limits than anonymous')
+    .option(
+      '--cache-duration <duration>',
+      "defaultCacheDuration, a Go duration such as 12h or 90m (kubelet's cache when a response names none)",
+    )
     .helpOption('-h, --help', 'describe kubelet-config')
-    .action((options: { serviceAccount?: boolean; name: string }) => {
-      if (!isProviderName(options.name)) {
-        throw new UsageError(
-          `--name ${JSON.stringify(options.name)} is not a file name kubelet can run: use letters, digits, ".", "_" and "-"`,
-        );
-      }
+    .action((flags: KubeletConfigFlags) => {
+      const options = parseKubeletConfigFlags(flags);
       const aliases = ctx.services.settings().aliases.map((a) => (a.port === undefined ? a.host : `${a.host}:${a.port}`));
-      ctx.output(formatKubeletConfig({ name: options.name, serviceAccount: options.serviceAccount === true, aliases }));
+      ctx.output(formatKubeletConfig({ ...options, aliases }));
     });
 }
 
@@ -178,10 +190,16 @@ function addDoctorCommand(program: Command, ctx: CommandContext): void {
     .description(
       'check the set-up for a registry, step by step (PATH, docker config, AWS credentials, IAM, registry, cache, proxy), and say how to fix what fails',
     )
-    .option('--json', 'print the report as JSON: {"host","checks":[{"name","status","detail","fix"}],"ok"}')
+    .option('--json', 'print the report as JSON: {"host","checks":[{"name","status","detail","fix"}],"ok"} (with --kubelet also "image")')
     .option('--registry-url <url>', "send the registry check's GET /v2/ here instead of https://<host>")
+    .option(
+      '--kubelet <image>',
+      "instead: check kubelet's credential providers for an image (config, matchImages, binary) and run them as kubelet does",
+    )
+    .option('--config <file>', `with --kubelet: kubelet's --image-credential-provider-config (default ${EKS_KUBELET_CONFIG})`)
+    .option('--bin-dir <dir>', `with --kubelet: kubelet's --image-credential-provider-bin-dir (default ${EKS_KUBELET_BIN_DIR})`)
     .helpOption('-h, --help', 'describe doctor')
-    .action(async (host: string | undefined, options: { json?: boolean; registryUrl?: string }) => {
+    .action(async (host: string | undefined, options: DoctorCommandOptions) => {
       const { runDoctorCommand } = await import('./doctor/doctor-command');
       await runDoctorCommand(host, options, ctx);
     });

@@ -296,7 +296,7 @@ describe('the kubelet side of the command line', () => {
       const out = await invoke(['kubelet-config', '--service-account', '--name', 'ecr']);
       expect(out).toMatchObject({ code: 0, stderr: '' });
       expect(out.stdout).toMatch(
-        /^apiVersion: kubelet\.config\.k8s\.io\/v1\nkind: CredentialProviderConfig\nproviders:\n {2}- name: ecr\n/,
+        /^apiVersion: "kubelet\.config\.k8s\.io\/v1"\nkind: "CredentialProviderConfig"\nproviders:\n {2}- name: "ecr"\n/,
       );
       expect(out.stdout).toContain('    tokenAttributes:\n');
     },

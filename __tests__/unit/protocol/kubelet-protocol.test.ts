@@ -1,15 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as YAML from 'yaml';
 import { run } from '../../../src/main';
 import { parseCredentialProviderRequest } from '../../../src/protocol/kubelet/credential-provider-request';
 import { formatCredentialProviderResponse, halfRemainingSeconds } from '../../../src/protocol/kubelet/format-credential-provider-response';
 import { formatGoDuration } from '../../../src/protocol/kubelet/format-go-duration';
-import { EKS_MATCH_IMAGES, formatKubeletConfig } from '../../../src/protocol/kubelet/format-kubelet-config';
+import { EKS_MATCH_IMAGES } from '../../../src/protocol/kubelet/format-kubelet-config';
+import { kubeletMatchesImage } from '../../../src/registry/kubelet-match-image';
 import { parseImageRegistry } from '../../../src/registry/parse-image-registry';
 import { parseRegistry } from '../../../src/registry/parse-registry';
 import { createFakeClock, createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
 import { hostProcessFacts } from '../../helpers/host-fs';
-import { kubeletMatchesImage } from '../../helpers/kubelet-match-images';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const GROUP = 'credentialprovider.kubelet.k8s.io';
@@ -140,59 +141,7 @@ describe('parseImageRegistry: the host as AWS’s plugin reads it (parseHostFrom
   });
 });
 
-describe('kubelet-config', () => {
-  it('prints a CredentialProviderConfig with the EKS matchImages, node identity only', () => {
-    expect(formatKubeletConfig({ name: 'ecr-credential-provider', serviceAccount: false })).toBe(
-      [
-        'apiVersion: kubelet.config.k8s.io/v1',
-        'kind: CredentialProviderConfig',
-        'providers:',
-        '  - name: ecr-credential-provider',
-        '    matchImages:',
-        '      - "*.dkr.ecr.*.amazonaws.com"',
-        '      - "*.dkr-ecr.*.on.aws"',
-        '      - "*.dkr.ecr.*.amazonaws.com.cn"',
-        '      - "*.dkr-ecr.*.on.amazonwebservices.com.cn"',
-        '      - "*.dkr.ecr-fips.*.amazonaws.com"',
-        '      - "*.dkr-ecr-fips.*.on.aws"',
-        '      - "*.dkr.ecr.*.c2s.ic.gov"',
-        '      - "*.dkr.ecr.*.sc2s.sgov.gov"',
-        '      - "*.dkr.ecr.*.cloud.adc-e.uk"',
-        '      - "*.dkr.ecr.*.amazonaws.eu"',
-        '    defaultCacheDuration: "12h"',
-        '    apiVersion: credentialprovider.kubelet.k8s.io/v1',
-        '    args:',
-        '      - get-credentials',
-        '',
-      ].join('\n'),
-    );
-  });
-
-  it('adds the alias hosts of the settings file after the EKS patterns', () => {
-    const text = formatKubeletConfig({ name: 'ecr', serviceAccount: false, aliases: ['registry.example.com', 'proxy.example.com:5000'] });
-    expect(text).toContain(
-      '      - "*.dkr.ecr.*.amazonaws.eu"\n      - "registry.example.com"\n      - "proxy.example.com:5000"\n    defaultCacheDuration',
-    );
-  });
-
-  it('--service-account adds tokenAttributes (field names of kubelet.config.k8s.io/v1)', () => {
-    const text = formatKubeletConfig({ name: 'ecr', serviceAccount: true });
-    expect(text).toContain('  - name: ecr\n');
-    expect(
-      text.endsWith(
-        [
-          '    tokenAttributes:',
-          '      serviceAccountTokenAudience: sts.amazonaws.com',
-          '      cacheType: ServiceAccount',
-          '      requireServiceAccount: false',
-          '      optionalServiceAccountAnnotationKeys:',
-          '        - eks.amazonaws.com/ecr-role-arn',
-          '',
-        ].join('\n'),
-      ),
-    ).toBe(true);
-  });
-});
+// kubelet-config's output: golden files per combination of options in kubelet-config.test.ts.
 
 describe('matchImages, by kubelet’s own matching rules', () => {
   const REAL: Record<string, string> = {
@@ -294,7 +243,7 @@ describe('auth keys, by kubelet’s own matching: every key the provider answers
     const { invoke } = setup();
     const config = await invoke(['kubelet-config']);
     expect(config).toMatchObject({ code: 0, stderr: '' });
-    const matchImages = [...config.stdout.matchAll(/^ {6}- "(.+)"$/gm)].map((m) => m[1] ?? '');
+    const matchImages = (YAML.parse(config.stdout) as { providers: { matchImages: string[] }[] }).providers[0]?.matchImages ?? [];
     expect(matchImages.slice(EKS_MATCH_IMAGES.length)).toEqual([
       'registry.example.com',
       'registry.example.com:5000',

@@ -14,6 +14,11 @@ export const CHECK_TITLES = {
   cache: 'token cache',
   keychain: 'keychain',
   proxy: 'proxy',
+  // doctor --kubelet (titles no longer than the others: the report's columns stay put)
+  'kubelet-config': 'kubelet config',
+  'kubelet-match': 'kubelet match',
+  'kubelet-binary': 'provider binary',
+  'kubelet-exec': 'provider run',
 } as const;
 
 export type CheckName = keyof typeof CHECK_TITLES;

@@ -2,11 +2,13 @@ import type { AwsDiagnostics, CallerIdentity, CredentialSummary } from '../../aw
 import { DiagnosticError } from '../../aws/diagnostic-error';
 import type { AuthorizationToken, TokenRequestOptions } from '../../aws/token-source';
 import { HelperError } from '../../errors';
+import type { CredentialProvider } from '../../protocol/kubelet/parse-credential-provider-config';
 import type { Registry } from '../../registry/parse-registry';
 import type { RegistryCredentials } from '../../resolver/registry-credentials';
 import type { HelperServices } from '../../services';
 import type { Settings } from '../../settings/parse-settings';
 import type { RegistryTarget } from '../../settings/select-registry-settings';
+import type { RunProgram } from '../exec-provider';
 import type { IsExecutableFile } from '../find-on-path';
 import type { AskVersion } from '../helper-on-path';
 import type { JsonFileRead, ReadJsonFile } from './check-client-config';
@@ -29,6 +31,22 @@ export interface DoctorDeps {
   readonly readJsonFile: ReadJsonFile;
   /** The AWS side, for the default chain or, with `profile`, that profile's chain. */
   readonly createDiagnostics: (profile: string | undefined) => AwsDiagnostics;
+  /** doctor --kubelet: runs a credential provider as kubelet does (exec-provider.ts). */
+  readonly runProgram?: RunProgram;
+  /** doctor --kubelet: the environment kubelet's providers inherit (this process's, as kubelet passes its own). */
+  readonly kubeletEnv?: Readonly<Record<string, string>>;
+}
+
+/** What `doctor --kubelet` checks: the image, kubelet's config and bin dir (given, or EKS's). */
+export interface KubeletTarget {
+  /** The image as given, and the name kubelet looks it up by (kubelet-image-name.ts). */
+  readonly image: string;
+  readonly lookupName: string;
+  readonly configPath: string;
+  readonly binDir: string;
+  /** Whether the paths were given (else EKS's defaults). */
+  readonly configGiven: boolean;
+  readonly binDirGiven: boolean;
 }
 
 /** What every check may read: worked out once, before the first check runs. */
@@ -56,6 +74,8 @@ export interface DoctorContext {
   readonly deadlineMs: number;
   /** The docker config's path and what reading it found: read once, judged by two checks. */
   readonly dockerConfig: () => { readonly file: string; readonly read: JsonFileRead };
+  /** doctor --kubelet's subject; undefined for the docker checks. */
+  readonly kubelet?: KubeletTarget | undefined;
 }
 
 /** What checks learn and later checks use: typed, never parsed back out of a message. */
@@ -69,6 +89,10 @@ export interface DoctorFacts {
   readonly refusedPrincipal?: string;
   /** ECR refused the token for want of permission. */
   readonly accessDenied?: boolean;
+  /** doctor --kubelet: the providers of kubelet's config, those whose matchImages match the image, the binaries found (name -> file). */
+  readonly kubeletProviders?: readonly CredentialProvider[];
+  readonly kubeletMatched?: readonly CredentialProvider[];
+  readonly kubeletBinaries?: ReadonlyMap<string, string>;
 }
 
 /** A check's result, and the facts it learned. */

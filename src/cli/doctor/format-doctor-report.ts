@@ -26,10 +26,14 @@ const COLOURS = { OK: '\u001b[32m', FAIL: '\u001b[31m', SKIP: '\u001b[33m' } as 
 const RESET = '\u001b[0m';
 const DIM = '\u001b[2m';
 
-/** The JSON report: `{"host", "checks":[{"name","status","detail","fix"}], "ok"}` and a newline. */
-export function formatDoctorJson(host: string | undefined, checks: readonly CheckResult[]): string {
+/**
+ * The JSON report: `{"host", "checks":[{"name","status","detail","fix"}], "ok"}` and a newline;
+ * doctor --kubelet adds `"image"` (and has no host).
+ */
+export function formatDoctorJson(host: string | undefined, checks: readonly CheckResult[], image?: string): string {
   const report = {
     host: host ?? null,
+    ...(image === undefined ? {} : { image }),
     checks: checks.map(({ name, status, detail, fix }) => ({ name, status, detail, fix })),
     ok: checks.every((check) => check.status !== 'FAIL'),
   };

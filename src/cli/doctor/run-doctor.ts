@@ -1,11 +1,13 @@
 import type { TokenRequestOptions } from '../../aws/token-source';
 import { withDeadline } from '../../aws/with-deadline';
 import { formatDockerConfigKey } from '../../registry/format-docker-config-key';
+import { kubeletImageName } from '../../registry/kubelet-image-name';
 import { parseRegistry } from '../../registry/parse-registry';
 import { resolveRegistryCredentials } from '../../resolver/registry-credentials';
 import type { Settings } from '../../settings/parse-settings';
 import { type RegistryTarget, selectRegistryTarget } from '../../settings/select-registry-settings';
 import { resolveDockerConfigFile } from '../client-files';
+import { EKS_KUBELET_BIN_DIR, EKS_KUBELET_CONFIG } from '../eks-kubelet-paths';
 import type { JsonFileRead } from './check-client-config';
 import { type CheckResult, skip } from './check-result';
 import { awsCredentials, stsIdentity } from './checks/aws-identity';
@@ -14,10 +16,14 @@ import { containersAuth, dockerConfig } from './checks/client-config';
 import { ecrToken } from './checks/ecr-token';
 import { helperOnPath } from './checks/helper-on-path';
 import { keychainCheck } from './checks/keychain';
+import { kubeletBinaryCheck } from './checks/kubelet-binary';
+import { kubeletConfigCheck } from './checks/kubelet-config';
+import { kubeletExecCheck } from './checks/kubelet-exec';
+import { kubeletMatchCheck } from './checks/kubelet-match';
 import { proxyCheck } from './checks/proxy';
 import { registryCheck } from './checks/registry';
 import { settingsCheck } from './checks/settings';
-import type { CheckOutcome, DoctorCheck, DoctorContext, DoctorDeps, DoctorFacts } from './doctor-check';
+import type { CheckOutcome, DoctorCheck, DoctorContext, DoctorDeps, DoctorFacts, KubeletTarget } from './doctor-check';
 
 export interface DoctorOptions {
   /** The registry to check, as a client names it (`host`, `host:port`, `https://host`). */
@@ -27,6 +33,8 @@ export interface DoctorOptions {
    * through another address (a tunnel, split DNS, a local stand-in).
    */
   readonly registryUrl?: string | undefined;
+  /** doctor --kubelet: the image, and kubelet's config file and bin dir (default: EKS's). */
+  readonly kubelet?: { readonly image: string; readonly config?: string | undefined; readonly binDir?: string | undefined } | undefined;
 }
 
 /**
@@ -47,6 +55,26 @@ const CHECKS: readonly (DoctorCheck | readonly DoctorCheck[])[] = [
   keychainCheck,
   proxyCheck,
 ];
+
+/**
+ * doctor --kubelet: kubelet's config, the providers it picks for the image, their programs,
+ * and a run of each as kubelet runs it.
+ */
+const KUBELET_CHECKS: readonly DoctorCheck[] = [kubeletConfigCheck, kubeletMatchCheck, kubeletBinaryCheck, kubeletExecCheck];
+
+/** What doctor --kubelet checks: the paths given, else EKS's. */
+function kubeletTarget(options: DoctorOptions['kubelet']): KubeletTarget | undefined {
+  if (options === undefined) return undefined;
+  const image = options.image.trim();
+  return {
+    image,
+    lookupName: kubeletImageName(image),
+    configPath: options.config ?? EKS_KUBELET_CONFIG,
+    binDir: options.binDir ?? EKS_KUBELET_BIN_DIR,
+    configGiven: options.config !== undefined,
+    binDirGiven: options.binDir !== undefined,
+  };
+}
 
 /** The longest any one network check may take, so that the report comes before the command's deadline. */
 const CHECK_DEADLINE_MS = 12_000;
@@ -102,6 +130,7 @@ function prepareContext(options: DoctorOptions, deps: DoctorDeps): DoctorContext
     diagnostics: deps.createDiagnostics(target?.settings?.profile),
     registryUrl: options.registryUrl ?? (hostKey === undefined ? undefined : `https://${hostKey}`),
     deadlineMs: Math.min(CHECK_DEADLINE_MS, Math.max(2000, Math.floor(config.commandTimeoutMs / 4))),
+    kubelet: kubeletTarget(options.kubelet),
     dockerConfig: () => {
       if (docker === undefined) {
         const file = resolveDockerConfigFile(env, config.userHomeDir);
@@ -129,7 +158,7 @@ async function runCheck(check: DoctorCheck, ctx: DoctorContext, facts: DoctorFac
 }
 
 /**
- * Runs every check of `doctor` (the table above), in order; the checks of a group at once.
+ * Runs every check of `doctor` (the table above, or with `kubelet` the kubelet table), in order; the checks of a group at once.
  * A check that depends on one that failed is skipped and says why. No check writes anything:
  * the token fetched is not cached.
  */
@@ -137,7 +166,7 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps): Promi
   const ctx = prepareContext(options, deps);
   let facts: DoctorFacts = {};
   const results: CheckResult[] = [];
-  for (const row of CHECKS) {
+  for (const row of options.kubelet === undefined ? CHECKS : KUBELET_CHECKS) {
     const group: readonly DoctorCheck[] = 'run' in row ? [row] : row;
     const outcomes = await Promise.all(group.map((check) => runCheck(check, ctx, facts)));
     for (const outcome of outcomes) facts = { ...facts, ...outcome.facts };

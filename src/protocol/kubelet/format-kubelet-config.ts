@@ -16,12 +16,29 @@ export const EKS_MATCH_IMAGES = [
   '*.dkr.ecr.*.amazonaws.eu',
 ] as const;
 
+/** ECR Public's registry host, which `--public` adds (anonymous pulls work; credentials raise the rate limits). */
+export const PUBLIC_MATCH_IMAGE = 'public.ecr.aws';
+
+/** kubelet's cache time for a response without `cacheDuration` (ours always has one): an ECR token's 12 hours. */
+export const DEFAULT_CACHE_DURATION = '12h';
+
 /**
  * A provider name kubelet accepts (its validation refuses empty names, `/`, spaces, `.` and
- * `..`), kept to characters that need no quoting in YAML.
+ * `..`), kept to characters a file name needs no quoting for.
  */
 export function isProviderName(name: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name);
+}
+
+/** An environment variable name as POSIX defines a portable one (and a shell can set). */
+export function isEnvName(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+}
+
+/** One `env` entry of a provider (`ExecEnvVar`: kubelet appends `NAME=value` to its own environment). */
+export interface ExecEnvVar {
+  readonly name: string;
+  readonly value: string;
 }
 
 export interface KubeletConfigOptions {
@@ -35,38 +52,99 @@ export interface KubeletConfigOptions {
    * exactly, so `host` (an alias without a port, or with 443) matches `host/app`, not `host:443/app`.
    */
   readonly aliases?: readonly string[];
+  /** Add `public.ecr.aws` to matchImages. */
+  readonly public?: boolean;
+  /** The provider's `env` entries, in order (names checked by the caller: `isEnvName`, no repeats). */
+  readonly env?: readonly ExecEnvVar[];
+  /** `defaultCacheDuration`, a Go duration (checked by the caller: parse-go-duration.ts); default `12h`. */
+  readonly cacheDuration?: string;
+  /** YAML (the default) or JSON, as EKS keeps it; kubelet reads both. */
+  readonly format?: 'yaml' | 'json';
+}
+
+type ConfigValue = string | boolean | readonly ConfigValue[] | { readonly [key: string]: ConfigValue };
+
+/**
+ * The CredentialProviderConfig as data, its fields in the order of the k8s.io/kubelet
+ * config/v1 types (CredentialProvider: name, matchImages, defaultCacheDuration, apiVersion,
+ * args, env, tokenAttributes). With `serviceAccount`, the `tokenAttributes` block: the token's
+ * audience is STS's, credentials are the same for every pod of a service account
+ * (`cacheType: ServiceAccount`), pods without a service account (static pods) still get the
+ * node's credentials, and the role annotation is passed on.
+ */
+function buildKubeletConfig(options: KubeletConfigOptions): { readonly [key: string]: ConfigValue } {
+  const provider: Record<string, ConfigValue> = {
+    name: options.name,
+    matchImages: [...EKS_MATCH_IMAGES, ...(options.public ? [PUBLIC_MATCH_IMAGE] : []), ...(options.aliases ?? [])],
+    defaultCacheDuration: options.cacheDuration ?? DEFAULT_CACHE_DURATION,
+    apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+    args: ['get-credentials'],
+  };
+  if (options.env !== undefined && options.env.length > 0) {
+    provider.env = options.env.map(({ name, value }) => ({ name, value }));
+  }
+  if (options.serviceAccount) {
+    provider.tokenAttributes = {
+      serviceAccountTokenAudience: 'sts.amazonaws.com',
+      cacheType: 'ServiceAccount',
+      requireServiceAccount: false,
+      optionalServiceAccountAnnotationKeys: ['eks.amazonaws.com/ecr-role-arn'],
+    };
+  }
+  return { apiVersion: 'kubelet.config.k8s.io/v1', kind: 'CredentialProviderConfig', providers: [provider] };
+}
+
+/**
+ * A string as a YAML double-quoted scalar that every YAML reader takes as that string:
+ * printable ASCII as it is, `"` and `\` escaped, everything else as `\uXXXX` or `\UXXXXXXXX`.
+ * Always quoted: kubelet's YAML reader (YAML 1.1) would take a bare `on`, `no` or `0x1F` as a
+ * boolean or number, and its strict decoding then refuses the file. `text` must be
+ * well-formed UTF-16 (no lone surrogates): the caller checks.
+ */
+export function quoteYamlString(text: string): string {
+  let out = '"';
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    if (char === '"' || char === '\\') out += `\\${char}`;
+    else if (code >= 0x20 && code <= 0x7e) out += char;
+    else if (code <= 0xffff) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += `\\U${code.toString(16).padStart(8, '0')}`;
+  }
+  return `${out}"`;
+}
+
+/** Block-style YAML of `value` at `indent`: maps as `key: value`, lists as `- item`, strings quoted. */
+function formatYaml(value: ConfigValue, indent: string): string[] {
+  if (typeof value === 'string' || typeof value === 'boolean') return [`${indent}${formatScalar(value)}`];
+  if (isList(value)) return value.flatMap((item) => formatYamlItem(item, indent));
+  return Object.entries(value).flatMap(([key, item]) =>
+    typeof item === 'object' ? [`${indent}${key}:`, ...formatYaml(item, `${indent}  `)] : [`${indent}${key}: ${formatScalar(item)}`],
+  );
+}
+
+/** One list item: `- scalar`, or `- ` before the first line of a map (the rest indented under it). */
+function formatYamlItem(item: ConfigValue, indent: string): string[] {
+  if (typeof item !== 'object') return [`${indent}- ${formatScalar(item)}`];
+  const [first = '', ...rest] = formatYaml(item, `${indent}  `);
+  return [`${indent}- ${first.trimStart()}`, ...rest];
+}
+
+function formatScalar(value: string | boolean): string {
+  return typeof value === 'boolean' ? String(value) : quoteYamlString(value);
+}
+
+function isList(value: ConfigValue): value is readonly ConfigValue[] {
+  return Array.isArray(value);
 }
 
 /**
  * A ready CredentialProviderConfig (`kubelet.config.k8s.io/v1`, k8s.io/kubelet config/v1
- * types.go) for `--image-credential-provider-config`, as YAML: EKS's matchImages, then the
- * settings file's alias hosts (host names and ports only, so nothing needs YAML quoting). With `serviceAccount`, the
- * `tokenAttributes` block: the token's audience is STS's, credentials are the same for every
- * pod of a service account (`cacheType: ServiceAccount`), pods without a service account
- * (static pods) still get the node's credentials, and the role annotation is passed on.
+ * types.go) for `--image-credential-provider-config`, as YAML (every string quoted) or JSON:
+ * EKS's matchImages, `public.ecr.aws` with `public`, then the settings file's alias hosts; the
+ * `env` entries; `defaultCacheDuration` (12h unless given).
  */
 export function formatKubeletConfig(options: KubeletConfigOptions): string {
-  const lines = [
-    'apiVersion: kubelet.config.k8s.io/v1',
-    'kind: CredentialProviderConfig',
-    'providers:',
-    `  - name: ${options.name}`,
-    '    matchImages:',
-    ...[...EKS_MATCH_IMAGES, ...(options.aliases ?? [])].map((pattern) => `      - "${pattern}"`),
-    '    defaultCacheDuration: "12h"',
-    '    apiVersion: credentialprovider.kubelet.k8s.io/v1',
-    '    args:',
-    '      - get-credentials',
-  ];
-  if (options.serviceAccount) {
-    lines.push(
-      '    tokenAttributes:',
-      '      serviceAccountTokenAudience: sts.amazonaws.com',
-      '      cacheType: ServiceAccount',
-      '      requireServiceAccount: false',
-      '      optionalServiceAccountAnnotationKeys:',
-      '        - eks.amazonaws.com/ecr-role-arn',
-    );
-  }
-  return `${lines.join('\n')}\n`;
+  const config = buildKubeletConfig(options);
+  if (options.format === 'json') return `${JSON.stringify(config, null, 2)}\n`;
+  return `${formatYaml(config, '').join('\n')}\n`;
 }
