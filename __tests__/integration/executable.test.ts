@@ -139,6 +139,22 @@ describeExeOnly('the single-file executable', () => {
     expect(emulator.calls.filter((c) => c.action === 'GetAuthorizationToken')).toHaveLength(1);
   });
 
+  it('--help names the README beside it (the release archive unpacked), never a directory of the build', () => {
+    const dir = makeTempDir();
+    const copy = path.join(dir, `docker-credential-ecr-login${EXE_SUFFIX}`);
+    fs.copyFileSync(HELPER_BIN, copy);
+    fs.chmodSync(copy, 0o755);
+    const env = { HOME: makeTempDir(), PATH: testPath() };
+    const build = path.resolve(__dirname, '../..');
+    const alone = runProgramSync(copy, ['--help'], { env });
+    expect(alone.stdout).toMatch(/^Each command has its own --help\. More: README\.md beside the executable \(release archive\), /m);
+    expect(alone.stdout).not.toContain(build);
+    fs.copyFileSync(path.join(build, 'README.md'), path.join(dir, 'README.md'));
+    const unpacked = runProgramSync(copy, ['--help'], { env });
+    expect(unpacked.stdout).toContain(`\nEach command has its own --help. More: ${path.join(dir, 'README.md')}\n`);
+    expect(unpacked.stdout).not.toContain(build);
+  });
+
   describeWithSecretService('copied alone, with a Secret Service: the embedded keyring addon and worker', () => {
     let session: TestSession;
     beforeAll(async () => {
