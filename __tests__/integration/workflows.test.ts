@@ -103,11 +103,35 @@ const BROKEN: [what: string, jobs: string, finding: RegExp][] = [
 `,
     /^broken-5\.yml:6:15: "actions\/checkout@v3" is not one of the actions checked to exist \(actions\/checkout@v7, .*\); check it and add it to ACTIONS in scripts\/actionlint\.mjs \[uses\]$/,
   ],
+  [
+    'an input that the action of this repository (uses: ./) does not have',
+    `  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ./
+        with:
+          registries: 123456789012.dkr.ecr.us-east-1.amazonaws.com
+          region: us-east-1
+`,
+    /^broken-6\.yml:9:11: input "region" is not defined in action\.yml; it has: registries, profile, role, containers-auth, version \[local-action\]$/,
+  ],
+  [
+    'a required input of the action of this repository left out',
+    `  test:
+    runs-on: ubuntu-latest
+    steps:
+      - id: login
+        uses: ./
+        with:
+          profile: ci
+`,
+    /^broken-7\.yml:7:9: missing input "registries", required by action\.yml \[local-action\]$/,
+  ],
 ];
 
 describe('scripts/actionlint.mjs', () => {
-  it('passes the workflows of this repository, and there are the two of them', () => {
-    expect(fs.readdirSync(WORKFLOWS).sort()).toEqual(['ci.yml', 'release.yml']);
+  it('passes the workflows of this repository, and there are the three of them', () => {
+    expect(fs.readdirSync(WORKFLOWS).sort()).toEqual(['action-example.yml', 'ci.yml', 'release.yml']);
     expect(actionlint()).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
