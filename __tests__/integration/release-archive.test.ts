@@ -1,0 +1,96 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { eachWithPrograms } from '../helpers/platform';
+import { runProgramSync } from '../helpers/program-runs';
+import { makeTempDir } from '../helpers/temp-dir';
+
+/*
+ * The release archives (scripts/release-archive.mjs, issue 21.5): per platform a .tar.gz
+ * (.zip for Windows) holding the executable under its own name, LICENSE and README.md, side
+ * by side, built here from a small stand-in executable and unpacked again.
+ */
+
+const ROOT = path.resolve(__dirname, '../..');
+const SCRIPT = path.join(ROOT, 'scripts/release-archive.mjs');
+const STAND_IN = '#!/bin/sh\necho stand-in\n';
+/** The tools, and the Debian package that has each. */
+const TOOLS = { tar: 'tar', zip: 'zip', unzip: 'unzip' };
+
+function run(file: string, args: readonly string[], cwd?: string): string {
+  const result = runProgramSync(file, args, { cwd, timeout: 60_000 });
+  if (result.status !== 0) throw new Error(`${file} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return result.stdout;
+}
+
+function archive(target: string): string {
+  const dir = makeTempDir();
+  const executable = path.join(dir, `docker-credential-ecr-login-${target}`);
+  fs.writeFileSync(executable, STAND_IN, { mode: 0o600 });
+  return run(process.execPath, [SCRIPT, '--executable', executable, '--target', target, '--outdir', path.join(dir, 'out')]).trimEnd();
+}
+
+/** The unpacked files: name -> mode and whether the bytes are what was put in. */
+function unpacked(dir: string, program: string): Record<string, { mode: string; same: boolean }> {
+  const expected: Record<string, Buffer> = {
+    [program]: Buffer.from(STAND_IN),
+    LICENSE: fs.readFileSync(path.join(ROOT, 'LICENSE')),
+    'README.md': fs.readFileSync(path.join(ROOT, 'README.md')),
+  };
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir)
+      .sort()
+      .map((name) => {
+        const file = path.join(dir, name);
+        const same = expected[name] !== undefined && fs.readFileSync(file).equals(expected[name]);
+        return [name, { mode: (fs.statSync(file).mode & 0o777).toString(8), same }];
+      }),
+  );
+}
+
+describe('scripts/release-archive.mjs', () => {
+  eachWithPrograms(TOOLS, ['linux-x64', 'linux-arm64-musl', 'darwin-arm64'])(
+    '%s: a .tar.gz of the executable, LICENSE and README.md',
+    (target) => {
+      const file = archive(target);
+      expect(path.basename(file)).toBe(`docker-credential-ecr-login-${target}.tar.gz`);
+      const listing = run('tar', ['-tvzf', file]).trimEnd().split('\n');
+      expect(listing.map((line) => `${line.split(/\s+/).slice(0, 2).join(' ')} ${line.split(/\s+/).at(-1)}`)).toEqual([
+        '-rwxr-xr-x 0/0 docker-credential-ecr-login',
+        '-rw-r--r-- 0/0 LICENSE',
+        '-rw-r--r-- 0/0 README.md',
+      ]);
+      const dir = makeTempDir();
+      run('tar', ['-xzf', file, '-C', dir]);
+      expect(unpacked(dir, 'docker-credential-ecr-login')).toEqual({
+        'docker-credential-ecr-login': { mode: '755', same: true },
+        LICENSE: { mode: '644', same: true },
+        'README.md': { mode: '644', same: true },
+      });
+    },
+  );
+
+  eachWithPrograms(TOOLS, ['windows-x64'])('%s: a .zip of the executable (.exe), LICENSE and README.md', (target) => {
+    const file = archive(target);
+    expect(path.basename(file)).toBe(`docker-credential-ecr-login-${target}.zip`);
+    expect(run('unzip', ['-Z1', file]).trimEnd().split('\n')).toEqual(['docker-credential-ecr-login.exe', 'LICENSE', 'README.md']);
+    const dir = makeTempDir();
+    run('unzip', ['-q', file, '-d', dir]);
+    expect(Object.entries(unpacked(dir, 'docker-credential-ecr-login.exe')).map(([name, { same }]) => [name, same])).toEqual([
+      ['LICENSE', true],
+      ['README.md', true],
+      ['docker-credential-ecr-login.exe', true],
+    ]);
+  });
+
+  it.each([
+    [['--target', 'linux-x64'], 'release-archive: --executable must name the executable to archive (given: nothing)\n'],
+    [
+      ['--target', 'solaris-sparc', '--executable', SCRIPT],
+      'release-archive: --target must be a release target such as linux-x64, darwin-arm64 or windows-x64 (given: solaris-sparc)\n',
+    ],
+  ])('refuses %j', (args, stderr) => {
+    const result = runProgramSync(process.execPath, [SCRIPT, ...args, '--outdir', makeTempDir()]);
+    expect({ code: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({ code: 1, stderr, stdout: '' });
+  });
+});
