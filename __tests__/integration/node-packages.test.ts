@@ -145,3 +145,40 @@ describe('scripts/node-packages.mjs', () => {
     expect({ code: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({ code: 1, stderr, stdout: '' });
   });
 });
+
+describe('the release workflow', () => {
+  const release = fs.readFileSync(path.join(ROOT, '.github/workflows/release.yml'), 'utf8');
+  const job = (name: string): string => {
+    const start = release.indexOf(`\n  ${name}:\n`);
+    if (start < 0) throw new Error(`release.yml has no job ${name}`);
+    const end = release.slice(start + 1).search(/\n {2}[\w-]+:\n/);
+    return end < 0 ? release.slice(start) : release.slice(start, start + 1 + end);
+  };
+
+  it('builds both packages for x64 and arm64 from the glibc executables, with the version of the tag', () => {
+    const build = job('linux-packages');
+    expect(build).toContain('needs: executable\n');
+    expect(build).toContain('pattern: executable-linux-*');
+    expect(build).toContain('sudo apt-get install -y -qq --no-install-recommends rpm');
+    expect(build).toContain('for arch in x64 arm64; do');
+    expect(build).toContain(
+      `node scripts/node-packages.mjs --executable "executables/docker-credential-ecr-login-linux-$arch" \\\n              --arch "$arch" --version "\${GITHUB_REF_NAME#v}" --outdir out`,
+    );
+  });
+
+  it('installs each on a runner of its architecture, the .deb with dpkg and the .rpm in Fedora, runs both names, and removes them', () => {
+    const test = job('linux-packages-test');
+    expect([...test.matchAll(/- arch: (\S+)\n\s+os: (\S+)\n\s+deb-arch: (\S+)\n\s+rpm-arch: (\S+)/g)].map((m) => m.slice(1))).toEqual([
+      ['x64', 'ubuntu-latest', 'amd64', 'x86_64'],
+      ['arm64', 'ubuntu-24.04-arm', 'arm64', 'aarch64'],
+    ]);
+    expect(test).toMatch(/sudo dpkg -i "packages\/docker-credential-ecr-login_\$\{version\/-\/\\~\}_\$\{DEB_ARCH\}\.deb"/);
+    expect(test).toMatch(
+      /docker run [^\n]* fedora:\d+ sh -euc '\n\s+dnf install -y -q nodejs[^\n]*\n\s+rpm -i "packages\/docker-credential-ecr-login-/,
+    );
+    for (const remove of ['sudo dpkg -r docker-credential-ecr-login', 'rpm -e docker-credential-ecr-login']) expect(test).toContain(remove);
+    expect(test.match(/test "\$\(readlink \/usr\/bin\/ecr-credential-provider\)" = docker-credential-ecr-login/g)).toHaveLength(2);
+    expect(test.match(/--provider \/usr\/bin\/ecr-credential-provider/g)).toHaveLength(2);
+    expect(release).toContain('needs: [executable, npm-package, linux-packages-test]');
+  });
+});

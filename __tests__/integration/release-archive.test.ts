@@ -94,3 +94,37 @@ describe('scripts/release-archive.mjs', () => {
     expect({ code: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({ code: 1, stderr, stdout: '' });
   });
 });
+
+describe('the release workflow', () => {
+  const release = fs.readFileSync(path.join(ROOT, '.github/workflows/release.yml'), 'utf8');
+  const job = release.slice(release.indexOf('\n  executable:\n'), release.indexOf('\n  npm-package:\n'));
+  const at = (text: string): number => {
+    const index = job.indexOf(text);
+    if (index < 0) throw new Error(`release.yml's executable job has no "${text}"`);
+    return index;
+  };
+
+  it('archives each executable once it is signed and verified, and uploads the archive beside it', () => {
+    expect(job).toContain(
+      `run: node scripts/release-archive.mjs --executable "out/$ASSET" --target "\${{ matrix.target }}" --outdir out\n`,
+    );
+    expect(at('- name: Verify the signature (macOS)')).toBeLessThan(at('- name: Archive\n'));
+    expect(job).toMatch(
+      /path: \|\n {12}out\/\$\{\{ env\.ASSET \}\}\n {12}out\/docker-credential-ecr-login-\$\{\{ matrix\.target \}\}\.tar\.gz\n {12}out\/docker-credential-ecr-login-\$\{\{ matrix\.target \}\}\.zip\n/,
+    );
+  });
+
+  it('smoke-tests the unpacked archive on each runner: its --help names the README beside it and no directory of the build', () => {
+    const unpacked = job.slice(at('- name: Smoke test the unpacked archive'), at('- uses: actions/upload-artifact@v7'));
+    expect(unpacked).toContain(`if: \${{ !matrix.musl }}`);
+    expect(unpacked).toContain(`7z x -bso0 -bsp0 "-o$unpacked" "out/\${ASSET%.exe}.zip"`);
+    expect(unpacked).toContain('tar -xzf "out/$ASSET.tar.gz" -C "$unpacked"');
+    expect(unpacked).toMatch(/\*README\.md\) ;;\n\s+\*\) echo "::error::[^"]+"; exit 1 ;;/);
+    expect(unpacked).toMatch(/grep -F -- "\$GITHUB_WORKSPACE"; then\n\s+echo "::error::[^"]+"\n\s+exit 1/);
+    expect(unpacked).toContain('node scripts/smoke.mjs \\\n            --helper "$helper"');
+    const alpine = job.slice(at('- name: Smoke test in Alpine (musl)'), at('- name: Smoke test the unpacked archive'));
+    expect(alpine).toContain('tar -xzf "out/$ASSET.tar.gz" -C /opt/unpacked');
+    expect(alpine).toContain('grep -Fx "Each command has its own --help. More: /opt/unpacked/README.md"');
+    expect(alpine).toContain('--helper /opt/unpacked/docker-credential-ecr-login');
+  });
+});

@@ -208,9 +208,10 @@ describe('the release workflow', () => {
     );
   });
 
-  it('smoke-tests what it built (musl builds in Alpine) and the npm package, with the version of the tag', () => {
-    expect(release.match(/node scripts\/smoke\.mjs/g)).toHaveLength(3);
-    expect(release.match(/--version "\$\{GITHUB_REF_NAME#v\}"/g)).toHaveLength(2);
+  it('smoke-tests what it built (musl builds in Alpine), unpacked from its archive too, and the npm and Linux packages, with the version of the tag', () => {
+    // The executable, unpacked archive (twice in Alpine), npm package, .deb and .rpm; the tag also names the Linux packages.
+    expect(release.match(/node scripts\/smoke\.mjs/g)).toHaveLength(7);
+    expect(release.match(/--version "\$\{GITHUB_REF_NAME#v\}"/g)).toHaveLength(4);
     expect(step('Smoke test')).toContain(`if: \${{ !matrix.musl }}`);
     expect(step('Smoke test in Alpine (musl)')).toMatch(
       /if: \$\{\{ matrix\.musl \}\}[\s\S]*docker run .* alpine:3\.\d+ [\s\S]*apk add --no-cache nodejs libstdc\+\+[\s\S]*--version "\$VERSION"/,
