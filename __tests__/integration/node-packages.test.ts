@@ -20,10 +20,10 @@ const SUMMARY = 'Docker credential helper and kubelet image credential provider 
 /** The tools, and the Debian package that has each (.ci/run installs rpm). */
 const TOOLS = { 'dpkg-deb': 'dpkg', rpmbuild: 'rpm', rpm: 'rpm', rpm2archive: 'rpm2cpio', tar: 'tar' };
 
-const ARCHES = [
+const ARCHES: [arch: string, debArch: string, rpmArch: string][] = [
   ['x64', 'amd64', 'x86_64'],
   ['arm64', 'arm64', 'aarch64'],
-] as const;
+];
 
 function run(file: string, args: readonly string[], cwd?: string): string {
   const result = runProgramSync(file, args, { cwd, timeout: 60_000 });
@@ -148,16 +148,20 @@ describe('scripts/node-packages.mjs', () => {
 
 describe('the release workflow', () => {
   const release = fs.readFileSync(path.join(ROOT, '.github/workflows/release.yml'), 'utf8');
+  const packages = fs.readFileSync(path.join(ROOT, '.github/workflows/linux-packages.yml'), 'utf8');
   const job = (name: string): string => {
-    const start = release.indexOf(`\n  ${name}:\n`);
-    if (start < 0) throw new Error(`release.yml has no job ${name}`);
-    const end = release.slice(start + 1).search(/\n {2}[\w-]+:\n/);
-    return end < 0 ? release.slice(start) : release.slice(start, start + 1 + end);
+    const start = packages.indexOf(`\n  ${name}:\n`);
+    if (start < 0) throw new Error(`linux-packages.yml has no job ${name}`);
+    const end = packages.slice(start + 1).search(/\n {2}[\w-]+:\n/);
+    return end < 0 ? packages.slice(start) : packages.slice(start, start + 1 + end);
   };
 
   it('builds both packages for x64 and arm64 from the glibc executables, with the version of the tag', () => {
-    const build = job('linux-packages');
-    expect(build).toContain('needs: executable\n');
+    expect(release).toMatch(
+      /\n {2}linux-packages:\n {4}name: .*\n {4}needs: executable\n {4}uses: \.\/\.github\/workflows\/linux-packages\.yml\n/,
+    );
+    expect(packages).toMatch(/\non:\n {2}workflow_call:\n/);
+    const build = job('build');
     expect(build).toContain('pattern: executable-linux-*');
     expect(build).toContain('sudo apt-get install -y -qq --no-install-recommends rpm');
     expect(build).toContain('for arch in x64 arm64; do');
@@ -167,7 +171,8 @@ describe('the release workflow', () => {
   });
 
   it('installs each on a runner of its architecture, the .deb with dpkg and the .rpm in Fedora, runs both names, and removes them', () => {
-    const test = job('linux-packages-test');
+    const test = job('install');
+    expect(test).toContain('needs: build\n');
     expect([...test.matchAll(/- arch: (\S+)\n\s+os: (\S+)\n\s+deb-arch: (\S+)\n\s+rpm-arch: (\S+)/g)].map((m) => m.slice(1))).toEqual([
       ['x64', 'ubuntu-latest', 'amd64', 'x86_64'],
       ['arm64', 'ubuntu-24.04-arm', 'arm64', 'aarch64'],
@@ -179,6 +184,6 @@ describe('the release workflow', () => {
     for (const remove of ['sudo dpkg -r docker-credential-ecr-login', 'rpm -e docker-credential-ecr-login']) expect(test).toContain(remove);
     expect(test.match(/test "\$\(readlink \/usr\/bin\/ecr-credential-provider\)" = docker-credential-ecr-login/g)).toHaveLength(2);
     expect(test.match(/--provider \/usr\/bin\/ecr-credential-provider/g)).toHaveLength(2);
-    expect(release).toContain('needs: [executable, npm-package, linux-packages-test]');
+    expect(release).toContain('needs: [executable, npm-package, linux-packages]');
   });
 });
