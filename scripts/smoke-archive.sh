@@ -22,7 +22,8 @@ fail() {
 
 temp="${RUNNER_TEMP:-${TMPDIR:-/tmp}}"
 if command -v cygpath > /dev/null; then temp="$(cygpath -u "$temp")"; fi
-dir="$(mktemp -d "$temp/unpacked.XXXXXX")"
+# Its physical path: the executable names its own (macOS's /var is a link to /private/var).
+dir="$(cd "$(mktemp -d "$temp/unpacked.XXXXXX")" && pwd -P)"
 case "$archive" in
   *.zip)
     exe=.exe

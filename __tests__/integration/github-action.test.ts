@@ -20,7 +20,9 @@ const NODE_HELPER_BIN = path.join(ROOT, 'bin/docker-credential-ecr-login');
 const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const OTHER_HOST = '210987654321.dkr.ecr.eu-central-1.amazonaws.com';
 /** What the script runs, linked into a directory of the test's own: nothing else of the machine's PATH. */
-const TOOLS = ['bash', 'curl', 'awk', 'sha256sum', 'cut', 'mkdir', 'mv', 'rm', 'chmod', 'head', 'cat'];
+const TOOLS = ['bash', 'curl', 'awk', 'cut', 'mkdir', 'mv', 'rm', 'chmod', 'head', 'cat', 'tr'];
+/** One of these computes the checksum (macOS has shasum only). */
+const SHA256 = ['sha256sum', 'shasum'];
 const NATIVE = `linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}`;
 const RUNNER_ARCH = process.arch === 'arm64' ? 'ARM64' : 'X64';
 
@@ -54,7 +56,7 @@ function release(tags: readonly string[], assets: readonly string[]): Release {
 }
 
 /** The tools, and an `ldd` that says which C library this is (glibc unless `libc` says musl). */
-function toolsDir(libc: 'glibc' | 'musl'): string {
+function toolsDir(libc: 'glibc' | 'musl', checksum: readonly string[] = SHA256): string {
   const dir = makeTempDir();
   const answer = libc === 'musl' ? 'musl libc (x86_64)\nVersion 1.2.5' : 'ldd (GNU libc) 2.36';
   fs.writeFileSync(path.join(dir, 'ldd'), `#!/bin/sh\necho '${answer}' >&2\nexit 1\n`, { mode: 0o755 });
@@ -63,6 +65,9 @@ function toolsDir(libc: 'glibc' | 'musl'): string {
     if (found === undefined) throw new Error(`the action's script needs ${tool}, which is not on PATH`);
     fs.symlinkSync(found, path.join(dir, tool));
   }
+  const sha256 = checksum.find((tool) => findProgram(tool) !== undefined);
+  if (sha256 === undefined) throw new Error(`the action's script needs one of ${checksum.join(', ')}, and none is on PATH`);
+  fs.symlinkSync(findProgram(sha256) ?? '', path.join(dir, sha256));
   fs.symlinkSync(process.execPath, path.join(dir, 'node'));
   return dir;
 }
@@ -85,12 +90,13 @@ function runAction(
   inputs: Record<string, string>,
   extraPathDirs: readonly string[] = [],
   libc: 'glibc' | 'musl' = 'glibc',
+  checksum: readonly string[] = SHA256,
 ): ActionRun {
   const home = makeTempDir();
   const runnerTemp = makeTempDir();
   const files = makeTempDir();
   const githubPathFile = path.join(files, 'github_path');
-  const pathBefore = [...extraPathDirs, toolsDir(libc)].join(path.delimiter);
+  const pathBefore = [...extraPathDirs, toolsDir(libc, checksum)].join(path.delimiter);
   const run = runProgramSync(SCRIPT, [], {
     cwd: makeTempDir(),
     env: {
@@ -169,6 +175,15 @@ describeOnUnix('the GitHub Action (scripts/action/install.sh)', 'a POSIX shell a
     expect(fs.readdirSync(run.runnerTemp)).toEqual([]);
     expect(readLog(rel)).toEqual([]);
     expect(fs.existsSync(path.join(run.home, '.docker'))).toBe(false);
+  });
+
+  it('checks with shasum where there is no sha256sum (macOS), and refuses a mismatch the same way', () => {
+    const rel = release(['v0.1.0'], [`docker-credential-ecr-login-${NATIVE}`]);
+    expect(runAction(rel, { ECR_LOGIN_REGISTRIES: HOST }, [], 'glibc', ['shasum'])).toMatchObject({ code: 0 });
+    fs.appendFileSync(path.join(rel.dir('v0.1.0'), `docker-credential-ecr-login-${NATIVE}`), 'echo tampered\n');
+    const refused = runAction(rel, { ECR_LOGIN_REGISTRIES: HOST }, [], 'glibc', ['shasum']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/ does not match SHA256SUMS of v0\.1\.0 \(expected [0-9a-f]{64}, got [0-9a-f]{64}\): not installed\n$/);
   });
 
   it('refuses an asset that SHA256SUMS does not list', () => {
@@ -258,36 +273,5 @@ describeOnUnix('the GitHub Action (scripts/action/install.sh)', 'a POSIX shell a
     expect(run.stderr).toContain(
       `::error title=docker-credential-ecr-login::could not download ${pathToFileURL(rel.base).href}/download/v9.9.9/SHA256SUMS\n`,
     );
-  });
-});
-
-describe('action.yml', () => {
-  const action = fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8');
-  const script = fs.readFileSync(SCRIPT, 'utf8');
-
-  it('has the inputs of the contract, each passed to the script, which reads it; registries required', () => {
-    const block = action.slice(action.indexOf('\ninputs:\n'), action.indexOf('\noutputs:\n'));
-    const inputs = [...block.matchAll(/^ {2}([\w-]+):$/gm)].map(([, name]) => name);
-    expect(inputs).toEqual(['registries', 'profile', 'role', 'containers-auth', 'version']);
-    expect(block).toMatch(/^ {2}registries:\n(?: {4}.*\n)*? {4}required: true$/m);
-    for (const name of inputs) {
-      const variable = `ECR_LOGIN_${(name ?? '').toUpperCase().replace(/-/g, '_')}`;
-      expect(action).toContain(`        ${variable}: \${{ inputs.${name} }}\n`);
-      expect(script).toContain(`\${${variable}:-`);
-    }
-  });
-
-  it('is a composite action that runs scripts/action/install.sh with bash', () => {
-    expect(action).toMatch(/\nruns:\n {2}using: composite\n/);
-    expect(action).toContain('      shell: bash\n');
-    expect(action).toContain('      run: bash "$GITHUB_ACTION_PATH/scripts/action/install.sh"\n');
-  });
-
-  it('is used by the example workflow after AWS credentials from OIDC', () => {
-    const example = fs.readFileSync(path.join(ROOT, '.github/workflows/action-example.yml'), 'utf8');
-    expect(example).toMatch(/\npermissions:\n {2}contents: read\n {2}id-token: write\n/);
-    const credentials = example.indexOf('uses: aws-actions/configure-aws-credentials@');
-    expect(credentials).toBeGreaterThan(0);
-    expect(example.indexOf('uses: ./\n')).toBeGreaterThan(credentials);
   });
 });

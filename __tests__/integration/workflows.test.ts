@@ -243,3 +243,34 @@ describe('the release workflow', () => {
     expect(step('Version information (Windows)')).toMatch(/\(Get-Item "out\/\$env:ASSET"\)\.VersionInfo[\s\S]*exit 1/);
   });
 });
+
+describe('action.yml, the GitHub Action (run: __tests__/integration/github-action.test.ts)', () => {
+  const action = fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8');
+  const script = fs.readFileSync(path.join(ROOT, 'scripts/action/install.sh'), 'utf8');
+
+  it('has the inputs of the contract, each passed to the script, which reads it; registries required', () => {
+    const block = action.slice(action.indexOf('\ninputs:\n'), action.indexOf('\noutputs:\n'));
+    const inputs = [...block.matchAll(/^ {2}([\w-]+):$/gm)].map(([, name]) => name);
+    expect(inputs).toEqual(['registries', 'profile', 'role', 'containers-auth', 'version']);
+    expect(block).toMatch(/^ {2}registries:\n(?: {4}.*\n)*? {4}required: true$/m);
+    for (const name of inputs) {
+      const variable = `ECR_LOGIN_${(name ?? '').toUpperCase().replace(/-/g, '_')}`;
+      expect(action).toContain(`        ${variable}: \${{ inputs.${name} }}\n`);
+      expect(script).toContain(`\${${variable}:-`);
+    }
+  });
+
+  it('is a composite action that runs scripts/action/install.sh with bash', () => {
+    expect(action).toMatch(/\nruns:\n {2}using: composite\n/);
+    expect(action).toContain('      shell: bash\n');
+    expect(action).toContain('      run: bash "$GITHUB_ACTION_PATH/scripts/action/install.sh"\n');
+  });
+
+  it('is used by the example workflow after AWS credentials from OIDC', () => {
+    const example = fs.readFileSync(path.join(ROOT, '.github/workflows/action-example.yml'), 'utf8');
+    expect(example).toMatch(/\npermissions:\n {2}contents: read\n {2}id-token: write\n/);
+    const credentials = example.indexOf('uses: aws-actions/configure-aws-credentials@');
+    expect(credentials).toBeGreaterThan(0);
+    expect(example.indexOf('uses: ./\n')).toBeGreaterThan(credentials);
+  });
+});

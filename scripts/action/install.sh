@@ -97,8 +97,8 @@ bash_path() { if command -v cygpath > /dev/null; then cygpath -u "$1"; else echo
 main() {
   # Split on separators only, never expanded as globs.
   set -f
-  local registries="${ECR_LOGIN_REGISTRIES:-}"
-  registries="${registries//[,$'\r\n\t']/ }"
+  local registries
+  registries="$(printf '%s' "${ECR_LOGIN_REGISTRIES:-}" | tr ',\r\n\t' '    ')"
   [ -n "${registries// /}" ] || fail "the input \"registries\" is empty: name at least one registry host"
   local containers_auth="${ECR_LOGIN_CONTAINERS_AUTH:-false}"
   case "$containers_auth" in
