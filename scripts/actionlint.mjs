@@ -7,12 +7,14 @@
 // labels (the WebAssembly build runs no shellcheck). Prints `file:line:column: message [kind]` per finding and
 // exits 1 on any finding (2 when there is nothing to lint).
 //
-// Two checks of our own, for what that build cannot know:
+// Three checks of our own, for what that build cannot know:
 // - Its list of GitHub-hosted runner labels predates some that GitHub offers today; those
 //   (RUNNER_LABELS_SINCE below) are accepted, every other unknown label is still a finding.
 // - Its table of actions' inputs stops at older major versions, so a `uses:` of a newer one
 //   goes unchecked: every `uses:` must be one of ACTIONS, the actions and major versions we
 //   checked exist, pinned by major.
+// - It reads no file beside the workflow, so `uses: ./` (this repository's action.yml) goes
+//   unchecked: its `with:` keys must be inputs of action.yml, and its required inputs given.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -36,7 +38,15 @@ const RUNNER_LABELS_SINCE = new Set([
  * The actions a workflow may use: each checked to exist at this major version (its repository's
  * tags and action.yml). Add one here only after checking the same way.
  */
-const ACTIONS = new Set(['actions/checkout@v7', 'actions/setup-node@v7', 'actions/upload-artifact@v7', 'actions/download-artifact@v8']);
+const ACTIONS = new Set([
+  'actions/checkout@v7',
+  'actions/setup-node@v7',
+  'actions/upload-artifact@v7',
+  'actions/download-artifact@v8',
+  // Tags v1 to v6 (v6.2.3 the newest), action.yml with role-to-assume and aws-region: the
+  // credentials our own action (action.yml) expects in the job, in its example workflow.
+  'aws-actions/configure-aws-credentials@v6',
+]);
 
 function workflowFiles(targets) {
   return targets.flatMap((target) => {
@@ -73,6 +83,71 @@ function usesFindings(file, text) {
   return findings;
 }
 
+/** action.yml's inputs (the keys of its `inputs:` block) and which of them are required. */
+function localActionInputs() {
+  const inputs = new Map();
+  let name;
+  let inInputs = false;
+  for (const line of readFileSync(path.join(ROOT, 'action.yml'), 'utf8').split('\n')) {
+    if (/^\S/.test(line)) inInputs = line.startsWith('inputs:');
+    else if (inInputs && /^ {2}[\w-]+:\s*$/.test(line)) {
+      name = line.trim().slice(0, -1);
+      inputs.set(name, false);
+    } else if (inInputs && name !== undefined && /^ {4}required:\s*true\s*$/.test(line)) inputs.set(name, true);
+  }
+  return inputs;
+}
+
+const indentOf = (line) => line.search(/\S/);
+
+/** The `with:` keys of the step whose `uses:` is on line `at`, keyed at `keyIndent`, with their line numbers. */
+function withKeys(lines, at, keyIndent) {
+  let start = at;
+  while (start > 0 && !(indentOf(lines[start] ?? '') === keyIndent - 2 && (lines[start] ?? '').trimStart().startsWith('- '))) start--;
+  const keys = [];
+  let inWith = false;
+  for (let i = start + 1; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    if (indentOf(line) < keyIndent) break;
+    if (indentOf(line) === keyIndent) inWith = line.trim() === 'with:';
+    else if (inWith && indentOf(line) > keyIndent) {
+      const key = /^\s+([\w-]+):/.exec(line)?.[1];
+      if (key !== undefined) keys.push({ key, line: i + 1, column: indentOf(line) + 1 });
+    }
+  }
+  return keys;
+}
+
+/** `uses: ./` steps whose `with:` names an input action.yml lacks, or leaves out a required one. */
+function localActionFindings(file, text) {
+  const lines = text.split('\n');
+  const findings = [];
+  lines.forEach((line, index) => {
+    const match = /^(\s*(?:-\s+)?)uses:\s*(['"]?)\.\/?\2\s*(?:#.*)?$/.exec(line);
+    if (!match) return;
+    const inputs = localActionInputs();
+    const keyIndent = (match[1] ?? '').length;
+    const given = withKeys(lines, index, keyIndent);
+    for (const { key, line: at, column } of given) {
+      if (inputs.has(key)) continue;
+      const message = `input "${key}" is not defined in action.yml; it has: ${[...inputs.keys()].join(', ')}`;
+      findings.push({ file, line: at, column, message, kind: 'local-action' });
+    }
+    for (const [name, required] of inputs) {
+      if (!required || given.some(({ key }) => key === name)) continue;
+      findings.push({
+        file,
+        line: index + 1,
+        column: keyIndent + 1,
+        message: `missing input "${name}", required by action.yml`,
+        kind: 'local-action',
+      });
+    }
+  });
+  return findings;
+}
+
 const targets = process.argv.slice(2);
 const files = workflowFiles(targets.length > 0 ? targets : [path.join(ROOT, '.github/workflows')]);
 if (files.length === 0) {
@@ -85,7 +160,11 @@ let count = 0;
 for (const file of files) {
   const text = readFileSync(file, 'utf8');
   const shown = path.relative(process.cwd(), file) || file;
-  const findings = [...lint(text, shown).filter((finding) => !isAcceptedLabel(finding)), ...usesFindings(shown, text)];
+  const findings = [
+    ...lint(text, shown).filter((finding) => !isAcceptedLabel(finding)),
+    ...usesFindings(shown, text),
+    ...localActionFindings(shown, text),
+  ];
   for (const { line, column, message, kind } of findings.sort((a, b) => a.line - b.line || a.column - b.column)) {
     process.stdout.write(`${shown}:${line}:${column}: ${message} [${kind}]\n`);
   }

@@ -139,6 +139,55 @@ describeExeOnly('the single-file executable', () => {
     expect(emulator.calls.filter((c) => c.action === 'GetAuthorizationToken')).toHaveLength(1);
   });
 
+  it('--help names the README beside it (the release archive unpacked), never a directory of the build', () => {
+    const dir = makeTempDir();
+    const copy = path.join(dir, `docker-credential-ecr-login${EXE_SUFFIX}`);
+    fs.copyFileSync(HELPER_BIN, copy);
+    fs.chmodSync(copy, 0o755);
+    const env = { HOME: makeTempDir(), PATH: testPath() };
+    const build = path.resolve(__dirname, '../..');
+    const alone = runProgramSync(copy, ['--help'], { env });
+    expect(alone.stdout).toMatch(/^Each command has its own --help\. More: README\.md beside the executable \(release archive\), /m);
+    expect(alone.stdout).not.toContain(build);
+    fs.copyFileSync(path.join(build, 'README.md'), path.join(dir, 'README.md'));
+    const unpacked = runProgramSync(copy, ['--help'], { env });
+    expect(unpacked.stdout).toContain(`\nEach command has its own --help. More: ${path.join(dir, 'README.md')}\n`);
+    expect(unpacked.stdout).not.toContain(build);
+  });
+
+  // The release workflow's check of each archive (issue 21.5), here on this build's archive.
+  (EXE_SUFFIX === '' ? it : it.skip)(
+    'its release archive, unpacked, passes scripts/smoke-archive.sh',
+    () => {
+      const root = path.resolve(__dirname, '../..');
+      const out = makeTempDir();
+      const made = runProgramSync(
+        process.execPath,
+        [
+          path.join(root, 'scripts/release-archive.mjs'),
+          '--executable',
+          HELPER_BIN,
+          '--target',
+          `${process.platform === 'darwin' ? 'darwin' : 'linux'}-${process.arch}`,
+          '--outdir',
+          out,
+        ],
+        { timeout: 120_000 },
+      );
+      expect(made.status).toBe(0);
+      const env = { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`, TMPDIR: makeTempDir() };
+      const smoke = runProgramSync('/bin/sh', [path.join(root, 'scripts/smoke-archive.sh'), made.stdout.trim(), version, root], {
+        env,
+        timeout: 120_000,
+      });
+      expect({ code: smoke.status, stderr: smoke.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(smoke.stdout).toContain('ok - holds LICENSE README.md docker-credential-ecr-login \n');
+      expect(smoke.stdout).toContain('ok - --help names the README beside the executable, and no directory of the build\n');
+      expect(smoke.stdout).toMatch(/^ok - .*cache.*$/m);
+    },
+    180_000,
+  );
+
   describeWithSecretService('copied alone, with a Secret Service: the embedded keyring addon and worker', () => {
     let session: TestSession;
     beforeAll(async () => {

@@ -103,11 +103,35 @@ const BROKEN: [what: string, jobs: string, finding: RegExp][] = [
 `,
     /^broken-5\.yml:6:15: "actions\/checkout@v3" is not one of the actions checked to exist \(actions\/checkout@v7, .*\); check it and add it to ACTIONS in scripts\/actionlint\.mjs \[uses\]$/,
   ],
+  [
+    'an input that the action of this repository (uses: ./) does not have',
+    `  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ./
+        with:
+          registries: 123456789012.dkr.ecr.us-east-1.amazonaws.com
+          region: us-east-1
+`,
+    /^broken-6\.yml:9:11: input "region" is not defined in action\.yml; it has: registries, profile, role, containers-auth, version \[local-action\]$/,
+  ],
+  [
+    'a required input of the action of this repository left out',
+    `  test:
+    runs-on: ubuntu-latest
+    steps:
+      - id: login
+        uses: ./
+        with:
+          profile: ci
+`,
+    /^broken-7\.yml:7:9: missing input "registries", required by action\.yml \[local-action\]$/,
+  ],
 ];
 
 describe('scripts/actionlint.mjs', () => {
-  it('passes the workflows of this repository, and there are the two of them', () => {
-    expect(fs.readdirSync(WORKFLOWS).sort()).toEqual(['ci.yml', 'release.yml']);
+  it('passes the workflows of this repository, and there are the four of them', () => {
+    expect(fs.readdirSync(WORKFLOWS).sort()).toEqual(['action-example.yml', 'ci.yml', 'linux-packages.yml', 'release.yml']);
     expect(actionlint()).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
@@ -184,9 +208,11 @@ describe('the release workflow', () => {
     );
   });
 
-  it('smoke-tests what it built (musl builds in Alpine) and the npm package, with the version of the tag', () => {
+  it('smoke-tests what it built (musl builds in Alpine), unpacked from its archive too, and the npm and Linux packages, with the version of the tag', () => {
+    // The executable (in Alpine too) and the npm package; scripts/smoke-archive.sh runs it on the unpacked archives.
     expect(release.match(/node scripts\/smoke\.mjs/g)).toHaveLength(3);
     expect(release.match(/--version "\$\{GITHUB_REF_NAME#v\}"/g)).toHaveLength(2);
+    expect(release.match(/sh scripts\/smoke-archive\.sh "out\/\$ARCHIVE"/g)).toHaveLength(2);
     expect(step('Smoke test')).toContain(`if: \${{ !matrix.musl }}`);
     expect(step('Smoke test in Alpine (musl)')).toMatch(
       /if: \$\{\{ matrix\.musl \}\}[\s\S]*docker run .* alpine:3\.\d+ [\s\S]*apk add --no-cache nodejs libstdc\+\+[\s\S]*--version "\$VERSION"/,
@@ -215,5 +241,36 @@ describe('the release workflow', () => {
 
   it('checks the Windows version information', () => {
     expect(step('Version information (Windows)')).toMatch(/\(Get-Item "out\/\$env:ASSET"\)\.VersionInfo[\s\S]*exit 1/);
+  });
+});
+
+describe('action.yml, the GitHub Action (run: __tests__/integration/github-action.test.ts)', () => {
+  const action = fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8');
+  const script = fs.readFileSync(path.join(ROOT, 'scripts/action/install.sh'), 'utf8');
+
+  it('has the inputs of the contract, each passed to the script, which reads it; registries required', () => {
+    const block = action.slice(action.indexOf('\ninputs:\n'), action.indexOf('\noutputs:\n'));
+    const inputs = [...block.matchAll(/^ {2}([\w-]+):$/gm)].map(([, name]) => name);
+    expect(inputs).toEqual(['registries', 'profile', 'role', 'containers-auth', 'version']);
+    expect(block).toMatch(/^ {2}registries:\n(?: {4}.*\n)*? {4}required: true$/m);
+    for (const name of inputs) {
+      const variable = `ECR_LOGIN_${(name ?? '').toUpperCase().replace(/-/g, '_')}`;
+      expect(action).toContain(`        ${variable}: \${{ inputs.${name} }}\n`);
+      expect(script).toContain(`\${${variable}:-`);
+    }
+  });
+
+  it('is a composite action that runs scripts/action/install.sh with bash', () => {
+    expect(action).toMatch(/\nruns:\n {2}using: composite\n/);
+    expect(action).toContain('      shell: bash\n');
+    expect(action).toContain('      run: bash "$GITHUB_ACTION_PATH/scripts/action/install.sh"\n');
+  });
+
+  it('is used by the example workflow after AWS credentials from OIDC', () => {
+    const example = fs.readFileSync(path.join(ROOT, '.github/workflows/action-example.yml'), 'utf8');
+    expect(example).toMatch(/\npermissions:\n {2}contents: read\n {2}id-token: write\n/);
+    const credentials = example.indexOf('uses: aws-actions/configure-aws-credentials@');
+    expect(credentials).toBeGreaterThan(0);
+    expect(example.indexOf('uses: ./\n')).toBeGreaterThan(credentials);
   });
 });

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import packageJson from '../../package.json';
 import { UsageError } from '../errors';
@@ -12,6 +10,7 @@ import type { ConfigureOptions } from './configure/plan-configure-request';
 import type { DoctorCommandOptions } from './doctor/doctor-command';
 import { EKS_KUBELET_BIN_DIR, EKS_KUBELET_CONFIG } from './eks-kubelet-paths';
 import { formatHelpFooter } from './format-help';
+import { formatReadmeAddress } from './format-readme-address';
 import { getLoginPassword } from './get-login-password';
 import { keychainBudgetOf } from './keychain-budget';
 import { type KubeletConfigFlags, parseKubeletConfigFlags } from './kubelet-config-options';
@@ -27,27 +26,6 @@ const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
 const USAGE =
   'Usage: docker-credential-ecr-login <get|store|erase|list|version> | get-credentials | get-login-password [HOST] | kubelet-config | configure | doctor [options]';
 
-/**
- * Where `--help` sends the reader for more: the package's `homepage` when package.json names
- * one, else the README that ships with it.
- */
-function readmeAddress(): string {
-  const homepage = (packageJson as { homepage?: string }).homepage;
-  if (homepage !== undefined) return homepage;
-  // The npm package ships README.md beside dist/, where this bundle runs from. The single-file
-  // executable may sit anywhere: a README above it is named only if it is this project's.
-  const shipped = join(__dirname, '..', 'README.md');
-  return isOurReadme(shipped) ? shipped : 'README.md in the package (npm) or in the project repository';
-}
-
-function isOurReadme(file: string): boolean {
-  try {
-    return readFileSync(file, 'utf8').startsWith('# docker-credential-ecr-login');
-  } catch {
-    return false;
-  }
-}
-
 /** The root program: its description, usage, help, version, and output through `ctx`. */
 function createRootProgram(commander: typeof import('commander'), ctx: CommandContext): Command {
   return new commander.Command('docker-credential-ecr-login')
@@ -62,7 +40,9 @@ function createRootProgram(commander: typeof import('commander'), ctx: CommandCo
     .exitOverride()
     .configureOutput({ writeOut: (text) => ctx.output(text), writeErr: () => undefined })
     .showSuggestionAfterError(true)
-    .addHelpText('after', () => formatHelpFooter(ctx.services.config, readmeAddress()));
+    .addHelpText('after', () =>
+      formatHelpFooter(ctx.services.config, formatReadmeAddress((packageJson as { homepage?: string }).homepage, ctx.programFile)),
+    );
 }
 
 /**

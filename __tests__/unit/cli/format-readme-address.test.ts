@@ -1,0 +1,49 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { formatReadmeAddress, README_ELSEWHERE } from '../../../src/cli/format-readme-address';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+/*
+ * Where `--help` sends the reader: found from the program's own file, never from where the
+ * code was built (issue 21.5: the executable named a directory of the build machine).
+ */
+
+const OURS = '# docker-credential-ecr-login\n\nA Docker credential helper.\n';
+
+/** A directory laid out as `files` says, and the program file in it. */
+function layout(files: Record<string, string>, program: string): string {
+  const root = makeTempDir();
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), text);
+  }
+  return path.join(root, program);
+}
+
+describe('formatReadmeAddress', () => {
+  it('names the README beside the executable (a release archive unpacked)', () => {
+    const program = layout({ 'docker-credential-ecr-login': '', 'README.md': OURS, LICENSE: '' }, 'docker-credential-ecr-login');
+    expect(formatReadmeAddress(undefined, program)).toBe(path.join(path.dirname(program), 'README.md'));
+  });
+
+  it("names the README above bin/ (the npm package's launcher)", () => {
+    const program = layout({ 'bin/docker-credential-ecr-login': '', 'README.md': OURS }, 'bin/docker-credential-ecr-login');
+    expect(formatReadmeAddress(undefined, program)).toBe(path.join(path.dirname(program), '..', 'README.md'));
+  });
+
+  it.each([
+    ['no README at all', {}],
+    ["a README that is not this project's, beside it and above it", { 'bin/README.md': '# dotfiles\n', 'README.md': '# notes\n' }],
+    ['a directory called README.md', { 'README.md/x': OURS }],
+  ])('falls back to a fixed text with %s', (_what, files) => {
+    const program = layout({ ...files, 'bin/docker-credential-ecr-login': '' }, 'bin/docker-credential-ecr-login');
+    expect(formatReadmeAddress(undefined, program)).toBe(README_ELSEWHERE);
+  });
+
+  it('falls back to the fixed text when the program file is not known, and prefers a homepage', () => {
+    expect(formatReadmeAddress(undefined, undefined)).toBe(README_ELSEWHERE);
+    expect(README_ELSEWHERE).not.toContain(path.sep === '/' ? '/' : '\\');
+    const program = layout({ 'README.md': OURS }, 'docker-credential-ecr-login');
+    expect(formatReadmeAddress('https://example.com/docs', program)).toBe('https://example.com/docs');
+  });
+});
