@@ -10,7 +10,7 @@ import { retryClientOptions } from './create-retry-strategy';
 import { createSdkLogger } from './create-sdk-logger';
 import { DiagnosticError } from './diagnostic-error';
 import { diagnosticHttpGet, type HttpAnswer } from './diagnostic-http-get';
-import { addressOf, dualStackOption, ENDPOINT_RECORDER_OPTIONS } from './endpoint-options';
+import { dualStackOption, recordEndpoint } from './endpoint-options';
 import { type RetryPolicy, resolveRetryPolicy } from './resolve-retry-policy';
 import { withDeadline } from './with-deadline';
 
@@ -176,16 +176,10 @@ async function sendGetCallerIdentity(
   const { GetCallerIdentityCommand, STSClient } = sdk.loadSts();
   const useDualstackEndpoint = dualStackOption(dualStack, () => new STSClient({ region: config.region }));
   const client = new STSClient({ ...config, useDualstackEndpoint });
-  let endpoint: string | undefined;
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      endpoint = addressOf(args.request) ?? endpoint;
-      return next(args);
-    },
-    ENDPOINT_RECORDER_OPTIONS,
-  );
+  const recorded = recordEndpoint(client);
   try {
     const out = await client.send(new GetCallerIdentityCommand({}));
+    const endpoint = recorded();
     return { arn: out.Arn ?? '(no ARN in the answer)', account: out.Account ?? '', ...(endpoint ? { endpoint } : {}) };
   } catch (error) {
     if (error instanceof DiagnosticError) throw error;

@@ -8,7 +8,7 @@ import { classifyAssumeRoleError, classifyAwsError } from './classify-aws-error'
 import { createProxyAgent } from './create-proxy-agent';
 import { retryClientOptions } from './create-retry-strategy';
 import { createSdkLogger, type SdkLogger } from './create-sdk-logger';
-import { addressOf, dualStackOption, ENDPOINT_RECORDER_OPTIONS } from './endpoint-options';
+import { dualStackOption, recordEndpoint } from './endpoint-options';
 import { type RetryPolicy, resolveRetryPolicy } from './resolve-retry-policy';
 import { sanitizeSdkText } from './sanitize-sdk-text';
 import type { AssumeRole, AuthorizationToken, RoleCredentials, TokenRequestOptions, TokenSource, WebIdentity } from './token-source';
@@ -203,7 +203,6 @@ function createCredentials(call: TokenCall, request: TokenRequestOptions, option
  */
 async function requestAuthorizationToken(call: TokenCall, credentials: ECRClientConfig['credentials']): Promise<AuthorizationToken> {
   const { sdk, registry } = call;
-  let endpoint: string | undefined;
   const common = {
     ...retryOptionsOf(call),
     requestHandler: call.requestHandler,
@@ -214,16 +213,11 @@ async function requestAuthorizationToken(call: TokenCall, credentials: ECRClient
     const { ECRPUBLICClient, GetAuthorizationTokenCommand } = sdk.loadEcrPublic();
     const useDualstackEndpoint = dualStackOption(call.dualStack, () => new ECRPUBLICClient({ region: registry.region }));
     const client = new ECRPUBLICClient({ ...common, region: registry.region, useDualstackEndpoint });
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        endpoint = addressOf(args.request) ?? endpoint;
-        return next(args);
-      },
-      ENDPOINT_RECORDER_OPTIONS,
-    );
+    const endpoint = recordEndpoint(client);
     try {
       const out = await client.send(new GetAuthorizationTokenCommand({}));
-      return { ...parseAuthorizationToken(out.authorizationData?.authorizationToken, out.authorizationData?.expiresAt), endpoint };
+      const data = out.authorizationData;
+      return { ...parseAuthorizationToken(data?.authorizationToken, data?.expiresAt), endpoint: endpoint() };
     } finally {
       client.destroy();
     }
@@ -232,17 +226,11 @@ async function requestAuthorizationToken(call: TokenCall, credentials: ECRClient
   // A FIPS host asks for FIPS; any other leaves the SDK to read AWS_USE_FIPS_ENDPOINT itself.
   const fips = registry.fips ? { useFipsEndpoint: true } : {};
   const client = new sdk.ECRClient({ ...common, region: registry.region, ...fips, useDualstackEndpoint });
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      endpoint = addressOf(args.request) ?? endpoint;
-      return next(args);
-    },
-    ENDPOINT_RECORDER_OPTIONS,
-  );
+  const endpoint = recordEndpoint(client);
   try {
     const out = await client.send(new sdk.GetAuthorizationTokenCommand({ registryIds: [registry.registryId] }));
     const data = out.authorizationData?.[0];
-    return { ...parseAuthorizationToken(data?.authorizationToken, data?.expiresAt), endpoint };
+    return { ...parseAuthorizationToken(data?.authorizationToken, data?.expiresAt), endpoint: endpoint() };
   } finally {
     client.destroy();
   }

@@ -1,3 +1,5 @@
+import type { MiddlewareStack } from '@smithy/types';
+
 /**
  * Where an SDK client's resolved configuration keeps the endpoint URL configured for its
  * service (`AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, a profile's `endpoint_url` or
@@ -62,4 +64,22 @@ export function addressOf(request: unknown): string | undefined {
   return `${protocol.replace(/:?$/, ':')}//${hostname}${typeof port === 'number' ? `:${port}` : ''}`;
 }
 
-export const ENDPOINT_RECORDER_OPTIONS = { step: 'finalizeRequest', name: 'ecrLoginEndpointRecorder' } as const;
+const ENDPOINT_RECORDER_OPTIONS = { step: 'finalizeRequest', name: 'ecrLoginEndpointRecorder' } as const;
+
+/**
+ * Records where `client`'s requests go, as `addressOf` reads them once the endpoint rules
+ * chose: what doctor names as the endpoint used. The returned function reads the last one.
+ */
+export function recordEndpoint<I extends object, O extends object>(client: {
+  readonly middlewareStack: MiddlewareStack<I, O>;
+}): () => string | undefined {
+  let endpoint: string | undefined;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      endpoint = addressOf(args.request) ?? endpoint;
+      return next(args);
+    },
+    ENDPOINT_RECORDER_OPTIONS,
+  );
+  return () => endpoint;
+}
