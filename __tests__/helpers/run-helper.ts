@@ -137,8 +137,13 @@ export function startHelper(
   input: string | Buffer,
   env: Record<string, string>,
   command: readonly string[] = HELPER_COMMAND,
-  /** `keepStdinOpen`: write the input but never close stdin, as a client that hangs would. */
-  options: { cwd?: string; keepStdinOpen?: boolean } = {},
+  /**
+   * `keepStdinOpen`: write the input but never close stdin, as a client that hangs would.
+   * `stdinFd`: the child's standard input is this descriptor (a file, a FIFO) instead of the
+   * pipe Node makes (a socket pair on Linux, which the helper cannot reopen non-blocking);
+   * `input` is then not written.
+   */
+  options: { cwd?: string; keepStdinOpen?: boolean; stdinFd?: number } = {},
 ): { child: ChildProcess; result: Promise<HelperResult> } {
   const started = Date.now();
   const [file = process.execPath, ...prefix] = command;
@@ -151,7 +156,7 @@ export function startHelper(
       ...(isWindowsHost && env.HOME && !env.USERPROFILE ? { USERPROFILE: env.HOME } : {}),
       ...env,
     },
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: [options.stdinFd ?? 'pipe', 'pipe', 'pipe'],
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
   const result = new Promise<HelperResult>((resolve, reject) => {
