@@ -106,9 +106,12 @@ function lineage(out) {
 /**
  * The plugin of one bundle's build. `owners` (module path -> bundle) and `published` (the
  * modules this bundle holds for the bundles below it) come from a first pass; without them
- * (that pass) every module a bundle reaches is bundled into it.
+ * (that pass) every module a bundle reaches is bundled into it. `isPublished` says whether a
+ * module owned elsewhere is published by its owner: one that is not fails the build (esbuild
+ * inlines an imported constant in the first pass and leaves its module out of the importer's
+ * inputs, so the owner never learnt that a bundle below needs it).
  */
-function commandBundles(bundle, { owners = new Map(), published = [] } = {}) {
+function commandBundles(bundle, { owners = new Map(), published = [], isPublished = () => true } = {}) {
   return {
     name: 'command-bundles',
     setup(b) {
@@ -154,15 +157,25 @@ function commandBundles(bundle, { owners = new Map(), published = [] } = {}) {
       // A module the bundles above did not publish is a build error, said at load, not an
       // `undefined` import: esbuild inlines an imported constant and leaves its module out of
       // the importer's inputs, so the first pass may not see that a bundle needs it.
-      b.onLoad({ filter: /.*/, namespace: 'owned-elsewhere' }, (args) => ({
-        contents: [
-          `const published = (${MODULES} ?? {})[${JSON.stringify(args.path)}];`,
-          `if (published === undefined) throw new Error(${JSON.stringify(`${args.path} was not published for ${bundle.out} (scripts/build.mjs)`)});`,
-          'module.exports = published;',
-          '',
-        ].join('\n'),
-        loader: 'js',
-      }));
+      b.onLoad({ filter: /.*/, namespace: 'owned-elsewhere' }, (args) =>
+        isPublished(args.path)
+          ? {
+              contents: [
+                `const published = (${MODULES} ?? {})[${JSON.stringify(args.path)}];`,
+                `if (published === undefined) throw new Error(${JSON.stringify(`${args.path} was not published for ${bundle.out} (scripts/build.mjs)`)});`,
+                'module.exports = published;',
+                '',
+              ].join('\n'),
+              loader: 'js',
+            }
+          : {
+              errors: [
+                {
+                  text: `${bundle.out} uses ${args.path}, which ${owners.get(args.path)} does not publish: an imported constant that esbuild inlined in the first pass? Import a function instead.`,
+                },
+              ],
+            },
+      );
     },
   };
 }
@@ -236,11 +249,16 @@ async function assignModules() {
 
 rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
 const { owners, published } = await assignModules();
+/** Whether the bundle that owns `module` publishes it for the bundles below. */
+const isPublished = (module) => {
+  const owner = BUNDLES.find((b) => b.out === owners.get(module));
+  return owner !== undefined && published(owner).includes(module);
+};
 const shipped = [
   ...BUNDLES.map((bundle) => ({
     entryPoints: [bundle.source],
     outfile: `dist/${bundle.out}`,
-    plugins: [vendorImports, commandBundles(bundle, { owners, published: published(bundle) }), nobleWebCrypto],
+    plugins: [vendorImports, commandBundles(bundle, { owners, published: published(bundle), isPublished }), nobleWebCrypto],
   })),
   ...VENDOR.map((chunk) => ({ entryPoints: [chunk.source], outfile: `dist/${chunk.out}`, plugins: [lazyHttp2] })),
   // The process that makes the native keychain calls (src/keychain/os-keychain.ts starts it).
