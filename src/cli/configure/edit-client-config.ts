@@ -1,6 +1,7 @@
 import { ConfigError } from '../../errors';
 import { parseRegistry } from '../../registry/parse-registry';
 import { HELPER_NAME } from '../helper-names';
+import { checkSingleKeys } from './check-single-keys';
 import { detectLayout, editJsonText, type JsonSet } from './edit-json-text';
 import {
   findEntry,
@@ -155,5 +156,10 @@ export function editClientConfig(text: string | undefined, request: ClientConfig
     }
   }
   if (changes.length === 0) return { text: text ?? '', changes, warnings };
+  checkSingleKeys(
+    root,
+    sets.map((set) => set.path),
+    file,
+  );
   return { text: editJsonText(text, sets, detectLayout(text)), changes, warnings };
 }

@@ -1,3 +1,4 @@
+import { DuplicateKeyError } from '../../../../src/cli/configure/check-single-keys';
 import { removeJsonPaths } from '../../../../src/cli/configure/edit-json-text';
 import { planRemoveRequest } from '../../../../src/cli/configure/plan-remove-request';
 import { removeClientEntries, removeSettingsEntries } from '../../../../src/cli/configure/remove-entries';
@@ -70,6 +71,31 @@ describe('removeClientEntries (configure --remove)', () => {
     expect(removeClientEntries(DOCKER, { ...NONE, hosts: [ECR] }, 'f').text).toContain('"credsStore": "ecr-login"');
     const desktop = '{\n\t"credsStore": "desktop"\n}\n';
     expect(removeClientEntries(desktop, { ...NONE, all: true }, 'f')).toEqual({ text: desktop, changes: [], warnings: [] });
+  });
+
+  it.each([
+    ['--registry h', { ...NONE, hosts: ['h'] }, '{"credHelpers": {"h": "desktop", "h": "ecr-login"}}', '"credHelpers" has "h"'],
+    ['--all', { ...NONE, all: true }, '{"credHelpers": {"h": "desktop", "h": "ecr-login"}}', '"credHelpers" has "h"'],
+    [
+      '--all (credsStore)',
+      { ...NONE, all: true },
+      '{"credsStore": "desktop", "credsStore": "ecr-login"}',
+      'the top level has "credsStore"',
+    ],
+  ])("%s: a key named twice is refused, not another helper's entry removed (docker reads the last)", (_what, request, text, where) => {
+    expect(() => removeClientEntries(text, request, 'f')).toThrow(DuplicateKeyError);
+    expect(() => removeClientEntries(text, request, 'f')).toThrow(
+      `f: ${where} twice (docker reads the last): keep one, then run configure again`,
+    );
+  });
+
+  it("a duplicate whose last names another helper is that helper's: left, as docker reads it", () => {
+    const text = '{"credHelpers": {"h": "ecr-login", "h": "desktop"}}';
+    expect(removeClientEntries(text, { ...NONE, hosts: ['h'] }, 'f')).toEqual({
+      text,
+      changes: [],
+      warnings: ['left credHelpers["h"] in f: it names "desktop", not ecr-login'],
+    });
   });
 
   it('no file: nothing to remove, nothing created', () => {
