@@ -70,7 +70,7 @@ describe('editClientConfig on real-world configs', () => {
       const once = editClientConfig(fixture(name), { hosts: [ECR], allEcr: true, credsStore: true, force: true }, name);
       expect(once.changes.length).toBeGreaterThan(0);
       const twice = editClientConfig(once.text, { hosts: [ECR], allEcr: true, credsStore: true, force: true }, name);
-      expect(twice).toEqual({ text: once.text, changes: [], warnings: [] });
+      expect(twice).toEqual({ text: once.text, changes: [], warnings: [], setsCredsStore: false });
     },
   );
 
@@ -162,7 +162,7 @@ describe('editClientConfig on real-world configs', () => {
 
   it('a duplicate that already names ecr-login last is already configured: docker reads that one', () => {
     const text = `{"credHelpers": {"${ECR}": "desktop", "${ECR}": "ecr-login"}}`;
-    expect(editClientConfig(text, hostsOnly, 'f')).toEqual({ text, changes: [], warnings: [] });
+    expect(editClientConfig(text, hostsOnly, 'f')).toEqual({ text, changes: [], warnings: [], setsCredsStore: false });
   });
 
   it.each([
