@@ -147,6 +147,15 @@ describe('planRemoveRequest', () => {
   });
 
   it.each([
+    ['https://r.example.com', 'r.example.com'],
+    ['https://R.example.com/v2/', 'r.example.com'],
+    [`https://user@r.example.com:443/app=${ECR}`, 'r.example.com'],
+    ['http://r.example.com:5000/', 'r.example.com:5000'],
+  ])('--alias %s: the alias name, as --registry reads a host', (alias, name) => {
+    expect(planRemoveRequest(options({ alias: [alias] }))).toEqual({ hosts: [name], patterns: [], aliases: [name], all: false });
+  });
+
+  it.each([
     [{}, 'nothing to remove: name what with --registry HOST or --alias NAME, or remove every entry of this helper with --all'],
     [{ all: true, registry: [ECR] }, '--remove --all takes out every entry of this helper: leave out --registry and --alias, or --all'],
     [
@@ -154,6 +163,7 @@ describe('planRemoveRequest', () => {
       '--remove does not go with --creds-store, --profile: run configure once to remove, once to add',
     ],
     [{ alias: ['=x'] }, '--alias "=x": with --remove, name the alias: --alias NAME'],
+    [{ alias: ['https://'] }, '--alias "https://": with --remove, name the alias: --alias NAME'],
   ])('refuses %j', (extra, message) => {
     expect(() => planRemoveRequest(options(extra))).toThrow(new UsageError(message));
   });
