@@ -157,7 +157,7 @@ function addConfigureCommand(program: Command, ctx: CommandContext): void {
         lock: { locker: services.locker, logger: services.logger, now: services.now },
         now: services.now,
         // The keychain's calls get the budget main.ts gave them; the probe, half a second more.
-        probeKeychain: () => probeKeychain(services.credentials, keychainBudgetOf(['configure'], services.config.commandTimeoutMs) + 500),
+        probeKeychain: () => probeKeychain(services.credentials, keychainBudgetOf('configure', services.config.commandTimeoutMs) + 500),
       });
     });
 }
