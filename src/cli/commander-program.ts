@@ -188,13 +188,14 @@ function addDoctorCommand(program: Command, ctx: CommandContext): void {
 /**
  * A commander error as the user sees it. Its message (stdout in the docker protocol, where
  * clients read the failure: unchanged by a suggestion) is the mistake and the usage; commander's
- * "(Did you mean get?)" for a mistyped command or option becomes the hint, one line on stderr
- * (and the one line a command's failure shows), so that `gett` or `configure --regsitry` names
- * what was meant.
+ * "(Did you mean get?)" or "(Did you mean one of a, b?)" for a mistyped command or option
+ * becomes the hint, one line on stderr (and the one line a command's failure shows), so that
+ * `gett` or `configure --regsitry` names what was meant.
  */
 export function usageErrorOf(commanderMessage: string): UsageError {
   const [mistake = '', ...rest] = commanderMessage.replace(/^error: /, '').split('\n');
-  const meant = rest.map((line) => /^\(Did you mean (\S+)\?\)$/.exec(line.trim())?.[1]).find((x) => x !== undefined);
+  // `(Did you mean one of a, b?)` when several are as close (commander's suggestSimilar.js).
+  const meant = rest.map((line) => /^\(Did you mean (one of [^?]+|\S+)\?\)$/.exec(line.trim())?.[1]).find((x) => x !== undefined);
   const others = rest.filter((line) => !/^\(Did you mean /.test(line.trim()));
   const message = [mistake, ...others, USAGE].join('\n');
   return new UsageError(message, meant === undefined ? undefined : `${mistake}: did you mean ${meant}?`);
