@@ -26,6 +26,11 @@ const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
 const USAGE =
   'Usage: docker-credential-ecr-login <get|store|erase|list|version> | get-credentials | get-login-password [HOST] | kubelet-config | configure | doctor [options]';
 
+/** A repeatable option's values, in command-line order (commander's custom option processing). */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 /** The root program: its description, usage, help, version, and output through `ctx`. */
 function createRootProgram(commander: typeof import('commander'), ctx: CommandContext): Command {
   return new commander.Command('docker-credential-ecr-login')
@@ -82,7 +87,6 @@ function addGetLoginPasswordCommand(program: Command, ctx: CommandContext): void
 
 /** `kubelet-config`: prints the CredentialProviderConfig for this helper and the settings' aliases. */
 function addKubeletConfigCommand(program: Command, ctx: CommandContext): void {
-  const collect = (value: string, previous: string[]): string[] => [...previous, value];
   program
     .command('kubelet-config')
     .description('print a kubelet CredentialProviderConfig (YAML or JSON) that runs this helper as ecr-credential-provider')
@@ -110,7 +114,6 @@ function addKubeletConfigCommand(program: Command, ctx: CommandContext): void {
 
 /** `configure`: its options, and run-configure loaded only when it runs. */
 function addConfigureCommand(program: Command, ctx: CommandContext): void {
-  const collect = (value: string, previous: string[]): string[] => [...previous, value];
   program
     .command('configure')
     .description(
