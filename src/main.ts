@@ -94,7 +94,7 @@ export async function run(argv: readonly string[], io: Io, deps: MainDeps): Prom
   // A keychain call (an unlock prompt included) gets at most 15 s, and always less than the
   // command. `doctor` runs its network checks first (each up to a quarter of the command's
   // time): a keychain that never answers gets an eighth, so the report still comes in time.
-  const keychainBudgetMs = keychainBudgetOf(argv, config.commandTimeoutMs);
+  const keychainBudgetMs = keychainBudgetOf(argv[0], config.commandTimeoutMs);
   const keychain = deps.createKeychain({
     timeoutMs: Math.min(KEYCHAIN_TIMEOUT_MS, Math.max(500, keychainBudgetMs)),
     // A private directory of the user's for what the keychain process must unpack (os-keychain.ts).

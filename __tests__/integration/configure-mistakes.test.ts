@@ -190,6 +190,24 @@ describe('configure --remove', () => {
     expect(fs.readFileSync(config, 'utf8')).toBe(before);
   });
 
+  it.each([
+    ['--remove --registry', ['--remove', '--registry', ECR], 'desktop', 'ecr-login'],
+    ['--remove --all', ['--remove', '--all'], 'desktop', 'ecr-login'],
+    ['--registry (adding)', ['--registry', ECR], 'ecr-login', 'desktop'],
+  ])('%s with a credHelpers key written twice: refused in one line, the file as it was', async (_what, args, first, last) => {
+    const { config, env } = world();
+    fs.mkdirSync(path.dirname(config), { mode: 0o700 });
+    const text = `{"credHelpers":{"${ECR}":"${first}","${ECR}":"${last}"}}`;
+    fs.writeFileSync(config, text, { mode: 0o600 });
+    expect(await configure(args, env)).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `ecr-login: ${config}: "credHelpers" has "${ECR}" twice (docker reads the last): keep one, then run configure again\n`,
+    });
+    expect(fs.readFileSync(config, 'utf8')).toBe(text);
+    expect(fs.existsSync(`${config}.bak`)).toBe(false);
+  });
+
   it('--alias NAME, then --all: everything configure wrote, and credsStore naming this helper; a second run has nothing to remove', async () => {
     const { config, settings, env } = await configured();
     expect(await configure(['--remove', '--alias', 'r.example.com'], env)).toMatchObject({

@@ -4,6 +4,7 @@ import { ConfigError } from '../errors';
 import { sha1Hex, sha256Hex } from '../hash';
 import type { FsPlatform } from '../safe-fs/fs-platform';
 import { readRegularFile } from '../safe-fs/read-files';
+import { awsSharedFilesOf, expandHome } from './aws-shared-files';
 
 /**
  * Sections of an AWS shared config/credentials file, by header (`profile dev`, `default`,
@@ -78,11 +79,6 @@ function readSharedFile(file: string, variable: string, set: boolean, fsPlatform
   }
 }
 
-/** `~/…` as the SDK expands it (from the same home directory). */
-function expandHome(file: string, homeDir: string): string {
-  return file === '~' ? homeDir : file.startsWith('~/') ? join(homeDir, file.slice(2)) : file;
-}
-
 /** Token files are a few KB. */
 const MAX_TOKEN_FILE_BYTES = 64 * 1024;
 
@@ -107,8 +103,7 @@ function checkTokenFile(file: string, what: string, fsPlatform: FsPlatform): voi
 export function resolveIdentityMaterial(identityEnv: IdentityEnv, homeDir: string, fsPlatform: FsPlatform): string {
   const profile = identityEnv.AWS_PROFILE ?? 'default';
   const home = (file: string): string => expandHome(file, homeDir);
-  const configFile = home(identityEnv.AWS_CONFIG_FILE ?? join(homeDir, '.aws', 'config'));
-  const credentialsFile = home(identityEnv.AWS_SHARED_CREDENTIALS_FILE ?? join(homeDir, '.aws', 'credentials'));
+  const { config: configFile, credentials: credentialsFile } = awsSharedFilesOf(identityEnv, homeDir);
   const config = parseIniSections(readSharedFile(configFile, 'AWS_CONFIG_FILE', identityEnv.AWS_CONFIG_FILE !== undefined, fsPlatform));
   const credentials = parseIniSections(
     readSharedFile(credentialsFile, 'AWS_SHARED_CREDENTIALS_FILE', identityEnv.AWS_SHARED_CREDENTIALS_FILE !== undefined, fsPlatform),

@@ -26,6 +26,11 @@ const DESCRIPTIONS: Readonly<Record<DockerAction, string>> = {
 const USAGE =
   'Usage: docker-credential-ecr-login <get|store|erase|list|version> | get-credentials | get-login-password [HOST] | kubelet-config | configure | doctor [options]';
 
+/** A repeatable option's values, in command-line order (commander's custom option processing). */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 /** The root program: its description, usage, help, version, and output through `ctx`. */
 function createRootProgram(commander: typeof import('commander'), ctx: CommandContext): Command {
   return new commander.Command('docker-credential-ecr-login')
@@ -82,7 +87,6 @@ function addGetLoginPasswordCommand(program: Command, ctx: CommandContext): void
 
 /** `kubelet-config`: prints the CredentialProviderConfig for this helper and the settings' aliases. */
 function addKubeletConfigCommand(program: Command, ctx: CommandContext): void {
-  const collect = (value: string, previous: string[]): string[] => [...previous, value];
   program
     .command('kubelet-config')
     .description('print a kubelet CredentialProviderConfig (YAML or JSON) that runs this helper as ecr-credential-provider')
@@ -110,7 +114,6 @@ function addKubeletConfigCommand(program: Command, ctx: CommandContext): void {
 
 /** `configure`: its options, and run-configure loaded only when it runs. */
 function addConfigureCommand(program: Command, ctx: CommandContext): void {
-  const collect = (value: string, previous: string[]): string[] => [...previous, value];
   program
     .command('configure')
     .description(
@@ -157,7 +160,7 @@ function addConfigureCommand(program: Command, ctx: CommandContext): void {
         lock: { locker: services.locker, logger: services.logger, now: services.now },
         now: services.now,
         // The keychain's calls get the budget main.ts gave them; the probe, half a second more.
-        probeKeychain: () => probeKeychain(services.credentials, keychainBudgetOf(['configure'], services.config.commandTimeoutMs) + 500),
+        probeKeychain: () => probeKeychain(services.credentials, keychainBudgetOf('configure', services.config.commandTimeoutMs) + 500),
       });
     });
 }
@@ -188,13 +191,14 @@ function addDoctorCommand(program: Command, ctx: CommandContext): void {
 /**
  * A commander error as the user sees it. Its message (stdout in the docker protocol, where
  * clients read the failure: unchanged by a suggestion) is the mistake and the usage; commander's
- * "(Did you mean get?)" for a mistyped command or option becomes the hint, one line on stderr
- * (and the one line a command's failure shows), so that `gett` or `configure --regsitry` names
- * what was meant.
+ * "(Did you mean get?)" or "(Did you mean one of a, b?)" for a mistyped command or option
+ * becomes the hint, one line on stderr (and the one line a command's failure shows), so that
+ * `gett` or `configure --regsitry` names what was meant.
  */
 export function usageErrorOf(commanderMessage: string): UsageError {
   const [mistake = '', ...rest] = commanderMessage.replace(/^error: /, '').split('\n');
-  const meant = rest.map((line) => /^\(Did you mean (\S+)\?\)$/.exec(line.trim())?.[1]).find((x) => x !== undefined);
+  // `(Did you mean one of a, b?)` when several are as close (commander's suggestSimilar.js).
+  const meant = rest.map((line) => /^\(Did you mean (one of [^?]+|\S+)\?\)$/.exec(line.trim())?.[1]).find((x) => x !== undefined);
   const others = rest.filter((line) => !/^\(Did you mean /.test(line.trim()));
   const message = [mistake, ...others, USAGE].join('\n');
   return new UsageError(message, meant === undefined ? undefined : `${mistake}: did you mean ${meant}?`);

@@ -14,6 +14,12 @@ import { selectRegistryTarget } from '../settings/select-registry-settings';
  * why in one stderr line (main.ts, as for every command).
  */
 export async function getLoginPassword(host: string | undefined, services: HelperServices): Promise<string> {
+  // `get-login-password ""` (a variable that came out empty) must not quietly mean "the default".
+  if (host !== undefined && host.trim() === '') {
+    throw new UsageError(
+      'get-login-password: HOST is empty: pass the registry, e.g. get-login-password 123456789012.dkr.ecr.us-east-1.amazonaws.com, or leave HOST out for the one the settings file names',
+    );
+  }
   const settings = services.settings();
   const serverUrl = host?.trim() || defaultHostOf(settings);
   const target = selectRegistryTarget(serverUrl, settings);

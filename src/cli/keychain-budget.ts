@@ -8,14 +8,15 @@
 const CONFIGURE_KEYCHAIN_PROBE_MS = 5000;
 
 /**
- * How long the keychain may take in a command: up to the command's whole time but a second;
- * for `configure`, a few seconds (CONFIGURE_KEYCHAIN_PROBE_MS); and for `doctor`, which runs
- * its network checks first (each up to a quarter of the command's time), an eighth of it, so
- * that its report still comes in time with a keychain that never answers.
+ * How long the keychain may take in `command` (the command line's first word): up to the
+ * command's whole time but a second; for `configure`, a few seconds
+ * (CONFIGURE_KEYCHAIN_PROBE_MS); and for `doctor`, which runs its network checks first (each
+ * up to a quarter of the command's time), an eighth of it, so that its report still comes in
+ * time with a keychain that never answers.
  */
-export function keychainBudgetOf(argv: readonly string[], commandTimeoutMs: number): number {
-  if (argv[0] === 'doctor') return Math.floor(commandTimeoutMs / 8);
+export function keychainBudgetOf(command: string | undefined, commandTimeoutMs: number): number {
+  if (command === 'doctor') return Math.floor(commandTimeoutMs / 8);
   // configure asks the keychain only whether it answers (for --creds-store): a short wait.
-  if (argv[0] === 'configure') return Math.min(CONFIGURE_KEYCHAIN_PROBE_MS, Math.floor(commandTimeoutMs / 8));
+  if (command === 'configure') return Math.min(CONFIGURE_KEYCHAIN_PROBE_MS, Math.floor(commandTimeoutMs / 8));
   return commandTimeoutMs - 1000;
 }

@@ -1,3 +1,4 @@
+import { usageErrorOf } from '../../../src/cli/commander-program';
 import { run } from '../../../src/main';
 import { createFakeClock, createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
 import { hostProcessFacts } from '../../helpers/host-fs';
@@ -52,5 +53,21 @@ describe('a mistyped command or option: did you mean …', () => {
     [['doctor', '--jsn'], "unknown option '--jsn': did you mean --json?"],
   ])('%j, a command: one stderr line with the suggestion, stdout empty', async (args, line) => {
     expect(await invoke(args)).toEqual({ code: 1, stdout: '', stderr: `ecr-login: ${line}\n` });
+  });
+});
+
+describe("usageErrorOf (commander's message: the mistake, the usage, and the suggestion as the hint)", () => {
+  it.each([
+    ["error: unknown command 'gett'\n(Did you mean get?)", "unknown command 'gett'", "unknown command 'gett': did you mean get?"],
+    [
+      "error: unknown option '--alx'\n(Did you mean one of --all, --alias?)",
+      "unknown option '--alx'",
+      "unknown option '--alx': did you mean one of --all, --alias?",
+    ],
+    ["error: unknown command 'frobnicate'", "unknown command 'frobnicate'", undefined],
+  ])('%j', (commanderMessage, mistake, hint) => {
+    const error = usageErrorOf(commanderMessage);
+    expect(error.message).toBe(`${mistake}\n${USAGE}`);
+    expect(error.hint).toBe(hint);
   });
 });

@@ -78,6 +78,18 @@ describe('get-login-password', () => {
     });
   });
 
+  it.each(['', ' \n'])('an empty HOST (%j) is a usage error, not the default registry: one line, exit 1, no AWS call', async (host) => {
+    // A settings file that names one registry: the default HOST would have answered.
+    const result = await getLoginPassword([host], { registries: { [ECR]: { profile: 'dev' } } });
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'ecr-login: get-login-password: HOST is empty: pass the registry, e.g. get-login-password 123456789012.dkr.ecr.us-east-1.amazonaws.com, or leave HOST out for the one the settings file names\n',
+      calls: [],
+    });
+  });
+
   it.each(['ghcr.io', `http://${ECR}`, `${ECR}.evil.example`])(
     'a host that is not ECR (%s): one line, exit 1, no AWS call',
     async (host) => {

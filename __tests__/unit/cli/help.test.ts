@@ -151,3 +151,23 @@ describe('each command has its own --help', () => {
     expect(out.stdout).toMatch(/^Usage: docker-credential-ecr-login get-credentials/);
   });
 });
+
+describe('repeatable options keep every value, in order', () => {
+  it('kubelet-config --env A=1 --env B=2', async () => {
+    const result = await help(['kubelet-config', '--format', 'json', '--env', 'A=1', '--env', 'B=2']);
+    expect(result.code).toBe(0);
+    const env = JSON.parse(result.stdout).providers[0].env;
+    expect(env).toEqual([
+      { name: 'A', value: '1' },
+      { name: 'B', value: '2' },
+    ]);
+  });
+
+  it('configure --registry X --registry Y --alias … (a dry run)', async () => {
+    const x = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+    const y = '210987654321.dkr.ecr.eu-west-1.amazonaws.com';
+    const result = await help(['configure', '--dry-run', '--registry', x, '--registry', y, '--alias', `r.example.com=${x}`]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`+\t\t"${x}": "ecr-login",\n+\t\t"${y}": "ecr-login",\n+\t\t"r.example.com": "ecr-login"\n`);
+  });
+});

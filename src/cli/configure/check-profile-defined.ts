@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { awsSharedFilesOf } from '../../aws/aws-shared-files';
 import { parseIniSections } from '../../aws/identity-fingerprint';
 import type { IdentityEnv } from '../../config';
 import type { FsPlatform } from '../../safe-fs/fs-platform';
@@ -6,15 +6,6 @@ import { readRegularFile } from '../../safe-fs/read-files';
 
 /** Larger than any real shared config or credentials file (as identity-fingerprint.ts reads them). */
 const MAX_SHARED_FILE_BYTES = 1024 * 1024;
-
-/** Where the AWS SDK reads profiles from: AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/config and ~/.aws/credentials. */
-export function awsSharedFilesOf(identityEnv: IdentityEnv, homeDir: string): { config: string; credentials: string } {
-  const home = (file: string): string => (file === '~' ? homeDir : file.startsWith('~/') ? join(homeDir, file.slice(2)) : file);
-  return {
-    config: home(identityEnv.AWS_CONFIG_FILE ?? join(homeDir, '.aws', 'config')),
-    credentials: home(identityEnv.AWS_SHARED_CREDENTIALS_FILE ?? join(homeDir, '.aws', 'credentials')),
-  };
-}
 
 /** The section names of a shared file; none when it is missing or cannot be read (the SDK finds none there either). */
 function sectionsOf(file: string, fsPlatform: FsPlatform): ReadonlySet<string> {

@@ -1,6 +1,7 @@
 import { ConfigError } from '../../errors';
 import { parseRegistry } from '../../registry/parse-registry';
 import { HELPER_NAME } from '../helper-names';
+import { checkSingleKeys } from './check-single-keys';
 import { detectLayout, editJsonText, type JsonSet } from './edit-json-text';
 import {
   findEntry,
@@ -69,6 +70,8 @@ export interface ClientConfigEdit {
   readonly changes: readonly string[];
   /** Things the user should know about what changed (a replaced credsStore). */
   readonly warnings: readonly string[];
+  /** Whether `credsStore` becomes this helper (configure asks the keychain first, run-configure.ts). */
+  readonly setsCredsStore: boolean;
 }
 
 /** Parses an existing file's text (undefined: no file); whitespace only reads as `{}`, as docker reads it. */
@@ -154,6 +157,12 @@ export function editClientConfig(text: string | undefined, request: ClientConfig
       }
     }
   }
-  if (changes.length === 0) return { text: text ?? '', changes, warnings };
-  return { text: editJsonText(text, sets, detectLayout(text)), changes, warnings };
+  const setsCredsStore = sets.some((set) => set.path[0] === 'credsStore');
+  if (changes.length === 0) return { text: text ?? '', changes, warnings, setsCredsStore };
+  checkSingleKeys(
+    root,
+    sets.map((set) => set.path),
+    file,
+  );
+  return { text: editJsonText(text, sets, detectLayout(text)), changes, warnings, setsCredsStore };
 }

@@ -8,6 +8,8 @@ export interface FileEdit {
   readonly changes: readonly string[];
   /** Lines for stderr (a credsStore replaced, say). */
   readonly warnings: readonly string[];
+  /** The edit makes `credsStore` this helper: the OS keychain must answer (run-configure.ts). */
+  readonly setsCredsStore?: boolean;
 }
 
 /** A file as read, and the edit planned from it. */

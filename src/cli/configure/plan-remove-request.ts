@@ -12,11 +12,15 @@ const ADDING: readonly [keyof ConfigureOptions, string][] = [
   ['force', '--force'],
 ];
 
-/** An alias as `--alias` names it for removal: `NAME` or `NAME=HOST` (as it was added), lower case, `:443` dropped. */
+/**
+ * An alias as `--alias` names it for removal: `NAME` or `NAME=HOST` (as it was added), NAME
+ * read as `--registry` reads a host (`hostOf`: scheme, userinfo and path gone, lower case,
+ * `:443` dropped), since people paste it the same way.
+ */
 function aliasNameOf(value: string): string {
-  const name = (value.split('=')[0] ?? '').trim().toLowerCase();
+  const name = hostOf(value.split('=')[0] ?? '');
   if (name === '') throw new UsageError(`--alias ${JSON.stringify(value)}: with --remove, name the alias: --alias NAME`);
-  return name.replace(/:443$/, '');
+  return name;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { HELPER_NAME } from '../helper-names';
+import { checkSingleKeys } from './check-single-keys';
 import { parseConfigObject } from './edit-client-config';
 import { removeJsonPaths } from './edit-json-text';
 import { findEntry, type JsonObject, stringValue } from './json-document';
@@ -58,6 +59,7 @@ export function removeClientEntries(text: string | undefined, request: RemoveReq
     changes.push(`credsStore: removed (was ${HELPER_NAME}; docker keeps logins in the auths entries again)`);
   }
   if (text === undefined || paths.length === 0) return { text: text ?? '', changes: [], warnings };
+  checkSingleKeys(root, paths, file);
   return { text: removeJsonPaths(text, paths), changes, warnings };
 }
 

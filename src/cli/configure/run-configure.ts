@@ -1,5 +1,5 @@
 import type { Config } from '../../config';
-import { ConfigError } from '../../errors';
+import { ConfigError, HelperError } from '../../errors';
 import type { Locker } from '../../lock/locker';
 import { withLock } from '../../lock/with-lock';
 import type { Logger } from '../../log';
@@ -84,14 +84,16 @@ export async function runConfigure(options: ConfigureOptions, ctx: ConfigureCont
     const undefinedProfile = checkProfileDefined(options.profile, ctx.config.identityEnv, ctx.config.homeDir, ctx.fsPlatform);
     if (undefinedProfile !== undefined) ctx.warn(undefinedProfile);
   }
+  // Up to a few seconds: asked before the lock, which another configure waits for.
+  const keychainAsked = await checkKeychainBeforeLock(options, jobs, ctx);
   const { lock } = ctx;
-  if (lock === undefined || options.dryRun) await applyConfigure(options, jobs, ctx);
+  if (lock === undefined || options.dryRun) await applyConfigure(options, jobs, ctx, keychainAsked);
   else {
     await withLock(
       lock.locker,
       'configure',
       { logger: lock.logger, now: lock.now, label: 'configure lock', maxWaitMs: CONFIGURE_LOCK_WAIT_MS },
-      async () => applyConfigure(options, jobs, ctx),
+      async () => applyConfigure(options, jobs, ctx, keychainAsked),
     );
   }
 
@@ -143,6 +145,28 @@ async function save(
 }
 
 /**
+ * Refuses `--creds-store` (without `--force`) where no OS keychain answers, before the
+ * configure lock is taken: the probe may take seconds, and another configure waits for the
+ * lock. Asked only when a look at the files, unlocked, finds that `credsStore` would change
+ * (set already, nothing is asked). A look that fails is passed over: the plan under the lock
+ * fails the same way, or, the file having changed meanwhile, asks then. True when it was asked
+ * (and answered).
+ */
+async function checkKeychainBeforeLock(options: ConfigureOptions, jobs: readonly FileJob[], ctx: ConfigureContext): Promise<boolean> {
+  if (!options.credsStore || options.force || ctx.probeKeychain === undefined) return false;
+  const setsCredsStore = jobs.some((job) => {
+    try {
+      return job.edit(job.load()).setsCredsStore === true;
+    } catch (error) {
+      if (error instanceof HelperError) return false;
+      throw error;
+    }
+  });
+  if (setsCredsStore) await refuseCredsStoreWithoutKeychain(ctx);
+  return setsCredsStore;
+}
+
+/**
  * `credsStore` makes docker ask this helper for every registry: the logins of registries that
  * are not ECR (`docker login`) are then kept in the OS keychain, and without one that answers
  * each such login fails later, far from this command. Refused here, with the way that needs no
@@ -164,7 +188,12 @@ async function refuseCredsStoreWithoutKeychain(ctx: ConfigureContext): Promise<v
  * and its change planned anew (`MAX_PLANS` times at most), so that configure never replaces
  * what it did not read.
  */
-async function applyConfigure(options: ConfigureOptions, jobs: readonly FileJob[], ctx: ConfigureContext): Promise<void> {
+async function applyConfigure(
+  options: ConfigureOptions,
+  jobs: readonly FileJob[],
+  ctx: ConfigureContext,
+  keychainAsked: boolean,
+): Promise<void> {
   const clock: EditClock = { now: ctx.now ?? (() => Date.now()), sleep: ctx.sleep ?? realSleep };
 
   // Every file is read and its change computed before any is written: one that cannot be used stops the run first.
@@ -180,7 +209,8 @@ async function applyConfigure(options: ConfigureOptions, jobs: readonly FileJob[
     planned.push({ job, deadline, plan: warn(await planFileEdit(job.load, job.edit, clock, deadline)) });
   }
 
-  if (options.credsStore && !options.force && planned.some(({ plan }) => plan.changes.some((c) => c.startsWith('credsStore:')))) {
+  // Asked here only when the look before the lock found credsStore set (the file changed since).
+  if (!options.force && !keychainAsked && planned.some(({ plan }) => plan.setsCredsStore === true)) {
     await refuseCredsStoreWithoutKeychain(ctx);
   }
 

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DuplicateKeyError } from '../../../../src/cli/configure/check-single-keys';
 import { editClientConfig } from '../../../../src/cli/configure/edit-client-config';
 import { detectLayout } from '../../../../src/cli/configure/edit-json-text';
 import { formatUnifiedDiff } from '../../../../src/cli/configure/format-unified-diff';
@@ -69,7 +70,7 @@ describe('editClientConfig on real-world configs', () => {
       const once = editClientConfig(fixture(name), { hosts: [ECR], allEcr: true, credsStore: true, force: true }, name);
       expect(once.changes.length).toBeGreaterThan(0);
       const twice = editClientConfig(once.text, { hosts: [ECR], allEcr: true, credsStore: true, force: true }, name);
-      expect(twice).toEqual({ text: once.text, changes: [], warnings: [] });
+      expect(twice).toEqual({ text: once.text, changes: [], warnings: [], setsCredsStore: false });
     },
   );
 
@@ -130,6 +131,38 @@ describe('editClientConfig on real-world configs', () => {
     const expected = `{\n\t"credHelpers": {\n\t\t"${ECR}": "ecr-login"\n\t}\n}\n`;
     expect(editClientConfig(undefined, hostsOnly, 'f').text).toBe(expected);
     expect(editClientConfig(' \n', hostsOnly, 'f').text).toBe(expected);
+  });
+
+  it.each([
+    [
+      'a host named twice in credHelpers',
+      `{"credHelpers": {"${ECR}": "desktop", "${ECR}": "gcloud"}}`,
+      { hosts: [ECR], allEcr: false, credsStore: false },
+      `f: "credHelpers" has "${ECR}" twice (docker reads the last): keep one, then run configure again`,
+    ],
+    [
+      'credHelpers twice',
+      `{"credHelpers": {"gcr.io": "gcloud"}, "credHelpers": {}}`,
+      { hosts: [ECR], allEcr: false, credsStore: false },
+      'f: the top level has "credHelpers" twice (docker reads the last): keep one, then run configure again',
+    ],
+    [
+      'credsStore twice',
+      '{"credsStore": "", "credsStore": "desktop"}',
+      { hosts: [], allEcr: false, credsStore: true, force: true },
+      'f: the top level has "credsStore" twice (docker reads the last): keep one, then run configure again',
+    ],
+  ])(
+    'refuses to add where a key on the path appears twice (docker reads the last, the edit would change the first): %s',
+    (_what, text, request, message) => {
+      expect(() => editClientConfig(text, request, 'f')).toThrow(DuplicateKeyError);
+      expect(() => editClientConfig(text, request, 'f')).toThrow(message);
+    },
+  );
+
+  it('a duplicate that already names ecr-login last is already configured: docker reads that one', () => {
+    const text = `{"credHelpers": {"${ECR}": "desktop", "${ECR}": "ecr-login"}}`;
+    expect(editClientConfig(text, hostsOnly, 'f')).toEqual({ text, changes: [], warnings: [], setsCredsStore: false });
   });
 
   it.each([

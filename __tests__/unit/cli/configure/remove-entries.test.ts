@@ -1,3 +1,4 @@
+import { DuplicateKeyError } from '../../../../src/cli/configure/check-single-keys';
 import { removeJsonPaths } from '../../../../src/cli/configure/edit-json-text';
 import { planRemoveRequest } from '../../../../src/cli/configure/plan-remove-request';
 import { removeClientEntries, removeSettingsEntries } from '../../../../src/cli/configure/remove-entries';
@@ -72,6 +73,31 @@ describe('removeClientEntries (configure --remove)', () => {
     expect(removeClientEntries(desktop, { ...NONE, all: true }, 'f')).toEqual({ text: desktop, changes: [], warnings: [] });
   });
 
+  it.each([
+    ['--registry h', { ...NONE, hosts: ['h'] }, '{"credHelpers": {"h": "desktop", "h": "ecr-login"}}', '"credHelpers" has "h"'],
+    ['--all', { ...NONE, all: true }, '{"credHelpers": {"h": "desktop", "h": "ecr-login"}}', '"credHelpers" has "h"'],
+    [
+      '--all (credsStore)',
+      { ...NONE, all: true },
+      '{"credsStore": "desktop", "credsStore": "ecr-login"}',
+      'the top level has "credsStore"',
+    ],
+  ])("%s: a key named twice is refused, not another helper's entry removed (docker reads the last)", (_what, request, text, where) => {
+    expect(() => removeClientEntries(text, request, 'f')).toThrow(DuplicateKeyError);
+    expect(() => removeClientEntries(text, request, 'f')).toThrow(
+      `f: ${where} twice (docker reads the last): keep one, then run configure again`,
+    );
+  });
+
+  it("a duplicate whose last names another helper is that helper's: left, as docker reads it", () => {
+    const text = '{"credHelpers": {"h": "ecr-login", "h": "desktop"}}';
+    expect(removeClientEntries(text, { ...NONE, hosts: ['h'] }, 'f')).toEqual({
+      text,
+      changes: [],
+      warnings: ['left credHelpers["h"] in f: it names "desktop", not ecr-login'],
+    });
+  });
+
   it('no file: nothing to remove, nothing created', () => {
     expect(removeClientEntries(undefined, { ...NONE, all: true }, 'f')).toEqual({ text: '', changes: [], warnings: [] });
   });
@@ -121,6 +147,15 @@ describe('planRemoveRequest', () => {
   });
 
   it.each([
+    ['https://r.example.com', 'r.example.com'],
+    ['https://R.example.com/v2/', 'r.example.com'],
+    [`https://user@r.example.com:443/app=${ECR}`, 'r.example.com'],
+    ['http://r.example.com:5000/', 'r.example.com:5000'],
+  ])('--alias %s: the alias name, as --registry reads a host', (alias, name) => {
+    expect(planRemoveRequest(options({ alias: [alias] }))).toEqual({ hosts: [name], patterns: [], aliases: [name], all: false });
+  });
+
+  it.each([
     [{}, 'nothing to remove: name what with --registry HOST or --alias NAME, or remove every entry of this helper with --all'],
     [{ all: true, registry: [ECR] }, '--remove --all takes out every entry of this helper: leave out --registry and --alias, or --all'],
     [
@@ -128,6 +163,7 @@ describe('planRemoveRequest', () => {
       '--remove does not go with --creds-store, --profile: run configure once to remove, once to add',
     ],
     [{ alias: ['=x'] }, '--alias "=x": with --remove, name the alias: --alias NAME'],
+    [{ alias: ['https://'] }, '--alias "https://": with --remove, name the alias: --alias NAME'],
   ])('refuses %j', (extra, message) => {
     expect(() => planRemoveRequest(options(extra))).toThrow(new UsageError(message));
   });
