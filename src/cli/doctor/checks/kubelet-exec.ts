@@ -1,6 +1,6 @@
 import type { CredentialProvider } from '../../../protocol/kubelet/parse-credential-provider-config';
 import { parseCredentialProviderResponse } from '../../../protocol/kubelet/parse-credential-provider-response';
-import { kubeletMatchesImage } from '../../../registry/kubelet-match-image';
+import { kubeletAuthKeyMatches } from '../../../registry/kubelet-match-image';
 import type { ProgramRun } from '../../exec-provider';
 import { fail, ok, skip } from '../check-result';
 import type { DoctorCheck, DoctorContext } from '../doctor-check';
@@ -42,7 +42,8 @@ function judgeRun(run: ProgramRun, provider: CredentialProvider, image: string, 
     return { ok: false, line: `${name}: kubelet cannot decode its answer: ${error instanceof Error ? error.message : String(error)}` };
   }
   const keys = Object.keys(response.auth);
-  const taken = keys.filter((key) => kubeletMatchesImage(key, image));
+  // kubelet first normalises each key (https://host/v2/ is host), then matches it.
+  const taken = keys.filter((key) => kubeletAuthKeyMatches(key, image));
   const cache = `cacheKeyType ${response.cacheKeyType}, cacheDuration ${response.cacheDuration ?? '(default)'}`;
   if (taken.length === 0) {
     const answered = keys.length === 0 ? 'no credentials' : `credentials for ${keys.map((k) => JSON.stringify(k)).join(', ')} only`;
