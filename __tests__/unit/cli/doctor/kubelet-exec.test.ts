@@ -1,8 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { kubeletExecCheck } from '../../../../src/cli/doctor/checks/kubelet-exec';
 import type { DoctorContext } from '../../../../src/cli/doctor/doctor-check';
 import type { ProgramRun, RunProgram } from '../../../../src/cli/exec-provider';
 import type { CredentialProvider } from '../../../../src/protocol/kubelet/parse-credential-provider-config';
 import { createFakeClock } from '../../../helpers/fakes';
+import { itOnUnix } from '../../../helpers/platform';
+import { makeTempDir } from '../../../helpers/temp-dir';
 
 const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const IMAGE = `${HOST}/team/app`;
@@ -70,5 +75,39 @@ describe('kubelet-exec: the answer read as kubelet reads it', () => {
   it.each([`https://${HOST}:443`, `${HOST}/v2/other`, `ftp://${HOST}`])('an auth key %s is not one kubelet uses: FAIL', async (key) => {
     const result = await runCheck({ providers: [{ provider: provider('ecr'), file: '/bin/ecr' }], runProgram: async () => answer(key) });
     expect(result).toMatchObject({ status: 'FAIL', detail: expect.stringContaining('which kubelet does not use for') });
+  });
+});
+
+describe('kubelet-exec: the command that repeats a failed run', () => {
+  const failed: RunProgram = async () => ({ status: 'exited', code: 1, signal: null, stdout: '', stderr: 'no role' });
+
+  it("quotes every word in single quotes, a quote inside as '\\''", async () => {
+    const result = await runCheck({
+      providers: [{ provider: provider('ecr', ['get credentials', "it's"]), file: "/opt/my dir/it's/ecr" }],
+      runProgram: failed,
+      image: `${HOST}/it's app`,
+    });
+    const request = `{"kind":"CredentialProviderRequest","apiVersion":"credentialprovider.kubelet.k8s.io/v1","image":"${HOST}/it'\\''s app"}`;
+    expect(result.fix).toContain(`\nprintf '%s\\n' '${request}' | '/opt/my dir/it'\\''s/ecr' 'get credentials' 'it'\\''s'`);
+  });
+
+  itOnUnix('a shell runs it as kubelet ran the provider: the same file, args and request', 'a shell', async () => {
+    const dir = path.join(makeTempDir(), 'my dir', "it's");
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'ecr $(x) `y` "z"');
+    const seen = path.join(dir, 'seen');
+    // Shell builtins only: each argument on a line, then the request as read from stdin.
+    fs.writeFileSync(
+      file,
+      `#!/bin/sh\n{ for a in "$@"; do printf '%s\\n' "$a"; done; IFS= read -r line; printf '%s\\n' "$line"; } >'${seen.replaceAll("'", "'\\''")}'\n`,
+      { mode: 0o755 },
+    );
+    const args = ['get credentials', "it's", '$HOME', '*'];
+    const image = `${HOST}/it's app`;
+    const result = await runCheck({ providers: [{ provider: provider('ecr', args), file }], runProgram: failed, image });
+    const command = (result.fix ?? '').split('\n').at(-1) ?? '';
+    execFileSync('/bin/sh', ['-c', command], { env: {} });
+    const request = `{"kind":"CredentialProviderRequest","apiVersion":"credentialprovider.kubelet.k8s.io/v1","image":"${image}"}`;
+    expect(fs.readFileSync(seen, 'utf8')).toBe(`${args.join('\n')}\n${request}\n`);
   });
 });

@@ -66,6 +66,17 @@ async function runProvider(ctx: DoctorContext, provider: CredentialProvider, fil
   return deps.runProgram(file, provider.args, { env, stdin, timeoutMs });
 }
 
+/** A word as a POSIX shell reads it back: in single quotes, each `'` written as `'\''`. */
+export function quoteShellWord(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/** The command that repeats one run by hand: kubelet's request on the provider's stdin, every word quoted. */
+export function formatByHandCommand(provider: CredentialProvider, file: string, image: string): string {
+  const request = formatKubeletRequest(provider.apiVersion, image).trimEnd();
+  return `printf '%s\\n' ${quoteShellWord(request)} | ${[file, ...provider.args].map(quoteShellWord).join(' ')}`;
+}
+
 /**
  * Each provider kubelet would run for the image, run as kubelet runs it, and its answer read
  * as kubelet reads it: OK when every one answered credentials kubelet uses for the image.
@@ -88,10 +99,7 @@ export const kubeletExecCheck: DoctorCheck = {
     for (const { provider, file } of runnable) {
       const judged = judgeRun(await runProvider(ctx, provider, file, timeoutMs), provider, image, timeoutMs);
       lines.push(judged.line);
-      if (!judged.ok && byHand === undefined) {
-        const request = formatKubeletRequest(provider.apiVersion, image).trimEnd();
-        byHand = `printf '%s\\n' '${request}' | ${[file, ...provider.args].join(' ')}`;
-      }
+      if (!judged.ok && byHand === undefined) byHand = formatByHandCommand(provider, file, image);
     }
     if (byHand === undefined) return { result: ok(name, lines.join('\n')) };
     return {
