@@ -111,3 +111,58 @@ describe('kubelet-exec: the command that repeats a failed run', () => {
     expect(fs.readFileSync(seen, 'utf8')).toBe(`${args.join('\n')}\n${request}\n`);
   });
 });
+
+describe('kubelet-exec: one time budget for every run', () => {
+  it('splits what is left before the command deadline (less 3 s for the report) over the runs still to come', async () => {
+    const clock = createFakeClock();
+    const timeouts: number[] = [];
+    // Each provider hangs until killed: the fake clock moves by the run's whole timeout.
+    const hangs: RunProgram = async (_file, _args, { timeoutMs }) => {
+      timeouts.push(timeoutMs);
+      clock.advance(timeoutMs);
+      return { status: 'timed-out', stderr: '' };
+    };
+    const providers = ['a', 'b', 'c'].map((name) => ({ provider: provider(name), file: `/bin/${name}` }));
+    const result = await runCheck({ providers, runProgram: hangs, now: clock.now, commandTimeoutMs: 33_000 });
+    expect(timeouts).toEqual([10_000, 10_000, 10_000]);
+    expect(timeouts.reduce((a, b) => a + b)).toBeLessThanOrEqual(33_000 - 3000);
+    expect(result.status).toBe('FAIL');
+    expect(result.detail.split('\n')).toEqual([
+      'a: no answer within 10 s, killed (kubelet waits 60 s): (nothing on stderr)',
+      'b: no answer within 10 s, killed (kubelet waits 60 s): (nothing on stderr)',
+      'c: no answer within 10 s, killed (kubelet waits 60 s): (nothing on stderr)',
+    ]);
+  });
+
+  it('a quick run leaves its unused time to the later ones; no run gets more than kubelet’s minute', async () => {
+    const clock = createFakeClock();
+    const timeouts: number[] = [];
+    const quickThenHang: RunProgram = async (_file, _args, { timeoutMs }) => {
+      timeouts.push(timeoutMs);
+      clock.advance(timeouts.length === 1 ? 1000 : timeoutMs);
+      return timeouts.length === 1 ? answer(HOST) : { status: 'timed-out', stderr: '' };
+    };
+    const providers = ['a', 'b'].map((name) => ({ provider: provider(name), file: `/bin/${name}` }));
+    await runCheck({ providers, runProgram: quickThenHang, now: clock.now, commandTimeoutMs: 300_000 });
+    // 297 s shared: 148.5 s each, capped at 60 s; the second gets the cap too.
+    expect(timeouts).toEqual([60_000, 60_000]);
+    timeouts.length = 0;
+    await runCheck({ providers, runProgram: quickThenHang, now: clock.now, commandTimeoutMs: 21_000 });
+    // 18 s shared: 9 s for the first, which takes 1 s, so 17 s for the second.
+    expect(timeouts).toEqual([9000, 17_000]);
+  });
+
+  it('with no time left a provider is not run, and the report says so', async () => {
+    const clock = createFakeClock();
+    const ran: string[] = [];
+    const slow: RunProgram = async (file) => {
+      ran.push(file);
+      clock.advance(60_000);
+      return answer(HOST);
+    };
+    const providers = ['a', 'b'].map((name) => ({ provider: provider(name), file: `/bin/${name}` }));
+    const result = await runCheck({ providers, runProgram: slow, now: clock.now, commandTimeoutMs: 10_000 });
+    expect(ran).toEqual(['/bin/a']);
+    expect(result.detail.split('\n')[1]).toBe("b: not run: no time left before this command's deadline");
+  });
+});
