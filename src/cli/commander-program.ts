@@ -95,7 +95,7 @@ function addKubeletConfigCommand(program: Command, ctx: CommandContext): void {
       [],
     )
     .option('--format <format>', 'yaml or json (EKS keeps the file as JSON; kubelet reads both)', 'yaml')
-    .option('--public', 'also send images of ECR Public (public.ecr.aws): higher pull rate limits than anonymous')
+    .option('--public', 'also send images of ECR Public (public.ecr.aws, ecr-public.aws.com): higher pull rate limits than anonymous')
     .option(
       '--cache-duration <duration>',
       "defaultCacheDuration, a Go duration such as 12h or 90m (kubelet's cache when a response names none)",
