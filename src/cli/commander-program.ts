@@ -86,7 +86,10 @@ function addKubeletConfigCommand(program: Command, ctx: CommandContext): void {
   program
     .command('kubelet-config')
     .description('print a kubelet CredentialProviderConfig (YAML or JSON) that runs this helper as ecr-credential-provider')
-    .option('--service-account', "pass pods' service account tokens, to pull as the role their service account names")
+    .option(
+      '--service-account',
+      "pass pods' service account tokens, to pull as the role their service account names (kubelet 1.34 or later)",
+    )
     .option('--name <name>', "the provider's file name in --image-credential-provider-bin-dir", 'ecr-credential-provider')
     .option(
       '--env <NAME=VALUE>',

@@ -75,7 +75,8 @@ type ConfigValue = string | boolean | readonly ConfigValue[] | { readonly [key: 
  * config/v1 types (CredentialProvider: name, matchImages, defaultCacheDuration, apiVersion,
  * args, env, tokenAttributes). With `serviceAccount`, the `tokenAttributes` block: the token's
  * audience is STS's, credentials are the same for every pod of a service account
- * (`cacheType: ServiceAccount`), pods without a service account (static pods) still get the
+ * (`cacheType: ServiceAccount`: kubelet 1.34 added the field and requires it, 1.33's strict
+ * decoder refuses it, so this block is for 1.34 and later), pods without a service account (static pods) still get the
  * node's credentials, and the role annotation is passed on.
  */
 function buildKubeletConfig(options: KubeletConfigOptions): { readonly [key: string]: ConfigValue } {
