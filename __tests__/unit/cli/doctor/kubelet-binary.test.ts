@@ -33,12 +33,12 @@ const entry = (kind: 'file' | 'dir', mode: number): PathStat => ({
 
 describe('kubelet-binary: reads the bin dir through the file system doctor is given', () => {
   it.each([
-    [0o755, 'OK', '/etc/eks/image-credential-provider/ecr-credential-provider (mode 0755)'],
-    [0o644, 'FAIL', 'is not executable (mode 0644): kubelet cannot run it'],
-  ])('a program of mode %o: %s', async (mode, status, detail) => {
+    ['0755', 'OK', '/etc/eks/image-credential-provider/ecr-credential-provider (mode 0755)'],
+    ['0644', 'FAIL', 'is not executable (mode 0644): kubelet cannot run it'],
+  ])('a program of mode %s: %s', async (mode, status, detail) => {
     const outcome = await runCheck({
       '/etc/eks/image-credential-provider': entry('dir', 0o755),
-      '/etc/eks/image-credential-provider/ecr-credential-provider': entry('file', mode),
+      '/etc/eks/image-credential-provider/ecr-credential-provider': entry('file', Number.parseInt(mode, 8)),
     });
     expect(outcome.result).toMatchObject({ status, detail: expect.stringContaining(detail) });
   });
