@@ -138,7 +138,7 @@ describeOnUnix('doctor --kubelet', 'the providers are shell scripts', () => {
     const run = out.check('kubelet-exec');
     expect(run).toMatchObject({ status: 'FAIL', detail: 'ecr-credential-provider: exit status 1: no EC2 instance role: from the config' });
     const request = `{"kind":"CredentialProviderRequest","apiVersion":"credentialprovider.kubelet.k8s.io/v1","image":"${HOST}/team/app"}`;
-    expect(run.fix).toContain(`printf '%s\\n' '${request}' | ${path.join(binDir, 'ecr-credential-provider')} get-credentials`);
+    expect(run.fix).toContain(`printf '%s\\n' '${request}' | '${path.join(binDir, 'ecr-credential-provider')}' 'get-credentials'`);
     // What kubelet sends: the request on stdin, the config's args.
     expect(fs.readFileSync(path.join(home, 'request'), 'utf8')).toBe(`${request}\n`);
     expect(fs.readFileSync(path.join(home, 'args'), 'utf8')).toBe('get-credentials\n');

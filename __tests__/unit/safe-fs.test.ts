@@ -346,8 +346,14 @@ describe("private directories under Windows' rules (no owners or modes to check)
 });
 
 describe('private directories on a macOS file system (a pretend tree, uid 501)', () => {
-  const dir = (uid: number, mode: number): PathStat => ({ uid, mode, isDirectory: () => true, isSymbolicLink: () => false });
-  const link = (uid: number): PathStat => ({ uid, mode: 0o755, isDirectory: () => false, isSymbolicLink: () => true });
+  const dir = (uid: number, mode: number): PathStat => ({
+    uid,
+    mode,
+    isFile: () => false,
+    isDirectory: () => true,
+    isSymbolicLink: () => false,
+  });
+  const link = (uid: number): PathStat => ({ uid, mode: 0o755, isFile: () => false, isDirectory: () => false, isSymbolicLink: () => true });
   /** As macOS lays it out: /var and /tmp are root's links into /private; $TMPDIR is the user's, under /var/folders. */
   function macos(changes: Record<string, PathStat> = {}): FsPlatform {
     const tree: Record<string, PathStat> = {

@@ -90,7 +90,10 @@ function addKubeletConfigCommand(program: Command, ctx: CommandContext): void {
   program
     .command('kubelet-config')
     .description('print a kubelet CredentialProviderConfig (YAML or JSON) that runs this helper as ecr-credential-provider')
-    .option('--service-account', "pass pods' service account tokens, to pull as the role their service account names")
+    .option(
+      '--service-account',
+      "pass pods' service account tokens, to pull as the role their service account names (kubelet 1.34 or later)",
+    )
     .option('--name <name>', "the provider's file name in --image-credential-provider-bin-dir", 'ecr-credential-provider')
     .option(
       '--env <NAME=VALUE>',
@@ -99,7 +102,7 @@ function addKubeletConfigCommand(program: Command, ctx: CommandContext): void {
       [],
     )
     .option('--format <format>', 'yaml or json (EKS keeps the file as JSON; kubelet reads both)', 'yaml')
-    .option('--public', 'also send images of ECR Public (public.ecr.aws): higher pull rate limits than anonymous')
+    .option('--public', 'also send images of ECR Public (public.ecr.aws, ecr-public.aws.com): higher pull rate limits than anonymous')
     .option(
       '--cache-duration <duration>',
       "defaultCacheDuration, a Go duration such as 12h or 90m (kubelet's cache when a response names none)",

@@ -1,15 +1,19 @@
 /**
  * kubelet's matching of an image against a provider's `matchImages` pattern, and of an `auth`
  * key of the provider's answer against the image — the one copy in this project, written from
- * k8s.io/kubernetes pkg/credentialprovider (`URLsMatch`, `ParseSchemelessURL`, `SplitURL`):
- * both are read as scheme-less URLs (Go's net/url after `https://`); the hosts must have the
- * same number of dot-separated parts and each part must match as a glob (Go's
- * `filepath.Match`); the ports must be equal as written (absent on both counts as equal); the
- * pattern's path must be a prefix of the image's.
+ * k8s.io/kubernetes pkg/credentialprovider/keyring.go (`URLsMatch`, `ParseSchemelessURL`,
+ * `SplitURL`, `BasicDockerKeyring.Add`): both are read as scheme-less URLs (Go's net/url after
+ * `https://`); the hosts are split from their ports by Go's net.SplitHostPort (where it fails,
+ * the whole host is one name and there is no port); the hosts must have the same number of
+ * dot-separated parts and each part must match as a glob (Go's `filepath.Match`); the ports
+ * must be equal as written (absent on both counts as equal); the pattern's path must be a
+ * prefix of the image's. An `auth` key is first normalised as Add stores it.
  */
 
 /** What URLsMatch reads of a scheme-less URL. */
 export interface SchemelessUrl {
+  /** Go's `url.Host`: the host and port as written, brackets kept, without user info. */
+  readonly host: string;
   /** The host name without the port, split on dots; letter case as written. */
   readonly hostParts: readonly string[];
   /** The port digits as written, or '' when there are none. */
@@ -40,10 +44,46 @@ function unescapePath(path: string): string | undefined {
   }
 }
 
+/** Whether Go's url.Parse accepts `host` (its parseHost): a bracketed literal then `:digits`, or `:digits` after the last colon. */
+function isValidUrlHost(host: string): boolean {
+  if (host.startsWith('[')) {
+    const bracketEnd = host.indexOf(']');
+    return bracketEnd >= 0 && /^(:\d*)?$/.test(host.slice(bracketEnd + 1));
+  }
+  const colon = host.lastIndexOf(':');
+  if (colon >= 0 && !/^\d*$/.test(host.slice(colon + 1))) return false;
+  return [...host].every(isValidHostChar);
+}
+
+/**
+ * Go's `net.SplitHostPort`, or undefined where it fails: no colon; `[` without `]`, or `]`
+ * not right before the last colon; a colon in an unbracketed host; a stray `[` or `]`.
+ */
+export function splitHostPort(hostPort: string): { host: string; port: string } | undefined {
+  const colon = hostPort.lastIndexOf(':');
+  if (colon < 0) return undefined;
+  let host: string;
+  let from = 0;
+  let after = 0;
+  if (hostPort.startsWith('[')) {
+    const end = hostPort.indexOf(']');
+    if (end < 0 || end + 1 !== colon) return undefined;
+    host = hostPort.slice(1, end);
+    from = 1;
+    after = end + 1;
+  } else {
+    host = hostPort.slice(0, colon);
+    if (host.includes(':')) return undefined;
+  }
+  if (hostPort.slice(from).includes('[') || hostPort.slice(after).includes(']')) return undefined;
+  return { host, port: hostPort.slice(colon + 1) };
+}
+
 /**
  * `text` as kubelet's ParseSchemelessURL and SplitURL read it, or undefined where Go's
  * url.Parse fails (a control character, a bad port, a character a host cannot have, a bad
- * `%` escape in the path).
+ * `%` escape in the path). SplitURL keeps the whole host, brackets and colons included, and
+ * no port where SplitHostPort fails: `[::1]` is one part `[::1]`, `a:b:1` one part `a:b:1`.
  */
 export function parseSchemelessUrl(text: string): SchemelessUrl | undefined {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: Go's url.Parse refuses control characters
@@ -54,26 +94,25 @@ export function parseSchemelessUrl(text: string): SchemelessUrl | undefined {
   const authority = slash < 0 ? beforeQuery : beforeQuery.slice(0, slash);
   const path = unescapePath(slash < 0 ? '' : beforeQuery.slice(slash));
   if (path === undefined) return undefined;
-  const hostPort = authority.slice(authority.lastIndexOf('@') + 1);
-  let host = hostPort;
-  let port = '';
-  const bracketEnd = hostPort.startsWith('[') ? hostPort.indexOf(']') : -1;
-  if (hostPort.startsWith('[')) {
-    if (bracketEnd < 0) return undefined;
-    host = hostPort.slice(1, bracketEnd);
-    const after = hostPort.slice(bracketEnd + 1);
-    if (after !== '' && !/^:\d*$/.test(after)) return undefined;
-    port = after.slice(1);
-  } else {
-    const colon = hostPort.lastIndexOf(':');
-    if (colon >= 0) {
-      host = hostPort.slice(0, colon);
-      port = hostPort.slice(colon + 1);
-      if (!/^\d*$/.test(port)) return undefined;
-    }
-    if (![...host].every(isValidHostChar)) return undefined;
-  }
-  return { hostParts: host.split('.'), port, path };
+  const host = authority.slice(authority.lastIndexOf('@') + 1);
+  if (!isValidUrlHost(host)) return undefined;
+  const split = splitHostPort(host) ?? { host, port: '' };
+  return { host, hostParts: split.host.split('.'), port: split.port, path };
+}
+
+/**
+ * An `auth` key of a provider's answer as kubelet's BasicDockerKeyring.Add stores it, or
+ * undefined where kubelet drops the entry (url.Parse fails): `https://` is put in front unless
+ * the key starts with `https://` or `http://`; the key becomes the URL's host (port kept)
+ * plus its decoded path, a leading `/v1/` or `/v2/` cut to `/` and a bare `/` dropped. So
+ * `https://host`, `http://host/v2/` and `host` are one key, `host`.
+ */
+export function normalizeKubeletAuthKey(key: string): string | undefined {
+  const rest = key.startsWith('https://') ? key.slice(8) : key.startsWith('http://') ? key.slice(7) : key;
+  const parsed = parseSchemelessUrl(rest);
+  if (parsed === undefined) return undefined;
+  const path = parsed.path.startsWith('/v1/') || parsed.path.startsWith('/v2/') ? parsed.path.slice(3) : parsed.path;
+  return path === '' || path === '/' ? parsed.host : `${parsed.host}${path}`;
 }
 
 /** A glob's pieces: a literal character, `?`, `*`, or a character class. */
@@ -204,4 +243,13 @@ export function matchImage(pattern: string, image: string): ImageMatch {
 /** kubelet's URLsMatchStr: true when `image` matches `pattern`. */
 export function kubeletMatchesImage(pattern: string, image: string): boolean {
   return matchImage(pattern, image).matched;
+}
+
+/**
+ * Whether kubelet uses an `auth` entry with this key for `image` (BasicDockerKeyring: Add
+ * normalises the key, Lookup matches it with URLsMatchStr).
+ */
+export function kubeletAuthKeyMatches(key: string, image: string): boolean {
+  const normalized = normalizeKubeletAuthKey(key);
+  return normalized !== undefined && kubeletMatchesImage(normalized, image);
 }

@@ -33,7 +33,10 @@ export type Registry = PrivateRegistry | PublicRegistry;
 const PRIVATE_HOST =
   /^(?<account>\d{12})\.dkr[.-]ecr(?<fips>-fips)?\.(?<region>[a-z0-9][a-z0-9_-]*)\.(?:amazonaws\.(?:com(?:\.cn)?|eu)|on\.(?:aws|amazonwebservices\.com\.cn)|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$/;
 
-const PUBLIC_HOSTS: ReadonlySet<string> = new Set(['public.ecr.aws', 'ecr-public.aws.com']);
+/** ECR Public's registry hosts: its own name (IPv4 only) and its dual-stack name. */
+export const ECR_PUBLIC_HOSTS = ['public.ecr.aws', 'ecr-public.aws.com'] as const;
+
+const PUBLIC_HOSTS: ReadonlySet<string> = new Set(ECR_PUBLIC_HOSTS);
 
 /**
  * The ECR or ECR Public registry a server URL names; undefined for anything else, including

@@ -12,7 +12,7 @@ import { constants, lstatSync, realpathSync, type Stats, statSync } from 'node:f
  */
 
 /** What a file or directory check reads of a path's metadata. */
-export type PathStat = Pick<Stats, 'uid' | 'mode' | 'isDirectory' | 'isSymbolicLink'>;
+export type PathStat = Pick<Stats, 'uid' | 'mode' | 'isFile' | 'isDirectory' | 'isSymbolicLink'>;
 
 /**
  * What the checks depend on, per platform. The entry point describes this process's once

@@ -79,6 +79,7 @@ describe.each(['yaml', 'json'] as const)('kubelet-config --format %s', (format) 
       defaultCacheDuration: options.cacheDuration ?? '12h',
     });
     expect(provider?.matchImages.includes('public.ecr.aws')).toBe(options.public === true);
+    expect(provider?.matchImages.includes('ecr-public.aws.com')).toBe(options.public === true);
     expect(provider?.tokenAttributes !== undefined).toBe(options.serviceAccount);
   });
 });

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { kubeletImageName } from '../../../src/registry/kubelet-image-name';
-import { globMatch, kubeletMatchesImage, matchImage, parseSchemelessUrl } from '../../../src/registry/kubelet-match-image';
+import {
+  globMatch,
+  kubeletAuthKeyMatches,
+  kubeletMatchesImage,
+  matchImage,
+  normalizeKubeletAuthKey,
+  parseSchemelessUrl,
+  splitHostPort,
+} from '../../../src/registry/kubelet-match-image';
 import { kubeletMatchesImage as helperMatches } from '../../helpers/kubelet-match-images';
 
 describe('matchImage: kubelet URLsMatch', () => {
@@ -52,19 +60,84 @@ describe('matchImage: kubelet URLsMatch', () => {
   });
 
   it.each([
-    ['registry.io:5000/a%2Fb?x#y', { hostParts: ['registry', 'io'], port: '5000', path: '/a/b' }],
-    ['[::1]:5000/app', { hostParts: ['::1'], port: '5000', path: '/app' }],
-    ['host:/app', { hostParts: ['host'], port: '', path: '/app' }],
+    ['registry.io:5000/a%2Fb?x#y', { host: 'registry.io:5000', hostParts: ['registry', 'io'], port: '5000', path: '/a/b' }],
+    ['[::1]:5000/app', { host: '[::1]:5000', hostParts: ['::1'], port: '5000', path: '/app' }],
+    ['host:/app', { host: 'host:', hostParts: ['host'], port: '', path: '/app' }],
+    // SplitURL: where net.SplitHostPort fails ("missing port", "too many colons") the whole
+    // host is one name, brackets and colons kept, with no port.
+    ['[::1]/app', { host: '[::1]', hostParts: ['[::1]'], port: '', path: '/app' }],
+    ['a:b:1/app', { host: 'a:b:1', hostParts: ['a:b:1'], port: '', path: '/app' }],
+    ['u@r.io:1', { host: 'r.io:1', hostParts: ['r', 'io'], port: '1', path: '' }],
   ])('parseSchemelessUrl(%s)', (text, expected) => {
     expect(parseSchemelessUrl(text)).toEqual(expected);
   });
 
-  it.each(['host\n/app', 'host:12a/app', 'ho st/app', 'host/%zz', '[::1/app'])(
+  it.each(['host\n/app', 'host:12a/app', 'ho st/app', 'host/%zz', '[::1/app', '[::1]:5000:6/app'])(
     'parseSchemelessUrl(%j) fails as Go url.Parse does',
     (text) => {
       expect(parseSchemelessUrl(text)).toBeUndefined();
     },
   );
+
+  // Go's net.SplitHostPort (net/ipsock.go) on each shape; undefined where it returns an error.
+  it.each([
+    ['host:5000', { host: 'host', port: '5000' }],
+    ['host:', { host: 'host', port: '' }],
+    ['[::1]:5000', { host: '::1', port: '5000' }],
+    ['[::1]:', { host: '::1', port: '' }],
+    ['host', undefined], // missing port in address
+    ['[::1]', undefined], // missing port in address
+    ['a:b:1', undefined], // too many colons in address
+    ['[::1]:5:6', undefined], // too many colons in address
+    ['[::1]x:5', undefined], // missing port in address
+    ['[::1:5', undefined], // missing ']' in address
+    ['a[b:5', undefined], // unexpected '[' in address
+    ['a]b:5', undefined], // unexpected ']' in address
+  ])('splitHostPort(%j) as Go', (text, expected) => {
+    expect(splitHostPort(text)).toEqual(expected);
+  });
+
+  // URLsMatch with those hosts: kubelet's SplitURL keeps `[::1]` and `a:b:1` whole, so they
+  // match only a pattern that is itself such a glob part.
+  it.each([
+    ['[::1]:5000', '[::1]:5000/app', true],
+    ['[::1]', '[::1]/app', false], // the glob part "[::1]" is a class of one character
+    ['a:b:1', 'a:b:1/app', true], // one part "a:b:1" on both sides, no port
+    ['a:b:1', 'a:b:2/app', false],
+    ['a:b', 'a:b:1/app', false], // port '' and host a:b against one part a:b:1
+  ])('%s ~ %s -> %s (Go SplitURL)', (pattern, image, expected) => {
+    expect(kubeletMatchesImage(pattern, image)).toBe(expected);
+  });
+
+  // BasicDockerKeyring.Add (pkg/credentialprovider/keyring.go): `https://` unless the key has
+  // `https://` or `http://`, url.Parse, then Host plus Path with `/v1/` or `/v2/` cut to `/`.
+  it.each([
+    ['host.io', 'host.io'],
+    ['https://host.io', 'host.io'],
+    ['http://host.io', 'host.io'],
+    ['host.io/v2/', 'host.io'],
+    ['https://host.io/v1/', 'host.io'],
+    ['https://host.io/v2/team', 'host.io/team'],
+    ['host.io/v2', 'host.io/v2'], // no trailing slash: not cut
+    ['host.io/v3/', 'host.io/v3/'],
+    ['host.io/', 'host.io'],
+    ['HTTPS://host.io', 'HTTPS://host.io'], // the prefix check is case-sensitive: host "HTTPS:", path "//host.io"
+    ['https://user@host.io:5000/x?q#f', 'host.io:5000/x'],
+    ['host.io/a%2Fb', 'host.io/a/b'],
+    ['host.io:x', undefined], // url.Parse fails: kubelet ignores the entry
+  ])('normalizeKubeletAuthKey(%j) -> %j', (key, expected) => {
+    expect(normalizeKubeletAuthKey(key)).toBe(expected);
+  });
+
+  it.each([
+    ['https://host.io', 'host.io/app', true],
+    ['http://host.io/v2/', 'host.io/app', true],
+    ['host.io/v2/team', 'host.io/team/app', true],
+    ['https://host.io:443', 'host.io/app', false],
+    ['host.io:x', 'host.io/app', false],
+  ])('kubeletAuthKeyMatches(%j, %j) -> %s', (key, image, expected) => {
+    expect(kubeletAuthKeyMatches(key, image)).toBe(expected);
+  });
 
   it('globMatch is linear: a pattern of many stars against a long name answers at once', () => {
     const started = process.hrtime.bigint();

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import {
   type CredentialProvider,
@@ -35,10 +35,10 @@ async function parseYamlOrJson(text: string): Promise<unknown> {
 }
 
 /** The files kubelet reads at `path`: the file, or a directory's *.json, *.yaml and *.yml in name order. */
-function configFiles(path: string): string[] | 'missing' {
+function configFiles(path: string, fsPlatform: FsPlatform): string[] | 'missing' {
   let isDirectory: boolean;
   try {
-    isDirectory = statSync(path).isDirectory();
+    isDirectory = fsPlatform.stat(path).isDirectory();
   } catch {
     return 'missing';
   }
@@ -55,7 +55,7 @@ function configFiles(path: string): string[] | 'missing' {
  * merged (a name twice is an error), then validated.
  */
 export async function readKubeletConfig(path: string, fsPlatform: FsPlatform): Promise<KubeletConfigRead> {
-  const files = configFiles(path);
+  const files = configFiles(path, fsPlatform);
   if (files === 'missing') return { status: 'missing' };
   if (files.length === 0)
     return { status: 'invalid', file: path, problems: ['no configuration files (*.json, *.yaml, *.yml) in the directory'] };

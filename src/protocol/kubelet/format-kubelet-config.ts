@@ -1,3 +1,5 @@
+import { ECR_PUBLIC_HOSTS } from '../../registry/parse-registry';
+
 /**
  * EKS's matchImages for its ECR credential provider: every ECR partition and endpoint style.
  * kubelet matches each dot-separated part of the image's host as a glob, with the same number
@@ -16,8 +18,12 @@ export const EKS_MATCH_IMAGES = [
   '*.dkr.ecr.*.amazonaws.eu',
 ] as const;
 
-/** ECR Public's registry host, which `--public` adds (anonymous pulls work; credentials raise the rate limits). */
-export const PUBLIC_MATCH_IMAGE = 'public.ecr.aws';
+/**
+ * ECR Public's registry hosts, which `--public` adds (anonymous pulls work; credentials raise
+ * the rate limits): `public.ecr.aws` and the dual-stack `ecr-public.aws.com`, as EKS's nodeadm
+ * adds both (awslabs/amazon-eks-ami nodeadm/internal/kubelet/image-credential-provider.go).
+ */
+export const PUBLIC_MATCH_IMAGES: readonly string[] = ECR_PUBLIC_HOSTS;
 
 /** kubelet's cache time for a response without `cacheDuration` (ours always has one): an ECR token's 12 hours. */
 export const DEFAULT_CACHE_DURATION = '12h';
@@ -52,7 +58,7 @@ export interface KubeletConfigOptions {
    * exactly, so `host` (an alias without a port, or with 443) matches `host/app`, not `host:443/app`.
    */
   readonly aliases?: readonly string[];
-  /** Add `public.ecr.aws` to matchImages. */
+  /** Add ECR Public's hosts (`public.ecr.aws`, `ecr-public.aws.com`) to matchImages. */
   readonly public?: boolean;
   /** The provider's `env` entries, in order (names checked by the caller: `isEnvName`, no repeats). */
   readonly env?: readonly ExecEnvVar[];
@@ -69,13 +75,14 @@ type ConfigValue = string | boolean | readonly ConfigValue[] | { readonly [key: 
  * config/v1 types (CredentialProvider: name, matchImages, defaultCacheDuration, apiVersion,
  * args, env, tokenAttributes). With `serviceAccount`, the `tokenAttributes` block: the token's
  * audience is STS's, credentials are the same for every pod of a service account
- * (`cacheType: ServiceAccount`), pods without a service account (static pods) still get the
+ * (`cacheType: ServiceAccount`: kubelet 1.34 added the field and requires it, 1.33's strict
+ * decoder refuses it, so this block is for 1.34 and later), pods without a service account (static pods) still get the
  * node's credentials, and the role annotation is passed on.
  */
 function buildKubeletConfig(options: KubeletConfigOptions): { readonly [key: string]: ConfigValue } {
   const provider: Record<string, ConfigValue> = {
     name: options.name,
-    matchImages: [...EKS_MATCH_IMAGES, ...(options.public ? [PUBLIC_MATCH_IMAGE] : []), ...(options.aliases ?? [])],
+    matchImages: [...EKS_MATCH_IMAGES, ...(options.public ? PUBLIC_MATCH_IMAGES : []), ...(options.aliases ?? [])],
     defaultCacheDuration: options.cacheDuration ?? DEFAULT_CACHE_DURATION,
     apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
     args: ['get-credentials'],
@@ -140,7 +147,7 @@ function isList(value: ConfigValue): value is readonly ConfigValue[] {
 /**
  * A ready CredentialProviderConfig (`kubelet.config.k8s.io/v1`, k8s.io/kubelet config/v1
  * types.go) for `--image-credential-provider-config`, as YAML (every string quoted) or JSON:
- * EKS's matchImages, `public.ecr.aws` with `public`, then the settings file's alias hosts; the
+ * EKS's matchImages, ECR Public's two hosts with `public`, then the settings file's alias hosts; the
  * `env` entries; `defaultCacheDuration` (12h unless given).
  */
 export function formatKubeletConfig(options: KubeletConfigOptions): string {

@@ -1,16 +1,16 @@
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FsPlatform, PathStat } from '../../../safe-fs/fs-platform';
 import { fail, ok } from '../check-result';
 import type { DoctorCheck } from '../doctor-check';
 
 /** What is at a provider's place in the bin dir: a program root can run, or why not. */
-function inspectBinary(file: string, platform: NodeJS.Platform): { file: string; problem?: string; mode?: string } {
+function inspectBinary(file: string, platform: NodeJS.Platform, fsPlatform: FsPlatform): { file: string; problem?: string; mode?: string } {
   // kubelet finds it with Go's exec.LookPath, which on Windows also tries the PATHEXT extensions.
   const candidates = platform === 'win32' && !/\.exe$/i.test(file) ? [file, `${file}.exe`] : [file];
   for (const candidate of candidates) {
-    let stat: ReturnType<typeof statSync>;
+    let stat: PathStat;
     try {
-      stat = statSync(candidate);
+      stat = fsPlatform.stat(candidate);
     } catch {
       continue;
     }
@@ -32,19 +32,22 @@ function inspectBinary(file: string, platform: NodeJS.Platform): { file: string;
 export const kubeletBinaryCheck: DoctorCheck = {
   name: 'kubelet-binary',
   needs: { fact: 'kubeletProviders', why: 'no config kubelet accepts (see kubelet-config)' },
-  run({ kubelet, deps }, { kubeletProviders = [] }) {
+  run({ kubelet, deps, services }, { kubeletProviders = [] }) {
     const name = 'kubelet-binary';
     const binDir = kubelet?.binDir ?? '';
     let isDirectory = false;
     try {
-      isDirectory = statSync(binDir).isDirectory();
+      isDirectory = services.fsPlatform.stat(binDir).isDirectory();
     } catch {}
     const fix = `install each provider as <bin dir>/<name> (chmod 755), or pass --bin-dir with kubelet's --image-credential-provider-bin-dir`;
     if (!isDirectory) {
       const given = kubelet?.binDirGiven ? '' : " (EKS's; no --bin-dir given)";
       return { result: fail(name, `plugin binary directory ${binDir}${given} did not exist: kubelet does not start`, fix) };
     }
-    const found = kubeletProviders.map((provider) => ({ provider, ...inspectBinary(join(binDir, provider.name), deps.platform) }));
+    const found = kubeletProviders.map((provider) => ({
+      provider,
+      ...inspectBinary(join(binDir, provider.name), deps.platform, services.fsPlatform),
+    }));
     const binaries = new Map(found.filter((f) => f.problem === undefined).map((f) => [f.provider.name, f.file]));
     const problems = found.filter((f) => f.problem !== undefined);
     if (problems.length > 0) {

@@ -1,6 +1,6 @@
 import type { CredentialProvider } from '../../../protocol/kubelet/parse-credential-provider-config';
 import { parseCredentialProviderResponse } from '../../../protocol/kubelet/parse-credential-provider-response';
-import { kubeletMatchesImage } from '../../../registry/kubelet-match-image';
+import { kubeletAuthKeyMatches } from '../../../registry/kubelet-match-image';
 import type { ProgramRun } from '../../exec-provider';
 import { fail, ok, skip } from '../check-result';
 import type { DoctorCheck, DoctorContext } from '../doctor-check';
@@ -42,7 +42,8 @@ function judgeRun(run: ProgramRun, provider: CredentialProvider, image: string, 
     return { ok: false, line: `${name}: kubelet cannot decode its answer: ${error instanceof Error ? error.message : String(error)}` };
   }
   const keys = Object.keys(response.auth);
-  const taken = keys.filter((key) => kubeletMatchesImage(key, image));
+  // kubelet first normalises each key (https://host/v2/ is host), then matches it.
+  const taken = keys.filter((key) => kubeletAuthKeyMatches(key, image));
   const cache = `cacheKeyType ${response.cacheKeyType}, cacheDuration ${response.cacheDuration ?? '(default)'}`;
   if (taken.length === 0) {
     const answered = keys.length === 0 ? 'no credentials' : `credentials for ${keys.map((k) => JSON.stringify(k)).join(', ')} only`;
@@ -65,9 +66,26 @@ async function runProvider(ctx: DoctorContext, provider: CredentialProvider, fil
   return deps.runProgram(file, provider.args, { env, stdin, timeoutMs });
 }
 
+/** The time this check leaves itself under the command's deadline, to write the report. */
+const REPORT_MARGIN_MS = 3000;
+
+/** A word as a POSIX shell reads it back: in single quotes, each `'` written as `'\''`. */
+export function quoteShellWord(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/** The command that repeats one run by hand: kubelet's request on the provider's stdin, every word quoted. */
+export function formatByHandCommand(provider: CredentialProvider, file: string, image: string): string {
+  const request = formatKubeletRequest(provider.apiVersion, image).trimEnd();
+  return `printf '%s\\n' ${quoteShellWord(request)} | ${[file, ...provider.args].map(quoteShellWord).join(' ')}`;
+}
+
 /**
  * Each provider kubelet would run for the image, run as kubelet runs it, and its answer read
  * as kubelet reads it: OK when every one answered credentials kubelet uses for the image.
+ * kubelet gives each run a minute; here all runs share one budget that ends before the
+ * command's deadline, each getting an equal part of what is left (at most a minute), so the
+ * report is written even when every provider hangs.
  */
 export const kubeletExecCheck: DoctorCheck = {
   name: 'kubelet-exec',
@@ -75,8 +93,8 @@ export const kubeletExecCheck: DoctorCheck = {
   async run(ctx, { kubeletMatched = [], kubeletBinaries }) {
     const name = 'kubelet-exec';
     const image = ctx.kubelet?.lookupName ?? '';
-    // Within this command's own deadline, which is shorter than kubelet's minute by default.
-    const timeoutMs = Math.max(1000, Math.min(KUBELET_EXEC_TIMEOUT_MS, ctx.services.config.commandTimeoutMs - 3000));
+    const { now, config } = ctx.services;
+    const endsAt = now() + Math.max(1000, config.commandTimeoutMs - REPORT_MARGIN_MS);
     const runnable = kubeletMatched.flatMap((p) => {
       const file = kubeletBinaries?.get(p.name);
       return file === undefined ? [] : [{ provider: p, file }];
@@ -84,13 +102,14 @@ export const kubeletExecCheck: DoctorCheck = {
     if (runnable.length === 0) return { result: skip(name, 'no program to run (see kubelet-binary)') };
     const lines: string[] = [];
     let byHand: string | undefined;
-    for (const { provider, file } of runnable) {
-      const judged = judgeRun(await runProvider(ctx, provider, file, timeoutMs), provider, image, timeoutMs);
+    for (const [index, { provider, file }] of runnable.entries()) {
+      const timeoutMs = Math.min(KUBELET_EXEC_TIMEOUT_MS, Math.floor((endsAt - now()) / (runnable.length - index)));
+      const judged =
+        timeoutMs < 1
+          ? { ok: false, line: `${provider.name}: not run: no time left before this command's deadline` }
+          : judgeRun(await runProvider(ctx, provider, file, timeoutMs), provider, image, timeoutMs);
       lines.push(judged.line);
-      if (!judged.ok && byHand === undefined) {
-        const request = formatKubeletRequest(provider.apiVersion, image).trimEnd();
-        byHand = `printf '%s\\n' '${request}' | ${[file, ...provider.args].join(' ')}`;
-      }
+      if (!judged.ok && byHand === undefined) byHand = formatByHandCommand(provider, file, image);
     }
     if (byHand === undefined) return { result: ok(name, lines.join('\n')) };
     return {
