@@ -82,7 +82,7 @@ describe('configure’s edit of a docker config', () => {
           return;
         }
         const twice = editClientConfig(once, { hosts: [ECR_HOST], allEcr: false, credsStore: false }, 'config.json');
-        expect(twice).toEqual({ text: once, changes: [], warnings: expect.any(Array) });
+        expect(twice).toEqual({ text: once, changes: [], warnings: expect.any(Array), setsCredsStore: false });
       }),
       FUZZ,
     );
