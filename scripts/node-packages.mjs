@@ -1,8 +1,11 @@
 // The Linux packages of a release (issue 22.4): a .deb and an .rpm that install the
 // executable as /usr/bin/docker-credential-ecr-login and the link
 // /usr/bin/ecr-credential-provider -> docker-credential-ecr-login (the name kubelet runs it by;
-// the program picks its protocol from the name it is started by), and nothing else: no
-// maintainer scripts, no kubelet configuration touched (README: kubelet-config prints it).
+// the program picks its protocol from the name it is started by), and the licence text
+// (LICENSE, Apache-2.0, which asks that it go with every copy) where each distribution keeps
+// it: /usr/share/doc/docker-credential-ecr-login/copyright in the .deb (Debian policy 12.5),
+// /usr/share/licenses/docker-credential-ecr-login/LICENSE (`%license`) in the .rpm. Nothing
+// else: no maintainer scripts, no kubelet configuration touched (README: kubelet-config prints it).
 //
 //   node scripts/node-packages.mjs --executable <file> --arch x64|arm64 [--version 1.2.3]
 //                                  [--outdir out] [--format deb|rpm ...] [--maintainer "Name <mail>"]
@@ -33,6 +36,9 @@ const CONFLICTS = 'amazon-ecr-credential-helper';
 const ARCHES = { x64: { deb: 'amd64', rpm: 'x86_64' }, arm64: { deb: 'arm64', rpm: 'aarch64' } };
 const DEFAULT_MAINTAINER = 'The docker-credential-ecr-login (TypeScript) authors';
 const SUMMARY = 'Docker credential helper and kubelet image credential provider for Amazon ECR';
+const LICENSE_FILE = path.join(ROOT, 'LICENSE');
+const DEB_COPYRIGHT = `usr/share/doc/${NAME}/copyright`;
+const RPM_LICENSE = `/usr/share/licenses/${NAME}/LICENSE`;
 
 function fail(message) {
   process.stderr.write(`node-packages: ${message}\n`);
@@ -72,15 +78,18 @@ function parseOptions() {
   };
 }
 
-/** The .deb: a staging root with DEBIAN/control and the two files, built by dpkg-deb. */
+/** The .deb: a staging root with DEBIAN/control, the two files and the copyright, built by dpkg-deb. */
 function buildDeb(options, work) {
   const root = path.join(work, 'deb');
   mkdirSync(path.join(root, 'DEBIAN'), { recursive: true });
   mkdirSync(path.join(root, 'usr/bin'), { recursive: true });
+  mkdirSync(path.join(root, path.dirname(DEB_COPYRIGHT)), { recursive: true });
   const bin = path.join(root, 'usr/bin', NAME);
   copyFileSync(options.executable, bin);
   chmodSync(bin, 0o755);
   symlinkSync(NAME, path.join(root, 'usr/bin', PROVIDER));
+  copyFileSync(LICENSE_FILE, path.join(root, DEB_COPYRIGHT));
+  chmodSync(path.join(root, DEB_COPYRIGHT), 0o644);
   const control = [
     `Package: ${NAME}`,
     `Version: ${options.version}`,
@@ -97,13 +106,13 @@ function buildDeb(options, work) {
   ].join('\n');
   writeFileSync(path.join(root, 'DEBIAN/control'), control, { mode: 0o644 });
   chmodSync(path.join(root, 'DEBIAN'), 0o755);
-  for (const dir of ['usr', 'usr/bin']) chmodSync(path.join(root, dir), 0o755);
+  for (const dir of ['usr', 'usr/bin', 'usr/share', 'usr/share/doc', `usr/share/doc/${NAME}`]) chmodSync(path.join(root, dir), 0o755);
   const file = path.join(options.outdir, `${NAME}_${options.version}_${options.arch.deb}.deb`);
   execFileSync('dpkg-deb', ['--build', '--root-owner-group', '-Zxz', root, file], { stdio: ['ignore', 'ignore', 'inherit'] });
   return file;
 }
 
-/** The .rpm: a spec that installs the two files, built by rpmbuild in a top directory of its own. */
+/** The .rpm: a spec that installs the two files and the licence, built by rpmbuild in a top directory of its own. */
 function buildRpm(options, work) {
   const top = path.join(work, 'rpm');
   mkdirSync(top, { recursive: true });
@@ -129,11 +138,16 @@ function buildRpm(options, work) {
     'mkdir -p %{buildroot}/usr/bin',
     `install -m 0755 %{executable} %{buildroot}/usr/bin/${NAME}`,
     `ln -s ${NAME} %{buildroot}/usr/bin/${PROVIDER}`,
+    `install -D -m 0644 %{license_file} %{buildroot}${RPM_LICENSE}`,
     '',
     '%files',
     '%defattr(-,root,root,-)',
     `%attr(0755,root,root) /usr/bin/${NAME}`,
     `/usr/bin/${PROVIDER}`,
+    // An absolute path: marked as the licence (rpm -L lists it, --nodocs keeps it), not
+    // copied; its directory owned too, so that removing the package removes it.
+    `%dir %attr(0755,root,root) ${path.dirname(RPM_LICENSE)}`,
+    `%license %attr(0644,root,root) ${RPM_LICENSE}`,
     '',
   ].join('\n');
   const specFile = path.join(top, `${NAME}.spec`);
@@ -151,6 +165,7 @@ function buildRpm(options, work) {
       ...define('_build_name_fmt', '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}.rpm'),
       ...define('_binary_payload', 'w6.xzdio'),
       ...define('executable', `"${options.executable}"`),
+      ...define('license_file', `"${LICENSE_FILE}"`),
       specFile,
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },

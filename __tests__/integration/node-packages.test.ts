@@ -8,14 +8,18 @@ import { makeTempDir } from '../helpers/temp-dir';
 /*
  * The release's Linux packages (scripts/node-packages.mjs, issue 22.4), built from a small
  * stand-in executable (the real one is 100 MB; what the packages do with it does not depend on
- * what it is): each installs /usr/bin/docker-credential-ecr-login (0755 root:root) and the link
- * /usr/bin/ecr-credential-provider to it, nothing else, and runs no maintainer script. Read
+ * what it is): each installs /usr/bin/docker-credential-ecr-login (0755 root:root), the link
+ * /usr/bin/ecr-credential-provider to it and the licence text (0644), nothing else, and runs
+ * no maintainer script. Read
  * back with the formats' own tools and extracted into a temporary root.
  */
 
 const ROOT = path.resolve(__dirname, '../..');
 const SCRIPT = path.join(ROOT, 'scripts/node-packages.mjs');
 const STAND_IN = '#!/bin/sh\necho "stand-in for the helper, started as $0"\n';
+const LICENSE = fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8');
+const DOC_DIR = 'usr/share/doc/docker-credential-ecr-login';
+const LICENSE_DIR = 'usr/share/licenses/docker-credential-ecr-login';
 const SUMMARY = 'Docker credential helper and kubelet image credential provider for Amazon ECR';
 /** The tools, and the Debian package that has each (.ci/run installs rpm). */
 const TOOLS = { 'dpkg-deb': 'dpkg', rpmbuild: 'rpm', rpm: 'rpm', rpm2archive: 'rpm2cpio', tar: 'tar' };
@@ -59,7 +63,7 @@ function listTree(root: string): string[] {
 
 describe('scripts/node-packages.mjs', () => {
   eachWithPrograms(TOOLS, ARCHES)(
-    '.deb for %s (%s): the executable and the link, root-owned, control fields, no scripts',
+    '.deb for %s (%s): the executable, the link and the copyright, root-owned, control fields, no scripts',
     (arch, debArch) => {
       const { deb } = build(arch);
       expect(path.basename(deb)).toBe(`docker-credential-ecr-login_${version}_${debArch}.deb`);
@@ -81,20 +85,34 @@ describe('scripts/node-packages.mjs', () => {
           'drwxr-xr-x root/root         0 ./usr/',
           'drwxr-xr-x root/root         0 ./usr/bin/',
           `-rwxr-xr-x root/root        ${STAND_IN.length} ./usr/bin/docker-credential-ecr-login`,
+          'drwxr-xr-x root/root         0 ./usr/share/',
+          'drwxr-xr-x root/root         0 ./usr/share/doc/',
+          `drwxr-xr-x root/root         0 ./${DOC_DIR}/`,
+          `-rw-r--r-- root/root     ${Buffer.byteLength(LICENSE)} ./${DOC_DIR}/copyright`,
           'lrwxrwxrwx root/root         0 ./usr/bin/ecr-credential-provider -> docker-credential-ecr-login',
           '',
         ].join('\n'),
       );
       const root = makeTempDir();
       run('dpkg-deb', ['--extract', deb, root]);
-      expect(listTree(root)).toEqual(['usr', 'usr/bin', 'usr/bin/docker-credential-ecr-login', 'usr/bin/ecr-credential-provider']);
+      expect(listTree(root)).toEqual([
+        'usr',
+        'usr/bin',
+        'usr/bin/docker-credential-ecr-login',
+        'usr/bin/ecr-credential-provider',
+        'usr/share',
+        'usr/share/doc',
+        DOC_DIR,
+        `${DOC_DIR}/copyright`,
+      ]);
       expect(describeEntry(path.join(root, 'usr/bin/docker-credential-ecr-login'))).toMatchObject({ mode: '755', text: STAND_IN });
       expect(describeEntry(path.join(root, 'usr/bin/ecr-credential-provider'))).toMatchObject({ link: 'docker-credential-ecr-login' });
+      expect(describeEntry(path.join(root, DOC_DIR, 'copyright'))).toMatchObject({ mode: '644', text: LICENSE });
     },
   );
 
   eachWithPrograms(TOOLS, ARCHES)(
-    '.rpm for %s (%s, %s): the executable and the link, root-owned, header, no scripts',
+    '.rpm for %s (%s, %s): the executable, the link and the %%license, root-owned, header, no scripts',
     (arch, _debArch, rpmArch) => {
       const { rpm } = build(arch);
       expect(path.basename(rpm)).toBe(`docker-credential-ecr-login-${version}-1.${rpmArch}.rpm`);
@@ -115,18 +133,32 @@ describe('scripts/node-packages.mjs', () => {
         [
           '-rwxr-xr-x root:root /usr/bin/docker-credential-ecr-login ',
           'lrwxrwxrwx root:root /usr/bin/ecr-credential-provider docker-credential-ecr-login',
+          `drwxr-xr-x root:root /${LICENSE_DIR} `,
+          `-rw-r--r-- root:root /${LICENSE_DIR}/LICENSE `,
           '',
         ].join('\n'),
       );
+      // Marked as the licence: kept by an install with --nodocs.
+      expect(run('rpm', ['-qpL', rpm])).toBe(`/${LICENSE_DIR}/LICENSE\n`);
       const root = makeTempDir();
       // rpm2archive writes the payload beside the package, as <package>.tgz.
       const copy = path.join(makeTempDir(), 'package.rpm');
       fs.copyFileSync(rpm, copy);
       run('rpm2archive', [copy]);
       run('tar', ['-xzf', `${copy}.tgz`, '-C', root]);
-      expect(listTree(root)).toEqual(['usr', 'usr/bin', 'usr/bin/docker-credential-ecr-login', 'usr/bin/ecr-credential-provider']);
+      expect(listTree(root)).toEqual([
+        'usr',
+        'usr/bin',
+        'usr/bin/docker-credential-ecr-login',
+        'usr/bin/ecr-credential-provider',
+        'usr/share',
+        'usr/share/licenses',
+        LICENSE_DIR,
+        `${LICENSE_DIR}/LICENSE`,
+      ]);
       expect(describeEntry(path.join(root, 'usr/bin/docker-credential-ecr-login'))).toMatchObject({ mode: '755', text: STAND_IN });
       expect(describeEntry(path.join(root, 'usr/bin/ecr-credential-provider'))).toMatchObject({ link: 'docker-credential-ecr-login' });
+      expect(describeEntry(path.join(root, LICENSE_DIR, 'LICENSE'))).toMatchObject({ mode: '644', text: LICENSE });
     },
   );
 
@@ -184,6 +216,13 @@ describe('the release workflow', () => {
     for (const remove of ['sudo dpkg -r docker-credential-ecr-login', 'rpm -e docker-credential-ecr-login']) expect(test).toContain(remove);
     expect(test.match(/test "\$\(readlink \/usr\/bin\/ecr-credential-provider\)" = docker-credential-ecr-login/g)).toHaveLength(2);
     expect(test.match(/--provider \/usr\/bin\/ecr-credential-provider/g)).toHaveLength(2);
+    // The licence text, as the packages install it, and gone with them.
+    for (const licence of [`/${DOC_DIR}/copyright`, `/${LICENSE_DIR}/LICENSE`]) {
+      expect(test).toContain(`cmp LICENSE ${licence}\n`);
+      expect(test).toMatch(new RegExp(`stat -c .%a %U:%G. ${licence}\\)" = .644 root:root.\\n`));
+    }
+    expect(test).toContain(`test ! -e /${DOC_DIR}\n`);
+    expect(test).toContain(`test ! -e /${LICENSE_DIR}'`);
     expect(release).toContain('needs: [executable, npm-package, linux-packages]');
   });
 });

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { version } from '../../package.json';
 import { parseCompileTarget } from '../../scripts/compile-targets';
 import { makeTempDir } from '../helpers/temp-dir';
 
@@ -264,6 +265,14 @@ describe('action.yml, the GitHub Action (run: __tests__/integration/github-actio
     expect(action).toMatch(/\nruns:\n {2}using: composite\n/);
     expect(action).toContain('      shell: bash\n');
     expect(action).toContain('      run: bash "$GITHUB_ACTION_PATH/scripts/action/install.sh"\n');
+  });
+
+  it("is shown pinned to a release tag, the project's version, never to a major tag that installs whatever is latest", () => {
+    for (const file of ['README.md', 'action.yml', '.github/workflows/action-example.yml']) {
+      const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+      const refs = [...text.matchAll(/docker-credential-ecr-login@(\S+?)[`\s]/g)].map(([, ref]) => ref);
+      expect({ file, refs: [...new Set(refs)] }).toEqual({ file, refs: [`v${version}`] });
+    }
   });
 
   it('is used by the example workflow after AWS credentials from OIDC', () => {

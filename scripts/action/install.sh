@@ -12,18 +12,33 @@
 #   ECR_LOGIN_ROLE             role ARN to assume for them (settings file), optional
 #   ECR_LOGIN_CONTAINERS_AUTH  true: also the containers auth file (podman, skopeo, buildah)
 #   ECR_LOGIN_VERSION          release tag (v1.2.3 or 1.2.3) or "latest"; empty: the action's
-#                              own ref when it is a release tag, else latest
+#                              own ref when it is a release tag (@v1.2.3), else the latest
+#                              release with a warning that it is not pinned, and for a major
+#                              tag (@v1) only if the latest release is of that major version
 #   ECR_LOGIN_ACTION_REPOSITORY, ECR_LOGIN_ACTION_REF   the action's repository and ref
 #   ECR_LOGIN_RELEASE_BASE_URL where releases are (default <server>/<repository>/releases):
-#                              assets at <base>/download/<tag>/<asset>, or
-#                              <base>/latest/download/<asset>; a test points it at file://
+#                              assets at <base>/download/<tag>/<asset>; <base>/latest leads
+#                              (redirects) to <base>/tag/<tag>; a test points it at file://
+#   ECR_LOGIN_RELEASE_LATEST_URL  where <base>/latest leads, for a test's file:// release
+#                              (no redirects there); unset, curl follows <base>/latest
 # and the runner's RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP, GITHUB_PATH, GITHUB_OUTPUT.
 set -euo pipefail
 
 NAME=docker-credential-ecr-login
 
+# A workflow command (error, warning) with `message` escaped as GitHub documents, so input
+# quoted in it cannot end the line and start a command of its own:
+# https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands
+annotate() {
+  local text="$2"
+  text="${text//'%'/%25}"
+  text="${text//$'\r'/%0D}"
+  text="${text//$'\n'/%0A}"
+  echo "::$1 title=docker-credential-ecr-login::$text" >&2
+}
+
 fail() {
-  echo "::error title=docker-credential-ecr-login::$*" >&2
+  annotate error "$*"
   exit 1
 }
 
@@ -55,15 +70,56 @@ target() {
   echo "$os-$arch$suffix"
 }
 
-# The release tag to download, or "latest".
-release_tag() {
-  local version="${ECR_LOGIN_VERSION:-}"
+RELEASE_TAG='^v[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]*)?$'
+
+# Which release: sets TAG (a release tag, or "latest"), UNPINNED (true when the latest is
+# taken only because neither the input nor the action's ref names a release) and MAJOR (the
+# major version a ref such as v1 asks for, else empty).
+choose_release() {
+  local version="${ECR_LOGIN_VERSION:-}" ref="${ECR_LOGIN_ACTION_REF:-}"
+  UNPINNED=false
+  MAJOR=''
   if [ -z "$version" ]; then
-    if [[ "${ECR_LOGIN_ACTION_REF:-}" =~ ^v[0-9]+\.[0-9]+\.[0-9]+([-+].*)?$ ]]; then version="$ECR_LOGIN_ACTION_REF"; else version=latest; fi
+    if [[ "$ref" =~ $RELEASE_TAG ]]; then
+      version="$ref"
+    else
+      version=latest
+      UNPINNED=true
+      if [[ "$ref" =~ ^v([0-9]+)$ ]]; then MAJOR="${BASH_REMATCH[1]}"; fi
+    fi
   fi
-  if [ "$version" = latest ]; then echo latest; return; fi
-  [[ "$version" =~ ^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]*)?$ ]] || fail "version \"$version\" is not a release tag (v1.2.3) or \"latest\""
-  echo "v${version#v}"
+  if [ "$version" = latest ]; then TAG=latest; return; fi
+  [[ "v${version#v}" =~ $RELEASE_TAG ]] || fail "version \"$version\" is not a release tag (v1.2.3) or \"latest\""
+  TAG="v${version#v}"
+}
+
+# The tag of the latest release, asked once so that the executable and SHA256SUMS both come
+# from that one release (two "latest" downloads could straddle a release being published).
+# GitHub's <base>/latest redirects to <base>/tag/<tag>.
+latest_tag() {
+  local base="$1" led_to
+  if [ -n "${ECR_LOGIN_RELEASE_LATEST_URL:-}" ]; then
+    led_to="$ECR_LOGIN_RELEASE_LATEST_URL"
+  else
+    led_to="$(curl ${CURL_PROTO[@]+"${CURL_PROTO[@]}"} --fail --silent --show-error --location --retry 3 --head \
+      --output /dev/null --write-out '%{url_effective}' -- "$base/latest")" || fail "could not ask $base/latest which release is the latest"
+  fi
+  local tag="${led_to##*/}"
+  [[ "$led_to" == "$base/tag/$tag" && "$tag" =~ $RELEASE_TAG ]] ||
+    fail "could not tell the latest release: $base/latest led to $led_to, not to $base/tag/<release tag>"
+  echo "$tag"
+}
+
+# TAG "latest" made the tag of the latest release, if the action's ref allows it (a major tag
+# v1: only a v1.x.y); warned about when neither the input nor the ref pinned a release.
+resolve_latest() {
+  TAG="$(latest_tag "$1")"
+  if [ -n "$MAJOR" ] && [ "${TAG%%.*}" != "v$MAJOR" ]; then
+    fail "this action's ref v$MAJOR asks for a v$MAJOR release, but the latest release is $TAG: not installed; pin a release with the input version (version: v$MAJOR.x.y) or the action's ref (@v$MAJOR.x.y)"
+  fi
+  if [ "$UNPINNED" = true ]; then
+    annotate warning "the executable is not pinned: this action's ref \"${ECR_LOGIN_ACTION_REF:-}\" is not a release tag, so the latest release ($TAG) is installed, and a later run may install another; pin it with the input version (version: $TAG) or use the action at a release tag (@$TAG)"
+  fi
 }
 
 # github.action_repository and github.action_ref are not promised inside a composite action
@@ -87,7 +143,7 @@ sha256_of() {
 }
 
 download() {
-  curl --fail --silent --show-error --location --retry 3 --output "$2" -- "$1" || fail "could not download $1"
+  curl ${CURL_PROTO[@]+"${CURL_PROTO[@]}"} --fail --silent --show-error --location --retry 3 --output "$2" -- "$1" || fail "could not download $1"
 }
 
 # A path as GitHub's runner and Windows programs read it (D:\a\_temp\…), and as bash does.
@@ -107,13 +163,23 @@ main() {
   esac
 
   local target exe='' tag base url
-  [ -n "${ECR_LOGIN_ACTION_REPOSITORY:-}" ] || action_from_path
+  if [ -z "${ECR_LOGIN_ACTION_REPOSITORY:-}" ] || [ -z "${ECR_LOGIN_ACTION_REF:-}" ]; then action_from_path; fi
   target="$(target)"
   [[ "$target" == windows-* ]] && exe=.exe
   local asset="$NAME-$target$exe"
-  tag="$(release_tag)"
+  choose_release
   base="${ECR_LOGIN_RELEASE_BASE_URL:-${GITHUB_SERVER_URL:-https://github.com}/${ECR_LOGIN_ACTION_REPOSITORY:-${GITHUB_REPOSITORY:-}}/releases}"
-  if [ "$tag" = latest ]; then url="${base%/}/latest/download"; else url="${base%/}/download/$tag"; fi
+  base="${base%/}"
+  # Over https, curl may follow no redirect to anything else (http, file); a test's file:// stays allowed.
+  CURL_PROTO=()
+  [[ "$base" != https://* ]] || CURL_PROTO=(--proto '=https' --proto-redir '=https')
+  local latest=false
+  if [ "$TAG" = latest ]; then
+    latest=true
+    resolve_latest "$base"
+  fi
+  tag="$TAG"
+  url="$base/download/$tag"
 
   # Downloaded and checked in a directory of its own; installed only once it matches.
   local temp
@@ -121,7 +187,7 @@ main() {
   local staging="$temp/$NAME-download"
   rm -rf "$staging"
   mkdir -p "$staging"
-  echo "Downloading $asset ($tag) from $url"
+  if [ "$latest" = true ]; then echo "Downloading $asset ($tag, the latest release) from $url"; else echo "Downloading $asset ($tag) from $url"; fi
   download "$url/SHA256SUMS" "$staging/SHA256SUMS"
   download "$url/$asset" "$staging/$asset"
   local expected actual

@@ -46,7 +46,10 @@ function createRootProgram(commander: typeof import('commander'), ctx: CommandCo
     .configureOutput({ writeOut: (text) => ctx.output(text), writeErr: () => undefined })
     .showSuggestionAfterError(true)
     .addHelpText('after', () =>
-      formatHelpFooter(ctx.services.config, formatReadmeAddress((packageJson as { homepage?: string }).homepage, ctx.programFile)),
+      formatHelpFooter(
+        ctx.services.config,
+        formatReadmeAddress((packageJson as { homepage?: string }).homepage, ctx.programFile, ctx.services.fsPlatform),
+      ),
     );
 }
 

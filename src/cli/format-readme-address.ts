@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { FsPlatform } from '../safe-fs/fs-platform';
+import { readRegularFile } from '../safe-fs/read-files';
 
 /** What `--help` says when no README of this project lies where the program is. */
 export const README_ELSEWHERE = 'README.md beside the executable (release archive), in the npm package, or in the project repository';
@@ -13,20 +14,22 @@ export const README_ELSEWHERE = 'README.md beside the executable (release archiv
  * Only the program's own location counts, never `__dirname`: Bun fixes `__dirname` when it
  * compiles, so in the single-file executable it is a directory of the machine that built it
  * (issue 21.5). A README that is not this project's (`# docker-credential-ecr-login` heading)
- * is never named: `~/bin/..` is the user's home.
+ * is never named: `~/bin/..` is the user's home. A README.md is read as the helper reads
+ * files that anyone may have put there: a regular file only, opened non-blocking (a FIFO of
+ * that name would otherwise hang `--help`), size-capped; its owner does not matter.
  */
-export function formatReadmeAddress(homepage: string | undefined, programFile: string | undefined): string {
+export function formatReadmeAddress(homepage: string | undefined, programFile: string | undefined, fsPlatform: FsPlatform): string {
   if (homepage !== undefined) return homepage;
   if (programFile === undefined) return README_ELSEWHERE;
   const dir = dirname(programFile);
-  const found = [join(dir, 'README.md'), join(dir, '..', 'README.md')].find(isOurReadme);
+  const found = [join(dir, 'README.md'), join(dir, '..', 'README.md')].find((file) => isOurReadme(file, fsPlatform));
   return found ?? README_ELSEWHERE;
 }
 
-function isOurReadme(file: string): boolean {
-  try {
-    return readFileSync(file, 'utf8').startsWith('# docker-credential-ecr-login');
-  } catch {
-    return false;
-  }
+/** Larger than this project's README; a bigger file of that name is not ours. */
+const MAX_README_BYTES = 1024 * 1024;
+
+function isOurReadme(file: string, fsPlatform: FsPlatform): boolean {
+  const read = readRegularFile(file, MAX_README_BYTES, fsPlatform);
+  return read.status === 'ok' && read.text.startsWith('# docker-credential-ecr-login');
 }

@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatReadmeAddress, README_ELSEWHERE } from '../../../src/cli/format-readme-address';
+import { hostFs } from '../../helpers/host-fs';
+import { itOnUnix } from '../../helpers/platform';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 /*
@@ -23,12 +26,12 @@ function layout(files: Record<string, string>, program: string): string {
 describe('formatReadmeAddress', () => {
   it('names the README beside the executable (a release archive unpacked)', () => {
     const program = layout({ 'docker-credential-ecr-login': '', 'README.md': OURS, LICENSE: '' }, 'docker-credential-ecr-login');
-    expect(formatReadmeAddress(undefined, program)).toBe(path.join(path.dirname(program), 'README.md'));
+    expect(formatReadmeAddress(undefined, program, hostFs())).toBe(path.join(path.dirname(program), 'README.md'));
   });
 
   it("names the README above bin/ (the npm package's launcher)", () => {
     const program = layout({ 'bin/docker-credential-ecr-login': '', 'README.md': OURS }, 'bin/docker-credential-ecr-login');
-    expect(formatReadmeAddress(undefined, program)).toBe(path.join(path.dirname(program), '..', 'README.md'));
+    expect(formatReadmeAddress(undefined, program, hostFs())).toBe(path.join(path.dirname(program), '..', 'README.md'));
   });
 
   it.each([
@@ -37,13 +40,24 @@ describe('formatReadmeAddress', () => {
     ['a directory called README.md', { 'README.md/x': OURS }],
   ])('falls back to a fixed text with %s', (_what, files) => {
     const program = layout({ ...files, 'bin/docker-credential-ecr-login': '' }, 'bin/docker-credential-ecr-login');
-    expect(formatReadmeAddress(undefined, program)).toBe(README_ELSEWHERE);
+    expect(formatReadmeAddress(undefined, program, hostFs())).toBe(README_ELSEWHERE);
   });
 
+  itOnUnix(
+    'passes over a FIFO called README.md beside the program, without waiting for a writer',
+    'mkfifo: the Windows file system has no FIFOs',
+    () => {
+      const program = layout({ 'bin/docker-credential-ecr-login': '', 'README.md': OURS }, 'bin/docker-credential-ecr-login');
+      execFileSync('mkfifo', [path.join(path.dirname(program), 'README.md')]);
+      // The one above bin/ is still found: the FIFO was refused, not waited on.
+      expect(formatReadmeAddress(undefined, program, hostFs())).toBe(path.join(path.dirname(program), '..', 'README.md'));
+    },
+  );
+
   it('falls back to the fixed text when the program file is not known, and prefers a homepage', () => {
-    expect(formatReadmeAddress(undefined, undefined)).toBe(README_ELSEWHERE);
+    expect(formatReadmeAddress(undefined, undefined, hostFs())).toBe(README_ELSEWHERE);
     expect(README_ELSEWHERE).not.toContain(path.sep === '/' ? '/' : '\\');
     const program = layout({ 'README.md': OURS }, 'docker-credential-ecr-login');
-    expect(formatReadmeAddress('https://example.com/docs', program)).toBe('https://example.com/docs');
+    expect(formatReadmeAddress('https://example.com/docs', program, hostFs())).toBe('https://example.com/docs');
   });
 });
