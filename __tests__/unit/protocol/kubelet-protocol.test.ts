@@ -154,6 +154,7 @@ describe('matchImages, by kubelet’s own matching rules', () => {
     '*.dkr.ecr.*.c2s.ic.gov': '123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov',
     '*.dkr.ecr.*.sc2s.sgov.gov': '123456789012.dkr.ecr.us-isob-east-1.sc2s.sgov.gov',
     '*.dkr.ecr.*.cloud.adc-e.uk': '123456789012.dkr.ecr.eu-isoe-west-1.cloud.adc-e.uk',
+    '*.dkr.ecr.*.csp.hci.ic.gov': '123456789012.dkr.ecr.us-isof-south-1.csp.hci.ic.gov',
     '*.dkr.ecr.*.amazonaws.eu': '123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu',
   };
 

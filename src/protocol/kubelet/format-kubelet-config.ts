@@ -15,6 +15,7 @@ export const EKS_MATCH_IMAGES = [
   '*.dkr.ecr.*.c2s.ic.gov',
   '*.dkr.ecr.*.sc2s.sgov.gov',
   '*.dkr.ecr.*.cloud.adc-e.uk',
+  '*.dkr.ecr.*.csp.hci.ic.gov',
   '*.dkr.ecr.*.amazonaws.eu',
 ] as const;
 
