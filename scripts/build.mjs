@@ -260,7 +260,12 @@ const shipped = [
     outfile: `dist/${bundle.out}`,
     plugins: [vendorImports, commandBundles(bundle, { owners, published: published(bundle), isPublished }), nobleWebCrypto],
   })),
-  ...VENDOR.map((chunk) => ({ entryPoints: [chunk.source], outfile: `dist/${chunk.out}`, plugins: [lazyHttp2] })),
+  // Vendor chunks resolve packages by their `node`/`require` builds, not `module` (esbuild adds
+  // that condition by default): @smithy/core's ES build is 326 modules, each initialised on
+  // load; its CommonJS build is a dozen. A cold get of the executable loaded the SDK chunk in
+  // 9.6-10.3 ms with the ES builds and 7.4-7.8 ms with these (performance.now() marks, six
+  // alternating runs of 20), and the chunk shrank from 986 to 889 KB.
+  ...VENDOR.map((chunk) => ({ entryPoints: [chunk.source], outfile: `dist/${chunk.out}`, plugins: [lazyHttp2], conditions: [] })),
   // The process that makes the native keychain calls (src/keychain/os-keychain.ts starts it).
   { entryPoints: ['src/entry/keychain-worker.ts'], outfile: 'dist/keychain-worker.js', plugins: [] },
 ];
