@@ -36,6 +36,8 @@ const REGISTRY_ID = '123456789012';
 const HOST = `${REGISTRY_ID}.dkr.ecr.us-east-1.amazonaws.com`;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 const BURST = 24;
+/** Rounds of the bursts: their medians moved by 20% between runs of 3 (the Go helper's 117-171 ms). */
+const BURST_ROUNDS = Number(process.env.BENCH_BURST_ROUNDS ?? 9);
 const MINUTE = 60_000;
 /** A day of pulls: a get every `DAY_STEP_MS` of simulated time, from 0 to 24 h inclusive. */
 const DAY_STEP_MS = 10 * MINUTE;
@@ -331,7 +333,7 @@ async function main(): Promise<void> {
     const shared = builds.map(() => [] as Burst[]);
     const uncached = builds.map(() => [] as Burst[]);
     const goBursts: Burst[] = [];
-    await interleave(3, [
+    await interleave(BURST_ROUNDS, [
       () => burst(BASELINE, {}, []).then((r) => baseBursts.push(r)),
       ...builds.map((build, b) => () => burst(build.command, {}).then((r) => shared[b]?.push(r))),
       ...builds.map((build, b) => () => burst(build.command, { AWS_ECR_DISABLE_CACHE: '1' }).then((r) => uncached[b]?.push(r))),
