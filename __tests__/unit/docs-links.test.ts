@@ -1,11 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { run } from '../../src/main';
-import { createFakeClock, createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../helpers/fakes';
-import { hostProcessFacts } from '../helpers/host-fs';
 import { anchorsOf, brokenLinks, githubSlug, linksOf, type MarkdownTree } from '../helpers/markdown-links';
-import { makeTempDir } from '../helpers/temp-dir';
+import { runInProcess } from '../helpers/run-in-process';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -48,24 +45,8 @@ describe('the Markdown files', () => {
   });
 
   it('README.md documents every environment variable --help lists, and AWS_USE_DUALSTACK_ENDPOINT', async () => {
-    const clock = createFakeClock();
-    const stdout = createSink();
-    const code = await run(
-      ['--help'],
-      { stdin: stdinOf(''), stdout, stderr: createSink() },
-      {
-        env: {},
-        programName: 'docker-credential-ecr-login',
-        ...hostProcessFacts(),
-        homeDir: makeTempDir(),
-        version: '9.8.7',
-        now: clock.now,
-        loadTokenSource: async () => createFakeTokenSource(clock.now),
-        createKeychain: () => createFakeKeychain(),
-      },
-    );
+    const { code, stdout: help } = await runInProcess(['--help']);
     expect(code).toBe(0);
-    const help = stdout.text();
     const section = help.slice(help.indexOf('Environment:'), help.indexOf('Files (for this user'));
     const listed = [...section.matchAll(/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\b(?:PATH|PATHEXT|TERM)\b/g)].map((match) => match[0]);
     expect(listed.length).toBeGreaterThan(20);

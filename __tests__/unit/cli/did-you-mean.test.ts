@@ -1,32 +1,10 @@
 import { usageErrorOf } from '../../../src/cli/commander-program';
-import { run } from '../../../src/main';
-import { createFakeClock, createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
-import { hostProcessFacts } from '../../helpers/host-fs';
-import { makeTempDir } from '../../helpers/temp-dir';
+import { runInProcess } from '../../helpers/run-in-process';
 
 const USAGE =
   'Usage: docker-credential-ecr-login <get|store|erase|list|version> | get-credentials | get-login-password [HOST] | kubelet-config | configure | doctor [options]';
 
-async function invoke(args: string[]) {
-  const clock = createFakeClock();
-  const stdout = createSink();
-  const stderr = createSink();
-  const code = await run(
-    args,
-    { stdin: stdinOf(''), stdout, stderr },
-    {
-      env: {},
-      programName: 'docker-credential-ecr-login',
-      ...hostProcessFacts(),
-      homeDir: makeTempDir(),
-      version: '9.8.7',
-      now: clock.now,
-      loadTokenSource: async () => createFakeTokenSource(clock.now),
-      createKeychain: () => createFakeKeychain(),
-    },
-  );
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const invoke = (args: string[]) => runInProcess(args);
 
 describe('a mistyped command or option: did you mean …', () => {
   it.each([

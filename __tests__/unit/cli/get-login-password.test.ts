@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { run } from '../../../src/main';
-import { createFakeClock, createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
-import { hostProcessFacts } from '../../helpers/host-fs';
+import { createFakeClock, createFakeTokenSource } from '../../helpers/fakes';
+import { runInProcess } from '../../helpers/run-in-process';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const ECR = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
@@ -18,23 +17,8 @@ async function getLoginPassword(args: string[], settings?: object, programName =
   }
   const clock = createFakeClock();
   const source = createFakeTokenSource(clock.now);
-  const stdout = createSink();
-  const stderr = createSink();
-  const code = await run(
-    ['get-login-password', ...args],
-    { stdin: stdinOf(''), stdout, stderr },
-    {
-      env,
-      programName,
-      ...hostProcessFacts(),
-      homeDir: home,
-      version: '9.8.7',
-      now: clock.now,
-      loadTokenSource: async () => source,
-      createKeychain: () => createFakeKeychain(),
-    },
-  );
-  return { code, stdout: stdout.text(), stderr: stderr.text(), calls: source.calls.map((r) => r.host) };
+  const out = await runInProcess(['get-login-password', ...args], { env, programName, homeDir: home, now: clock.now, source });
+  return { ...out, calls: source.calls.map((r) => r.host) };
 }
 
 describe('get-login-password', () => {

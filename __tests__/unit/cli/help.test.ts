@@ -1,30 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { run } from '../../../src/main';
-import { createFakeClock, createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
-import { hostProcessFacts } from '../../helpers/host-fs';
+import { runInProcess } from '../../helpers/run-in-process';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 async function help(args: string[], env: Record<string, string> = {}, programName = 'docker-credential-ecr-login') {
   const home = makeTempDir();
-  const clock = createFakeClock();
-  const stdout = createSink();
-  const stderr = createSink();
-  const code = await run(
-    args,
-    { stdin: stdinOf(''), stdout, stderr },
-    {
-      env,
-      programName,
-      ...hostProcessFacts(),
-      homeDir: home,
-      version: '9.8.7',
-      now: clock.now,
-      loadTokenSource: async () => createFakeTokenSource(clock.now),
-      createKeychain: () => createFakeKeychain(),
-    },
-  );
-  return { code, stdout: stdout.text(), stderr: stderr.text(), home };
+  return { ...(await runInProcess(args, { env, programName, homeDir: home })), home };
 }
 
 const COMMANDS = [

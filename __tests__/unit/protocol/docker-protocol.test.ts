@@ -2,9 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TokenSource } from '../../../src/aws/token-source';
 import { TokenFetchError } from '../../../src/errors';
-import { run } from '../../../src/main';
-import { createFakeClock, createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
-import { hostProcessFacts } from '../../helpers/host-fs';
+import { createFakeClock, createFakeKeychain, createFakeTokenSource } from '../../helpers/fakes';
+import { runInProcess } from '../../helpers/run-in-process';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const ECR_HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
@@ -15,25 +14,16 @@ function setup(options: { env?: Record<string, string>; source?: TokenSource; pr
   const fake = createFakeTokenSource(clock.now);
   const source = options.source ?? fake;
   const keychain = createFakeKeychain();
-  const invoke = async (args: string[], input = '') => {
-    const stdout = createSink();
-    const stderr = createSink();
-    const code = await run(
-      args,
-      { stdin: stdinOf(input), stdout, stderr },
-      {
-        env: { AWS_ECR_CACHE_DIR: path.join(home, 'cache'), ...options.env },
-        programName: options.programName ?? 'docker-credential-ecr-login',
-        ...hostProcessFacts(),
-        homeDir: home,
-        version: '9.8.7',
-        now: clock.now,
-        loadTokenSource: async () => source,
-        createKeychain: () => keychain,
-      },
-    );
-    return { code, stdout: stdout.text(), stderr: stderr.text() };
-  };
+  const invoke = (args: string[], input = '') =>
+    runInProcess(args, {
+      env: { AWS_ECR_CACHE_DIR: path.join(home, 'cache'), ...options.env },
+      ...(options.programName ? { programName: options.programName } : {}),
+      homeDir: home,
+      input,
+      now: clock.now,
+      source,
+      keychain,
+    });
   return { home, clock, fake, keychain, invoke };
 }
 
