@@ -3,7 +3,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { describeOnLinux } from '../helpers/platform';
 import { dirWithHelper, runHelper } from '../helpers/run-helper';
-import { describeWithSecretService, startTestSession, type TestSession } from '../helpers/secret-service';
+import { describeWithSecretService, itRerunOnDaemonCrash, startTestSession, type TestSession } from '../helpers/secret-service';
 import { makeTempDir } from '../helpers/temp-dir';
 import { testPath } from '../helpers/test-path';
 
@@ -95,6 +95,14 @@ describeWithSecretService('configure --creds-store with a keychain that answers'
     session = await startTestSession({ withKeyring: true });
   });
   afterAll(() => session.stop());
+  // gnome-keyring 42 sometimes aborts under short-lived clients: a test it takes down runs again.
+  const it = itRerunOnDaemonCrash(
+    () => session,
+    async () => {
+      await session.stop();
+      session = await startTestSession({ withKeyring: true });
+    },
+  );
 
   it('sets credsStore', async () => {
     const { config, env } = world(session.env);
