@@ -33,6 +33,9 @@ const FILES = [
   'concurrency',
   'cache-faults',
   'deadlines',
+  // Standard input reopened non-blocking and read at once: Bun's fs under the same descriptors.
+  'stdin-kinds',
+  'get-login-password',
   'proxy',
   'keychain',
   'doctor',
