@@ -311,3 +311,36 @@ export function itRerunOnDaemonCrash(session: () => TestSession, restart: () => 
       timeoutMs,
     );
 }
+
+/**
+ * One Secret Service for a describe block — started before its tests, stopped after — and the
+ * block's `it`, which runs a test the daemon's crash takes down once more on a fresh session
+ * (`itRerunOnDaemonCrash`), calling `onRestart` (an emulator reset) before the rerun.
+ * `session` stands for whichever session is current.
+ */
+export function useSharedTestSession(onRestart: () => void = () => undefined): {
+  session: TestSession;
+  it: ReturnType<typeof itRerunOnDaemonCrash>;
+} {
+  let current: TestSession | undefined;
+  beforeAll(async () => {
+    current = await startTestSession({ withKeyring: true });
+  });
+  afterAll(() => current?.stop());
+  const now = (): TestSession => {
+    if (!current) throw new Error('the Secret Service is used outside a test');
+    return current;
+  };
+  const session = new Proxy({} as TestSession, {
+    get(_target, property) {
+      const value: unknown = Reflect.get(now(), property);
+      return typeof value === 'function' ? value.bind(now()) : value;
+    },
+  });
+  const it = itRerunOnDaemonCrash(now, async () => {
+    await current?.stop();
+    current = await startTestSession({ withKeyring: true });
+    onRestart();
+  });
+  return { session, it };
+}

@@ -4,7 +4,7 @@ import { TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { withPreload } from '../helpers/preload/env';
 import { runHelper, runProvider, startHelper } from '../helpers/run-helper';
-import { describeWithSecretService, itRerunOnDaemonCrash, startTestSession, type TestSession } from '../helpers/secret-service';
+import { describeWithSecretService, useSharedTestSession } from '../helpers/secret-service';
 import { makeTempDir } from '../helpers/temp-dir';
 import { waitFor } from '../helpers/wait-for';
 
@@ -208,20 +208,7 @@ describe('background refresh', () => {
 });
 
 describeWithSecretService('background refresh with the keychain backend (gnome-keyring on a private D-Bus session)', () => {
-  let session: TestSession;
-  beforeAll(async () => {
-    session = await startTestSession({ withKeyring: true });
-  });
-  afterAll(() => session.stop());
-  // gnome-keyring 42 sometimes aborts under short-lived clients: a test it takes down runs again.
-  const it = itRerunOnDaemonCrash(
-    () => session,
-    async () => {
-      await session.stop();
-      session = await startTestSession({ withKeyring: true });
-      emulator.reset();
-    },
-  );
+  const { session, it } = useSharedTestSession(() => emulator.reset());
 
   it('a get past half-life answers from the keychain; the refresher writes the new token there', async () => {
     const { home, at } = environment({ AWS_ECR_CACHE_BACKEND: 'keychain' });

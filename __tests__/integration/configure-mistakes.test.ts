@@ -3,7 +3,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { describeOnLinux } from '../helpers/platform';
 import { dirWithHelper, runHelper } from '../helpers/run-helper';
-import { describeWithSecretService, itRerunOnDaemonCrash, startTestSession, type TestSession } from '../helpers/secret-service';
+import { describeWithSecretService, useSharedTestSession } from '../helpers/secret-service';
 import { makeTempDir } from '../helpers/temp-dir';
 import { testPath } from '../helpers/test-path';
 
@@ -90,19 +90,7 @@ describeOnLinux('configure --creds-store where no keychain answers', 'the Secret
 });
 
 describeWithSecretService('configure --creds-store with a keychain that answers', () => {
-  let session: TestSession;
-  beforeAll(async () => {
-    session = await startTestSession({ withKeyring: true });
-  });
-  afterAll(() => session.stop());
-  // gnome-keyring 42 sometimes aborts under short-lived clients: a test it takes down runs again.
-  const it = itRerunOnDaemonCrash(
-    () => session,
-    async () => {
-      await session.stop();
-      session = await startTestSession({ withKeyring: true });
-    },
-  );
+  const { session, it } = useSharedTestSession();
 
   it('sets credsStore', async () => {
     const { config, env } = world(session.env);

@@ -15,7 +15,7 @@ import {
   PROVIDER_BIN,
   startHelper,
 } from '../helpers/run-helper';
-import { describeWithSecretService, itRerunOnDaemonCrash, startTestSession, type TestSession } from '../helpers/secret-service';
+import { describeWithSecretService, useSharedTestSession } from '../helpers/secret-service';
 import { makeTempDir } from '../helpers/temp-dir';
 import { testPath } from '../helpers/test-path';
 
@@ -189,20 +189,7 @@ describeExeOnly('the single-file executable', () => {
   );
 
   describeWithSecretService('copied alone, with a Secret Service: the embedded keyring addon and worker', () => {
-    let session: TestSession;
-    beforeAll(async () => {
-      session = await startTestSession({ withKeyring: true });
-    });
-    afterAll(() => session.stop());
-    // gnome-keyring 42 sometimes aborts under short-lived clients: a test it takes down runs again.
-    const it = itRerunOnDaemonCrash(
-      () => session,
-      async () => {
-        await session.stop();
-        session = await startTestSession({ withKeyring: true });
-        emulator.reset();
-      },
-    );
+    const { session, it } = useSharedTestSession(() => emulator.reset());
 
     it('stores, gets and erases a non-ECR registry credential in the keychain', async () => {
       const runByName = loneCopy();

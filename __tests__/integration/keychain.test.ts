@@ -8,11 +8,11 @@ import {
   deleteStoredItem,
   describeWithSecretService,
   expectSessionRunning,
-  itRerunOnDaemonCrash,
   readStoredItems,
   type StoredItem,
   startTestSession,
   type TestSession,
+  useSharedTestSession,
   writeItemAsBefore,
 } from '../helpers/secret-service';
 import { startSilentServer, startSilentUnixSocket } from '../helpers/silent-server';
@@ -43,19 +43,7 @@ function sessionEnvironment(session: TestSession, extra: Record<string, string> 
 }
 
 describeWithSecretService('with a real Secret Service (gnome-keyring on a private D-Bus session)', () => {
-  let session: TestSession;
-  beforeAll(async () => {
-    session = await startTestSession({ withKeyring: true });
-  });
-  afterAll(() => session.stop());
-  const it = itRerunOnDaemonCrash(
-    () => session,
-    async () => {
-      await session.stop();
-      session = await startTestSession({ withKeyring: true });
-      emulator.reset();
-    },
-  );
+  const { session, it } = useSharedTestSession(() => emulator.reset());
 
   it('AWS_ECR_CACHE_BACKEND=keychain: hits across processes, and no token on disk', async () => {
     const { env, home } = sessionEnvironment(session, { AWS_ECR_CACHE_BACKEND: 'keychain', AWS_ECR_LOG_LEVEL: 'debug' });
