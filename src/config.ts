@@ -159,8 +159,11 @@ function isLogLevel(value: string): value is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(value);
 }
 
-/** Expands a leading `~` the way a shell would, since the reference helper accepts `~/…`. */
-function expandHome(dir: string, homeDir: string): string {
+/**
+ * Expands a leading `~` the way a shell would, since the reference helper accepts `~/…`; the
+ * AWS SDK expands it the same way in the shared-file paths it reads.
+ */
+export function expandHome(dir: string, homeDir: string): string {
   if (dir === '~') return homeDir;
   if (dir.startsWith('~/')) return join(homeDir, dir.slice(2));
   return dir;

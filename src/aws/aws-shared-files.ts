@@ -1,15 +1,10 @@
 import { join } from 'node:path';
-import type { IdentityEnv } from '../config';
+import { expandHome, type IdentityEnv } from '../config';
 
 /** The AWS shared config and credentials files, as the SDK finds them. */
 export interface AwsSharedFiles {
   readonly config: string;
   readonly credentials: string;
-}
-
-/** `~/…` as the SDK expands it in the paths it reads (from the same home directory). */
-export function expandHome(file: string, homeDir: string): string {
-  return file === '~' ? homeDir : file.startsWith('~/') ? join(homeDir, file.slice(2)) : file;
 }
 
 /**

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import type { IdentityEnv } from '../config';
+import { expandHome, type IdentityEnv } from '../config';
 import { ConfigError } from '../errors';
 import { sha1Hex, sha256Hex } from '../hash';
 import type { FsPlatform } from '../safe-fs/fs-platform';
 import { readRegularFile } from '../safe-fs/read-files';
-import { awsSharedFilesOf, expandHome } from './aws-shared-files';
+import { awsSharedFilesOf } from './aws-shared-files';
 
 /**
  * Sections of an AWS shared config/credentials file, by header (`profile dev`, `default`,

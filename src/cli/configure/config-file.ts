@@ -1,7 +1,7 @@
 import { lstatSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from '../../errors';
-import type { FsPlatform } from '../../safe-fs/fs-platform';
+import { errorCode, type FsPlatform } from '../../safe-fs/fs-platform';
 import { checkPrivateDirectory, ensurePrivateDirectory, UnsafePathError } from '../../safe-fs/private-directories';
 import { type FileIdentity, isSameFileState, readOwnFileSnapshot } from '../../safe-fs/read-files';
 import { createFileExclusive, type PreparedReplacement, prepareReplacement, removeStaleTempFiles } from '../../safe-fs/write-files';
@@ -46,10 +46,6 @@ export class ConfigChangedError extends ConfigError {
 }
 
 const MAX_BYTES = 4 * 1024 * 1024;
-
-function errorCode(error: unknown): string {
-  return (error as NodeJS.ErrnoException).code ?? String(error);
-}
 
 function explainCode(code: string): string {
   if (code === 'EACCES' || code === 'EPERM') return `permission denied (${code})`;
