@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parseImageRegistry } from '../../src/registry/parse-image-registry';
 import { parseRegistry } from '../../src/registry/parse-registry';
-import { parseServerUrl } from '../../src/registry/parse-server-url';
+import { parseServerUrl, readPlainServerUrl, readServerUrl } from '../../src/registry/parse-server-url';
 import { ECR_HOST, FUZZ, isEcrHostBySpec, plainHostPort, urlish } from '../helpers/fuzz';
 
 /*
@@ -52,6 +52,38 @@ describe('the server-URL parser', () => {
       ),
       FUZZ,
     );
+  });
+});
+
+describe("the server-URL parser's shortcut for plain host names", () => {
+  /** Names near the shortcut's edges: numeric and hex labels, `xn--`, empty labels, case, a scheme, a port. */
+  const label = fc.oneof(
+    fc.stringMatching(/^[a-z0-9-]{1,8}$/),
+    fc.constantFrom('xn--p1ai', 'xn--', 'xn--a', 'XN--p1ai', '0x7f', '127', '0', '00', 'Com', 'a_b', '-', ''),
+  );
+  const hostish = fc
+    .tuple(
+      fc.constantFrom('', 'https://', 'http://', 'HTTPS://', ' '),
+      fc.array(label, { minLength: 1, maxLength: 5 }),
+      fc.constantFrom('', '.', ':443', ':5000', '/', ' '),
+    )
+    .map(([scheme, labels, suffix]) => `${scheme}${labels.join('.')}${suffix}`);
+
+  it('reads a name exactly as the full parser does, or leaves it to that parser', () => {
+    fc.assert(
+      fc.property(fc.oneof(hostish, inputs), (input) => {
+        const plain = readPlainServerUrl(input);
+        if (plain !== undefined) expect(plain).toEqual(readServerUrl(input));
+      }),
+      FUZZ,
+    );
+  });
+
+  it('reads the spellings clients send for ECR hosts (control)', () => {
+    for (const input of [ECR_HOST, `https://${ECR_HOST}`, 'public.ecr.aws', '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn']) {
+      expect(readPlainServerUrl(input)).toEqual(readServerUrl(input));
+      expect(readPlainServerUrl(input)).toBeDefined();
+    }
   });
 });
 
