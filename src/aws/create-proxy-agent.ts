@@ -29,7 +29,7 @@ export function createProxyAgent(sdk: SdkClients): http.Agent {
       if (!proxy) return options.secureEndpoint ? sdk.httpsGlobalAgent : sdk.httpGlobalAgent;
       let tunnel = tunnels.get(proxy);
       if (!tunnel) {
-        tunnel = new sdk.HttpsProxyAgent(proxy);
+        tunnel = new (sdk.loadHttpsProxyAgent())(proxy);
         tunnels.set(proxy, tunnel);
       }
       return tunnel;
