@@ -1,12 +1,15 @@
-// Bundles the helper for a fast start. The main bundle (CommonJS) holds only what a protocol
-// call runs — `get`, `store`, `erase`, `list`, `version` and a kubelet request; the rest loads
-// on demand with require(), from bundles of two kinds:
+// Bundles the helper for a fast start. The main bundle (CommonJS) holds what a cache hit
+// runs — `get` answered from the file cache, and the rest of `store`, `erase`, `list`,
+// `version` and a kubelet request; the rest loads on demand with require(), from bundles of
+// two kinds:
 // - vendor chunks: a heavy third-party library each — the AWS SDK on a cache miss, commander
 //   for anything but a bare protocol action, proper-lockfile when a lock is taken, yaml when
-//   doctor --kubelet reads kubelet's config;
-// - command bundles: our own code that only a person's commands run — help, `--version`,
-//   `kubelet-config` (cli-commands.js, which loads commander), and `configure` and `doctor`
-//   (each in its own, loaded by cli-commands.js).
+//   doctor --kubelet reads kubelet's config, @noble/hashes' SHA-1 for an SSO profile on Node;
+// - bundles of our own code: deferred.js, what a hit never runs (the AWS side of a miss, the
+//   OS keychain, the way to the commands: ~45 KB that every hit on Node compiled, ~0.8 ms of
+//   24); below it, what only a person's commands run — help, `--version`, `kubelet-config`
+//   (cli-commands.js, which loads commander), and `configure` and `doctor` (each in its own,
+//   loaded by cli-commands.js).
 // Each module is in exactly one shipped file. A command bundle does not copy what the bundles
 // that load it already hold (errors, config, the registry rules, …): it uses their instances,
 // which they publish, when they first load a command bundle, in a table on `globalThis`
@@ -66,6 +69,8 @@ const VENDOR = [
   { out: 'vendor-proper-lockfile.js', source: require.resolve('proper-lockfile'), matches: (spec) => spec === 'proper-lockfile' },
   // doctor --kubelet reads kubelet's YAML config; the rest of doctor does not pay for the parser.
   { out: 'vendor-yaml.js', source: require.resolve('yaml'), matches: (spec) => spec === 'yaml' },
+  // SHA-1 on Node, only to name an SSO profile's token cache file (src/hash.ts): 14 KB a hit need not compile.
+  { out: 'vendor-noble-sha1.js', source: require.resolve('@noble/hashes/legacy'), matches: (spec) => spec === '@noble/hashes/legacy' },
 ];
 
 const vendorImports = {
@@ -86,7 +91,9 @@ const MAIN = 'docker-credential-ecr-login.js';
  */
 const BUNDLES = [
   { out: MAIN, source: 'src/entry/docker-credential-ecr-login.ts' },
-  { out: 'cli-commands.js', source: 'src/cli/commander-program.ts', parent: MAIN },
+  // What a cache hit never runs: the AWS side of a miss, the OS keychain, the way to the commands.
+  { out: 'deferred.js', source: 'src/cli/deferred.ts', parent: MAIN },
+  { out: 'cli-commands.js', source: 'src/cli/commander-program.ts', parent: 'deferred.js' },
   { out: 'cli-configure.js', source: 'src/cli/configure/run-configure.ts', parent: 'cli-commands.js' },
   { out: 'cli-doctor.js', source: 'src/cli/doctor/doctor-command.ts', parent: 'cli-commands.js' },
 ];
@@ -265,7 +272,12 @@ const shipped = [
   // load; its CommonJS build is a dozen. A cold get of the executable loaded the SDK chunk in
   // 9.6-10.3 ms with the ES builds and 7.4-7.8 ms with these (performance.now() marks, six
   // alternating runs of 20), and the chunk shrank from 986 to 889 KB.
-  ...VENDOR.map((chunk) => ({ entryPoints: [chunk.source], outfile: `dist/${chunk.out}`, plugins: [lazyHttp2], conditions: [] })),
+  ...VENDOR.map((chunk) => ({
+    entryPoints: [chunk.source],
+    outfile: `dist/${chunk.out}`,
+    plugins: [lazyHttp2, nobleWebCrypto],
+    conditions: [],
+  })),
   // The process that makes the native keychain calls (src/keychain/os-keychain.ts starts it).
   { entryPoints: ['src/entry/keychain-worker.ts'], outfile: 'dist/keychain-worker.js', plugins: [] },
 ];

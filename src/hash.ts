@@ -117,11 +117,11 @@ export function randomHex(n: number): string {
 /**
  * SHA-1 of UTF-8 text, as lower-case hex. Only to name the file the AWS SDK names that way
  * (its SSO token cache); never for anything that must resist collisions. @noble/hashes' SHA-1
- * (with its MD5 and RIPEMD-160 tables) loads only here, which a cache hit never calls.
+ * (with its MD5 and RIPEMD-160 tables) is a chunk of its own (dist/vendor-noble-sha1.js),
+ * loaded only here: only for a profile that uses SSO.
  */
 export function sha1Hex(text: string): string {
   if (bun) return new bun.CryptoHasher('sha1').update(text).digest('hex');
   const { sha1 } = require('@noble/hashes/legacy') as typeof import('@noble/hashes/legacy');
-  const { bytesToHex } = require('@noble/hashes/utils') as typeof import('@noble/hashes/utils');
-  return bytesToHex(sha1(text));
+  return Buffer.from(sha1(text)).toString('hex');
 }

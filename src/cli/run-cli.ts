@@ -39,9 +39,10 @@ export function selectProtocol(programName: string, argv: readonly string[]): Pr
  * Runs the command line. A kubelet request, or a bare docker protocol action (`get`, `store`,
  * …: every call a client makes) goes straight to its protocol's handler; anything else —
  * options, help, version flags, mistakes, `kubelet-config` — loads commander, whose commands
- * end in the same handlers, from a bundle of their own (dist/cli-commands.js, see
- * scripts/build.mjs). Why: loading commander pulls in `child_process` and friends, several
- * milliseconds of a cache hit that should cost little more than starting Node.
+ * end in the same handlers, from bundles of their own (dist/deferred.js, then
+ * dist/cli-commands.js; see scripts/build.mjs). Why: loading commander pulls in
+ * `child_process` and friends, several milliseconds of a cache hit that should cost little
+ * more than starting Node.
  */
 export async function runCli(argv: readonly string[], protocol: Protocol, ctx: CommandContext): Promise<void> {
   if (protocol === 'kubelet') return ctx.output(await handleCredentialProviderRequest(await ctx.readInput(), ctx.services));
@@ -53,6 +54,6 @@ export async function runCli(argv: readonly string[], protocol: Protocol, ctx: C
   if (argv.length === 1 && action !== undefined && isDockerAction(action)) {
     return handleDockerAction(action, ctx, ctx.services, ctx.version);
   }
-  const { runCommanderProgram } = await import('./commander-program');
+  const { runCommanderProgram } = await import('./deferred');
   return runCommanderProgram(argv, ctx);
 }

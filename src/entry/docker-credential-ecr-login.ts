@@ -1,10 +1,8 @@
 import { writeSync } from 'node:fs';
 import { version } from '../../package.json';
-import { createEcrTokenSource } from '../aws/create-ecr-token-source';
 import { resolveKeychainItemLimit } from '../keychain/keychain-item-limit';
-import { createOsKeychain } from '../keychain/os-keychain';
+import { createLazyKeychain } from '../keychain/lazy-keychain';
 import { selectKeychainTimeout } from '../keychain/select-keychain-timeout';
-import { createSplitKeychain } from '../keychain/split-keychain';
 import { run } from '../main';
 import { describeFsPlatform } from '../safe-fs/fs-platform';
 import { hasControllingTerminal } from './has-controlling-terminal';
@@ -59,9 +57,11 @@ if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
     now: Date.now,
     // Only the executable unpacks the native addon (into its temp directory); Node loads it from node_modules.
     // Items of at most the platform's size; longer secrets split over several (split-keychain.ts).
-    createKeychain: ({ timeoutMs, scratchDir, maxItemBytes }) =>
-      createSplitKeychain(
-        createOsKeychain({
+    // Built on first use, from the bundle a cache hit never loads (cli/deferred.ts).
+    createKeychain: ({ timeoutMs, scratchDir, maxItemBytes }) => {
+      const itemBytes = resolveKeychainItemLimit(process.platform, maxItemBytes);
+      return createLazyKeychain(itemBytes, async () =>
+        (await import('../cli/deferred')).createKeychain({
           platform: process.platform,
           command: program.keychainCommand,
           env: process.env,
@@ -70,10 +70,11 @@ if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
           timeoutMs: selectKeychainTimeout({ budgetMs: timeoutMs, platform: process.platform, hasControllingTerminal }),
           scratchDir: EMBEDDED ? scratchDir : undefined,
           fsPlatform,
+          maxItemBytes: itemBytes,
         }),
-        { platform: process.platform, maxItemBytes: resolveKeychainItemLimit(process.platform, maxItemBytes) },
-      ),
-    loadTokenSource: async (logger, retry) => createEcrTokenSource({ logger, retry }),
+      );
+    },
+    loadTokenSource: async (logger, retry) => (await import('../cli/deferred')).createEcrTokenSource({ logger, retry }),
     startRefresher: createRefresherStarter(program.selfCommand, process.env),
     onAbandoned: () => {
       abandoned = true;
