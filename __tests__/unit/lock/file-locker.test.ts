@@ -93,6 +93,21 @@ describe('file locker', () => {
     if (attempt.status === 'acquired') await attempt.release();
   });
 
+  it('takes a lock stamped in the future (the clock stepped back since), and waits for one refreshed just now', async () => {
+    const dir = makeTempDir();
+    const holder = await createFileLocker({ dir, logger: createMemoryLogger(), staleMs: 60_000, fsPlatform: hostFs() }).tryLock('token-x');
+    expect(holder.status).toBe('acquired');
+    const other = createFileLocker({ dir, logger: createMemoryLogger(), staleMs: 5000, fsPlatform: hostFs() });
+    const justNow = new Date(Date.now() - 1000);
+    for (const lock of lockDirs(dir)) fs.utimesSync(path.join(dir, 'locks', lock), justNow, justNow);
+    expect((await other.tryLock('token-x')).status).toBe('busy');
+    const ahead = new Date(Date.now() + 60_000);
+    for (const lock of lockDirs(dir)) fs.utimesSync(path.join(dir, 'locks', lock), ahead, ahead);
+    const attempt = await other.tryLock('token-x');
+    expect(attempt.status).toBe('acquired');
+    if (attempt.status === 'acquired') await attempt.release();
+  });
+
   it('reports locking as unavailable when the directory cannot be created', async () => {
     const base = makeTempDir();
     fs.writeFileSync(path.join(base, 'file'), '');
