@@ -199,6 +199,17 @@ const nobleWebCrypto = {
   },
 };
 
+/** @smithy/node-http-handler for the SDK chunk, loaded on first use: see scripts/lazy-node-http-handler-shim.js. */
+const LAZY_NODE_HTTP_HANDLER = path.join(ROOT, 'scripts/lazy-node-http-handler-shim.js');
+const lazyNodeHttpHandler = {
+  name: 'lazy-node-http-handler',
+  setup(b) {
+    b.onResolve({ filter: /^@smithy\/node-http-handler$/ }, (args) =>
+      args.importer === LAZY_NODE_HTTP_HANDLER ? undefined : { path: LAZY_NODE_HTTP_HANDLER },
+    );
+  },
+};
+
 /** node:http2 for the SDK chunk, loaded on first use: see scripts/lazy-http2-shim.js. */
 const LAZY_HTTP2 = path.join(ROOT, 'scripts/lazy-http2-shim.js');
 const lazyHttp2 = {
@@ -275,7 +286,7 @@ const shipped = [
   ...VENDOR.map((chunk) => ({
     entryPoints: [chunk.source],
     outfile: `dist/${chunk.out}`,
-    plugins: [lazyHttp2, nobleWebCrypto],
+    plugins: [lazyHttp2, lazyNodeHttpHandler, nobleWebCrypto],
     conditions: [],
   })),
   // The process that makes the native keychain calls (src/keychain/os-keychain.ts starts it).

@@ -60,7 +60,8 @@ function deniedPrincipal(message: string): string | undefined {
 export function readAwsFailure(error: unknown): AwsFailure {
   const name = text(field(error, 'name'));
   const message = sanitizeSdkText(text(field(error, 'message')) || String(error));
-  const code = text(field(error, 'code'));
+  // fetch's request timeout (the executable's) has no code: named as Node's socket timeout is.
+  const code = text(field(error, 'code')) || (name === 'TimeoutError' ? 'ETIMEDOUT' : '');
   const principal = deniedPrincipal(message);
   const failure = (kind: AwsFailureKind): AwsFailure => ({ kind, name, code, message, principal });
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) return failure('no-credentials');

@@ -5,7 +5,7 @@ import type { Registry } from '../registry/parse-registry';
 import { isDualStackRegistry } from '../registry/partitions';
 import type { RetrySettings } from '../retry-settings';
 import { classifyAssumeRoleError, classifyAwsError } from './classify-aws-error';
-import { createProxyAgent } from './create-proxy-agent';
+import { createProxyAgent, isProxyConfigured } from './create-proxy-agent';
 import { retryClientOptions } from './create-retry-strategy';
 import { createSdkLogger, type SdkLogger } from './create-sdk-logger';
 import { dualStackOption, recordEndpoint } from './endpoint-options';
@@ -20,6 +20,12 @@ export interface EcrTokenSourceOptions {
   readonly retry: RetrySettings;
   /** Tests only: the random numbers the retries' backoff draws from (default `Math.random`). */
   readonly random?: () => number;
+  /**
+   * Send with the runtime's own `fetch` when no proxy is configured (`env`, see
+   * `isProxyConfigured`): the executable's (Bun's fetch is native, while its node:http costs
+   * ~4 ms to load). Otherwise, and on Node, the SDK's Node handler with the proxy agent.
+   */
+  readonly nativeFetch?: { readonly env: NodeJS.ProcessEnv };
   /** Tests only: a request handler that captures requests instead of sending them. */
   readonly requestHandler?: ECRClientConfig['requestHandler'];
   /** Tests only: fixed credentials instead of the default chain. */
@@ -93,9 +99,17 @@ function retryOptionsOf(call: TokenCall): ReturnType<typeof retryClientOptions> 
   return retryClientOptions(call.sdk, call.retryPolicy, call.random);
 }
 
-/** Timeouts, and the proxy from the environment (see `createProxyAgent`), for every AWS call. */
+/**
+ * Timeouts, and the proxy from the environment (see `createProxyAgent`), for every AWS call.
+ * With `nativeFetch` and no proxy configured: fetch, bounded by the request timeout alone (a
+ * connection that never opens included), which an unanswered request reports as ETIMEDOUT
+ * too (classify-aws-error.ts).
+ */
 function createRequestHandler(sdk: SdkClients, options: EcrTokenSourceOptions): ECRClientConfig['requestHandler'] {
   if (options.requestHandler) return options.requestHandler;
+  if (options.nativeFetch && !isProxyConfigured(options.nativeFetch.env)) {
+    return new (sdk.loadFetchHttpHandler())({ requestTimeout: TIMEOUTS.requestTimeout });
+  }
   const agent = createProxyAgent(sdk);
   return { ...TIMEOUTS, httpAgent: agent, httpsAgent: agent };
 }

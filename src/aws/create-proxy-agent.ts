@@ -14,6 +14,17 @@ export function chooseProxy(sdk: SdkClients, protocol: string, hostname: string,
 }
 
 /**
+ * The variables proxy-from-env reads to find a proxy (each in lower and upper case; see its
+ * `getProxyForUrl`). Without any of them set, no connection goes through a proxy.
+ */
+const PROXY_VARIABLES = ['npm_config_https_proxy', 'npm_config_http_proxy', 'https_proxy', 'http_proxy', 'npm_config_proxy', 'all_proxy'];
+
+/** Whether the environment may send an AWS call through a proxy (`createProxyAgent` then decides per connection). */
+export function isProxyConfigured(env: NodeJS.ProcessEnv): boolean {
+  return PROXY_VARIABLES.some((name) => Boolean(env[name] || env[name.toUpperCase()]));
+}
+
+/**
  * An HTTP(S) agent for the AWS calls that honours `HTTPS_PROXY`/`https_proxy`,
  * `HTTP_PROXY`/`http_proxy`, `ALL_PROXY` and `NO_PROXY`/`no_proxy`, as the Go helper and the
  * AWS CLI do — the SDK for JavaScript ignores them, and corporate CI runners depend on them.
@@ -23,10 +34,11 @@ export function chooseProxy(sdk: SdkClients, protocol: string, hostname: string,
  */
 export function createProxyAgent(sdk: SdkClients): http.Agent {
   const tunnels = new Map<string, http.Agent>();
-  class EnvironmentProxyAgent extends sdk.AgentBase {
+  const globalAgents = sdk.loadGlobalAgents();
+  class EnvironmentProxyAgent extends sdk.loadAgentBase() {
     override connect(_request: http.ClientRequest, options: AgentConnectOpts): http.Agent {
       const proxy = chooseProxy(sdk, options.secureEndpoint ? 'https:' : 'http:', String(options.host), String(options.port));
-      if (!proxy) return options.secureEndpoint ? sdk.httpsGlobalAgent : sdk.httpGlobalAgent;
+      if (!proxy) return options.secureEndpoint ? globalAgents.https : globalAgents.http;
       let tunnel = tunnels.get(proxy);
       if (!tunnel) {
         tunnel = new (sdk.loadHttpsProxyAgent())(proxy);

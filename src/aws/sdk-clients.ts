@@ -4,9 +4,15 @@
  * Nothing of ours belongs here: our code would then exist twice, once in each bundle.
  */
 
-// Node's own agents, for connections that need no proxy: loaded with the chunk, not at start-up.
-export { globalAgent as httpGlobalAgent } from 'node:http';
-export { globalAgent as httpsGlobalAgent } from 'node:https';
+// Node's own agents, for connections that need no proxy: required when a Node request handler
+// is made (the executable sends with fetch, and never loads node:http: ~4 ms in Bun).
+export const loadGlobalAgents = (): { http: import('node:http').Agent; https: import('node:https').Agent } => ({
+  http: require('node:http').globalAgent,
+  https: require('node:https').globalAgent,
+});
+// Bun's fetch, as the SDK's request handler (src/aws/create-ecr-token-source.ts).
+export const loadFetchHttpHandler = (): typeof import('@smithy/fetch-http-handler').FetchHttpHandler =>
+  require('@smithy/fetch-http-handler').FetchHttpHandler;
 export { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 // ECR Public only for a public registry; STS only for a registry's `roleArn` (AssumeRole) and
 // `doctor` (GetCallerIdentity). Required when asked for, so that their modules (clients,
@@ -24,7 +30,7 @@ export { fromWebToken } from '@aws-sdk/credential-provider-web-identity';
 export { getProfileName, loadConfig } from '@smithy/core/config';
 export { AdaptiveRetryStrategy, StandardRetryStrategy } from '@smithy/core/retry';
 // Proxies for the AWS calls (the SDK for JavaScript ignores HTTPS_PROXY and NO_PROXY).
-export { Agent as AgentBase } from 'agent-base';
+export const loadAgentBase = (): typeof import('agent-base').Agent => require('agent-base').Agent;
 // The CONNECT tunnel only when a connection goes through a proxy: its module loads node:tls,
 // assert and debug, ~2.7 ms of a cold get in the executable (BUN_OPTIONS=--cpu-prof-md).
 export const loadHttpsProxyAgent = (): typeof import('https-proxy-agent').HttpsProxyAgent => require('https-proxy-agent').HttpsProxyAgent;

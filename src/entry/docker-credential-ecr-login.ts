@@ -74,7 +74,13 @@ if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
         }),
       );
     },
-    loadTokenSource: async (logger, retry) => (await import('../cli/deferred')).createEcrTokenSource({ logger, retry }),
+    // The executable sends with Bun's fetch (no proxy configured): node:http costs Bun ~4 ms to load.
+    loadTokenSource: async (logger, retry) =>
+      (await import('../cli/deferred')).createEcrTokenSource({
+        logger,
+        retry,
+        ...(process.versions.bun === undefined ? {} : { nativeFetch: { env: process.env } }),
+      }),
     startRefresher: createRefresherStarter(program.selfCommand, process.env),
     onAbandoned: () => {
       abandoned = true;

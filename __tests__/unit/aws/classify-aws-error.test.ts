@@ -41,7 +41,8 @@ describe('classifyAwsError', () => {
     [awsError('InvalidSignatureException', 'bad signature'), 'invalid-credentials', /secret/],
     [awsError('ExpiredTokenException', 'expired'), 'expired-credentials', /aws sso login/],
     [awsError('Error', 'connect ECONNREFUSED 127.0.0.1:1', { code: 'ECONNREFUSED' }), 'network', /ECONNREFUSED/],
-    [awsError('TimeoutError', 'Connection timed out after 3000 ms'), 'network', /TimeoutError/],
+    // fetch's request timeout (the executable's) carries no code: named as Node's socket timeout.
+    [awsError('TimeoutError', 'Connection timed out after 3000 ms'), 'network', /\(ETIMEDOUT\)/],
     [awsError('ServerException', 'internal'), 'other', /ServerException: internal/],
   ])('%s -> %s', (error, reason, hint) => {
     const classified = classifyAwsError(error, privateRegistry);
@@ -105,6 +106,12 @@ describe('readAwsFailure: one reading of what the SDK threw, for the token sourc
     [error('ValidationException', 'nope'), 'other', undefined],
   ])('%s: %s', (thrown, kind, principal) => {
     expect(readAwsFailure(thrown)).toMatchObject({ kind, principal });
+  });
+
+  it('names a timeout without a code ETIMEDOUT, and keeps a code the error has', () => {
+    expect(readAwsFailure(error('TimeoutError', 'Request did not complete within 5000 ms'))).toMatchObject({ code: 'ETIMEDOUT' });
+    expect(readAwsFailure(error('TimeoutError', 'x', { code: 'ECONNRESET' }))).toMatchObject({ code: 'ECONNRESET' });
+    expect(readAwsFailure(error('AbortError', 'x'))).toMatchObject({ code: '' });
   });
 
   it('the refused principal travels as a field of the token error, not only in its text', () => {
