@@ -7,6 +7,7 @@ import { ensurePrivateDirectory, UnsafePathError } from '../safe-fs/private-dire
 import { readOwnFile } from '../safe-fs/read-files';
 import { createFileExclusive, writeFileAtomic } from '../safe-fs/write-files';
 import type { LockAttempt, Locker } from './locker';
+import { createDirectoryWaiter } from './watch-directory';
 
 export interface FileLockerOptions {
   /** Lock files live in `<dir>/locks/`. */
@@ -115,6 +116,8 @@ export function createFileLocker(options: FileLockerOptions): Locker {
   const staleMs = options.staleMs ?? 5000;
   const { fsPlatform } = options;
   let salt: string | undefined;
+  // A holder's release removes its lock directory from `locks/`: waiters wake on that.
+  const waitForChange = createDirectoryWaiter(lockDir);
 
   /** The salt of this lock directory, created by the first process that needs one. */
   const readSalt = (): string => {
@@ -145,6 +148,8 @@ export function createFileLocker(options: FileLockerOptions): Locker {
   };
 
   return {
+    waitForChange,
+
     claim(name, nowMs, forMs): boolean {
       try {
         return claimFile(`${pathOf(name)}.claim`, nowMs, forMs, fsPlatform);

@@ -28,6 +28,12 @@ export interface Locker {
    * when claims cannot be kept here) every caller may go ahead.
    */
   claim?(name: string, nowMs: number, forMs: number): boolean;
+  /**
+   * Waits until the locks change (one released, taken or refreshed) or `maxMs` passed,
+   * whichever is first: a process waiting for a busy lock then looks again as soon as it is
+   * released. Without it (or where changes cannot be seen) the wait is a plain timer.
+   */
+  waitForChange?(maxMs: number): Promise<void>;
 }
 
 /** For stores that share nothing between processes. */

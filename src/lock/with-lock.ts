@@ -10,10 +10,15 @@ function sleepFor(ms: number): Promise<void> {
  * Pauses between attempts to take a busy lock: the first `FIRST_POLL_MS`, doubled after each
  * attempt up to `POLL_MS`, each plus up to as much again of jitter. Short at first because the
  * usual holder is a cold get whose token arrives within tens of milliseconds: 24 gets at once
- * used to sleep 40–80 ms past it.
+ * used to sleep 40–80 ms past it. When the locker can tell when the locks change
+ * (`waitForChange`: the holder's release wakes the waiters), the pauses only bound a wait
+ * that no change ends: `WATCHED_FIRST_POLL_MS` up to `WATCHED_POLL_MS`, so that 23 processes
+ * waiting on one fetch do not each look again every few milliseconds.
  */
 const FIRST_POLL_MS = 5;
 const POLL_MS = 40;
+const WATCHED_FIRST_POLL_MS = 25;
+const WATCHED_POLL_MS = 100;
 
 export interface WithLockOptions<T> {
   readonly logger: Logger;
@@ -64,9 +69,11 @@ export async function withLock<T>(
   fn: (lock: HeldLock) => Promise<T>,
 ): Promise<T> {
   const { logger, now, maxWaitMs, label } = options;
-  const sleep = options.sleep ?? sleepFor;
+  const watched = options.sleep === undefined && locker.waitForChange !== undefined;
+  const sleep = options.sleep ?? locker.waitForChange?.bind(locker) ?? sleepFor;
+  const [firstPause, maxPause] = watched ? [WATCHED_FIRST_POLL_MS, WATCHED_POLL_MS] : [FIRST_POLL_MS, POLL_MS];
   const started = now();
-  let pause = FIRST_POLL_MS;
+  let pause = firstPause;
   for (;;) {
     const attempt = await locker.tryLock(name);
     if (attempt.status === 'acquired') {
@@ -89,6 +96,6 @@ export async function withLock<T>(
       return fn(NO_LOCK);
     }
     await sleep(pause + Math.random() * pause);
-    pause = Math.min(pause * 2, POLL_MS);
+    pause = Math.min(pause * 2, maxPause);
   }
 }
