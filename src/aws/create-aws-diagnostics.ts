@@ -4,8 +4,9 @@ import type { Logger } from '../log';
 import type { RetrySettings } from '../retry-settings';
 import { readAwsFailure } from './classify-aws-error';
 // The token source's timeouts, retries and credential deadline, so that `doctor` sees what a `get` would see.
-import { CREDENTIALS_DEADLINE_MS, TIMEOUTS } from './create-ecr-token-source';
+import { CREDENTIALS_DEADLINE_MS } from './create-ecr-token-source';
 import { chooseProxy, createProxyAgent } from './create-proxy-agent';
+import { TIMEOUTS } from './create-request-handler';
 import { retryClientOptions } from './create-retry-strategy';
 import { createSdkLogger } from './create-sdk-logger';
 import { DiagnosticError } from './diagnostic-error';

@@ -5,7 +5,7 @@ import type { Registry } from '../registry/parse-registry';
 import { isDualStackRegistry } from '../registry/partitions';
 import type { RetrySettings } from '../retry-settings';
 import { classifyAssumeRoleError, classifyAwsError } from './classify-aws-error';
-import { createProxyAgent, isProxyConfigured } from './create-proxy-agent';
+import { createRequestHandler, type NativeFetch } from './create-request-handler';
 import { retryClientOptions } from './create-retry-strategy';
 import { createSdkLogger, type SdkLogger } from './create-sdk-logger';
 import { dualStackOption, recordEndpoint } from './endpoint-options';
@@ -25,20 +25,12 @@ export interface EcrTokenSourceOptions {
    * `isProxyConfigured`): the executable's (Bun's fetch is native, while its node:http costs
    * ~4 ms to load). Otherwise, and on Node, the SDK's Node handler with the proxy agent.
    */
-  readonly nativeFetch?: { readonly env: NodeJS.ProcessEnv };
+  readonly nativeFetch?: NativeFetch;
   /** Tests only: a request handler that captures requests instead of sending them. */
   readonly requestHandler?: ECRClientConfig['requestHandler'];
   /** Tests only: fixed credentials instead of the default chain. */
   readonly credentials?: ECRClientConfig['credentials'];
 }
-
-/**
- * Kubelet kills a plugin after a minute and people wait on docker: bounded timeouts, so that
- * an unreachable or silent endpoint fails in seconds rather than hanging. ECR answers in well
- * under a second. `throwOnRequestTimeout`: without it, @smithy/node-http-handler 4.x only
- * prints a warning when `requestTimeout` passes and keeps waiting.
- */
-export const TIMEOUTS = { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true };
 
 /** Decodes `base64("AWS:<password>")` as ECR returns it. */
 export function parseAuthorizationToken(encoded: string | undefined, expiresAt: Date | undefined): AuthorizationToken {
@@ -97,21 +89,6 @@ interface TokenCall {
 /** The retry settings of one SDK client for this call (see `retryClientOptions`). */
 function retryOptionsOf(call: TokenCall): ReturnType<typeof retryClientOptions> {
   return retryClientOptions(call.sdk, call.retryPolicy, call.random);
-}
-
-/**
- * Timeouts, and the proxy from the environment (see `createProxyAgent`), for every AWS call.
- * With `nativeFetch` and no proxy configured: fetch, bounded by the request timeout alone (a
- * connection that never opens included), which an unanswered request reports as ETIMEDOUT
- * too (classify-aws-error.ts).
- */
-function createRequestHandler(sdk: SdkClients, options: EcrTokenSourceOptions): ECRClientConfig['requestHandler'] {
-  if (options.requestHandler) return options.requestHandler;
-  if (options.nativeFetch && !isProxyConfigured(options.nativeFetch.env)) {
-    return new (sdk.loadFetchHttpHandler())({ requestTimeout: TIMEOUTS.requestTimeout });
-  }
-  const agent = createProxyAgent(sdk);
-  return { ...TIMEOUTS, httpAgent: agent, httpsAgent: agent };
 }
 
 /** The default chain, with our logger and one deadline (see `CREDENTIALS_DEADLINE_MS`). */
@@ -282,7 +259,7 @@ export function createEcrTokenSource(options: EcrTokenSourceOptions): TokenSourc
           registry,
           logger,
           sdkLogger,
-          requestHandler: createRequestHandler(sdk, options),
+          requestHandler: options.requestHandler ?? createRequestHandler(sdk, options.nativeFetch),
           retryPolicy,
           random: options.random ?? Math.random,
           dualStack: isDualStackRegistry(registry),
