@@ -21,9 +21,9 @@ export interface EcrTokenSourceOptions {
   /** Tests only: the random numbers the retries' backoff draws from (default `Math.random`). */
   readonly random?: () => number;
   /**
-   * Send with the runtime's own `fetch` when no proxy is configured (`env`, see
-   * `isProxyConfigured`): the executable's (Bun's fetch is native, while its node:http costs
-   * ~4 ms to load). Otherwise, and on Node, the SDK's Node handler with the proxy agent.
+   * Send with the runtime's own `fetch` where the proxy variables of `env` allow
+   * (createRequestHandler): the executable's (Bun's fetch is native, while its node:http
+   * costs ~4 ms to load). Without it (Node), the SDK's Node handler with the proxy agent.
    */
   readonly nativeFetch?: NativeFetch;
   /** Tests only: a request handler that captures requests instead of sending them. */

@@ -8,8 +8,9 @@ type SdkClients = typeof import('./sdk-clients');
  * Kubelet kills a plugin after a minute and people wait on docker: bounded timeouts, so that
  * an unreachable or silent endpoint fails in seconds rather than hanging. ECR answers in well
  * under a second. `throwOnRequestTimeout`: without it, @smithy/node-http-handler 4.x only
- * prints a warning when `requestTimeout` passes and keeps waiting. fetch has the request
- * timeout alone, which bounds a connection that never opens too.
+ * prints a warning when `requestTimeout` passes and keeps waiting. Both handlers bound by it
+ * the wait for the response's headers (fetch, which has no connection timeout: a connection
+ * that never opens included); a body that stalls after them ends at the command deadline.
  */
 export const TIMEOUTS = { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true };
 

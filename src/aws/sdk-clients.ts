@@ -5,7 +5,9 @@
  */
 
 // Node's own agents, for connections that need no proxy: required when a Node request handler
-// is made (the executable sends with fetch, and never loads node:http: ~4 ms in Bun).
+// is made. The executable sends with fetch where it can (create-request-handler.ts), and then
+// loads node:http (~4 ms in Bun) only when the credential chain needs it (instance metadata,
+// container credentials).
 export const loadGlobalAgents = (): { http: import('node:http').Agent; https: import('node:https').Agent } => ({
   http: require('node:http').globalAgent,
   https: require('node:https').globalAgent,

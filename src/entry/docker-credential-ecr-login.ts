@@ -74,7 +74,7 @@ if (process.argv[2] === KEYCHAIN_WORKER_ARG && EMBEDDED) {
         }),
       );
     },
-    // The executable sends with Bun's fetch (no proxy configured): node:http costs Bun ~4 ms to load.
+    // The executable sends with Bun's fetch where it can: node:http costs Bun ~4 ms to load.
     loadTokenSource: async (logger, retry) =>
       (await import('../cli/deferred')).createEcrTokenSource({
         logger,

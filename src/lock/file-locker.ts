@@ -117,7 +117,7 @@ export function createFileLocker(options: FileLockerOptions): Locker {
   const { fsPlatform } = options;
   let salt: string | undefined;
   // A holder's release removes its lock directory from `locks/`: waiters wake on that.
-  const waitForChange = createDirectoryWaiter(lockDir);
+  const changes = createDirectoryWaiter(lockDir);
 
   /** The salt of this lock directory, created by the first process that needs one. */
   const readSalt = (): string => {
@@ -148,7 +148,7 @@ export function createFileLocker(options: FileLockerOptions): Locker {
   };
 
   return {
-    waitForChange,
+    changes,
 
     claim(name, nowMs, forMs): boolean {
       try {

@@ -29,11 +29,18 @@ export interface Locker {
    */
   claim?(name: string, nowMs: number, forMs: number): boolean;
   /**
-   * Waits until the locks change (one released, taken or refreshed) or `maxMs` passed,
-   * whichever is first: a process waiting for a busy lock then looks again as soon as it is
-   * released. Without it (or where changes cannot be seen) the wait is a plain timer.
+   * How a process waiting for a busy lock learns that the locks changed (one released, taken
+   * or refreshed), so that it looks again at once. Without it the waits are plain timers.
    */
-  waitForChange?(maxMs: number): Promise<void>;
+  readonly changes?: LockChanges;
+}
+
+/** See `Locker.changes`. */
+export interface LockChanges {
+  /** Starts watching (again and again: once) and says whether changes can be seen here now. */
+  watch(): boolean;
+  /** Waits until the locks change or `maxMs` passed, whichever is first. */
+  wait(maxMs: number): Promise<void>;
 }
 
 /** For stores that share nothing between processes. */

@@ -1,4 +1,5 @@
 import { type FSWatcher, watch } from 'node:fs';
+import type { LockChanges } from './locker';
 
 /**
  * Waits for a change in `dir` — an entry made, removed, renamed or touched — or for `maxMs`,
@@ -7,10 +8,11 @@ import { type FSWatcher, watch } from 'node:fs';
  * watcher (inotify, FSEvents, ReadDirectoryChangesW through fs.watch) starts with the first
  * wait and stays for the process, not keeping it alive; a change seen between two waits ends
  * the next one at once. Where the directory cannot be watched (no such directory, the
- * system's watch limit reached, a network file system that sends no events), every wait
- * lasts its `maxMs`: a timer, as without it.
+ * system's watch limit reached) `watch()` says so, and every wait lasts its `maxMs`. A
+ * network file system may send no events for another machine's changes: waits then last
+ * their `maxMs` too (withLock bounds them at 100 ms, plus jitter).
  */
-export function createDirectoryWaiter(dir: string): (maxMs: number) => Promise<void> {
+export function createDirectoryWaiter(dir: string): LockChanges {
   let watcher: FSWatcher | undefined;
   let unusable = false;
   let changed = false;
@@ -34,20 +36,26 @@ export function createDirectoryWaiter(dir: string): (maxMs: number) => Promise<v
     }
   };
 
-  return (maxMs) => {
-    start();
-    if (changed) {
-      changed = false;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        waiting.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, maxMs);
-      waiting.add(wake);
-    });
+  return {
+    watch: () => {
+      start();
+      return watcher !== undefined;
+    },
+    wait: (maxMs) => {
+      start();
+      if (changed) {
+        changed = false;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => {
+        const wake = (): void => {
+          clearTimeout(timer);
+          waiting.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, maxMs);
+        waiting.add(wake);
+      });
+    },
   };
 }

@@ -11,7 +11,7 @@ function sleepFor(ms: number): Promise<void> {
  * attempt up to `POLL_MS`, each plus up to as much again of jitter. Short at first because the
  * usual holder is a cold get whose token arrives within tens of milliseconds: 24 gets at once
  * used to sleep 40–80 ms past it. When the locker can tell when the locks change
- * (`waitForChange`: the holder's release wakes the waiters), the pauses only bound a wait
+ * (`changes` watching: the holder's release wakes the waiters), the pauses only bound a wait
  * that no change ends: `WATCHED_FIRST_POLL_MS` up to `WATCHED_POLL_MS`, so that 23 processes
  * waiting on one fetch do not each look again every few milliseconds.
  */
@@ -69,12 +69,16 @@ export async function withLock<T>(
   fn: (lock: HeldLock) => Promise<T>,
 ): Promise<T> {
   const { logger, now, maxWaitMs, label } = options;
-  const watched = options.sleep === undefined && locker.waitForChange !== undefined;
-  const sleep = options.sleep ?? locker.waitForChange?.bind(locker) ?? sleepFor;
-  const [firstPause, maxPause] = watched ? [WATCHED_FIRST_POLL_MS, WATCHED_POLL_MS] : [FIRST_POLL_MS, POLL_MS];
+  const sleep = options.sleep ?? sleepFor;
   const started = now();
-  let pause = firstPause;
-  for (;;) {
+  let pause: number | undefined;
+  for (let woken = false; ; woken = true) {
+    // After a wait, the holder's result first: a release wakes every waiter at once, and the
+    // cache usually has what they wait for (no lock library loaded, no race for the lock).
+    if (woken) {
+      const early = await options.whileWaiting?.();
+      if (early !== undefined) return early;
+    }
     const attempt = await locker.tryLock(name);
     if (attempt.status === 'acquired') {
       try {
@@ -88,14 +92,20 @@ export async function withLock<T>(
       if (options.required) throw new LockNotAcquiredError(label, attempt.reason);
       return fn(NO_LOCK);
     }
-    const early = await options.whileWaiting?.();
-    if (early !== undefined) return early;
+    // Busy. Watching starts before the first look, so that a release right after it is seen.
+    const watching = locker.changes?.watch() === true;
+    if (!woken) {
+      const early = await options.whileWaiting?.();
+      if (early !== undefined) return early;
+    }
     if (now() - started >= maxWaitMs) {
       if (options.required) throw new LockNotAcquiredError(label, `busy for ${maxWaitMs} ms`);
       logger.warn(`waited ${maxWaitMs} ms for the ${label}; going on without it`);
       return fn(NO_LOCK);
     }
-    await sleep(pause + Math.random() * pause);
-    pause = Math.min(pause * 2, maxPause);
+    pause ??= watching ? WATCHED_FIRST_POLL_MS : FIRST_POLL_MS;
+    const ms = pause + Math.random() * pause;
+    await (watching && locker.changes ? locker.changes.wait(ms) : sleep(ms));
+    pause = Math.min(pause * 2, watching ? WATCHED_POLL_MS : POLL_MS);
   }
 }

@@ -108,6 +108,24 @@ describe('file locker', () => {
     if (attempt.status === 'acquired') await attempt.release();
   });
 
+  it('answers busy for a lock another process visibly holds without running the lock library', async () => {
+    const dir = makeTempDir();
+    const holder = await createFileLocker({ dir, logger: createMemoryLogger(), fsPlatform: hostFs() }).tryLock('token-x');
+    expect(holder.status).toBe('acquired');
+    const lock = jest.fn(() => {
+      throw new Error('proper-lockfile was run');
+    });
+    let isolated: typeof import('../../../src/lock/file-locker') | undefined;
+    jest.isolateModules(() => {
+      jest.doMock('proper-lockfile', () => ({ lock }));
+      isolated = require('../../../src/lock/file-locker');
+    });
+    const waiter = isolated?.createFileLocker({ dir, logger: createMemoryLogger(), fsPlatform: hostFs() });
+    expect((await waiter?.tryLock('token-x'))?.status).toBe('busy');
+    expect(lock).not.toHaveBeenCalled();
+    if (holder.status === 'acquired') await holder.release();
+  });
+
   it('reports locking as unavailable when the directory cannot be created', async () => {
     const base = makeTempDir();
     fs.writeFileSync(path.join(base, 'file'), '');
