@@ -6,15 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startConnectProxy } from '../__tests__/helpers/connect-proxy';
-import { createTestCa } from '../__tests__/helpers/e2e/test-ca';
-import { type EcrEmulator, startEcrEmulator, TEST_CREDENTIALS } from '../emulator/ecr-emulator';
+import { startTlsRoute } from '../__tests__/helpers/tls-route';
+import { type EcrEmulator, TEST_CREDENTIALS } from '../emulator/ecr-emulator';
 
 /** Names the Go helper to measure, instead of looking for it on PATH. */
 export const GO_HELPER_VARIABLE = 'BENCH_GO_HELPER';
 const PROGRAM = 'docker-credential-ecr-login';
-/** Where Go 0.6.0 (SDK for Go v2, no AWS_ENDPOINT_URL_* support) sends GetAuthorizationToken for us-east-1. */
-const ECR_API_HOST = 'api.ecr.us-east-1.amazonaws.com';
 
 export interface GoHelper {
   readonly file: string;
@@ -86,24 +83,19 @@ export interface GoRoute {
  * do not. Throws when openssl is missing.
  */
 export async function startGoRoute(dir: string): Promise<GoRoute> {
-  const ca = createTestCa(dir, [ECR_API_HOST]);
-  const emulator = await startEcrEmulator({ tls: { cert: fs.readFileSync(ca.certFile), key: fs.readFileSync(ca.keyFile) } });
-  const proxy = await startConnectProxy({ upstream: { host: '127.0.0.1', port: Number(new URL(emulator.url).port) } });
-  const keys = emulator.env();
+  const route = await startTlsRoute(dir);
+  const keys = route.emulator.env();
   return {
-    emulator,
-    caFile: ca.caFile,
+    emulator: route.emulator,
+    caFile: route.caFile,
     env: {
-      HTTPS_PROXY: proxy.url,
-      AWS_CA_BUNDLE: ca.caFile,
+      HTTPS_PROXY: route.proxy.url,
+      AWS_CA_BUNDLE: route.caFile,
       AWS_ACCESS_KEY_ID: keys.AWS_ACCESS_KEY_ID ?? '',
       AWS_SECRET_ACCESS_KEY: keys.AWS_SECRET_ACCESS_KEY ?? '',
       AWS_EC2_METADATA_DISABLED: 'true',
     },
-    close: async () => {
-      await proxy.close();
-      await emulator.close();
-    },
+    close: () => route.close(),
   };
 }
 

@@ -1,8 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startEcrEmulator } from '../../emulator/ecr-emulator';
-import { startConnectProxy } from '../helpers/connect-proxy';
-import { createTestCa } from '../helpers/e2e/test-ca';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { itWithSymlinks } from '../helpers/platform';
 import { withPreload } from '../helpers/preload/env';
@@ -17,11 +14,10 @@ import {
   startHelper,
 } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
+import { ECR_API_HOST, startTlsRoute } from '../helpers/tls-route';
 import { waitFor } from '../helpers/wait-for';
 
 const HOST = '123456789012.dkr.ecr.eu-north-1.amazonaws.com';
-/** The ECR API endpoint the SDK picks for us-east-1 without an endpoint setting. */
-const ECR_API = 'api.ecr.us-east-1.amazonaws.com';
 const HOUR = 3600_000;
 
 const emulator = useEmulator();
@@ -141,25 +137,28 @@ describe(`a cache hit loads no network or process module (${RUNTIME})`, () => {
   });
 
   it('a miss through HTTPS_PROXY: the executable tunnels with fetch; with a proxy set, a direct request takes the Node stack', async () => {
-    const ca = createTestCa(makeTempDir(), [ECR_API]);
-    const tls = await startEcrEmulator({ tls: { cert: fs.readFileSync(ca.certFile), key: fs.readFileSync(ca.keyFile) } });
-    const proxy = await startConnectProxy({ upstream: { host: '127.0.0.1', port: Number(new URL(tls.url).port) } });
+    const route = await startTlsRoute(makeTempDir());
     try {
-      const { AWS_ACCESS_KEY_ID = '', AWS_SECRET_ACCESS_KEY = '' } = tls.env();
+      const { AWS_ACCESS_KEY_ID = '', AWS_SECRET_ACCESS_KEY = '' } = route.emulator.env();
       const keys = { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_EC2_METADATA_DISABLED: 'true' };
-      const tunnelled = { HOME: makeTempDir(), ...keys, HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: ca.caFile };
+      const tunnelled = { HOME: makeTempDir(), ...keys, HTTPS_PROXY: route.proxy.url, NODE_EXTRA_CA_CERTS: route.caFile };
       const throughProxy = await networkModulesLoadedBy(HELPER_COMMAND, ['get'], '123456789012.dkr.ecr.us-east-1.amazonaws.com', tunnelled);
-      expect(proxy.tunnels).toEqual([`${ECR_API}:443`]);
+      expect(route.proxy.tunnels).toEqual([`${ECR_API_HOST}:443`]);
       // NO_PROXY sends the call straight to the (plain HTTP) emulator while HTTPS_PROXY is set.
-      const direct = { HOME: makeTempDir(), ...emulator.env(), HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' };
+      const direct = {
+        HOME: makeTempDir(),
+        ...emulator.env(),
+        HTTPS_PROXY: route.proxy.url,
+        HTTP_PROXY: route.proxy.url,
+        NO_PROXY: '127.0.0.1',
+      };
       const straight = await networkModulesLoadedBy(HELPER_COMMAND, ['get'], HOST, direct);
-      expect(proxy.tunnels).toHaveLength(1);
+      expect(route.proxy.tunnels).toHaveLength(1);
       if (RUNTIME === 'node') expect(throughProxy).toEqual(expect.arrayContaining(['node:http', 'node:https']));
       else expect(throughProxy).toEqual([]);
       expect(straight).toEqual(expect.arrayContaining(['node:http', 'node:https']));
     } finally {
-      await proxy.close();
-      await tls.close();
+      await route.close();
     }
   });
 

@@ -1,10 +1,8 @@
-import * as fs from 'node:fs';
-import { startEcrEmulator } from '../../emulator/ecr-emulator';
 import { startConnectProxy } from '../helpers/connect-proxy';
-import { createTestCa } from '../helpers/e2e/test-ca';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { runHelper } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
+import { ECR_API_HOST, startTlsRoute, type TlsRoute } from '../helpers/tls-route';
 
 /*
  * HTTPS_PROXY / HTTP_PROXY / NO_PROXY (and the lower-case spellings) for the AWS calls, through
@@ -63,46 +61,37 @@ describe('AWS calls through a proxy', () => {
  * executable sends these requests with fetch (createRequestHandler), Node with its agent.
  */
 describe('an HTTPS endpoint through a proxy', () => {
-  const ECR_API = 'api.ecr.us-east-1.amazonaws.com';
   const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
-  let tls: Awaited<ReturnType<typeof startEcrEmulator>>;
-  let tunnel: Awaited<ReturnType<typeof startConnectProxy>>;
-  let caFile: string;
+  let route: TlsRoute;
   beforeAll(async () => {
-    const ca = createTestCa(makeTempDir(), [ECR_API]);
-    caFile = ca.caFile;
-    tls = await startEcrEmulator({ tls: { cert: fs.readFileSync(ca.certFile), key: fs.readFileSync(ca.keyFile) } });
-    tunnel = await startConnectProxy({ upstream: { host: '127.0.0.1', port: Number(new URL(tls.url).port) } });
+    route = await startTlsRoute(makeTempDir());
   });
-  afterAll(async () => {
-    await tunnel.close();
-    await tls.close();
-  });
+  afterAll(() => route.close());
   beforeEach(() => {
-    tls.reset();
-    tunnel.tunnels.length = 0;
+    route.emulator.reset();
+    route.proxy.tunnels.length = 0;
   });
 
   /** The emulator's keys without its endpoint settings: the SDK picks AWS's endpoint. */
   const keysOnly = () => {
-    const { AWS_ACCESS_KEY_ID = '', AWS_SECRET_ACCESS_KEY = '' } = tls.env();
+    const { AWS_ACCESS_KEY_ID = '', AWS_SECRET_ACCESS_KEY = '' } = route.emulator.env();
     return { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_EC2_METADATA_DISABLED: 'true' };
   };
 
   it('the call goes through a CONNECT tunnel to the endpoint, whose certificate is checked against the trusted CA', async () => {
-    const env = { HOME: makeTempDir(), ...keysOnly(), HTTPS_PROXY: tunnel.url, NODE_EXTRA_CA_CERTS: caFile };
+    const env = { HOME: makeTempDir(), ...keysOnly(), HTTPS_PROXY: route.proxy.url, NODE_EXTRA_CA_CERTS: route.caFile };
     const out = await runHelper(['get'], REGISTRY, env);
     expect(out).toMatchObject({ code: 0, stderr: '' });
-    expect(JSON.parse(out.stdout).Secret).toBe(tls.issued[0]?.password);
-    expect(tunnel.tunnels).toEqual([`${ECR_API}:443`]);
+    expect(JSON.parse(out.stdout).Secret).toBe(route.emulator.issued[0]?.password);
+    expect(route.proxy.tunnels).toEqual([`${ECR_API_HOST}:443`]);
   });
 
   it('a certificate from a CA nobody trusts: no token, not-found, and nothing of the request answered', async () => {
-    const env = { HOME: makeTempDir(), ...keysOnly(), HTTPS_PROXY: tunnel.url };
+    const env = { HOME: makeTempDir(), ...keysOnly(), HTTPS_PROXY: route.proxy.url };
     const out = await runHelper(['get'], REGISTRY, env);
     expect(out).toMatchObject({ code: 1, stdout: 'credentials not found in native keychain\n' });
     expect(out.stderr).toMatch(/^ecr-login: fetching a token for .* failed: \w*Error: unable to verify the first certificate\n$/);
-    expect(tunnel.tunnels[0]).toBe(`${ECR_API}:443`);
-    expect(tls.issued).toEqual([]);
+    expect(route.proxy.tunnels[0]).toBe(`${ECR_API_HOST}:443`);
+    expect(route.emulator.issued).toEqual([]);
   });
 });
