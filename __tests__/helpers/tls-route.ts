@@ -27,14 +27,23 @@ export interface TlsRoute {
 export async function startTlsRoute(dir: string): Promise<TlsRoute> {
   const ca = createTestCa(dir, [ECR_API_HOST]);
   const emulator = await startEcrEmulator({ tls: { cert: fs.readFileSync(ca.certFile), key: fs.readFileSync(ca.keyFile) } });
-  const proxy = await startConnectProxy({ upstream: { host: '127.0.0.1', port: Number(new URL(emulator.url).port) } });
+  let proxy: Awaited<ReturnType<typeof startConnectProxy>>;
+  try {
+    proxy = await startConnectProxy({ upstream: { host: '127.0.0.1', port: Number(new URL(emulator.url).port) } });
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
   return {
     emulator,
     proxy,
     caFile: ca.caFile,
     close: async () => {
-      await proxy.close();
-      await emulator.close();
+      try {
+        await proxy.close();
+      } finally {
+        await emulator.close();
+      }
     },
   };
 }

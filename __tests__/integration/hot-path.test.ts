@@ -136,7 +136,8 @@ describe(`a cache hit loads no network or process module (${RUNTIME})`, () => {
     expect(emulator.calls).toHaveLength(1);
   });
 
-  it('a miss through HTTPS_PROXY: the executable tunnels with fetch; with a proxy set, a direct request takes the Node stack', async () => {
+  it('a miss with a proxy variable set takes the Node stack (its CONNECT agent), in the executable too', async () => {
+    // Bun's fetch would follow HTTP(S)_PROXY and NO_PROXY by rules of its own (create-request-handler.ts).
     const route = await startTlsRoute(makeTempDir());
     try {
       const { AWS_ACCESS_KEY_ID = '', AWS_SECRET_ACCESS_KEY = '' } = route.emulator.env();
@@ -144,19 +145,7 @@ describe(`a cache hit loads no network or process module (${RUNTIME})`, () => {
       const tunnelled = { HOME: makeTempDir(), ...keys, HTTPS_PROXY: route.proxy.url, NODE_EXTRA_CA_CERTS: route.caFile };
       const throughProxy = await networkModulesLoadedBy(HELPER_COMMAND, ['get'], '123456789012.dkr.ecr.us-east-1.amazonaws.com', tunnelled);
       expect(route.proxy.tunnels).toEqual([`${ECR_API_HOST}:443`]);
-      // NO_PROXY sends the call straight to the (plain HTTP) emulator while HTTPS_PROXY is set.
-      const direct = {
-        HOME: makeTempDir(),
-        ...emulator.env(),
-        HTTPS_PROXY: route.proxy.url,
-        HTTP_PROXY: route.proxy.url,
-        NO_PROXY: '127.0.0.1',
-      };
-      const straight = await networkModulesLoadedBy(HELPER_COMMAND, ['get'], HOST, direct);
-      expect(route.proxy.tunnels).toHaveLength(1);
-      if (RUNTIME === 'node') expect(throughProxy).toEqual(expect.arrayContaining(['node:http', 'node:https']));
-      else expect(throughProxy).toEqual([]);
-      expect(straight).toEqual(expect.arrayContaining(['node:http', 'node:https']));
+      expect(throughProxy).toEqual(expect.arrayContaining(['node:http', 'node:https']));
     } finally {
       await route.close();
     }

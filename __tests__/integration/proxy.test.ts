@@ -66,7 +66,7 @@ describe('an HTTPS endpoint through a proxy', () => {
   beforeAll(async () => {
     route = await startTlsRoute(makeTempDir());
   });
-  afterAll(() => route.close());
+  afterAll(() => route?.close());
   beforeEach(() => {
     route.emulator.reset();
     route.proxy.tunnels.length = 0;
@@ -83,6 +83,13 @@ describe('an HTTPS endpoint through a proxy', () => {
     const out = await runHelper(['get'], REGISTRY, env);
     expect(out).toMatchObject({ code: 0, stderr: '' });
     expect(JSON.parse(out.stdout).Secret).toBe(route.emulator.issued[0]?.password);
+    expect(route.proxy.tunnels).toEqual([`${ECR_API_HOST}:443`]);
+  });
+
+  it('a proxy named only as npm names it (npm_config_https_proxy, which Bun fetch ignores): still the tunnel', async () => {
+    const env = { HOME: makeTempDir(), ...keysOnly(), npm_config_https_proxy: route.proxy.url, NODE_EXTRA_CA_CERTS: route.caFile };
+    const out = await runHelper(['get'], REGISTRY, env);
+    expect(out).toMatchObject({ code: 0, stderr: '' });
     expect(route.proxy.tunnels).toEqual([`${ECR_API_HOST}:443`]);
   });
 

@@ -13,9 +13,6 @@ export const loadGlobalAgents = (): { http: import('node:http').Agent; https: im
   https: require('node:https').globalAgent,
 });
 // Bun's fetch, as the SDK's request handler (src/aws/create-ecr-token-source.ts).
-// The SDK's Node handler, made explicitly for the requests the executable does not send with fetch.
-export const loadNodeHttpHandler = (): typeof import('@smithy/node-http-handler').NodeHttpHandler =>
-  require('@smithy/node-http-handler').NodeHttpHandler;
 export const loadFetchHttpHandler = (): typeof import('@smithy/fetch-http-handler').FetchHttpHandler =>
   require('@smithy/fetch-http-handler').FetchHttpHandler;
 export { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';

@@ -93,7 +93,8 @@ export async function withLock<T>(
       return fn(NO_LOCK);
     }
     // Busy. Watching starts before the first look, so that a release right after it is seen.
-    const watching = locker.changes?.watch() === true;
+    // An injected `sleep` (a test's clock) is the only wait there is.
+    const watching = options.sleep === undefined && locker.changes?.watch() === true;
     if (!woken) {
       const early = await options.whileWaiting?.();
       if (early !== undefined) return early;

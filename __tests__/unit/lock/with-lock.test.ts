@@ -30,9 +30,15 @@ function scriptedLocker(watching: boolean | undefined) {
   return { locker, log };
 }
 
-/** Runs withLock until the holder's result shows on the `lookups`th look. */
-async function waitForHolder(locker: Locker, log: string[], lookups: number): Promise<string> {
+/**
+ * Runs withLock until the holder's result shows on the `lookups`th look; with `injectSleep`,
+ * a sleep of the test's own (then the only wait there is).
+ */
+async function waitForHolder(locker: Locker, log: string[], lookups: number, injectSleep = false): Promise<string> {
   let looks = 0;
+  const sleep = async (ms: number): Promise<void> => {
+    log.push(`sleep ${ms}`);
+  };
   return withLock(
     locker,
     'token-x',
@@ -41,9 +47,7 @@ async function waitForHolder(locker: Locker, log: string[], lookups: number): Pr
       label: 'token lock',
       now: () => 0,
       maxWaitMs: 20_000,
-      sleep: async (ms) => {
-        log.push(`sleep ${ms}`);
-      },
+      ...(injectSleep ? { sleep } : {}),
       whileWaiting: async () => {
         looks += 1;
         log.push('look');
@@ -85,7 +89,16 @@ describe('withLock waiting for a busy lock', () => {
   it('where changes cannot be seen: the short timer schedule (5 ms doubling), as without them', async () => {
     for (const watching of [false, undefined]) {
       const { locker, log } = scriptedLocker(watching);
-      expect(await waitForHolder(locker, log, 3)).toBe('from-holder');
+      // The timer's waits, as they are asked for (each ended at once).
+      const timer = jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms: number) => {
+        log.push(`sleep ${ms}`);
+        return setImmediate(fn);
+      }) as never);
+      try {
+        expect(await waitForHolder(locker, log, 3)).toBe('from-holder');
+      } finally {
+        timer.mockRestore();
+      }
       const watched = watching === undefined ? [] : ['watch'];
       expect(withRanges(log, { '5-10': [5, 10], '10-20': [10, 20] })).toEqual([
         'tryLock',
@@ -98,6 +111,43 @@ describe('withLock waiting for a busy lock', () => {
         'sleep 10-20',
         'look',
       ]);
+    }
+  });
+
+  it("an injected sleep (a test's clock) is the wait even where changes are watched", async () => {
+    const { locker, log } = scriptedLocker(true);
+    expect(await waitForHolder(locker, log, 2, true)).toBe('from-holder');
+    expect(withRanges(log, { '5-10': [5, 10] })).toEqual(['tryLock', 'look', 'sleep 5-10', 'look']);
+  });
+
+  it('with changes watched, the bound still holds: past maxWaitMs it goes on without the lock, or refuses when the lock is required', async () => {
+    for (const required of [false, true]) {
+      let clock = 0;
+      const locker: Locker = {
+        tryLock: async () => ({ status: 'busy' }),
+        changes: {
+          watch: () => true,
+          wait: async (ms) => {
+            clock += ms;
+          },
+        },
+      };
+      const run = withLock(
+        locker,
+        'token-x',
+        {
+          logger: createMemoryLogger(),
+          label: 'token lock',
+          now: () => clock,
+          maxWaitMs: 1000,
+          whileWaiting: async () => undefined,
+          required,
+        },
+        async () => 'without-the-lock',
+      );
+      if (required) await expect(run).rejects.toThrow('could not take the token lock: busy for 1000 ms');
+      else expect(await run).toBe('without-the-lock');
+      expect(clock).toBeGreaterThanOrEqual(1000);
     }
   });
 });
