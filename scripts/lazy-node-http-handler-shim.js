@@ -4,7 +4,7 @@
 // and it requires node:http and node:https there: ~4 ms of a cold get in the executable (Bun
 // builds node:http, net and streams on first require), where the helper sends its requests with
 // fetch instead when no proxy is configured (createRequestHandler in
-// src/aws/create-ecr-token-source.ts). `NodeHttpHandler.create(handler)` returns a handler given
+// src/aws/create-request-handler.ts). `NodeHttpHandler.create(handler)` returns a handler given
 // to it, as the real one does; anything else loads the real module.
 const { streamCollector } = require('@smithy/core/serde');
 

@@ -12,7 +12,7 @@ export const loadGlobalAgents = (): { http: import('node:http').Agent; https: im
   http: require('node:http').globalAgent,
   https: require('node:https').globalAgent,
 });
-// Bun's fetch, as the SDK's request handler (src/aws/create-ecr-token-source.ts).
+// Bun's fetch, as the SDK's request handler (src/aws/create-request-handler.ts).
 export const loadFetchHttpHandler = (): typeof import('@smithy/fetch-http-handler').FetchHttpHandler =>
   require('@smithy/fetch-http-handler').FetchHttpHandler;
 export { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
