@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
+import type { CheckResult } from '../../src/cli/doctor/check-result';
 import { startConnectProxy } from '../helpers/connect-proxy';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { eachWithPrograms, findProgram, isWindows, itOnUnix } from '../helpers/platform';
@@ -20,15 +21,9 @@ import { testPath } from '../helpers/test-path';
 const HOST = '111122223333.dkr.ecr.us-east-1.amazonaws.com';
 const emulator = useEmulator();
 
-interface Check {
-  name: string;
-  status: 'OK' | 'FAIL' | 'SKIP';
-  detail: string;
-  fix: string | null;
-}
 interface Report {
   host: string | null;
-  checks: Check[];
+  checks: CheckResult[];
   ok: boolean;
 }
 
@@ -64,7 +59,7 @@ async function doctor(
   return { code: out.code, report, stderr: out.stderr, ms: out.ms };
 }
 
-function check(report: Report, name: string): Check {
+function check(report: Report, name: string): CheckResult {
   const found = report.checks.find((c) => c.name === name);
   if (!found) throw new Error(`no check ${name} in ${JSON.stringify(report)}`);
   return found;

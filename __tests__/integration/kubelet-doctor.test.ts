@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { CheckResult } from '../../src/cli/doctor/check-result';
+import { quoteShellWord } from '../../src/cli/doctor/checks/kubelet-exec';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { describeOnUnix } from '../helpers/platform';
 import { PROVIDER_COMMAND, runHelper } from '../helpers/run-helper';
@@ -15,15 +17,6 @@ import { makeTempDir } from '../helpers/temp-dir';
 const HOST = '111122223333.dkr.ecr.us-east-1.amazonaws.com';
 const emulator = useEmulator();
 
-interface Check {
-  name: string;
-  status: 'OK' | 'FAIL' | 'SKIP';
-  detail: string;
-  fix: string | null;
-}
-
-const shellQuote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
-
 /** A node of the test's own: a bin dir with `programs` (name -> shell script body), a HOME. */
 function makeNode(programs: Record<string, string>): { home: string; binDir: string } {
   const home = makeTempDir();
@@ -36,7 +29,7 @@ function makeNode(programs: Record<string, string>): { home: string; binDir: str
 }
 
 /** Our provider under the name kubelet runs: a script that execs the built one with kubelet's arguments. */
-const OUR_PROVIDER = `exec ${PROVIDER_COMMAND.map(shellQuote).join(' ')} "$@"`;
+const OUR_PROVIDER = `exec ${PROVIDER_COMMAND.map(quoteShellWord).join(' ')} "$@"`;
 
 /** The config `kubelet-config` prints (JSON, as EKS keeps it), with `args` for the AWS side, written into the node. */
 async function writeConfig(home: string, args: string[]): Promise<string> {
@@ -49,13 +42,13 @@ async function writeConfig(home: string, args: string[]): Promise<string> {
 
 async function doctorKubelet(image: string, config: string, binDir: string, home: string) {
   const out = await runHelper(['doctor', '--kubelet', image, '--config', config, '--bin-dir', binDir, '--json'], '', { HOME: home });
-  let report: { image: string; checks: Check[]; ok: boolean };
+  let report: { image: string; checks: CheckResult[]; ok: boolean };
   try {
     report = JSON.parse(out.stdout);
   } catch {
     throw new Error(`doctor printed no JSON (exit ${out.code}):\n${out.stdout}\n${out.stderr}`);
   }
-  const check = (name: string): Check => {
+  const check = (name: string): CheckResult => {
     const found = report.checks.find((c) => c.name === name);
     if (!found) throw new Error(`no check ${name} in ${out.stdout}`);
     return found;
