@@ -25,31 +25,29 @@ export interface FileLockerOptions {
 const SALT = /^[0-9a-f]{32}$/;
 
 /**
- * proper-lockfile judges staleness by the lock directory's mtime, so a lock stamped in the
- * future (the clock stepped back since) would never go stale: every miss would wait for it in
- * vain. A lock dated further ahead than any holder could have refreshed it is removed.
- */
-function removeLockFromTheFuture(lockDir: string, staleMs: number): void {
-  try {
-    if (lstatSync(lockDir).mtimeMs > Date.now() + staleMs) rmdirSync(lockDir);
-  } catch {
-    // No such lock, or someone else removed it first.
-  }
-}
-
-/**
  * Whether another process visibly holds the lock: its directory is there, refreshed within
  * `staleMs` (so proper-lockfile would answer ELOCKED, and not take it over). One lstat, so
  * that processes waiting for a holder neither load nor run the lock library on every poll:
  * 23 of 24 cold gets at once do little else while the first fetches the token.
+ *
+ * proper-lockfile judges staleness by that mtime, so a lock stamped in the future (the clock
+ * stepped back since) would never go stale: every miss would wait for it in vain. A lock
+ * dated further ahead than any holder could have refreshed it is removed here (not held).
  */
 function isVisiblyHeld(lockDir: string, staleMs: number): boolean {
+  let age: number;
   try {
-    // One dated ahead by more than `staleMs` was removed just before (removeLockFromTheFuture).
-    return Date.now() - lstatSync(lockDir).mtimeMs < staleMs;
+    age = Date.now() - lstatSync(lockDir).mtimeMs;
   } catch {
     return false;
   }
+  if (age >= -staleMs) return age < staleMs;
+  try {
+    rmdirSync(lockDir);
+  } catch {
+    // Someone else removed it first.
+  }
+  return false;
 }
 
 /**
@@ -73,7 +71,6 @@ function claimFile(file: string, nowMs: number, forMs: number, fsPlatform: FsPla
  * `staleMs` unrefreshed, refreshed by this process meanwhile.
  */
 async function lockFile(file: string, staleMs: number, logger: Logger): Promise<LockAttempt> {
-  removeLockFromTheFuture(`${file}.lock`, staleMs);
   if (isVisiblyHeld(`${file}.lock`, staleMs)) return { status: 'busy' };
   const { lock } = await import('proper-lockfile');
   try {
