@@ -14,21 +14,19 @@ const load = () => {
   return real;
 };
 
-function NodeHttpHandler(options) {
-  return new (load().NodeHttpHandler)(options);
-}
-NodeHttpHandler.create = (instanceOrOptions) =>
-  typeof instanceOrOptions?.handle === 'function' ? instanceOrOptions : load().NodeHttpHandler.create(instanceOrOptions);
-
-function NodeHttp2Handler(options) {
-  return new (load().NodeHttp2Handler)(options);
-}
-NodeHttp2Handler.create = (instanceOrOptions) =>
-  typeof instanceOrOptions?.handle === 'function' ? instanceOrOptions : load().NodeHttp2Handler.create(instanceOrOptions);
+/** A stand-in for the handler class `name`: made with `new` or `create`, it is the real one. */
+const standIn = (name) => {
+  function Handler(options) {
+    return new (load()[name])(options);
+  }
+  Handler.create = (instanceOrOptions) =>
+    typeof instanceOrOptions?.handle === 'function' ? instanceOrOptions : load()[name].create(instanceOrOptions);
+  return Handler;
+};
 
 module.exports = {
-  NodeHttpHandler,
-  NodeHttp2Handler,
+  NodeHttpHandler: standIn('NodeHttpHandler'),
+  NodeHttp2Handler: standIn('NodeHttp2Handler'),
   streamCollector,
   get DEFAULT_REQUEST_TIMEOUT() {
     return load().DEFAULT_REQUEST_TIMEOUT;
