@@ -6,7 +6,7 @@ import { readAwsFailure } from './classify-aws-error';
 // The token source's timeouts, retries and credential deadline, so that `doctor` sees what a `get` would see.
 import { CREDENTIALS_DEADLINE_MS } from './create-ecr-token-source';
 import { chooseProxy, createProxyAgent } from './create-proxy-agent';
-import { TIMEOUTS } from './create-request-handler';
+import { nodeHandlerOptions } from './create-request-handler';
 import { retryClientOptions } from './create-retry-strategy';
 import { createSdkLogger } from './create-sdk-logger';
 import { DiagnosticError } from './diagnostic-error';
@@ -230,7 +230,7 @@ export function createAwsDiagnostics(options: AwsDiagnosticsOptions): AwsDiagnos
 
     async getCallerIdentity(region, dualStack = false) {
       const { sdk, agent } = await load();
-      const requestHandler = { ...TIMEOUTS, httpAgent: agent, httpsAgent: agent };
+      const requestHandler = nodeHandlerOptions(agent);
       const clientConfig = { ...retryClientOptions(sdk, await retryPolicy()), logger: sdkLogger, requestHandler, credentials: chain };
       return sendGetCallerIdentity(sdk, { ...clientConfig, region }, dualStack, logger);
     },

@@ -1,3 +1,4 @@
+import type * as http from 'node:http';
 import type { HttpHandler } from '@smithy/core/protocols';
 import { createProxyAgent, isProxyConfigured } from './create-proxy-agent';
 
@@ -11,16 +12,15 @@ type SdkClients = typeof import('./sdk-clients');
  * the wait for the response's headers (fetch, which has no connection timeout: a connection
  * that never opens included); a body that stalls after them ends at the command deadline.
  */
-export const TIMEOUTS = { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true };
+const TIMEOUTS = { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true };
 
 /** Where `createRequestHandler` may send with the runtime's own fetch: the environment its proxy variables are read from. */
 export interface NativeFetch {
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** The SDK's Node handler, as options it builds it from: the timeouts and the proxy agent. */
-function nodeHandlerOptions(sdk: SdkClients) {
-  const agent = createProxyAgent(sdk);
+/** The SDK's Node handler, as options it builds it from: the timeouts and `agent` (the proxy agent, `createProxyAgent`). */
+export function nodeHandlerOptions(agent: http.Agent) {
   return { ...TIMEOUTS, httpAgent: agent, httpsAgent: agent };
 }
 
@@ -33,7 +33,7 @@ function nodeHandlerOptions(sdk: SdkClients) {
  * Request's init (FetchHttpHandler builds a Request), and its fetch then follows
  * HTTP(S)_PROXY and NO_PROXY by rules of its own — it ignores npm_config_https_proxy, and
  * matches NO_PROXY by suffix where proxy-from-env does not — so a call could go direct that
- * must go through the proxy (found by a review; proxy.test.ts holds both cases).
+ * must go through the proxy (found by a review; proxy.test.ts holds the npm_config case).
  */
 export function createRequestHandler(
   sdk: SdkClients,
@@ -42,5 +42,5 @@ export function createRequestHandler(
   if (nativeFetch && !isProxyConfigured(nativeFetch.env)) {
     return new (sdk.loadFetchHttpHandler())({ requestTimeout: TIMEOUTS.requestTimeout });
   }
-  return nodeHandlerOptions(sdk);
+  return nodeHandlerOptions(createProxyAgent(sdk));
 }
