@@ -10,6 +10,8 @@
  *     emulator, against 24 concurrent `node -e 0`, beside the same burst with the cache
  *     disabled (every process calls ECR)
  *   - a compiled Bun program that does nothing (the executable's floor), when Bun is installed
+ *   - the bare hit (scripts/bare-hit.js: the least a cache hit can do, none of the helper's
+ *     rules) on Node and compiled by Bun: what each hit target leaves for those rules
  *   - the Go helper (awslabs/amazon-ecr-credential-helper), when one is on PATH or named by
  *     BENCH_GO_HELPER (scripts/go-helper.ts): its cache hit, cold get and 24 concurrent cold
  *     gets in the same rounds, against an emulator of its own that it reaches over HTTPS
@@ -48,6 +50,8 @@ const DAY_AWS_DELAY_MS = 1000;
 /** A way to start a program: the baseline, or one of the two builds of the helper. */
 type Command = readonly string[];
 const BASELINE: Command = [process.execPath, '-e', '0'];
+/** The least a cache hit can do, without the helper's rules (scripts/bare-hit.js says what). */
+const BARE_HIT = path.join(ROOT, 'scripts', 'bare-hit.js');
 
 /**
  * Standard input as docker, skopeo and kubelet give it: a file descriptor the helper can read
@@ -108,18 +112,24 @@ async function interleave(rounds: number, steps: (() => Promise<unknown>)[]): Pr
 }
 
 /**
- * The floor of the executable: a Bun program compiled as `npm run package` compiles the helper
- * (scripts/package.mjs), that does nothing. What a cache hit costs beyond Bun's own start-up
- * is the difference. Undefined without the pinned Bun.
+ * `entry` compiled as `npm run package` compiles the helper (scripts/package.mjs), into `dir`
+ * as `name`. Undefined without the pinned Bun.
  */
-function compileBunFloor(dir: string): Command | undefined {
+function compileWithBun(dir: string, name: string, entry: string): Command | undefined {
   const found = findBun(ROOT);
   if ('error' in found) return undefined;
-  const { bun } = found;
-  fs.writeFileSync(path.join(dir, 'floor.js'), '0;\n');
-  const out = path.join(dir, 'bun-floor');
-  const build = spawnSync(bun, ['build', ...COMPILE_FLAGS, path.join(dir, 'floor.js'), `--outfile=${out}`], { stdio: 'ignore' });
+  const out = path.join(dir, name);
+  const build = spawnSync(found.bun, ['build', ...COMPILE_FLAGS, entry, `--outfile=${out}`], { stdio: 'ignore' });
   return build.status === 0 ? [out] : undefined;
+}
+
+/**
+ * The floor of the executable: a Bun program compiled as the helper is, that does nothing.
+ * What a cache hit costs beyond Bun's own start-up is the difference.
+ */
+function compileBunFloor(dir: string): Command | undefined {
+  fs.writeFileSync(path.join(dir, 'floor.js'), '0;\n');
+  return compileWithBun(dir, 'bun-floor', path.join(dir, 'floor.js'));
 }
 
 type Emulator = Awaited<ReturnType<typeof startEcrEmulator>>;
@@ -244,6 +254,11 @@ async function main(): Promise<void> {
   const builds: { name: string; command: Command }[] = [{ name: 'Node entry', command: [process.execPath, BIN] }];
   if (fs.existsSync(EXE)) builds.push({ name: 'executable', command: [EXE] });
   const floor = builds.length > 1 ? compileBunFloor(home()) : undefined;
+  const bareBun = builds.length > 1 ? compileWithBun(home(), 'bare-hit', BARE_HIT) : undefined;
+  const bares: { name: string; command: Command }[] = [
+    { name: 'Node', command: [process.execPath, BARE_HIT] },
+    ...(bareBun ? [{ name: 'Bun', command: bareBun }] : []),
+  ];
   const exe = builds.findIndex((build) => build.command[0] === EXE);
   const goFound = await prepareGoHelper(home);
   const go = 'missing' in goFound ? undefined : goFound;
@@ -259,6 +274,8 @@ async function main(): Promise<void> {
     const base: number[] = [];
     const floorRuns: number[] = [];
     const hit = builds.map(() => [] as number[]);
+    const bareHit = bares.map(() => [] as number[]);
+    let bareFailures = 0;
     const goHit: number[] = [];
     let goHitFailures = 0;
     const goCallsBefore = go?.route?.emulator.calls.length ?? 0;
@@ -266,6 +283,13 @@ async function main(): Promise<void> {
       () => timeRun(BASELINE, [], '', hitEnv).then((r) => base.push(r.ms)),
       ...(floor ? [() => timeRun(floor, [], '', hitEnv).then((r) => floorRuns.push(r.ms))] : []),
       ...builds.map((build, b) => () => timeRun(build.command, ['get'], HOST, hitEnv).then((r) => hit[b]?.push(r.ms))),
+      ...bares.map(
+        (bare, b) => () =>
+          timeRun(bare.command, ['get'], HOST, hitEnv).then((r) => {
+            bareHit[b]?.push(r.ms);
+            if (r.code !== 0) bareFailures += 1;
+          }),
+      ),
       ...(go
         ? [
             () =>
@@ -376,6 +400,11 @@ async function main(): Promise<void> {
         `a compiled Bun program that does nothing: median ${f(median(floorRuns))} ms, ratio ${ratio(median(floorRuns), median(base))} node -e 0`,
       );
     }
+    bares.forEach((bare, b) => {
+      console.log(
+        `the bare hit on ${bare.name} (scripts/bare-hit.js: no checks): median ${f(median(bareHit[b] ?? []))} ms, ratio ${ratio(median(bareHit[b] ?? []), median(base))} node -e 0${bareFailures ? `, ${bareFailures} FAILED` : ''}`,
+      );
+    });
     const fmtBurst = (runs: Burst[]) =>
       `wall median ${f(median(runs.map((r) => r.wall)))} ms (${ratio(median(runs.map((r) => r.wall)), baseBurstWall)} 24 x node -e 0), GetAuthorizationToken calls ${runs.map((r) => r.calls).join('/')}, succeeded ${runs.map((r) => r.ok).join('/')} of ${BURST}`;
     console.log('');
@@ -437,6 +466,14 @@ async function main(): Promise<void> {
     target('Node entry cache hit / node -e 0', median(hit[0] ?? []), median(base), 1.1);
     target('executable cache hit / Go cache hit', exeHit, goHitMedian, 1.5);
     target('compiled empty Bun program / Go cache hit', floor ? median(floorRuns) : Number.NaN, goHitMedian);
+    // How close the least a hit can do already comes to each target, and what that leaves for the helper's rules.
+    const bareOn = (name: string) => median(bareHit[bares.findIndex((bare) => bare.name === name)] ?? []);
+    target('bare hit on Node (no checks) / node -e 0', bareOn('Node'), median(base));
+    target('bare hit on Bun (no checks) / Go cache hit', bareBun ? bareOn('Bun') : Number.NaN, goHitMedian);
+    const left = (budget: number, bare: number) => (Number.isFinite(budget - bare) ? `${(budget - bare).toFixed(2)} ms` : 'n/a');
+    console.log(
+      `  left for the rules of a hit under the targets: Node ${left(1.1 * median(base), bareOn('Node'))}, executable ${left(1.5 * goHitMedian, bareBun ? bareOn('Bun') : Number.NaN)}`,
+    );
     target('executable cold get / Go cold get', exeCold, goColdMedian, 3);
     target("executable cold get over Go's route / Go cold get", exeColdRoute.length ? median(exeColdRoute) : Number.NaN, goColdMedian, 3);
     target('executable 24 concurrent cold wall / Go', exeBurst, goBurstWall, 1.5);

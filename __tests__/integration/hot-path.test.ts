@@ -18,6 +18,7 @@ import { ECR_API_HOST, startTlsRoute } from '../helpers/tls-route';
 import { waitFor } from '../helpers/wait-for';
 
 const HOST = '123456789012.dkr.ecr.eu-north-1.amazonaws.com';
+const BARE_HIT = path.resolve(__dirname, '../../scripts/bare-hit.js');
 const HOUR = 3600_000;
 
 const emulator = useEmulator();
@@ -51,6 +52,17 @@ describeNodeOnly(
       // What the command bundles are for: each loads when its command runs.
       expect(await modulesLoadedBy(['--version'], '', env)).toContain('./cli-commands.js');
       expect(await modulesLoadedBy(['configure', '--registry', HOST, '--dry-run'], '', env)).toContain('./cli-configure.js');
+    });
+
+    it("the bench's bare hit (scripts/bare-hit.js) answers what the helper's hit answers, from the helper's cache", async () => {
+      const env = { HOME: makeTempDir(), ...emulator.env() };
+      expect((await runHelper(['get'], HOST, env)).code).toBe(0);
+      const hit = await runHelper(['get'], HOST, env);
+      const bare = await startHelper(['get'], HOST, env, [process.execPath, BARE_HIT]).result;
+      expect({ code: bare.code, stderr: bare.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(bare.stdout)).toEqual(JSON.parse(hit.stdout));
+      // A host with no entry is not answered from another's.
+      expect((await startHelper(['get'], 'x.example', env, [process.execPath, BARE_HIT]).result).code).toBe(1);
     });
 
     it('a cold get loads the SDK chunk but not node:http2, which the SDK requires only for a handler never used here', async () => {
