@@ -255,9 +255,10 @@ async function main(): Promise<void> {
   if (fs.existsSync(EXE)) builds.push({ name: 'executable', command: [EXE] });
   const floor = builds.length > 1 ? compileBunFloor(home()) : undefined;
   const bareBun = builds.length > 1 ? compileWithBun(home(), 'bare-hit', BARE_HIT) : undefined;
-  const bares: { name: string; command: Command }[] = [
-    { name: 'Node', command: [process.execPath, BARE_HIT] },
-    ...(bareBun ? [{ name: 'Bun', command: bareBun }] : []),
+  // Each runtime's bare hit, with its timings and failed runs.
+  const bares: { name: string; command: Command; runs: number[]; failures: number }[] = [
+    { name: 'Node', command: [process.execPath, BARE_HIT], runs: [], failures: 0 },
+    ...(bareBun ? [{ name: 'Bun', command: bareBun, runs: [], failures: 0 }] : []),
   ];
   const exe = builds.findIndex((build) => build.command[0] === EXE);
   const goFound = await prepareGoHelper(home);
@@ -274,8 +275,6 @@ async function main(): Promise<void> {
     const base: number[] = [];
     const floorRuns: number[] = [];
     const hit = builds.map(() => [] as number[]);
-    const bareHit = bares.map(() => [] as number[]);
-    let bareFailures = 0;
     const goHit: number[] = [];
     let goHitFailures = 0;
     const goCallsBefore = go?.route?.emulator.calls.length ?? 0;
@@ -284,10 +283,10 @@ async function main(): Promise<void> {
       ...(floor ? [() => timeRun(floor, [], '', hitEnv).then((r) => floorRuns.push(r.ms))] : []),
       ...builds.map((build, b) => () => timeRun(build.command, ['get'], HOST, hitEnv).then((r) => hit[b]?.push(r.ms))),
       ...bares.map(
-        (bare, b) => () =>
+        (bare) => () =>
           timeRun(bare.command, ['get'], HOST, hitEnv).then((r) => {
-            bareHit[b]?.push(r.ms);
-            if (r.code !== 0) bareFailures += 1;
+            bare.runs.push(r.ms);
+            if (r.code !== 0) bare.failures += 1;
           }),
       ),
       ...(go
@@ -400,11 +399,11 @@ async function main(): Promise<void> {
         `a compiled Bun program that does nothing: median ${f(median(floorRuns))} ms, ratio ${ratio(median(floorRuns), median(base))} node -e 0`,
       );
     }
-    bares.forEach((bare, b) => {
+    for (const bare of bares) {
       console.log(
-        `the bare hit on ${bare.name} (scripts/bare-hit.js: no checks): median ${f(median(bareHit[b] ?? []))} ms, ratio ${ratio(median(bareHit[b] ?? []), median(base))} node -e 0${bareFailures ? `, ${bareFailures} FAILED` : ''}`,
+        `the bare hit on ${bare.name} (scripts/bare-hit.js: no checks): median ${f(median(bare.runs))} ms, ratio ${ratio(median(bare.runs), median(base))} node -e 0${bare.failures ? `, ${bare.failures} FAILED` : ''}`,
       );
-    });
+    }
     const fmtBurst = (runs: Burst[]) =>
       `wall median ${f(median(runs.map((r) => r.wall)))} ms (${ratio(median(runs.map((r) => r.wall)), baseBurstWall)} 24 x node -e 0), GetAuthorizationToken calls ${runs.map((r) => r.calls).join('/')}, succeeded ${runs.map((r) => r.ok).join('/')} of ${BURST}`;
     console.log('');
@@ -467,12 +466,15 @@ async function main(): Promise<void> {
     target('executable cache hit / Go cache hit', exeHit, goHitMedian, 1.5);
     target('compiled empty Bun program / Go cache hit', floor ? median(floorRuns) : Number.NaN, goHitMedian);
     // How close the least a hit can do already comes to each target, and what that leaves for the helper's rules.
-    const bareOn = (name: string) => median(bareHit[bares.findIndex((bare) => bare.name === name)] ?? []);
+    const bareOn = (name: string) => {
+      const bare = bares.find((b) => b.name === name);
+      return bare ? median(bare.runs) : Number.NaN;
+    };
     target('bare hit on Node (no checks) / node -e 0', bareOn('Node'), median(base));
-    target('bare hit on Bun (no checks) / Go cache hit', bareBun ? bareOn('Bun') : Number.NaN, goHitMedian);
+    target('bare hit on Bun (no checks) / Go cache hit', bareOn('Bun'), goHitMedian);
     const left = (budget: number, bare: number) => (Number.isFinite(budget - bare) ? `${(budget - bare).toFixed(2)} ms` : 'n/a');
     console.log(
-      `  left for the rules of a hit under the targets: Node ${left(1.1 * median(base), bareOn('Node'))}, executable ${left(1.5 * goHitMedian, bareBun ? bareOn('Bun') : Number.NaN)}`,
+      `  left for the rules of a hit under the targets: Node ${left(1.1 * median(base), bareOn('Node'))}, executable ${left(1.5 * goHitMedian, bareOn('Bun'))}`,
     );
     target('executable cold get / Go cold get', exeCold, goColdMedian, 3);
     target("executable cold get over Go's route / Go cold get", exeColdRoute.length ? median(exeColdRoute) : Number.NaN, goColdMedian, 3);
