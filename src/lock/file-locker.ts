@@ -2,7 +2,7 @@ import { lstatSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomHex, sha256Hex } from '../hash';
 import type { Logger } from '../log';
-import type { FsPlatform } from '../safe-fs/fs-platform';
+import { errorCode, type FsPlatform } from '../safe-fs/fs-platform';
 import { ensurePrivateDirectory, UnsafePathError } from '../safe-fs/private-directories';
 import { readOwnFile } from '../safe-fs/read-files';
 import { createFileExclusive, writeFileAtomic } from '../safe-fs/write-files';
@@ -94,9 +94,9 @@ async function lockFile(file: string, staleMs: number, logger: Logger): Promise<
     };
     return { status: 'acquired', release, isStillHeld };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errorCode(error);
     if (code === 'ELOCKED') return { status: 'busy' };
-    return { status: 'unavailable', reason: code ?? String(error) };
+    return { status: 'unavailable', reason: code };
   }
 }
 
@@ -165,7 +165,7 @@ export function createFileLocker(options: FileLockerOptions): Locker {
           options.logger.tellUnsafe(error);
           return { status: 'unavailable', reason: error.message };
         }
-        return { status: 'unavailable', reason: (error as NodeJS.ErrnoException).code ?? String(error) };
+        return { status: 'unavailable', reason: errorCode(error) };
       }
       return lockFile(file, staleMs, options.logger);
     },

@@ -6,7 +6,7 @@ import { type HeldLock, LockNotAcquiredError } from '../lock/with-lock';
 class LockLostError extends Error {}
 
 import { createOnce, type Logger } from '../log';
-import type { FsPlatform } from '../safe-fs/fs-platform';
+import { errorCode, type FsPlatform } from '../safe-fs/fs-platform';
 import { checkPrivateDirectory, ensurePrivateDirectory, UnsafePathError } from '../safe-fs/private-directories';
 import { readOwnFile } from '../safe-fs/read-files';
 import { removeStaleTempFiles, writeFileAtomic } from '../safe-fs/write-files';
@@ -145,7 +145,7 @@ function createCacheFile(file: string, options: FileStoreOptions): CacheFile {
       logger.tellUnsafe(error);
       return;
     }
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    const code = errorCode(error);
     throw new CacheWriteError(`cannot write token cache ${file} (${code})`, { cause: error });
   };
 
