@@ -199,25 +199,24 @@ const nobleWebCrypto = {
   },
 };
 
-/** @smithy/node-http-handler for the SDK chunk, loaded on first use: see scripts/lazy-node-http-handler-shim.js. */
-const LAZY_NODE_HTTP_HANDLER = path.join(ROOT, 'scripts/lazy-node-http-handler-shim.js');
-const lazyNodeHttpHandler = {
-  name: 'lazy-node-http-handler',
-  setup(b) {
-    b.onResolve({ filter: /^@smithy\/node-http-handler$/ }, (args) =>
-      args.importer === LAZY_NODE_HTTP_HANDLER ? undefined : { path: LAZY_NODE_HTTP_HANDLER },
-    );
-  },
-};
+/**
+ * A plugin that resolves imports matching `filter` to the shim `file`, which loads the real
+ * module on first use (the shim's own import of it resolves as usual).
+ */
+function lazyModule(name, filter, file) {
+  const shim = path.join(ROOT, file);
+  return {
+    name,
+    setup(b) {
+      b.onResolve({ filter }, (args) => (args.importer === shim ? undefined : { path: shim }));
+    },
+  };
+}
 
+/** @smithy/node-http-handler for the SDK chunk, loaded on first use: see scripts/lazy-node-http-handler-shim.js. */
+const lazyNodeHttpHandler = lazyModule('lazy-node-http-handler', /^@smithy\/node-http-handler$/, 'scripts/lazy-node-http-handler-shim.js');
 /** node:http2 for the SDK chunk, loaded on first use: see scripts/lazy-http2-shim.js. */
-const LAZY_HTTP2 = path.join(ROOT, 'scripts/lazy-http2-shim.js');
-const lazyHttp2 = {
-  name: 'lazy-http2',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?http2$/ }, (args) => (args.importer === LAZY_HTTP2 ? undefined : { path: LAZY_HTTP2 }));
-  },
-};
+const lazyHttp2 = lazyModule('lazy-http2', /^(node:)?http2$/, 'scripts/lazy-http2-shim.js');
 
 /** The modules of ours and of node_modules a build bundled, by output (the plugins' own modules left out). */
 function inputsOf(result) {
