@@ -37,6 +37,25 @@ export type IdentityEnv = EnvOf<typeof IDENTITY_ENV_VARS>;
  * colour. Taken as they are: each command decides what an empty one means. Never part of the
  * identity fingerprint.
  */
+/**
+ * The variables proxy-from-env reads to find a proxy (see its `getProxyForUrl`), in its order,
+ * each in lower case and then upper: the AWS calls' agent follows them, doctor names them.
+ */
+export const PROXY_ENV_VARS: readonly string[] = [
+  'npm_config_https_proxy',
+  'NPM_CONFIG_HTTPS_PROXY',
+  'npm_config_http_proxy',
+  'NPM_CONFIG_HTTP_PROXY',
+  'https_proxy',
+  'HTTPS_PROXY',
+  'http_proxy',
+  'HTTP_PROXY',
+  'npm_config_proxy',
+  'NPM_CONFIG_PROXY',
+  'all_proxy',
+  'ALL_PROXY',
+];
+
 const CLIENT_ENV_VARS = [
   'DOCKER_CONFIG',
   'REGISTRY_AUTH_FILE',
@@ -45,12 +64,7 @@ const CLIENT_ENV_VARS = [
   'AWS_ECR_CONFIG',
   'PATH',
   'PATHEXT',
-  'HTTPS_PROXY',
-  'https_proxy',
-  'HTTP_PROXY',
-  'http_proxy',
-  'ALL_PROXY',
-  'all_proxy',
+  ...PROXY_ENV_VARS,
   'NO_PROXY',
   'no_proxy',
   'AWS_REGION',

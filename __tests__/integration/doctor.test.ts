@@ -382,6 +382,23 @@ describe('doctor HOST', () => {
     }
   });
 
+  it('a proxy from npm_config_http_proxy alone (which the helper follows too): the check names it, not "no proxy set"', async () => {
+    const proxy = await startConnectProxy();
+    try {
+      const { report } = await doctor([HOST, '--registry-url', emulator.url], {
+        HOME: makeHome(),
+        PATH: pathWithHelper(),
+        ...emulator.env(),
+        npm_config_http_proxy: proxy.url,
+      });
+      const host = new URL(emulator.url).host;
+      expect(check(report, 'proxy')).toMatchObject({ status: 'OK', detail: `${host}: through ${proxy.url} (npm_config_http_proxy)` });
+      expect(new Set(proxy.tunnels)).toEqual(new Set([host]));
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('NO_PROXY naming the endpoints: direct, and the check says so', async () => {
     const { report } = await doctor([HOST, '--registry-url', emulator.url], {
       HOME: makeHome(),

@@ -1,5 +1,6 @@
 import type * as http from 'node:http';
 import type { AgentConnectOpts } from 'agent-base';
+import { PROXY_ENV_VARS } from '../config';
 
 type SdkClients = typeof import('./sdk-clients');
 
@@ -14,14 +15,11 @@ export function chooseProxy(sdk: SdkClients, protocol: string, hostname: string,
 }
 
 /**
- * The variables proxy-from-env reads to find a proxy (each in lower and upper case; see its
- * `getProxyForUrl`). Without any of them set, no connection goes through a proxy.
+ * Whether the environment may send an AWS call through a proxy (`createProxyAgent` then decides
+ * per connection): without any of `PROXY_ENV_VARS` set, no connection goes through one.
  */
-const PROXY_VARIABLES = ['npm_config_https_proxy', 'npm_config_http_proxy', 'https_proxy', 'http_proxy', 'npm_config_proxy', 'all_proxy'];
-
-/** Whether the environment may send an AWS call through a proxy (`createProxyAgent` then decides per connection). */
-export function isProxyConfigured(env: NodeJS.ProcessEnv): boolean {
-  return PROXY_VARIABLES.some((name) => Boolean(env[name] || env[name.toUpperCase()]));
+export function isProxyConfigured(env: Readonly<Record<string, string | undefined>>): boolean {
+  return PROXY_ENV_VARS.some((name) => Boolean(env[name]));
 }
 
 /**

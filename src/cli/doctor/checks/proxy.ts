@@ -1,4 +1,6 @@
 import type { AwsDiagnostics } from '../../../aws/create-aws-diagnostics';
+import { isProxyConfigured } from '../../../aws/create-proxy-agent';
+import { PROXY_ENV_VARS } from '../../../config';
 import type { Registry } from '../../../registry/parse-registry';
 import { redact } from '../../../safe-text/redact';
 import type { HelperServices } from '../../../services';
@@ -7,13 +9,10 @@ import { type CheckResult, fail, ok } from '../check-result';
 import type { DoctorCheck } from '../doctor-check';
 import { messageOf } from '../doctor-check';
 
-/** The variables a proxy comes from; each lower case first, as proxy-from-env reads them. */
-const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY'] as const;
-
 /** Which variable set `proxy`, for the report. */
 function proxyVariable(services: HelperServices, proxy: string): string {
   const env = services.config.clientEnv;
-  return PROXY_VARIABLES.find((n) => env[n] === proxy) ?? 'the environment';
+  return PROXY_ENV_VARS.find((n) => env[n] === proxy) ?? 'the environment';
 }
 
 async function checkProxy(
@@ -55,7 +54,7 @@ async function checkProxy(
     }
   }
   if (bad) return fail(name, `${bad}\n${lines.join('\n')}`, 'set HTTPS_PROXY to a URL such as http://proxy.example:3128');
-  const anySet = PROXY_VARIABLES.some((n) => env[n]);
+  const anySet = isProxyConfigured(env);
   return ok(
     name,
     anySet
