@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { describeOnLinux } from '../helpers/platform';
 import { HELPER_COMMAND, runHelper, startHelper } from '../helpers/run-helper';
 import { makeTempDir } from '../helpers/temp-dir';
+import { waitFor } from '../helpers/wait-for';
 
 /*
  * Standard input as clients really give it. Docker's Go client hands the helper one end of an
@@ -23,19 +24,35 @@ function environment(extra: Record<string, string> = {}) {
 }
 
 /** A FIFO opened for reading (non-blocking, as the child's stdin) and for writing (the test's end). */
-function openFifo(): { reader: number; writer: number } {
+function openFifo(): { fifo: string; reader: number; writer: number } {
   const fifo = path.join(makeTempDir(), 'stdin');
   execFileSync('/usr/bin/mkfifo', [fifo]);
   const reader = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   const writer = fs.openSync(fifo, fs.constants.O_WRONLY);
-  return { reader, writer };
+  return { fifo, reader, writer };
+}
+
+/** How many of process `pid`'s descriptors are open on `file` (0 once it has exited). */
+function descriptorsOn(pid: number | undefined, file: string): number {
+  const dir = `/proc/${pid}/fd`;
+  try {
+    return fs.readdirSync(dir).filter((fd) => {
+      try {
+        return fs.readlinkSync(path.join(dir, fd)) === file;
+      } catch {
+        return false;
+      }
+    }).length;
+  } catch {
+    return 0;
+  }
 }
 
 /** Runs `get` with `fd` as its standard input (closed here once the child has it). */
-async function getWithStdin(fd: number, env: Record<string, string>, afterStart?: () => void) {
+async function getWithStdin(fd: number, env: Record<string, string>, afterStart?: (child: ChildProcess) => Promise<void>) {
   const started = startHelper(['get'], '', env, HELPER_COMMAND, { stdinFd: fd });
   fs.closeSync(fd);
-  afterStart?.();
+  await afterStart?.(started.child);
   return started.result;
 }
 
@@ -57,10 +74,13 @@ describeOnLinux('standard input as clients give it', 'reopening /dev/stdin non-b
   });
 
   it('a request that arrives in two writes, the second after the helper started: answered whole', async () => {
-    const { reader, writer } = openFifo();
+    const { fifo, reader, writer } = openFifo();
     const cut = 12;
     fs.writeSync(writer, HOST.slice(0, cut));
-    const out = await getWithStdin(reader, environment(), () => {
+    const out = await getWithStdin(reader, environment(), async (child) => {
+      // The rest only once the helper has reopened its standard input (fd 0 and the reopened
+      // one) and so read the first part: it must wait and read again to get the whole request.
+      await waitFor(() => descriptorsOn(child.pid, fifo) >= 2, 10_000, 'the helper to reopen its standard input');
       fs.writeSync(writer, HOST.slice(cut));
       fs.closeSync(writer);
     });
