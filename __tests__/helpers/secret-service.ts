@@ -294,7 +294,7 @@ const DAEMON_CRASH_ATTEMPTS = 3;
  * failure with the daemon running, or a crash in the last run, fails as it is. A crash during
  * a test that passed restarts the session for the next one.
  */
-export function itRerunOnDaemonCrash(session: () => TestSession, restart: () => Promise<void>) {
+function itRerunOnDaemonCrash(session: () => TestSession, restart: () => Promise<void>) {
   return (name: string, fn: () => Promise<void>, timeoutMs?: number): void =>
     it(
       name,
@@ -324,8 +324,9 @@ export function itRerunOnDaemonCrash(session: () => TestSession, restart: () => 
 
 /**
  * One Secret Service for a describe block — started before its tests, stopped after — and the
- * block's `it`, which runs a test the daemon's crash takes down once more on a fresh session
- * (`itRerunOnDaemonCrash`), calling `onRestart` (an emulator reset) before the rerun.
+ * block's `it`, which runs a test the daemon's crash takes down again on a fresh session, up to
+ * `DAEMON_CRASH_ATTEMPTS` runs (`itRerunOnDaemonCrash`), calling `onRestart` (an emulator
+ * reset) before each rerun.
  * `session` stands for whichever session is current.
  */
 export function useSharedTestSession(onRestart: () => void = () => undefined): {

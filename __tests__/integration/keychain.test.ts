@@ -390,31 +390,19 @@ describeWithSecretService('with a locked keychain (gnome-keyring running, login 
 });
 
 describeWithSecretService('the keychain backend under load (its own Secret Service)', () => {
-  let session: TestSession;
-  beforeAll(async () => {
-    session = await startTestSession({ withKeyring: true });
-  });
-  afterAll(() => session.stop());
+  // gnome-keyring 42.1 (Debian 12) can abort (SIGTRAP) in OpenSession when a client's record
+  // is gone, under many short-lived clients, killed or not (helpers/secret-service.ts): then
+  // every later process rightly reports no Secret Service, and the run says nothing of the
+  // helper. The shared session's `it` runs it again on a fresh daemon, saying why.
+  const { session, it } = useSharedTestSession(() => emulator.reset());
 
   it('40 cold gets over 20 registries and 3 identities, some killed: no keychain error, every served entry kept', async () => {
     emulator.faults.delayMs = 50;
-    const scenario = () =>
-      runLoadScenario(emulator, { processes: 40, registries: 20, env: { ...session.env, AWS_ECR_CACHE_BACKEND: 'keychain' } });
-    let outcome = await scenario();
-    // gnome-keyring 42.1 (Debian 12) can abort (SIGTRAP) in OpenSession when a client's record
-    // is gone, under many short-lived clients, killed or not (helpers/secret-service.ts; about
-    // once in 200 sessions here): then every later process rightly reports no Secret Service,
-    // and the run says nothing of the helper. It runs once more on a fresh daemon, saying why;
-    // a second crash fails the test naming the daemon, not the helper.
-    const crashed = session.ended();
-    if (crashed !== undefined) {
-      console.warn(`load scenario run again on a fresh Secret Service: ${crashed}`);
-      await session.stop();
-      session = await startTestSession({ withKeyring: true });
-      emulator.reset();
-      emulator.faults.delayMs = 50;
-      outcome = await scenario();
-    }
+    const outcome = await runLoadScenario(emulator, {
+      processes: 40,
+      registries: 20,
+      env: { ...session.env, AWS_ECR_CACHE_BACKEND: 'keychain' },
+    });
     expectSessionRunning(session);
     // No process blamed a missing keychain for a race with another one.
     expect(
