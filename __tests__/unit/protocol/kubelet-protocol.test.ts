@@ -9,6 +9,7 @@ import { EKS_MATCH_IMAGES } from '../../../src/protocol/kubelet/format-kubelet-c
 import { kubeletMatchesImage } from '../../../src/registry/kubelet-match-image';
 import { parseImageRegistry } from '../../../src/registry/parse-image-registry';
 import { parseRegistry } from '../../../src/registry/parse-registry';
+import { PARTITIONS } from '../../../src/registry/partitions';
 import { createFakeClock, createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
 import { hostProcessFacts } from '../../helpers/host-fs';
 import { makeTempDir } from '../../helpers/temp-dir';
@@ -163,6 +164,18 @@ describe('matchImages, by kubelet’s own matching rules', () => {
     expect(kubeletMatchesImage(pattern, `${host}/team/app:1.0`)).toBe(true);
     expect(parseRegistry(host)).toMatchObject({ kind: 'ecr', host });
   });
+
+  // The other way round: the partition table (src/registry/partitions.ts) is where a new ECR
+  // domain is added; matchImages is kept by hand, after nodeadm's list, and must not fall behind.
+  it.each(PARTITIONS.flatMap(({ id, registryDomains, regionPrefix }) => registryDomains.map((domain) => ({ id, domain, regionPrefix }))))(
+    'partition $id: its registry domain $domain is matched',
+    ({ domain, regionPrefix }) => {
+      const region = `${regionPrefix ?? 'us-'}east-1`;
+      const host = `123456789012.${domain.startsWith('on.') ? 'dkr-ecr' : 'dkr.ecr'}.${region}.${domain}`;
+      expect(parseRegistry(host)).toMatchObject({ kind: 'ecr', host });
+      expect(EKS_MATCH_IMAGES.filter((pattern) => kubeletMatchesImage(pattern, `${host}/app`))).toHaveLength(1);
+    },
+  );
 
   it.each(EKS_MATCH_IMAGES.map((p) => [p]))('%s matches no look-alike', (pattern) => {
     const host = REAL[pattern] ?? 'missing';
