@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startTlsRoute } from '../__tests__/helpers/tls-route';
-import { type EcrEmulator, TEST_CREDENTIALS } from '../emulator/ecr-emulator';
+import { startTlsRoute, type TlsRoute } from '../__tests__/helpers/tls-route';
+import { TEST_CREDENTIALS } from '../emulator/ecr-emulator';
 
 /** Names the Go helper to measure, instead of looking for it on PATH. */
 export const GO_HELPER_VARIABLE = 'BENCH_GO_HELPER';
@@ -62,13 +62,9 @@ export function findGoHelper(root: string, env: NodeJS.ProcessEnv = process.env)
 }
 
 /** How the Go helper reaches an emulator of its own, and that emulator. */
-export interface GoRoute {
-  readonly emulator: EcrEmulator;
+export interface GoRoute extends TlsRoute {
   /** What a run needs besides HOME and PATH: the proxy, trust in the CA, the emulator's keys. */
   readonly env: Record<string, string>;
-  /** The test CA's certificate (PEM file), for a program that trusts it some other way. */
-  readonly caFile: string;
-  close(): Promise<void>;
 }
 
 /**
@@ -84,19 +80,7 @@ export interface GoRoute {
  */
 export async function startGoRoute(dir: string): Promise<GoRoute> {
   const route = await startTlsRoute(dir);
-  const keys = route.emulator.env();
-  return {
-    emulator: route.emulator,
-    caFile: route.caFile,
-    env: {
-      HTTPS_PROXY: route.proxy.url,
-      AWS_CA_BUNDLE: route.caFile,
-      AWS_ACCESS_KEY_ID: keys.AWS_ACCESS_KEY_ID ?? '',
-      AWS_SECRET_ACCESS_KEY: keys.AWS_SECRET_ACCESS_KEY ?? '',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    },
-    close: () => route.close(),
-  };
+  return { ...route, env: { HTTPS_PROXY: route.proxy.url, AWS_CA_BUNDLE: route.caFile, ...route.keysEnv() } };
 }
 
 /**

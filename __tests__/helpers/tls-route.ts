@@ -14,6 +14,11 @@ export interface TlsRoute {
   readonly proxy: { readonly url: string; readonly tunnels: string[] };
   /** The test CA's certificate (PEM file): what `NODE_EXTRA_CA_CERTS` or `AWS_CA_BUNDLE` names. */
   readonly caFile: string;
+  /**
+   * The emulator's keys without its endpoint settings, instance metadata off: the SDK then
+   * calls AWS's own endpoint, which the proxy leads here. Add the proxy and the CA to use it.
+   */
+  keysEnv(): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -38,6 +43,10 @@ export async function startTlsRoute(dir: string): Promise<TlsRoute> {
     emulator,
     proxy,
     caFile: ca.caFile,
+    keysEnv: () => {
+      const { AWS_ACCESS_KEY_ID = '', AWS_SECRET_ACCESS_KEY = '' } = emulator.env();
+      return { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_EC2_METADATA_DISABLED: 'true' };
+    },
     close: async () => {
       try {
         await proxy.close();

@@ -152,9 +152,7 @@ describe(`a cache hit loads no network or process module (${RUNTIME})`, () => {
     // Bun's fetch would follow HTTP(S)_PROXY and NO_PROXY by rules of its own (create-request-handler.ts).
     const route = await startTlsRoute(makeTempDir());
     try {
-      const { AWS_ACCESS_KEY_ID = '', AWS_SECRET_ACCESS_KEY = '' } = route.emulator.env();
-      const keys = { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_EC2_METADATA_DISABLED: 'true' };
-      const tunnelled = { HOME: makeTempDir(), ...keys, HTTPS_PROXY: route.proxy.url, NODE_EXTRA_CA_CERTS: route.caFile };
+      const tunnelled = { HOME: makeTempDir(), ...route.keysEnv(), HTTPS_PROXY: route.proxy.url, NODE_EXTRA_CA_CERTS: route.caFile };
       const throughProxy = await networkModulesLoadedBy(HELPER_COMMAND, ['get'], '123456789012.dkr.ecr.us-east-1.amazonaws.com', tunnelled);
       expect(route.proxy.tunnels).toEqual([`${ECR_API_HOST}:443`]);
       expect(throughProxy).toEqual(expect.arrayContaining(['node:http', 'node:https']));

@@ -72,14 +72,8 @@ describe('an HTTPS endpoint through a proxy', () => {
     route.proxy.tunnels.length = 0;
   });
 
-  /** The emulator's keys without its endpoint settings: the SDK picks AWS's endpoint. */
-  const keysOnly = () => {
-    const { AWS_ACCESS_KEY_ID = '', AWS_SECRET_ACCESS_KEY = '' } = route.emulator.env();
-    return { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_EC2_METADATA_DISABLED: 'true' };
-  };
-
   it('the call goes through a CONNECT tunnel to the endpoint, whose certificate is checked against the trusted CA', async () => {
-    const env = { HOME: makeTempDir(), ...keysOnly(), HTTPS_PROXY: route.proxy.url, NODE_EXTRA_CA_CERTS: route.caFile };
+    const env = { HOME: makeTempDir(), ...route.keysEnv(), HTTPS_PROXY: route.proxy.url, NODE_EXTRA_CA_CERTS: route.caFile };
     const out = await runHelper(['get'], REGISTRY, env);
     expect(out).toMatchObject({ code: 0, stderr: '' });
     expect(JSON.parse(out.stdout).Secret).toBe(route.emulator.issued[0]?.password);
@@ -87,14 +81,14 @@ describe('an HTTPS endpoint through a proxy', () => {
   });
 
   it('a proxy named only as npm names it (npm_config_https_proxy, which Bun fetch ignores): still the tunnel', async () => {
-    const env = { HOME: makeTempDir(), ...keysOnly(), npm_config_https_proxy: route.proxy.url, NODE_EXTRA_CA_CERTS: route.caFile };
+    const env = { HOME: makeTempDir(), ...route.keysEnv(), npm_config_https_proxy: route.proxy.url, NODE_EXTRA_CA_CERTS: route.caFile };
     const out = await runHelper(['get'], REGISTRY, env);
     expect(out).toMatchObject({ code: 0, stderr: '' });
     expect(route.proxy.tunnels).toEqual([`${ECR_API_HOST}:443`]);
   });
 
   it('a certificate from a CA nobody trusts: no token, not-found, and nothing of the request answered', async () => {
-    const env = { HOME: makeTempDir(), ...keysOnly(), HTTPS_PROXY: route.proxy.url };
+    const env = { HOME: makeTempDir(), ...route.keysEnv(), HTTPS_PROXY: route.proxy.url };
     const out = await runHelper(['get'], REGISTRY, env);
     expect(out).toMatchObject({ code: 1, stdout: 'credentials not found in native keychain\n' });
     expect(out.stderr).toMatch(/^ecr-login: fetching a token for .* failed: \w*Error: unable to verify the first certificate\n$/);
