@@ -10,6 +10,8 @@ export interface InProcessRun {
   readonly env?: Record<string, string>;
   readonly programName?: string;
   readonly homeDir?: string;
+  /** The user's home (docker's files), when it is not `homeDir`. */
+  readonly userHomeDir?: string;
   readonly input?: string;
   readonly now?: () => number;
   readonly source?: TokenSource;
@@ -37,6 +39,7 @@ export async function runInProcess(
       programName: options.programName ?? 'docker-credential-ecr-login',
       ...hostProcessFacts(),
       homeDir: options.homeDir ?? makeTempDir(),
+      ...(options.userHomeDir === undefined ? {} : { userHomeDir: options.userHomeDir }),
       version: '9.8.7',
       now,
       loadTokenSource: async () => source,

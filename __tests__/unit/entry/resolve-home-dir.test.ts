@@ -1,9 +1,7 @@
 import * as path from 'node:path';
 import { parseConfig } from '../../../src/config';
 import { resolveHomeDir, resolveUserHomeDir } from '../../../src/entry/resolve-home-dir';
-import { run } from '../../../src/main';
-import { createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
-import { hostProcessFacts } from '../../helpers/host-fs';
+import { runInProcess } from '../../helpers/run-in-process';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const OS_HOME = 'from-os-homedir';
@@ -69,24 +67,13 @@ describe('two homes, through the whole command', () => {
   it('configure edits the docker config in the user’s home, not in HOME', async () => {
     const awsHome = makeTempDir();
     const userHome = makeTempDir();
-    const stdout = createSink();
-    const code = await run(
-      ['configure', '--registry', '123456789012.dkr.ecr.us-east-1.amazonaws.com', '--dry-run'],
-      { stdin: stdinOf(''), stdout, stderr: createSink() },
-      {
-        env: {},
-        programName: 'docker-credential-ecr-login',
-        ...hostProcessFacts(),
-        homeDir: awsHome,
-        userHomeDir: userHome,
-        version: '9.8.7',
-        now: Date.now,
-        loadTokenSource: async () => createFakeTokenSource(Date.now),
-        createKeychain: () => createFakeKeychain(),
-      },
-    );
+    const { code, stdout } = await runInProcess(['configure', '--registry', '123456789012.dkr.ecr.us-east-1.amazonaws.com', '--dry-run'], {
+      homeDir: awsHome,
+      userHomeDir: userHome,
+      now: Date.now,
+    });
     expect(code).toBe(0);
-    expect(stdout.text()).toContain(`+++ ${path.join(userHome, '.docker', 'config.json')}\n`);
-    expect(stdout.text()).not.toContain(awsHome);
+    expect(stdout).toContain(`+++ ${path.join(userHome, '.docker', 'config.json')}\n`);
+    expect(stdout).not.toContain(awsHome);
   });
 });

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
-import { run } from '../../../src/main';
 import { parseCredentialProviderRequest } from '../../../src/protocol/kubelet/credential-provider-request';
 import { formatCredentialProviderResponse, halfRemainingSeconds } from '../../../src/protocol/kubelet/format-credential-provider-response';
 import { formatGoDuration } from '../../../src/protocol/kubelet/format-go-duration';
@@ -10,8 +9,8 @@ import { kubeletMatchesImage } from '../../../src/registry/kubelet-match-image';
 import { parseImageRegistry } from '../../../src/registry/parse-image-registry';
 import { parseRegistry } from '../../../src/registry/parse-registry';
 import { PARTITIONS } from '../../../src/registry/partitions';
-import { createFakeClock, createFakeKeychain, createFakeTokenSource, createSink, stdinOf } from '../../helpers/fakes';
-import { hostProcessFacts } from '../../helpers/host-fs';
+import { createFakeClock, createFakeTokenSource } from '../../helpers/fakes';
+import { runInProcess } from '../../helpers/run-in-process';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const GROUP = 'credentialprovider.kubelet.k8s.io';
@@ -207,25 +206,15 @@ describe('auth keys, by kubelet’s own matching: every key the provider answers
     fs.writeFileSync(path.join(cacheDir, 'config.json'), JSON.stringify({ aliases }), { mode: 0o600 });
     const clock = createFakeClock();
     const source = createFakeTokenSource(clock.now);
-    const invoke = async (args: string[], input = '') => {
-      const stdout = createSink();
-      const stderr = createSink();
-      const code = await run(
-        args,
-        { stdin: stdinOf(input), stdout, stderr },
-        {
-          env: { AWS_ECR_CACHE_DIR: cacheDir },
-          programName: 'ecr-credential-provider',
-          ...hostProcessFacts(),
-          homeDir: home,
-          version: '9.8.7',
-          now: clock.now,
-          loadTokenSource: async () => source,
-          createKeychain: createFakeKeychain,
-        },
-      );
-      return { code, stdout: stdout.text(), stderr: stderr.text() };
-    };
+    const invoke = (args: string[], input = '') =>
+      runInProcess(args, {
+        env: { AWS_ECR_CACHE_DIR: cacheDir },
+        programName: 'ecr-credential-provider',
+        homeDir: home,
+        input,
+        now: clock.now,
+        source,
+      });
     return { invoke };
   }
 

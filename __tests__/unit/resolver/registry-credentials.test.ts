@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RoleCredentials, TokenRequestOptions, TokenSource } from '../../../src/aws/token-source';
-import { run } from '../../../src/main';
 import type { Registry } from '../../../src/registry/parse-registry';
-import { createFakeClock, createFakeKeychain, createSink, stdinOf } from '../../helpers/fakes';
-import { hostProcessFacts } from '../../helpers/host-fs';
+import { createFakeClock, createFakeKeychain } from '../../helpers/fakes';
+import { runInProcess } from '../../helpers/run-in-process';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const HOST_A = '123456789012.dkr.ecr.us-east-2.amazonaws.com';
@@ -44,25 +43,15 @@ function setup(settings: unknown, env: Record<string, string> = {}) {
       return { username: 'AWS', password: `password-${requests.length}`, expiresAt: new Date(clock.now() + 12 * 3600_000) };
     },
   };
-  const get = async (serverUrl: string, action = 'get') => {
-    const stdout = createSink();
-    const stderr = createSink();
-    const code = await run(
-      [action],
-      { stdin: stdinOf(serverUrl), stdout, stderr },
-      {
-        env: { AWS_ECR_CACHE_DIR: cacheDir, ...env },
-        programName: 'docker-credential-ecr-login',
-        ...hostProcessFacts(),
-        homeDir: home,
-        version: '0',
-        now: clock.now,
-        loadTokenSource: async () => source,
-        createKeychain: () => keychain,
-      },
-    );
-    return { code, stdout: stdout.text(), stderr: stderr.text() };
-  };
+  const get = (serverUrl: string, action = 'get') =>
+    runInProcess([action], {
+      env: { AWS_ECR_CACHE_DIR: cacheDir, ...env },
+      homeDir: home,
+      input: serverUrl,
+      now: clock.now,
+      source,
+      keychain,
+    });
   return { cacheDir, clock, keychain, requests, assumed, get };
 }
 
@@ -144,25 +133,21 @@ describe('aliases in store and erase', () => {
   it('docker login/logout for an alias succeed with nothing kept, as for ECR hosts; other hosts still reach the keychain', async () => {
     const { cacheDir, keychain } = setup({ aliases: { 'registry.example.com': HOST_A } });
     const home = path.dirname(cacheDir);
+    const noTokens: TokenSource = {
+      getAuthorizationToken: async () => {
+        throw new Error('no token source for store/erase');
+      },
+    };
     const invoke = async (action: string, input: string) => {
-      const stdout = createSink();
-      const code = await run(
-        [action],
-        { stdin: stdinOf(input), stdout, stderr: createSink() },
-        {
-          env: { AWS_ECR_CACHE_DIR: cacheDir },
-          programName: 'docker-credential-ecr-login',
-          ...hostProcessFacts(),
-          homeDir: home,
-          version: '0',
-          now: () => 0,
-          loadTokenSource: async () => {
-            throw new Error('no token source for store/erase');
-          },
-          createKeychain: () => keychain,
-        },
-      );
-      return { code, stdout: stdout.text() };
+      const { code, stdout } = await runInProcess([action], {
+        env: { AWS_ECR_CACHE_DIR: cacheDir },
+        homeDir: home,
+        input,
+        now: () => 0,
+        source: noTokens,
+        keychain,
+      });
+      return { code, stdout };
     };
     const login = (url: string) => JSON.stringify({ ServerURL: url, Username: 'u', Secret: 's' });
     expect(await invoke('store', login('https://registry.example.com'))).toEqual({ code: 0, stdout: '' });
