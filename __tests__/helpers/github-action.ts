@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findProgram } from './platform';
 import { runProgramSync } from './program-runs';
+import { readLines } from './read-lines';
 import { makeTempDir } from './temp-dir';
 
 /*
@@ -122,7 +123,7 @@ export function runAction(
     },
     timeout: 60_000,
   });
-  const githubPath = fs.existsSync(githubPathFile) ? fs.readFileSync(githubPathFile, 'utf8').split('\n').filter(Boolean) : [];
+  const githubPath = readLines(githubPathFile);
   return {
     code: run.status,
     stdout: run.stdout,
@@ -134,8 +135,7 @@ export function runAction(
   };
 }
 
-export const readLog = (rel: Release): string[] =>
-  fs.existsSync(rel.log) ? fs.readFileSync(rel.log, 'utf8').split('\n').filter(Boolean) : [];
+export const readLog = (rel: Release): string[] => readLines(rel.log);
 export const dockerConfig = (home: string): unknown => JSON.parse(fs.readFileSync(path.join(home, '.docker/config.json'), 'utf8'));
 export const installed = (run: ActionRun, exe = ''): string =>
   path.join(run.runnerTemp, 'docker-credential-ecr-login/bin', `docker-credential-ecr-login${exe}`);

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { TEST_CREDENTIALS } from '../../emulator/ecr-emulator';
 import { useEmulator } from '../helpers/emulator-fixture';
 import { withPreload } from '../helpers/preload/env';
+import { readLines } from '../helpers/read-lines';
 import { runHelper, runProvider, startHelper } from '../helpers/run-helper';
 import { describeWithSecretService, useSharedTestSession } from '../helpers/secret-service';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -32,7 +33,7 @@ const secretOf = (stdout: string): unknown => JSON.parse(stdout).Secret;
 /** Lines the helper's processes wrote to the log, as they are now. */
 function logLines(home: string): string[] {
   const file = path.join(home, '.ecr', 'log', 'ecr-login.log');
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  return readLines(file);
 }
 
 /** What the gets and their refreshers logged about background refreshes (log level debug). */

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as YAML from 'yaml';
 import { describeOnUnix, findProgram } from '../helpers/platform';
 import { runProgramSync } from '../helpers/program-runs';
+import { readLines } from '../helpers/read-lines';
 import { makeTempDir } from '../helpers/temp-dir';
 
 /*
@@ -48,7 +49,7 @@ function publish(tag: string, existing: Existing): { code: number | null; stdout
     env: { PATH: bin, GH_TOKEN: 'not-a-token', TAG: tag, GITHUB_REPOSITORY: REPOSITORY },
     timeout: 20_000,
   });
-  const gh = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+  const gh = readLines(log);
   return { code: run.status, stdout: run.stdout, stderr: run.stderr, gh };
 }
 
