@@ -21,7 +21,7 @@ export async function getLoginPassword(host: string | undefined, services: Helpe
     );
   }
   const settings = services.settings();
-  const serverUrl = host?.trim() || defaultHostOf(settings);
+  const serverUrl = host?.trim() ?? defaultHostOf(settings);
   const target = selectRegistryTarget(serverUrl, settings);
   if (!target) {
     throw new UsageError(
