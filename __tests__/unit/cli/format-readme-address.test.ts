@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatReadmeAddress, README_ELSEWHERE } from '../../../src/cli/format-readme-address';
@@ -48,9 +48,20 @@ describe('formatReadmeAddress', () => {
     'mkfifo: the Windows file system has no FIFOs',
     () => {
       const program = layout({ 'bin/docker-credential-ecr-login': '', 'README.md': OURS }, 'bin/docker-credential-ecr-login');
-      execFileSync('mkfifo', [path.join(path.dirname(program), 'README.md')]);
-      // The one above bin/ is still found: the FIFO was refused, not waited on.
-      expect(formatReadmeAddress(undefined, program, hostFs())).toBe(path.join(path.dirname(program), '..', 'README.md'));
+      const fifo = path.join(path.dirname(program), 'README.md');
+      execFileSync('mkfifo', [fifo]);
+      // The deadline of a wait that should not happen: were the FIFO waited on (a blocking open
+      // in this very process, beyond the reach of jest's timeout), this writer ends it after
+      // 10 s and leaves a mark, which fails the test instead of hanging the run.
+      const came = path.join(makeTempDir(), 'writer-came');
+      const writer = spawn('/bin/sh', ['-c', 'sleep 10; : > "$1"; : > "$2"', 'sh', fifo, came], { stdio: 'ignore' });
+      try {
+        // The one above bin/ is still found: the FIFO was refused, not waited on.
+        expect(formatReadmeAddress(undefined, program, hostFs())).toBe(path.join(path.dirname(program), '..', 'README.md'));
+        expect(fs.existsSync(came)).toBe(false);
+      } finally {
+        writer.kill();
+      }
     },
   );
 
