@@ -1,7 +1,7 @@
 import { ConfigError } from '../../errors';
 import { parseRegistry } from '../../registry/parse-registry';
 import { HELPER_NAME } from '../helper-names';
-import { checkSingleKeys } from './check-single-keys';
+import { checkSingleKeys, DOCKER_READS_THE_LAST } from './check-single-keys';
 import { detectLayout, editJsonText, type JsonSet } from './edit-json-text';
 import {
   findEntry,
@@ -163,6 +163,7 @@ export function editClientConfig(text: string | undefined, request: ClientConfig
     root,
     sets.map((set) => set.path),
     file,
+    DOCKER_READS_THE_LAST,
   );
   return { text: editJsonText(text, sets, detectLayout(text)), changes, warnings, setsCredsStore };
 }

@@ -1,5 +1,5 @@
 import { HELPER_NAME } from '../helper-names';
-import { checkSingleKeys } from './check-single-keys';
+import { checkSingleKeys, DOCKER_READS_THE_LAST } from './check-single-keys';
 import { parseConfigObject } from './edit-client-config';
 import { removeJsonPaths } from './edit-json-text';
 import { findEntry, type JsonObject, stringValue } from './json-document';
@@ -59,7 +59,7 @@ export function removeClientEntries(text: string | undefined, request: RemoveReq
     changes.push(`credsStore: removed (was ${HELPER_NAME}; docker keeps logins in the auths entries again)`);
   }
   if (text === undefined || paths.length === 0) return { text: text ?? '', changes: [], warnings };
-  checkSingleKeys(root, paths, file);
+  checkSingleKeys(root, paths, file, DOCKER_READS_THE_LAST);
   return { text: removeJsonPaths(text, paths), changes, warnings };
 }
 
@@ -84,5 +84,7 @@ export function removeSettingsEntries(text: string | undefined, request: RemoveR
     }
   }
   if (text === undefined || paths.length === 0) return { text: text ?? '', changes: [], warnings: [] };
+  // The loader refuses such a file; removing the first would leave the second, and the file valid with it.
+  checkSingleKeys(root, paths, file, 'the helper reads no settings file with a key twice');
   return { text: removeJsonPaths(text, paths), changes, warnings: [] };
 }

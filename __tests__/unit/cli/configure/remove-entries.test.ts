@@ -115,6 +115,16 @@ describe('removeSettingsEntries', () => {
     });
   });
 
+  it('an alias written twice is refused, not its first removed and its second kept (the file becoming valid with it)', () => {
+    const twice = SETTINGS.replace(`"s.example.com": "${OTHER}"`, `"s.example.com": "${OTHER}",\n    "s.example.com": "${ECR}"`);
+    expect(() => removeSettingsEntries(twice, { ...NONE, aliases: ['s.example.com'] }, 'f')).toThrow(
+      'f: "aliases" has "s.example.com" twice (the helper reads no settings file with a key twice): keep one, then run configure again',
+    );
+    expect(removeSettingsEntries(twice, { ...NONE, aliases: ['r.example.com'] }, 'f').changes).toEqual([
+      'aliases["r.example.com"]: removed',
+    ]);
+  });
+
   it('--all: every entry; the file keeps only what is not an entry', () => {
     const edit = removeSettingsEntries(
       SETTINGS.replace('{\n  "registries"', '{\n  "note": "mine",\n  "registries"'),
