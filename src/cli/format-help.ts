@@ -36,6 +36,7 @@ const ENVIRONMENT: readonly [names: string, effect: string][] = [
   ['AWS_USE_DUALSTACK_ENDPOINT', 'true: dual-stack (IPv6) AWS endpoints; ….on.aws registries always use them'],
   ['AWS_REGION, AWS_DEFAULT_REGION', "doctor without a registry: STS's region (default us-east-1)"],
   ['HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY', 'proxies for the AWS calls and doctor (lower case too)'],
+  ['NPM_CONFIG_HTTPS_PROXY, NPM_CONFIG_HTTP_PROXY, NPM_CONFIG_PROXY', "npm's proxy settings, followed too, before the ones above"],
   ['DOCKER_CONFIG, REGISTRY_AUTH_FILE, XDG_RUNTIME_DIR, XDG_CONFIG_HOME', 'where the client files configure edits and doctor reads are'],
   ['PATH, PATHEXT', 'where docker finds the helper (configure warns, doctor checks)'],
   ['NO_COLOR, FORCE_COLOR, TERM', "doctor's colours (only on a terminal unless forced; none with TERM=dumb)"],
